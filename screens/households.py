@@ -1,0 +1,12 @@
+"""Households tab (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+
+class HouseholdsTab(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Static("Households")

@@ -1,0 +1,12 @@
+"""Purchases tab (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+
+class PurchasesTab(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Static("Purchases")
