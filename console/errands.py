@@ -194,8 +194,6 @@ def request(store: Store, actor: Actor, *, person: str, purpose: str, start, end
         raise DomainError("errands.need_purpose", field="purpose")
     start_t = _as_time(start, "start")
     end_t = _as_time(end, "end", start_t.date())
-    if end_t <= start_t and not isinstance(end, dt.datetime) and not re.search(r"-", str(end)):
-        end_t += dt.timedelta(days=1)   # 22:00 - 01:00 means past midnight
     check_window(start_t, end_t, now)
     escort = (escort or "").strip()
     if escort and escort not in {m["name"] for m in operators.roster(store, active_only=True)}:
