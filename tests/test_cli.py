@@ -86,3 +86,25 @@ def test_read_only_data_directory_is_a_clear_message(tmp_path):
 def test_messages_follow_the_language(tmp_path):
     out = run("--lang", "zh", "--data-dir", str(tmp_path / "no" / "such"), "check")
     assert "不存在" in out.stderr
+
+
+def test_console_refuses_to_start_on_a_damaged_file_it_cannot_restore(store):
+    (store.root / "roster.json").write_text("{")
+    out = run("--data-dir", str(store.root))
+    assert out.returncode == 2 and "roster.json" in out.stderr
+
+
+async def test_restored_file_is_reported_on_screen(store):
+    from app import DeskApp
+    from console.cli import check_report
+
+    store.snapshot()
+    bad = store.root / "x.tmp"
+    bad.write_text("oops")
+    os.replace(bad, store.root / "roster.json")
+    lines, usable = check_report(store)
+    assert usable and "roster.json" in lines[0]
+    app_ = DeskApp(store, problems=lines)
+    async with app_.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("roster.json" in str(n.message) for n in app_._notifications)
