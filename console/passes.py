@@ -435,3 +435,22 @@ def cli_verify(store: Store, code: str) -> tuple[str, int]:
 
 def scans_today(store: Store, day: str | None = None) -> list[dict]:
     return store.table("scans", day=day or True).all()
+
+
+def _verify_command(store: Store, args) -> int:
+    text, rc = cli_verify(store, " ".join(args.code))
+    print(text)
+    return rc
+
+
+def _register_cli() -> None:
+    from console import cli   # the command line collects each module's commands
+
+    if not any(c.name == "verify" for c in cli.COMMANDS):
+        cli.COMMANDS.append(cli.Command(
+            "verify", ("检查一张通行证（只看不记）；有效时退出码为 0",
+                       "check a pass code now (records nothing); exit 0 only if valid"),
+            lambda p: p.add_argument("code", nargs="+", metavar="CODE"), _verify_command))
+
+
+_register_cli()
