@@ -142,6 +142,7 @@ class ReasonScreen(ModalScreen[str | None]):
     """Ask for a reason (reject, revoke); Enter confirms, Esc cancels."""
 
     DEFAULT_CSS = _CSS
+    AUTO_FOCUS = "#reason"
     BINDINGS = [Binding("escape", "cancel", i18n.t("errtab.key.cancel"))]
 
     def __init__(self, title: str) -> None:
@@ -207,6 +208,7 @@ class ScanScreen(ModalScreen[None]):
     """A gate scan window, for a desk that scans from the errands tab."""
 
     DEFAULT_CSS = _CSS
+    AUTO_FOCUS = "ScanField"
     BINDINGS = [Binding("escape", "dismiss", i18n.t("errtab.key.cancel"))]
 
     def compose(self) -> ComposeResult:
@@ -256,6 +258,7 @@ class RequestScreen(ModalScreen[dict | None]):
     """New errand request. Fields validate as you type; Ctrl+S saves."""
 
     DEFAULT_CSS = _CSS
+    AUTO_FOCUS = "#f-door"
     BINDINGS = [Binding("ctrl+s", "save", i18n.t("errtab.key.save")),
                 Binding("escape", "cancel", i18n.t("errtab.key.cancel"))]
 
@@ -285,7 +288,7 @@ class RequestScreen(ModalScreen[dict | None]):
         }
         with Vertical(classes="errand-form"):
             yield Static(i18n.t("errtab.new_title"), classes="title")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):
                 for name in FORM_FIELDS:
                     with Horizontal(classes="form-row"):
                         yield Label(i18n.t(f"errtab.f.{name}"), classes="form-label")
