@@ -530,25 +530,22 @@ class ErrandsTab(Vertical):
         if e := self._current():
             self._do(errands.approve, e["number"], done_key="errtab.approved")
 
-    def action_reject(self) -> None:
+    def _with_reason(self, fn, title_key: str, done_key: str) -> None:
+        """Ask for a reason in a modal, then run ``fn`` (reject, revoke)."""
         if not (e := self._current()):
             return
 
         def done(reason: str | None) -> None:
             if reason:
-                self._do(errands.reject, e["number"], reason, done_key="errtab.rejected")
-        self.app.push_screen(ReasonScreen(i18n.t("errtab.reject_title", number=e["number"],
+                self._do(fn, e["number"], reason, done_key=done_key)
+        self.app.push_screen(ReasonScreen(i18n.t(title_key, number=e["number"],
                                                  person=e["person"])), done)
+
+    def action_reject(self) -> None:
+        self._with_reason(errands.reject, "errtab.reject_title", "errtab.rejected")
 
     def action_revoke(self) -> None:
-        if not (e := self._current()):
-            return
-
-        def done(reason: str | None) -> None:
-            if reason:
-                self._do(errands.revoke, e["number"], reason, done_key="errtab.revoked")
-        self.app.push_screen(ReasonScreen(i18n.t("errtab.revoke_title", number=e["number"],
-                                                 person=e["person"])), done)
+        self._with_reason(errands.revoke, "errtab.revoke_title", "errtab.revoked")
 
     def action_close_errand(self) -> None:
         if e := self._current():

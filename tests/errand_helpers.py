@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from console import clock, errands
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -35,3 +37,14 @@ def issued(store, leader, volunteer, **kw) -> dict:
     e = make_errand(store, volunteer, **kw)
     errands.approve(store, leader, e["number"])
     return errands.issue_pass(store, leader, e["number"])
+
+
+@pytest.fixture
+def clk(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def pass_(store, leader, volunteer, clk) -> dict:
+    """An approved errand with its pass issued, 10:00-12:00 on 2026-03-05."""
+    return issued(store, leader, volunteer)

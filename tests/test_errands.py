@@ -8,12 +8,7 @@ import pytest
 
 from console import alerts, errands, passes
 from console.i18n import DomainError
-from tests.errand_helpers import T0, Clock, issued, make_errand
-
-
-@pytest.fixture
-def clk(monkeypatch):
-    return Clock(monkeypatch)
+from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
 
 
 def _files(store):

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label
 
 from app import DeskApp
 from console import errands, passes
 from screens.errands import ConfirmScreen, QrScreen, ReasonScreen, RequestScreen, qr_text
 from screens.scan import ScanField, ScanPanel, VerdictView
-from tests.errand_helpers import T0, Clock, issued, make_errand
-
-
-@pytest.fixture
-def clk(monkeypatch):
-    return Clock(monkeypatch)
+from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
 
 
 def _text(widget) -> str:

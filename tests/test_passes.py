@@ -11,17 +11,7 @@ import pytest
 from console import errands, passes
 from console.i18n import DomainError
 from console.store import Store
-from tests.errand_helpers import T0, Clock, issued, make_errand
-
-
-@pytest.fixture
-def clk(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def pass_(store, leader, volunteer, clk):
-    return issued(store, leader, volunteer)
+from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
 
 
 def test_layout_and_round_trip(store, pass_):

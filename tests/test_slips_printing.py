@@ -13,17 +13,7 @@ from PIL import Image
 
 from console import printers, slips
 from console.i18n import DomainError
-from tests.errand_helpers import Clock, issued
-
-
-@pytest.fixture
-def clk(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def pass_(store, leader, volunteer, clk):
-    return issued(store, leader, volunteer)
+from tests.errand_helpers import clk, pass_  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("width", slips.WIDTHS)
