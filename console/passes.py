@@ -429,7 +429,7 @@ def cli_verify(store: Store, code: str) -> tuple[str, int]:
     if v.errand:
         e = v.errand
         lines.append(f"errand {e['number']} · {e['person']} · {e.get('door') or e.get('org')}"
-                     f" · {e['purpose']} · {e['start'][:16]} – {e['end'][:16]}")
+                     f" · {e['purpose']} · {e['start'][:16].replace('T', ' ')} – {e['end'][11:16]}")
     return "\n".join(lines), 0 if v.ok else 1
 
 
