@@ -320,11 +320,11 @@ def _write(store: Store, report: ImportReport, parsed: list[tuple[int, dict]],
                 known = bmap.get(b) or new_b.get(b)
                 if not first_import and g not in grids:
                     raise _Bad("import.row.grid", grid=g)
-                if known is None:
+                fresh = known is None
+                if fresh:
                     if not first_import:
                         raise _Bad("import.row.building_unknown", building=b)
-                    known = new_b[b] = {"number": b, "grid": g, "floors": 0, "leader": "",
-                                        "_line": line}
+                    known = {"number": b, "grid": g, "floors": 0, "leader": ""}
                 if known["grid"] != g:
                     raise _Bad("import.row.building_grid", building=b, grid=known["grid"], given=g)
                 leader = row.pop("_leader", "")
@@ -335,6 +335,8 @@ def _write(store: Store, report: ImportReport, parsed: list[tuple[int, dict]],
                     if prev and prev[0] != leader:
                         raise _Bad("import.row.leader", building=b, line=prev[1], leader=prev[0])
                     known["_new_leader"] = (leader, line)
+                if fresh:
+                    new_b[b] = known
             except _Bad as bad:
                 report.rejected.append((line, row["door"], bad.text))
                 continue
