@@ -57,6 +57,8 @@ def parse_temp(text: str | float | None) -> float | None:
         raw = unicodedata.normalize("NFKC", str(text)).strip().rstrip("℃°Cc度").replace(",", ".")
         if not raw:
             return None
+        if re.fullmatch(r"\d{3}", raw):   # 365 typed without the dot
+            raw = raw[:2] + "." + raw[2]
         if not re.fullmatch(r"\d{2}(\.\d)?", raw):
             raise DomainError("roll.bad_temp", field="temp", text=str(text).strip())
         value = float(raw)

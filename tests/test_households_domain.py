@@ -260,6 +260,7 @@ def test_roll_bad_input(store, volunteer):
     with pytest.raises(DomainError, match="No household"):
         roll.report(store, volunteer, "5-101", "normal")
     assert roll.parse_temp("３６.５℃") == 36.5
+    assert roll.parse_temp("372") == 37.2 and roll.parse_temp("") is None
     roll.report(store, volunteer, "1-101", "normal", "36.6", day="2026-03-04")
     assert roll.day_reports(store, "2026-03-04")["1-101"]["temp"] == 36.6
     assert roll.day_reports(store) == {}
