@@ -102,6 +102,8 @@ i18n.add({
     "hh.grid_row": ("网格 {grid}", "Grid {grid}"),
     "hh.pick_title": ("选择{what}（来自名单）", "Pick the {what} (from the roster)"),
     "hh.pick_none": ("（无）", "(none)"),
+    "hh.pick_hint": ("回车展开名单，上下选择，回车保存；Esc 取消。",
+                     "Enter opens the list, arrows pick, Enter saves; Esc cancels."),
     "hh.new_grid": ("新网格名称", "New grid's name"),
     "hh.saved": ("已保存。", "Saved."),
     "hh.import_path": ("CSV 文件路径，回车检查", "CSV file path, Enter checks it"),
@@ -264,11 +266,11 @@ class PickMemberScreen(ModalScreen[str | None]):
         from console import operators
         names = [m["name"] for m in operators.roster(self.app.store, active_only=True)]
         options = [(t("hh.pick_none"), "")] + [(n, n) for n in names]
+        self.initial = self.current if self.current in names else ""
         with Vertical(classes="hh-dialog"):
             yield Static(t("hh.pick_title", what=self.what), classes="title")
-            yield Select(options, id="member", allow_blank=False,
-                         value=self.current if self.current in names else "")
-            yield Static(f"Enter = {t('hh.saved').rstrip('。.')}", markup=False)
+            yield Select(options, id="member", allow_blank=False, value=self.initial)
+            yield Static(t("hh.pick_hint"), markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -276,7 +278,7 @@ class PickMemberScreen(ModalScreen[str | None]):
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
-        if not self.query_one(Select).expanded and event.value != self.current:
+        if not self.query_one(Select).expanded and event.value != self.initial:
             self.dismiss(str(event.value))
 
 

@@ -302,3 +302,21 @@ def test_sheet_pdf_is_one_a4_page(store, leader, tmp_path):
     # the away box (1-604, top right) is dark, a normal box is white inside
     px = img.getpixel((1240 - 60 - 20, 60 + 130 + 60))
     assert max(px) < 100
+
+
+def test_cli_import_prints_report_and_exits_1_on_rejected_rows(store, tmp_path, capsys):
+    from console import cli
+    good = tmp_path / "good.csv"
+    good.write_bytes("楼号,门牌,户主,人数,网格\n1,701,甲,2,1\n".encode("gbk"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("楼号,门牌,户主,人数,网格\n1,702,乙,2,1\n1,703,丙,zero,1\n", encoding="utf-8")
+    run = lambda *a: cli.main(["--data-dir", str(store.root), "--lang", "en", *a],
+                              lambda s, a: 0)
+    assert run("import", "households", str(good)) == 0
+    assert "1 households added" in capsys.readouterr().out
+    assert run("import", "households", str(bad)) == 1
+    out = capsys.readouterr().out
+    assert "Line 3" in out and "zero" in out
+    assert hh.find(store, "1-702")["head"] == "乙"            # good rows still imported
+    assert run("import", "households", "--check", str(good)) == 0
+    assert "checked only" in capsys.readouterr().out
