@@ -112,3 +112,15 @@ def test_roster_changes_are_audited(store, leader):
     change = [e for e in trail if e["table"] == "roster" and e["op"] == "update"][-1]
     assert change["before"]["role"] == "volunteer" and change["after"]["role"] == "leader"
     assert change["_by"]["op"] == "组长甲"
+
+
+def test_audit_trail_is_append_only(store, leader):
+    from console.store import StoreError
+
+    operators.set_member(store, leader, "志愿者乙", role="leader")
+    trail = store.table("audit", day=True)
+    with pytest.raises(StoreError):
+        trail.update({"op": "nothing happened"}, doc_ids=[1])
+    with pytest.raises(StoreError):
+        trail.remove(doc_ids=[1])
+    assert trail.get(doc_id=1)["table"] == "roster"
