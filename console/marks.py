@@ -169,11 +169,17 @@ def history(store: Store, door: str | None = None) -> list[dict]:
 
 def open_record(store: Store, actor: Actor, door: str) -> dict:
     """The full household record (phone, mark reason, history) for one
-    volunteer who opened it; the opening is logged."""
+    volunteer who opened it; the opening is logged (table ``record_views``)."""
+    record = read_record(store, door)
+    store.table("record_views", day=True).insert(
+        {"door": record["door"], "by": actor.name, "at": clock.stamp()})
+    return record
+
+
+def read_record(store: Store, door: str) -> dict:
+    """The full record again, for a record already opened (not logged twice)."""
     house = dict(find(store, door))
     mark = store.table("marks").get(where("door") == house["door"])
-    store.table("record_views", day=True).insert(
-        {"door": house["door"], "by": actor.name, "at": clock.stamp()})
     return {**house, "mark": dict(mark) if mark else None,
             "history": [dict(r) for r in history(store, house["door"])]}
 

@@ -352,11 +352,14 @@ class HouseholdScreen(ModalScreen[None]):
         for key, title in (("colour", "hh.col.colour"), ("review", "hh.review"),
                            ("reason", "hh.reason"), ("since", "hh.since")):
             self.query_one(f"#{key}").border_title = t(title)
-        self.load()
+        self.load(opening=True)
         self.app.watch_files(self, lambda: [("households", None), ("marks", None)], self.load)
 
-    def load(self) -> None:
-        rec = marks.open_record(self.app.store, self.app.actor, self.door)
+    def load(self, opening: bool = False) -> None:
+        if opening:
+            rec = marks.open_record(self.app.store, self.app.actor, self.door)
+        else:
+            rec = marks.read_record(self.app.store, self.door)
         home = t("households.home" if rec.get("at_home", True) else "households.away")
         self.query_one("#rec-title", Static).update(t("hh.record_title", door=rec["door"], head=rec["head"]))
         self.query_one("#rec-body", Static).update(t(
@@ -387,15 +390,17 @@ class HouseholdScreen(ModalScreen[None]):
 
     def action_save(self) -> None:
         self._clear_errors()
-        inputs = [self.query_one(f"#{k}", Input) for k in ("review", "since")]
-        bad = [i for i in inputs if i.validate(i.value) and not i.is_valid]
-        if bad and self.app.actor.is_leader:
-            for i in bad:
-                result = i.validate(i.value)
-                self.query_one(f"#err-{i.id}", Label).update(
-                    "; ".join(result.failure_descriptions) if result else "")
-            self.query_one("#message", Label).update(t("hh.fix_fields"))
-            return
+        if self.app.actor.is_leader:
+            bad = False
+            for key in ("review", "since"):
+                field = self.query_one(f"#{key}", Input)
+                result = field.validate(field.value)
+                if result is not None and not result.is_valid:
+                    bad = True
+                    self.query_one(f"#err-{key}", Label).update("; ".join(result.failure_descriptions))
+            if bad:  # saving is blocked while a field is invalid
+                self.query_one("#message", Label).update(t("hh.fix_fields"))
+                return
         try:
             marks.set_mark(self.app.store, self.app.actor, self.door,
                            str(self.query_one("#colour", Select).value),

@@ -83,6 +83,7 @@ async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(sto
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "past" in _text(screen.query_one("#err-review"))
+        assert "Fix the fields" in _text(screen.query_one("#message"))
         assert screen.query_one("#review", Input).value == "2026-03-01"   # what was typed stays
         assert marks.current(store) == {}
         screen.query_one("#review", Input).value = "3-9"
@@ -90,6 +91,8 @@ async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(sto
         await pilot.pause()
         assert marks.current(store)["1-101"]["review"] == "2026-03-09"
         assert "orange" in _text(screen.query_one("#rec-mark"))
+        views = store.table("record_views", day="2026-03-05").all()
+        assert len(views) == 1                                 # reloads are not new openings
         # clearing needs a reason different from the mark's and a confirmation
         await pilot.press("ctrl+g")
         await pilot.pause()
