@@ -83,8 +83,9 @@ def _households(store: Store, rng: random.Random) -> str:
 
 PARTS: list[Callable[[Store, random.Random, int], str]] = []
 
+from console import households as households_tab  # noqa: E402
+PARTS.append(households_tab.demo)
 from console.errands import demo_part as _errands_demo  # noqa: E402
-
 PARTS.append(_errands_demo)
 
 
