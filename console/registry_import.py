@@ -405,10 +405,9 @@ def _cli_run(store: Store, args) -> int:
     if not path.is_file():
         print(i18n.t("import.cli.no_file", path=path), file=sys.stderr)
         return 1
-    who = store.identity.get("unix", "")
-    actor = Actor(f"命令行 {who}".strip(), "leader")   # a shell on the data directory is an admin
-    store.actor = {"op": actor.name, "role": actor.role}
-    report = import_households(store, actor, path.read_bytes(), write=not args.check)
+    from console.cli import admin_actor
+
+    report = import_households(store, admin_actor(store), path.read_bytes(), write=not args.check)
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
