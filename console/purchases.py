@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -103,7 +104,7 @@ def parse_money(text: str | int | float | None, field: str = "amount") -> int:
     Refuses more than two decimals, negatives and absurd sizes."""
     if isinstance(text, int) and not isinstance(text, bool):
         text = str(text)
-    raw = str(text or "").strip()
+    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
     s = raw.replace("¥", "").replace("￥", "").replace("元", "").replace(",", "").strip()
     if s.startswith("-"):
         raise DomainError("purchases.money_negative", field=field, text=raw)
@@ -148,7 +149,7 @@ def parse_hhmm(text: str) -> dt.time:
 # ---------------------------------------------------------------- requests
 def _lines(lines: list[dict] | str | None) -> list[dict]:
     if isinstance(lines, str):
-        return parse_items(lines) if lines.strip() else []
+        return [{**ln, "short": False} for ln in parse_items(lines)] if lines.strip() else []
     out = []
     for ln in lines or []:
         row = check_line(ln.get("item", ""), ln.get("qty", 0), ln.get("unit", ""), ln.get("note", ""))

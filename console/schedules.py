@@ -114,7 +114,7 @@ def due_list(store: Store, day: dt.date | None = None, now: dt.datetime | None =
             out.append({"schedule": s["id"], "what": s["what"], "door": s["door"],
                         "person": s["person"], "to": s["to"], "note": s["note"],
                         "date": day.isoformat(), "time": t, "due": due.isoformat(),
-                        "state": state, "done_by": rec["by"] if rec else "",
+                        "state": state, "created": s.get("_at", ""), "done_by": rec["by"] if rec else "",
                         "done_at": rec["done_at"] if rec else ""})
     return sorted(out, key=lambda r: (r["time"], r["schedule"]))
 
@@ -151,11 +151,13 @@ def history(store: Store, schedule_id: int) -> list[dict]:
 
 def alerts(store: Store, now: dt.datetime) -> list[desk_alerts.Alert]:
     """Reminder ten minutes before each slot, alarm once it is overdue
-    (today's slots, and yesterday's still open)."""
+    (today's slots, and yesterday's still open since the schedule began)."""
     out = []
     for day in (now.date() - dt.timedelta(days=1), now.date()):
         for slot in due_list(store, day, now):
             due = dt.datetime.fromisoformat(slot["due"])
+            if slot["created"] and due < dt.datetime.fromisoformat(slot["created"]):
+                continue        # before the schedule existed: nothing was missed
             params = {"time": slot["time"], "what": slot["what"], "door": slot["door"],
                       "to": slot["to"]}
             key = f"schedule:{slot['schedule']}:{slot['date']}:{slot['time']}"
