@@ -705,3 +705,41 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
 
 i18n.add({"purchases.no_font": ("没有中文字体，无法打印。请安装 fonts-wqy-zenhei。",
                                 "No Chinese font: install the fonts-wqy-zenhei package to print.")})
+
+
+# ---------------------------------------------------------------- command line
+def parse_orders_command(store: Store, args) -> int:
+    """`python app.py parse-orders FILE`: one JSON object per parsed order on
+    stdout; each line needing a fix as 'N: line  <- why' on stderr. Changes
+    nothing. Exit 1 when any line needs fixing."""
+    import json  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    text = Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-" else sys.stdin.read()
+    result = parse_chat(text, registry(store))
+    for order in result.orders:
+        print(json.dumps(order, ensure_ascii=False))
+    for p in result.problems:
+        print(f"{p['line_no']}: {p['raw'].strip()}    <- {p['message']}", file=sys.stderr)
+    if result.problems:
+        print(i18n.t("purchases.cli_summary", ok=len(result.orders), bad=len(result.problems)),
+              file=sys.stderr)
+    return 1 if result.problems else 0
+
+
+i18n.add({"purchases.cli_summary": ("读出 {ok} 单，{bad} 行需要修改。",
+                                    "{ok} orders read, {bad} lines need fixing.")})
+
+
+def _register_command() -> None:
+    from console import cli  # noqa: PLC0415
+
+    if not any(c.name == "parse-orders" for c in cli.COMMANDS):
+        cli.COMMANDS.append(cli.Command(
+            "parse-orders", ("读取接龙代购清单并检查（不修改数据）",
+                             "read a chat sign-up list, print orders as JSON lines; changes nothing"),
+            lambda p: p.add_argument("file", metavar="FILE", help="text file, or - for stdin"),
+            parse_orders_command))
+
+
+_register_command()
