@@ -155,9 +155,10 @@ def _past_run(store: Store, rng: random.Random, day: dt.date, tz, homes: list[di
     return unpaid
 
 
-def _chat_line(rng: random.Random, k: int, h: dict) -> str:
+def _chat_line(rng: random.Random, k: int, h: dict, names: float = 0.2) -> str:
+    """One sign-up line as residents write them: door in several forms, or the head's name."""
     lines = _lines(rng, special=rng.random() < 0.3)
-    who = h["head"] if rng.random() < 0.2 else rng.choice(
+    who = h["head"] if rng.random() < names else rng.choice(
         [f"{h['building']}栋{h['room']}", h["door"], f"{h['building']}#{h['room']}"])
     items = " ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}" for ln in lines)
     return f"{k}. {who} {items}"
