@@ -449,7 +449,7 @@ def run_requests(store: Store, run_id: int) -> list[dict]:
 
 def _door_sort(door: str) -> tuple:
     b, _, room = door.partition("-")
-    return (int(b) if b.isdigit() else 0, room)
+    return (int(b) if b.isdigit() else 0, int(room) if room.isdigit() else 0, room)
 
 
 def _combine(lines) -> list[dict]:

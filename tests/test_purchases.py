@@ -241,3 +241,18 @@ def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
     pages = P.sheet_text(store, run["id"])
     assert "土豆  3.5斤  (2)" in "\n".join(pages[0])
     assert any("1-102" in line for page in pages[1:] for line in page)
+
+
+def test_demo_part(store, frozen):
+    import random
+
+    from console import purchases_demo, schedules
+    line = purchases_demo.part(store, random.Random(1), 6)
+    assert "village groups" in line
+    runs = P.runs(store)
+    assert [r["status"] for r in runs] == ["open", "bought", "closed", "closed"]
+    assert runs[0]["date"] == "2026-03-05" and runs[0]["requests"]
+    assert P.unpaid(store) and P.active_specials(store)
+    assert [s["times"] for s in schedules.schedules(store)] == [["11:30", "17:20"]]
+    waiting = [r for r in P.requests(store, "new") if r.get("source", {}).get("checkpoint")]
+    assert len(waiting) == 2 and waiting[0]["lines"] == []
