@@ -147,3 +147,7 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
     except DomainError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+
+from console import registry_import  # noqa: E402  (households: `import households FILE.csv`)
+
+COMMANDS.append(registry_import.command())
