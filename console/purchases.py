@@ -667,28 +667,14 @@ def sheet_text(store: Store, run_id: int) -> list[list[str]]:
     return pages
 
 
-def cjk_font() -> str | None:
-    """A font file with Chinese glyphs (fc-list), or None."""
-    import subprocess  # noqa: PLC0415
-
-    try:
-        out = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True,
-                             timeout=5).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
-    return files[0] if files else None
-
-
 def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
     """Render the shopping list and packing lists to an A4 PDF (150 dpi) in
     ``<data>/exports`` and return its path."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
-    font_file = cjk_font()
-    if not font_file:
-        raise DomainError("purchases.no_font")
-    font = ImageFont.truetype(font_file, 24)
+    from console.slips import require_font  # noqa: PLC0415  (one font finder for all printing)
+
+    font = ImageFont.truetype(require_font(), 24)
     run = get_run(store, run_id)
     images = []
     for lines in sheet_text(store, run_id):
@@ -702,9 +688,6 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
     images[0].save(out, "PDF", resolution=150, save_all=True, append_images=images[1:])
     return out
 
-
-i18n.add({"purchases.no_font": ("没有中文字体，无法打印。请安装 fonts-wqy-zenhei。",
-                                "No Chinese font: install the fonts-wqy-zenhei package to print.")})
 
 
 # ---------------------------------------------------------------- command line
