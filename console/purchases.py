@@ -210,11 +210,16 @@ def _insert_requests(store: Store, rows: list[dict]) -> list[dict]:
     return out
 
 
-def get_request(store: Store, request_id: int) -> dict:
-    row = store.table(REQUESTS).get(doc_id=int(request_id))
+def _request(table, request_id: int):
+    """The request row from a Table (store or transaction), else a DomainError."""
+    row = table.get(doc_id=int(request_id))
     if row is None:
         raise DomainError("purchases.no_request", id=request_id)
-    return _doc(row)
+    return row
+
+
+def get_request(store: Store, request_id: int) -> dict:
+    return _doc(_request(store.table(REQUESTS), request_id))
 
 
 def requests(store: Store, status: str | tuple | None = None, run: int | None = None) -> list[dict]:
@@ -248,9 +253,7 @@ def set_lines(store: Store, actor: Actor, request_id: int, lines: list[dict] | s
     now = clock.stamp()
     with store.transaction(REQUESTS, RUNS) as tx:
         t = tx.table(REQUESTS)
-        row = t.get(doc_id=int(request_id))
-        if row is None:
-            raise DomainError("purchases.no_request", id=request_id)
+        row = _request(t, request_id)
         _editable(tx, row)
         fields = {"lines": rows, "budget_fen": budget_fen}
         if note is not None:
@@ -273,9 +276,7 @@ def set_lines(store: Store, actor: Actor, request_id: int, lines: list[dict] | s
 def cancel_request(store: Store, actor: Actor, request_id: int, reason: str = "") -> dict:
     with store.transaction(REQUESTS, RUNS) as tx:
         t = tx.table(REQUESTS)
-        row = t.get(doc_id=int(request_id))
-        if row is None:
-            raise DomainError("purchases.no_request", id=request_id)
+        row = _request(t, request_id)
         _editable(tx, row)
         if row.get("run"):
             tx.table(RUNS).update(lambda r: r["requests"].remove(row.doc_id)
@@ -491,9 +492,7 @@ def record_paid(store: Store, actor: Actor, request_id: int, amount: str | int,
     fen = parse_money(amount)
     with store.transaction(REQUESTS, RUNS) as tx:
         t = tx.table(REQUESTS)
-        row = t.get(doc_id=int(request_id))
-        if row is None:
-            raise DomainError("purchases.no_request", id=request_id)
+        row = _request(t, request_id)
         if not row.get("run"):
             raise DomainError("purchases.not_in_run", no=_req_no(row), run="-")
         run = _run(tx, row["run"])
@@ -565,9 +564,7 @@ def close_run(store: Store, actor: Actor, run_id: int) -> dict:
 def _req_update(store: Store, request_id: int, check, fields) -> dict:
     with store.transaction(REQUESTS) as tx:
         t = tx.table(REQUESTS)
-        row = t.get(doc_id=int(request_id))
-        if row is None:
-            raise DomainError("purchases.no_request", id=request_id)
+        row = _request(t, request_id)
         check(row)
         t.update(fields(row) if callable(fields) else fields, doc_ids=[row.doc_id])
         return _doc(t.get(doc_id=row.doc_id))
