@@ -97,3 +97,8 @@ def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
         lines.append(part(store, rng, days))
     store.actor = {"op": "", "role": ""}
     return lines
+
+
+from console import purchases_demo  # noqa: E402  (story 2: group buying, meals to the hotel)
+
+PARTS.append(purchases_demo.part)
