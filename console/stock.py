@@ -519,7 +519,7 @@ def balances(store: Store, moves: list[dict] | None = None) -> list[dict]:
         elif kind == "reverse" and m.get("door"):
             row["given"] -= m["qty"]
     for row in rows.values():
-        row["is_low"] = row["received"] > 0 and row["balance"] <= row["low"]
+        row["is_low"] = row["received"] > 0 and 0 < row["low"] and row["balance"] <= row["low"]
     return list(rows.values())
 
 
