@@ -31,6 +31,7 @@ as integer fen. Nothing here ever records a charge to a resident.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -110,14 +111,17 @@ i18n.add({
     "stock.no_font": ("找不到中文字体，无法打印。请安装 fonts-wqy-zenhei 或 fonts-noto-cjk。",
                       "No Chinese font found, so nothing can be printed. Install fonts-wqy-zenhei or fonts-noto-cjk."),
     "stock.sheet_title": ("{building} 栋 体温计发放表（{n} 户未领）", "Building {building}: thermometer hand-out ({n} to go)"),
-    "stock.sheet_head": ("门牌　　户主　　　人数　签收", "Door    Head        People  Signed"),
+    "stock.col_door": ("门牌", "Door"),
+    "stock.col_head": ("户主", "Head"),
+    "stock.col_members": ("人数", "People"),
+    "stock.col_signed": ("签收", "Signed"),
     "stock.sheet_foot": ("免费发放，不收任何费用。打印于 {at}，第 {page}/{pages} 页",
                          "Free of charge; take no money. Printed {at}, page {page}/{pages}"),
     "stock.away": ("不在家", "away"),
     "stock.cli_help": ("打印体温计库存余额", "print thermometer stock balances"),
-    "stock.cli_head": ("物品　　　　　　库存　借出　入库　发放　预警", "Item                 stock  out  recv  given  low"),
+    "stock.cli_head": ("物品                 库存 借出  入库   发放 预警", "Item                 stock  out  recv  given  low"),
     "stock.cli_low": ("偏低", "LOW"),
-    "stock.cli_sources": ("来源　　　　　数量　金额（元）", "Source                 qty  cost (yuan)"),
+    "stock.cli_sources": ("来源                      数量   金额（元）", "Source                     qty  cost (yuan)"),
     "stock.cli_sheet": ("已生成发放表：{path}", "Hand-out sheet written: {path}"),
 })
 
@@ -610,6 +614,19 @@ def cjk_font() -> str | None:
 def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path:
     """An A4 PDF (one line per household without a thermometer, a box to sign,
     away households shaded) for one building. Returns its path."""
+    pages = sheet_pages(store, building)
+    if path is None:
+        folder = store.root / "slips"
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o2770)  # group-shared like the rest of the data directory
+        path = folder / f"thermometers-b{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
+    pages[0].save(path, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
+    return path
+
+
+def sheet_pages(store: Store, building: int) -> list:
+    """The hand-out sheet of one building as A4 page images (150 dpi)."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
     font_path = cjk_font()
@@ -630,7 +647,8 @@ def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path
         d.text((margin, margin), i18n.t("stock.sheet_title", building=building, n=len(rows)),
                font=big, fill="black")
         y = margin + 100
-        d.text((margin, y), i18n.t("stock.sheet_head"), font=body, fill="black")
+        for x, key in ((0, "door"), (230, "head"), (620, "members"), (760, "signed")):
+            d.text((margin + x, y), i18n.t(f"stock.col_{key}"), font=body, fill="black")
         y += line
         d.line((margin, y - 8, width - margin, y - 8), fill="black", width=2)
         for r in chunk:
@@ -647,12 +665,7 @@ def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path
         d.text((margin, height - margin), i18n.t("stock.sheet_foot", at=stamp, page=n,
                                                   pages=len(pages_rows)), font=small, fill="black")
         pages.append(img)
-    if path is None:
-        folder = store.root / "slips"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"thermometers-b{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
-    pages[0].save(path, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
-    return path
+    return pages
 
 
 # -- command line: `python app.py stock` ------------------------------------------
@@ -663,6 +676,12 @@ def _cli_setup(p) -> None:
                    help="write the hand-out sheet (A4 PDF) for BUILDING")
 
 
+def pad(text: str, width: int) -> str:
+    """Left-align in terminal columns (a Chinese character takes two)."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cols)
+
+
 def _cli_run(store: Store, args) -> int:
     if args.sheet is not None:
         print(i18n.t("stock.cli_sheet", path=handout_sheet(store, args.sheet)))
@@ -671,14 +690,14 @@ def _cli_run(store: Store, args) -> int:
         print(i18n.t("stock.cli_sources"))
         rows = sources(store)
         for r in rows:
-            print(f"{r['source']:<20} {r['qty']:>5}  {yuan(r['cost_fen']):>10}")
-        print(f"{'Σ':<20} {sum(r['qty'] for r in rows):>5}  "
+            print(f"{pad(r['source'], 24)} {r['qty']:>5}  {yuan(r['cost_fen']):>10}")
+        print(f"{pad('Σ', 24)} {sum(r['qty'] for r in rows):>5}  "
               f"{yuan(sum(r['cost_fen'] for r in rows)):>10}")
         return 0
     print(i18n.t("stock.cli_head"))
     for b in balances(store):
         flag = i18n.t("stock.cli_low") if b["is_low"] else ""
-        print(f"{b['name']:<20} {b['balance']:>6} {b['out']:>4} {b['received']:>5} "
+        print(f"{pad(b['name'], 20)} {b['balance']:>6} {b['out']:>4} {b['received']:>5} "
               f"{b['given']:>6} {b['low']:>4} {flag}".rstrip())
     return 0
 
@@ -692,3 +711,82 @@ def _register_cli() -> None:
 
 
 _register_cli()
+
+
+# -- demo data at the story's scale ------------------------------------------------
+
+CENTRES = ["城东", "城西", "城南", "城北", "东湖", "西湖", "南湖", "北湖", "解放路", "人民路",
+           "建设路", "胜利街", "和平街", "新华路", "中山路", "长江路", "汉江路", "滨江", "花园",
+           "桥口", "白沙洲", "青山", "杨园", "关山"]
+
+
+def _demo_part(store: Store, rng, days: int) -> str:
+    """Story 4: 8 thermometers from one centre, then 500+ from 20+ centres over
+    three days, handed out free; 5 infrared guns lent to 5 teams every day."""
+    from console import demo  # noqa: PLC0415
+
+    tz = clock.now().tzinfo
+    today = clock.today()
+    names = demo.VOLUNTEERS
+    leader = Actor(names[0], "leader")
+    homes = sorted(households.all_households(store), key=lambda h: (not h["at_home"], rng.random()))
+    buy_days = [today - dt.timedelta(days=min(days, 6) - k) for k in range(3)]
+
+    def at(day: dt.date, hour: int, minute: int | None = None) -> str:
+        return dt.datetime.combine(day, dt.time(hour, rng.randrange(60) if minute is None else minute),
+                                   tz).isoformat()
+
+    bought = given = 0
+    with ledger(store, leader) as led:
+        first = buy_days[0] - dt.timedelta(days=1)
+        led.receive("gun", 5, "区卫健委", "0", first, "每组一把", at=at(first, 9))
+        led.receive("mercury", 8, "城东社区卫生服务中心", "3.5", first, "药店都卖完了", at=at(first, 10))
+        bought += 8
+        centres = rng.sample(CENTRES, 23)
+        queue = iter(homes)
+        for d, day in enumerate(buy_days):
+            for c in centres[d * 8:(d + 1) * 8] if d < 2 else centres[16:]:
+                led.actor = Actor(rng.choice(names), "volunteer")
+                qty = rng.randint(12, 34)
+                led.receive("mercury", qty, f"{c}社区卫生服务中心", f"{rng.choice((3, 4, 5))}.{rng.choice((0, 5))}",
+                            day, at=at(day, rng.randint(8, 12)))
+                bought += qty
+            if d == 1:
+                led.receive("digital", 20, "爱心企业捐赠", "0", day, "捐赠", at=at(day, 15))
+            stock_now = led.balance["mercury"] - rng.randint(8, 20)
+            for _ in range(max(0, stock_now)):
+                house = next(queue)
+                led.actor = Actor(rng.choice(names), "volunteer")
+                led.issue(house["door"], at=at(day, rng.randint(13, 19)))
+                given += 1
+            for _ in range(12 if d == 1 else 0):
+                led.issue(next(queue)["door"], "digital", at=at(day, 16))
+                given += 1
+        for k in range(5):  # replacements: broken or lost ones
+            door = rng.choice(homes[:given])["door"]
+            if led.balance["mercury"] and led.handouts.get(_door_is(door)):
+                led.issue(door, reason=rng.choice(REASONS), at=at(today, 10))
+        led.actor = leader
+        led.adjust("mercury", max(0, led.balance["mercury"] - 1), "晚上盘点：一支摔碎")
+        for day in [first + dt.timedelta(days=k) for k in range((today - first).days)]:
+            for team in range(1, 6):
+                loan = led.lend("gun", f"第{team}组", dt.datetime.combine(day, dt.time(18), tz),
+                                at=at(day, 8))
+                led.close_loan(loan["no"], at=at(day, 17 + (team == 3), 40 + team))
+        for team in range(1, 6):  # out right now; team 4 is late
+            due = clock.now() - dt.timedelta(hours=1) if team == 4 else clock.now() + dt.timedelta(hours=6)
+            led.lend("gun", f"第{team}组", due, at=at(today, 8, team))
+    centres_used = {r["source"] for r in sources(store) if r["item"] == "mercury"}
+    return (f"thermometers: {bought} mercury bought from {len(centres_used)} health centres over 3 days, "
+            f"{given} handed out free to {len(held_by_door(store))} of {len(homes)} "
+            f"households; 5 infrared guns lent to 5 teams")
+
+
+def _register_demo() -> None:
+    from console import demo  # noqa: PLC0415
+
+    if _demo_part not in demo.PARTS:
+        demo.PARTS.append(_demo_part)
+
+
+_register_demo()

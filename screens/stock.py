@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console import stock  # noqa: F401
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
