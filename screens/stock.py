@@ -82,7 +82,7 @@ i18n.add({
     "stockui.fix_fields": ("请先改正标红的栏。", "Fix the fields marked in red first."),
     "stockui.f.item": ("物品", "Item"),
     "stockui.f.qty": ("数量", "Quantity"),
-    "stockui.f.source": ("来源（哪个卫生服务中心）", "Source (which health centre)"),
+    "stockui.f.source": ("来源（卫生服务中心）", "Source (health centre)"),
     "stockui.f.cost": ("单价（元，可为 0）", "Unit price (yuan, may be 0)"),
     "stockui.f.date": ("日期", "Date"),
     "stockui.f.team": ("借用小组", "Team borrowing"),
@@ -124,6 +124,10 @@ def _whole(text: str) -> bool:
     return text.strip().isdigit()
 
 
+def _positive(text: str) -> bool:
+    return _whole(text) and int(text) > 0
+
+
 # -- a small form modal ------------------------------------------------------------
 
 @dataclass
@@ -136,10 +140,15 @@ class Field:
     validators: list[Validator] = field(default_factory=list)
 
 
+CSS_TEXT = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+
+
 class FormModal(ModalScreen[str | None]):
     """Labelled fields, each with its error line; Enter saves, Escape cancels.
     ``save(values)`` calls the domain and returns the message to show; a
     DomainError is shown under its field and nothing is closed."""
+
+    DEFAULT_CSS = CSS_TEXT
 
     BINDINGS = [
         Binding("escape", "cancel", i18n.t("stockui.cancel")),
@@ -172,6 +181,10 @@ class FormModal(ModalScreen[str | None]):
             yield Label("", id="form-message", classes="error")
         yield Footer()
 
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query_one(Select)).focus()
+
     def values(self) -> dict[str, Any]:
         out = {}
         for f in self.fields:
@@ -185,6 +198,7 @@ class FormModal(ModalScreen[str | None]):
     def action_save(self) -> None:
         for label in self.query(".field-error"):
             label.update("")
+            label.display = False
         message = self.query_one("#form-message", Label)
         bad = [i for i in self.query(Input) if i.validators and not i.validate(i.value).is_valid]
         if bad:
@@ -197,6 +211,7 @@ class FormModal(ModalScreen[str | None]):
             target = f"#e-{exc.field}"
             if exc.field and self.query(target):
                 self.query_one(target, Label).update(str(exc))
+                self.query_one(target, Label).display = True
                 message.update("")
                 if self.query(f"#f-{exc.field}"):
                     self.query_one(f"#f-{exc.field}").focus()
@@ -225,7 +240,7 @@ def _sync(table: DataTable, rows: dict[str, tuple], columns: list[str]) -> None:
 class StockTab(Vertical):
     """F4: thermometers."""
 
-    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+    DEFAULT_CSS = CSS_TEXT
     BINDINGS = [
         Binding("f6", "view('ledger')", i18n.t("stockui.view.ledger")),
         Binding("f7", "view('sources')", i18n.t("stockui.view.sources")),
@@ -455,7 +470,7 @@ class StockTab(Vertical):
 
     def action_receive(self) -> None:
         store, actor = self.app.store, self.app.actor
-        number = [Function(_whole, i18n.t("stockui.need_number"))]
+        number = [Function(_positive, i18n.t("stock.bad_qty"))]
         self._form(i18n.t("stockui.t.receive"), [
             Field("item", i18n.t("stockui.f.item"), self._item_options()),
             Field("qty", i18n.t("stockui.f.qty"), restrict=r"[0-9０-９]*", validators=number),
@@ -500,7 +515,7 @@ class StockTab(Vertical):
         self._form(i18n.t("stockui.t.write_off"), [
             Field("item", i18n.t("stockui.f.item"), self._item_options()),
             Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=r"[0-9]*",
-                  validators=[Function(_whole, i18n.t("stockui.need_number"))]),
+                  validators=[Function(_positive, i18n.t("stock.bad_qty"))]),
             Field("kind", i18n.t("stockui.f.kind"),
                   [(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
             Field("note", i18n.t("stockui.f.note")),

@@ -85,11 +85,19 @@ async def test_receive_form_validates_and_updates_balances_and_sources(store, vo
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
-        await pilot.press("tab", *"0", "tab", *"城东社区卫生服务中心", "tab", *"3.5")
+        await pilot.press(*"0", "tab", *"城东社区卫生服务中心", "tab", "backspace", *"3.5")
         await pilot.press("enter")
         await pilot.pause()
-        assert "above 0" in str(app.screen.query_one("#e-qty", Label).render())
+        assert isinstance(app.screen, FormModal)  # blocked while the quantity is invalid
+        assert "Fix the fields" in str(app.screen.query_one("#form-message", Label).render())
         assert stock.movements(store) == []
+        app.screen.query_one("#f-source", Input).value = ""
+        app.screen.query_one("#f-qty", Input).value = "40"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Enter the source" in str(app.screen.query_one("#e-source", Label).render())
+        assert app.screen.query_one("#f-qty", Input).value == "40"  # what was typed stays
+        app.screen.query_one("#f-source", Input).value = "城东社区卫生服务中心"
         app.screen.query_one("#f-qty", Input).value = "40"
         await pilot.press("enter")
         await _settle(pilot)
