@@ -245,11 +245,17 @@ class Ledger:
         self.items = item_map(store)
         self.moves = tx.table(MOVES)
         self.handouts = tx.table(HANDOUTS)
+        # household records by door: read once, changed here, written by flush()
+        # raw rows (TinyDB's _read_table): no Document wrapper per row, 10k rows stay cheap
+        self.records: dict[str, dict] = {r["door"]: {**r, "_id": int(i)}
+                                         for i, r in self.handouts._read_table().items()}
+        self._dirty: set[str] = set()
+        self._pending: list[dict] = []
         self.balance: dict[str, int] = defaultdict(int)
         self.by_no: dict[int, dict] = {}
         self.closed: set[int] = set()      # loans returned or written off
         self.reversed: set[int] = set()
-        for m in self.moves.all():
+        for m in self.moves._read_table().values():
             self._index(m)
         self._households: dict[str, dict] | None = None
 
@@ -269,9 +275,24 @@ class Ledger:
                               balance=balance, qty=-doc["delta"])
         doc = {"no": self.tx.next_number("movement"), "at": doc.pop("at", None) or clock.stamp(),
                **doc, "by": self.actor.name}
-        self.moves.insert(doc)
+        self._pending.append(doc)
         self._index(doc)
         return doc
+
+    def flush(self) -> None:
+        """Stage what was appended (one insert, whatever the batch size)."""
+        if self._pending:
+            self.moves.insert_multiple(self._pending)
+            self._pending = []
+        new = [d for d in self._dirty if "_id" not in self.records[d]]
+        if new:
+            ids = self.handouts.insert_multiple([self.records[d] for d in new])
+            for door, doc_id in zip(new, ids):
+                self.records[door]["_id"] = doc_id
+        for door in self._dirty - set(new):
+            rec = {k: v for k, v in self.records[door].items() if k != "_id"}
+            self.handouts.update(rec, doc_ids=[self.records[door]["_id"]])
+        self._dirty = set()
 
     def _household(self, door: str) -> dict:
         key = households.normalise_door(door)
@@ -305,7 +326,7 @@ class Ledger:
         house = self._household(door)
         if reason not in (None, "", *REASONS):
             raise DomainError("stock.bad_reason", field="reason")
-        record = self.handouts.get(_door_is(house["door"]))
+        record = self.records.get(house["door"])
         held = record["held"] if record else 0
         replacement = held + qty > 1
         if replacement and not reason:
@@ -313,20 +334,16 @@ class Ledger:
         doc = self._append({"item": item, "kind": "issue", "qty": qty, "delta": -qty,
                             "door": house["door"], "building": house["building"],
                             "replacement": replacement, "reason": reason or "", "at": at})
-        self._hold(house, doc["no"], qty, replacement, record)
-        return doc
-
-    def _hold(self, house: dict, no: int, qty: int, replacement: bool, record: dict | None) -> None:
         if record is None:
-            self.handouts.insert({"door": house["door"], "building": house["building"],
-                                  "held": qty, "issued": qty, "replacements": int(replacement),
-                                  "movements": [no]})
-        else:
-            self.handouts.update({"held": record["held"] + qty,
-                                  "issued": record["issued"] + qty,
-                                  "replacements": record["replacements"] + int(replacement),
-                                  "movements": [*record["movements"], no]},
-                                 doc_ids=[record.doc_id])
+            record = self.records[house["door"]] = {
+                "door": house["door"], "building": house["building"], "held": 0, "issued": 0,
+                "replacements": 0, "movements": []}
+        record["held"] += qty
+        record["issued"] += qty
+        record["replacements"] += int(replacement)
+        record["movements"] = [*record["movements"], doc["no"]]
+        self._dirty.add(house["door"])
+        return doc
 
     def lend(self, item: str, team: Any, due: dt.datetime | str, qty: Any = 1,
              at: str | None = None) -> dict:
@@ -405,11 +422,11 @@ class Ledger:
                             **({"source": m["source"], "cost_fen": -m["cost_fen"]}
                                if m["kind"] == "receive" else {})})
         if m["kind"] == "issue":
-            record = self.handouts.get(_door_is(m["door"]))
-            self.handouts.update({"held": record["held"] - m["qty"],
-                                  "replacements": record["replacements"] - int(m["replacement"]),
-                                  "movements": [*record["movements"], doc["no"]]},
-                                 doc_ids=[record.doc_id])
+            record = self.records[m["door"]]
+            record["held"] -= m["qty"]
+            record["replacements"] -= int(m["replacement"])
+            record["movements"] = [*record["movements"], doc["no"]]
+            self._dirty.add(m["door"])
         return doc
 
     def _check_item(self, item: str | None) -> dict:
@@ -417,11 +434,6 @@ class Ledger:
 
     def default_handout(self) -> str:
         return next(k for k, i in self.items.items() if i.get("kind") == "handout")
-
-
-def _door_is(door: str):
-    from tinydb import where  # noqa: PLC0415
-    return where("door") == door
 
 
 def _parse_due(text: str) -> dt.datetime:
@@ -437,7 +449,9 @@ def ledger(store: Store, actor: Actor) -> Iterator[Ledger]:
     """Lock the ledger and the household records, yield a :class:`Ledger`;
     everything it appended is written in one atomic write at the end."""
     with store.transaction(MOVES, HANDOUTS) as tx:
-        yield Ledger(store, tx, actor)
+        led = Ledger(store, tx, actor)
+        yield led
+        led.flush()
 
 
 # -- one-movement calls (what the desk and the CLI use) -------------------------
@@ -486,13 +500,10 @@ def reverse(store: Store, actor: Actor, no: Any, reason: Any) -> dict:
 # -- views ---------------------------------------------------------------------
 
 def movements(store: Store) -> list[dict]:
-    """Every movement, oldest first."""
-    return sorted(store.table(MOVES).all(), key=lambda m: m["no"])
-
-
-def recent(store: Store, limit: int = 200) -> list[dict]:
-    """The newest ``limit`` movements, newest first."""
-    return sorted(store.table(MOVES).all(), key=lambda m: -m["no"])[:limit]
+    """Every movement, oldest first. Read-only: the rows are the store's cached
+    parse of the file (re-read only when another session writes it)."""
+    raw = store._read(store.path_of(MOVES)).get(MOVES, {})
+    return sorted(raw.values(), key=lambda m: m["no"])
 
 
 def balances(store: Store, moves: list[dict] | None = None) -> list[dict]:
@@ -764,7 +775,7 @@ def _demo_part(store: Store, rng, days: int) -> str:
                 given += 1
         for k in range(5):  # replacements: broken or lost ones
             door = rng.choice(homes[:given])["door"]
-            if led.balance["mercury"] and led.handouts.get(_door_is(door)):
+            if led.balance["mercury"] and door in led.records:
                 led.issue(door, reason=rng.choice(REASONS), at=at(today, 10))
         led.actor = leader
         led.adjust("mercury", max(0, led.balance["mercury"] - 1), "晚上盘点：一支摔碎")

@@ -266,6 +266,7 @@ class StockTab(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self.pending_door: str | None = None
+        self.busy = False
         self.building: int | None = None
         self.moves_by_no: dict[int, dict] = {}
 
@@ -405,28 +406,44 @@ class StockTab(Vertical):
             self._issue(self.pending_door)
 
     def _issue(self, door_text: str) -> None:
+        """Hand out in a worker (a big ledger takes a moment to lock and write);
+        a second Enter while it runs is ignored, so one Enter is one handout."""
+        if self.busy:
+            return
+        self.busy = True
         reason = self.query_one("#reason", Select).value
-        reason = reason if reason in stock.REASONS else None
-        item = self.query_one("#item", Select).value
+        self._issue_worker(door_text, self.query_one("#item", Select).value,
+                           reason if reason in stock.REASONS else None)
+
+    @work(thread=True, group="stock-issue")
+    def _issue_worker(self, door_text: str, item: str, reason: str | None) -> None:
         store, actor = self.app.store, self.app.actor
         try:
             house = households.find(store, door_text)
             doc = stock.issue(store, actor, house["door"], item=item, reason=reason)
+            balance = next(b["balance"] for b in stock.balances(store) if b["item"] == doc["item"])
         except DomainError as exc:
-            self._say(str(exc) + ("  " + i18n.t("stockui.pick_reason") if exc.field == "reason" else ""),
-                      error=True)
-            if exc.field == "reason":
-                self.pending_door = door_text
-                select = self.query_one("#reason", Select)
-                select.focus()
-                select.expanded = True
-                # highlight "broken": Enter picks it, ↓ Enter picks "lost"
-                self.call_after_refresh(self._highlight_first_reason)
-            else:
-                self.query_one("#door", Input).focus()
+            self.app.call_from_thread(self._refused, door_text, exc)
             return
-        balance = next(b["balance"] for b in stock.balances(store) if b["item"] == doc["item"])
-        name = stock.item_name(stock.item_map(store).get(doc["item"], doc["item"]))
+        self.app.call_from_thread(self._issued, house, doc, balance)
+
+    def _refused(self, door_text: str, exc: DomainError) -> None:
+        self.busy = False
+        self._say(str(exc) + ("  " + i18n.t("stockui.pick_reason") if exc.field == "reason" else ""),
+                  error=True)
+        if exc.field == "reason":
+            self.pending_door = door_text
+            select = self.query_one("#reason", Select)
+            select.focus()
+            select.expanded = True
+            # highlight "broken": Enter picks it, ↓ Enter picks "lost"
+            self.call_after_refresh(self._highlight_first_reason)
+        else:
+            self.query_one("#door", Input).focus()
+
+    def _issued(self, house: dict, doc: dict, balance: int) -> None:
+        self.busy = False
+        name = stock.item_name(stock.item_map(self.app.store).get(doc["item"], doc["item"]))
         if doc["replacement"]:
             text = i18n.t("stockui.replaced", reason=i18n.t(f"stock.reason.{doc['reason']}"),
                           door=doc["door"], head=house.get("head") or "", item=name, balance=balance)

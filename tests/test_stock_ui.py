@@ -23,8 +23,9 @@ async def _open(pilot):
 
 
 async def _settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(2):  # a write worker, then the reload it starts
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer):
