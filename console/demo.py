@@ -83,6 +83,11 @@ def _households(store: Store, rng: random.Random) -> str:
 
 PARTS: list[Callable[[Store, random.Random, int], str]] = []
 
+from console import households as households_tab  # noqa: E402
+PARTS.append(households_tab.demo)
+from console.errands import demo_part as _errands_demo  # noqa: E402
+PARTS.append(_errands_demo)
+
 
 def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
     """Fill an empty data directory; returns one summary line per part."""
@@ -92,3 +97,8 @@ def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
         lines.append(part(store, rng, days))
     store.actor = {"op": "", "role": ""}
     return lines
+
+
+from console import purchases_demo  # noqa: E402  (story 2: group buying, meals to the hotel)
+
+PARTS.append(purchases_demo.part)
