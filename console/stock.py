@@ -31,19 +31,16 @@ as integer fen. Nothing here ever records a charge to a resident.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
-import shutil
-import subprocess
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, households, i18n, settings
+from console import alerts, clock, households, i18n, settings, slips
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -108,8 +105,6 @@ i18n.add({
     "stock.low_alert": ("{item}只剩 {balance}（预警线 {low}）。", "{item} is low: {balance} left (warning at {low})."),
     "stock.overdue_alert": ("{item}借给 {team}，应于 {due} 归还，已逾期。",
                             "{item} lent to {team} was due back at {due}: overdue."),
-    "stock.no_font": ("找不到中文字体，无法打印。请安装 fonts-wqy-zenhei 或 fonts-noto-cjk。",
-                      "No Chinese font found, so nothing can be printed. Install fonts-wqy-zenhei or fonts-noto-cjk."),
     "stock.sheet_title": ("{building} 栋 体温计发放表（{n} 户未领）", "Building {building}: thermometer hand-out ({n} to go)"),
     "stock.col_door": ("门牌", "Door"),
     "stock.col_head": ("户主", "Head"),
@@ -607,42 +602,22 @@ alerts.PROVIDERS.append(_alerts)
 
 # -- the printable hand-out list ------------------------------------------------
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Path of a font with Chinese glyphs (fc-list ':lang=zh-cn'), cached."""
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        out = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True,
-                             text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
-    files.sort(key=lambda f: (not f.endswith((".ttc", ".ttf", ".otf")), "zenhei" not in f.lower()))
-    return files[0] if files else None
-
-
 def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path:
     """An A4 PDF (one line per household without a thermometer, a box to sign,
     away households shaded) for one building. Returns its path."""
     pages = sheet_pages(store, building)
     if path is None:
-        folder = store.root / "slips"
-        if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
-            os.chmod(folder, 0o2770)  # group-shared like the rest of the data directory
-        path = folder / f"thermometers-b{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
-    pages[0].save(path, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
-    return path
+        path = slips.slips_dir(store) / f"thermometers-b{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
+    return slips.save_file(Path(path), buf.getvalue())
 
 
 def sheet_pages(store: Store, building: int) -> list:
     """The hand-out sheet of one building as A4 page images (150 dpi)."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
-    font_path = cjk_font()
-    if not font_path:
-        raise DomainError("stock.no_font")
+    font_path = slips.require_font()
     rows = without_thermometer(store, building).get(building, [])
     width, height, margin, line = 1240, 1754, 90, 56          # A4 at 150 dpi
     per_page = (height - 2 * margin - 200) // line
@@ -713,15 +688,11 @@ def _cli_run(store: Store, args) -> int:
     return 0
 
 
-def _register_cli() -> None:
-    from console import cli  # noqa: PLC0415
+def command():
+    """The `stock` subcommand for console.cli.COMMANDS."""
+    from console.cli import Command  # noqa: PLC0415
 
-    if not any(c.name == "stock" for c in cli.COMMANDS):
-        cli.COMMANDS.append(cli.Command(
-            "stock", i18n._strings["stock.cli_help"], _cli_setup, _cli_run))
-
-
-_register_cli()
+    return Command("stock", i18n._strings["stock.cli_help"], _cli_setup, _cli_run)
 
 
 # -- demo data at the story's scale ------------------------------------------------
@@ -731,7 +702,7 @@ CENTRES = ["城东", "城西", "城南", "城北", "东湖", "西湖", "南湖",
            "桥口", "白沙洲", "青山", "杨园", "关山"]
 
 
-def _demo_part(store: Store, rng, days: int) -> str:
+def demo_part(store: Store, rng, days: int) -> str:
     """Story 4: 8 thermometers from one centre, then 500+ from 20+ centres over
     three days, handed out free; 5 infrared guns lent to 5 teams every day."""
     from console import demo  # noqa: PLC0415
@@ -773,10 +744,12 @@ def _demo_part(store: Store, rng, days: int) -> str:
             for _ in range(12 if d == 1 else 0):
                 led.issue(next(queue)["door"], "digital", at=at(day, 16))
                 given += 1
+        replaced = 0
         for k in range(5):  # replacements: broken or lost ones
             door = rng.choice(homes[:given])["door"]
             if led.balance["mercury"] and door in led.records:
                 led.issue(door, reason=rng.choice(REASONS), at=at(today, 10))
+                replaced += 1
         led.actor = leader
         led.adjust("mercury", max(0, led.balance["mercury"] - 1), "晚上盘点：一支摔碎")
         for day in [first + dt.timedelta(days=k) for k in range((today - first).days)]:
@@ -790,14 +763,4 @@ def _demo_part(store: Store, rng, days: int) -> str:
     centres_used = {r["source"] for r in sources(store) if r["item"] == "mercury"}
     return (f"thermometers: {bought} mercury bought from {len(centres_used)} health centres over 3 days, "
             f"{given} handed out free to {len(held_by_door(store))} of {len(homes)} "
-            f"households; 5 infrared guns lent to 5 teams")
-
-
-def _register_demo() -> None:
-    from console import demo  # noqa: PLC0415
-
-    if _demo_part not in demo.PARTS:
-        demo.PARTS.append(_demo_part)
-
-
-_register_demo()
+            f"households (+{replaced} replacements); 5 infrared guns lent to 5 teams")
