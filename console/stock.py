@@ -604,10 +604,11 @@ alerts.PROVIDERS.append(_alerts)
 
 def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path:
     """An A4 PDF (one line per household without a thermometer, a box to sign,
-    away households shaded) for one building. Returns its path."""
+    away households shaded) for one building. Returns its path (default
+    ``<data>/exports/thermometers-<building>-<time>.pdf``, group-shared)."""
     pages = sheet_pages(store, building)
     if path is None:
-        path = slips.slips_dir(store) / f"thermometers-b{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
+        path = store.root / "exports" / f"thermometers-{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
     return slips.save_file(Path(path), buf.getvalue())

@@ -180,7 +180,7 @@ async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store,
         assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 4
         await pilot.press("f10")
         await _settle(pilot)
-    pdfs = list((store.root / "slips").glob("thermometers-b1-*.pdf"))
+    pdfs = list((store.root / "exports").glob("thermometers-1-*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
 
 
