@@ -102,3 +102,7 @@ def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
 from console import purchases_demo  # noqa: E402  (story 2: group buying, meals to the hotel)
 
 PARTS.append(purchases_demo.part)
+
+from console import stock as stock_tab  # noqa: E402  (story 4: thermometers from 20+ centres, guns)
+
+PARTS.append(stock_tab.demo_part)
