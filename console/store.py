@@ -45,6 +45,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -127,9 +128,11 @@ def _mkdir(path: Path) -> None:
     _mkdir(path.parent)
     try:
         path.mkdir()
+        os.chmod(path, DIR_MODE)
     except FileExistsError:
         return
-    os.chmod(path, DIR_MODE)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
 
 
 def _dump(data: Any) -> bytes:
@@ -137,8 +140,10 @@ def _dump(data: Any) -> bytes:
 
 
 def _load(raw: bytes, path: Path) -> dict:
+    """Parse a data file. The store never writes an empty file (an empty
+    table is ``{}``), so an empty or truncated file is damage, not "no data"."""
     try:
-        data = orjson.loads(raw) if raw.strip() else {}
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise StoreError("store.corrupt", path=str(path)) from None
     if not isinstance(data, dict):
@@ -146,11 +151,16 @@ def _load(raw: bytes, path: Path) -> dict:
     return data
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so a crash leaves old or new, never half.
+def _write_error(path: Path, exc: OSError) -> StoreError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError("store.disk_full")
+    return StoreError("store.write_failed", path=str(path), reason=exc.strerror or exc)
 
-    The caller holds the file's lock. A full disk raises :class:`StoreError`
-    and leaves the old file untouched.
+
+def _stage(path: Path, payload: bytes) -> Path:
+    """Write ``payload`` to a fsynced temp file next to ``path``; return it.
+
+    On any error the temp file is removed and a :class:`StoreError` raised.
     """
     tmp = path.parent / f".{path.name}.tmp.{os.getpid()}.{secrets.token_hex(4)}"
     try:
@@ -163,18 +173,59 @@ def atomic_write(path: Path, payload: bytes) -> None:
             os.fsync(fd)
             # A fine-grained mtime keeps the (inode, mtime, size) identity
             # unique even when an inode number is reused within one tick.
-            now = dt.datetime.now().timestamp()
-            os.utime(fd, ns=(int(now * 1e9), int(now * 1e9)))
+            now = time.time_ns()
+            os.utime(fd, ns=(now, now))
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StoreError("store.disk_full") from exc
-        raise StoreError("store.write_failed", path=str(path), reason=exc.strerror or exc) from exc
+        raise _write_error(path, exc) from exc
+    return tmp
+
+
+def _install(staged: list[tuple[Path, Path]]) -> None:
+    """``os.replace`` each staged temp file over its target, then fsync the
+    directories. Only renames remain here, so a full disk cannot stop half way."""
+    done = 0
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done += 1
+        for folder in sorted({path.parent for _, path in staged}):
+            _fsync_dir(folder)
+    except OSError as exc:
+        for tmp, _ in staged[done:]:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise _write_error(staged[min(done, len(staged) - 1)][1], exc) from exc
+
+
+def atomic_write_many(payloads: Mapping[Path, bytes]) -> None:
+    """Replace several files so that a full disk or a write error changes none.
+
+    Every temp file is written and fsynced before any is put in place; a crash
+    leaves each file old or new, never half. The caller holds every file's lock.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, payload in payloads.items():
+            staged.append((_stage(path, payload), path))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    _install(staged)
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so a crash leaves old or new, never half.
+
+    The caller holds the file's lock. A full disk raises :class:`StoreError`
+    and leaves the old file untouched.
+    """
+    atomic_write_many({path: payload})
 
 
 class _FileLock:
@@ -221,6 +272,9 @@ class _FileStorage(Storage):
     def __init__(self, store: Store, path: Path):
         self.store = store
         self.path = path
+        #: while a Table write holds the lock, TinyDB's write is captured here
+        #: and committed together with its audit entries
+        self.captured: list[dict] | None = None
 
     def read(self) -> dict | None:
         data = self.store._read(self.path)
@@ -228,7 +282,10 @@ class _FileStorage(Storage):
         return dict(data) if data else None
 
     def write(self, data: dict) -> None:
-        self.store._write(self.path, data)
+        if self.captured is not None:
+            self.captured.append(data)
+        else:
+            self.store._commit({self.path: data})
 
 
 class _StagedStorage(MemoryStorage):
@@ -286,12 +343,23 @@ class Table:
     # -- writes --
     @contextlib.contextmanager
     def _locked(self) -> Iterator[_TinyTable]:
+        storage: _FileStorage = self._t._storage
         with self.store._lock(self.path):
             self._t._next_id = None
+            outer = storage.captured
+            storage.captured = []
             try:
                 yield self._t
             finally:
+                storage.captured = outer
                 self._t._next_id = None
+
+    def _commit(self, op: str, changes: list[tuple[int, dict | None, dict | None]]) -> None:
+        """Write what TinyDB produced, plus its audit entries, in one commit."""
+        storage: _FileStorage = self._t._storage
+        if storage.captured:
+            entries = self.store._audit_entries(self.path, self.name, op, changes) if self.audited else []
+            self.store._commit({self.path: storage.captured[-1]}, entries)
 
     def insert(self, document: Mapping) -> int:
         return self.insert_multiple([document])[0]
@@ -301,26 +369,33 @@ class Table:
         docs = [{**doc, **stamp} for doc in documents]
         with self._locked() as t:
             ids = t.insert_multiple(docs)
-        self._audit("insert", [(i, None, d) for i, d in zip(ids, docs)])
+            self._commit("insert", [(i, None, d) for i, d in zip(ids, docs)])
         return ids
 
     def update(self, fields: Mapping | Callable[[dict], None], cond=None,
                doc_ids: Iterable[int] | None = None) -> list[int]:
         stamp = {"_upd_" + k[1:]: v for k, v in self.store.stamp().items()}
-
-        def apply(doc: dict) -> None:
-            if callable(fields):
-                fields(doc)
-            else:
-                doc.update(fields)
-            doc.update(stamp)
-
         with self._locked() as t:
-            before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
-            ids = t.update(apply, doc_ids=list(before)) if before else []
-            after = {d.doc_id: dict(d) for d in t.get(doc_ids=ids)} if ids else {}
-        self._audit("update", [(i, before[i], after[i]) for i in ids])
-        return ids
+            before = {d.doc_id: _copy(d) for d in self._matching(cond, doc_ids)}
+            after = {}
+            for i, doc in before.items():
+                # work on a copy: the cached (shared) document must not change
+                # before the write succeeds, nor leak into the audit's "before"
+                doc = _copy(doc)
+                if callable(fields):
+                    fields(doc)
+                else:
+                    doc.update(fields)
+                doc.update(stamp)
+                after[i] = doc
+
+            def apply(table: dict) -> None:
+                table.update(after)
+
+            if after:
+                t._update_table(apply)
+                self._commit("update", [(i, before[i], after[i]) for i in after])
+        return list(after)
 
     def upsert(self, document: Mapping, cond) -> list[int]:
         """Update the records matching cond, or insert document if none do."""
@@ -333,7 +408,7 @@ class Table:
         with self._locked() as t:
             before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
             ids = t.remove(doc_ids=list(before)) if before else []
-        self._audit("remove", [(i, before[i], None) for i in ids])
+            self._commit("remove", [(i, before[i], None) for i in ids])
         return ids
 
     def _matching(self, cond, doc_ids) -> list[Document]:
@@ -343,9 +418,11 @@ class Table:
             raise ValueError("give cond or doc_ids")
         return self._t.search(cond)
 
-    def _audit(self, op: str, changes: list[tuple[int, dict | None, dict | None]]) -> None:
-        if self.audited and changes:
-            self.store._audit(self.path, self.name, op, changes)
+
+
+def _copy(doc: Mapping) -> dict:
+    """A deep copy of a JSON document."""
+    return orjson.loads(orjson.dumps(doc))
 
 
 class Transaction:
@@ -353,7 +430,9 @@ class Transaction:
 
     Files are locked in a fixed (sorted) order and written only when the
     ``with`` block ends without an exception; otherwise nothing changes.
-    Tables in the same file are written in one atomic replace.
+    Tables in the same file are written in one atomic replace; all files and
+    the audit entries are staged (written and fsynced) before any is put in
+    place, so a full disk changes none of them.
     """
 
     def __init__(self, store: Store, paths: dict[tuple[str, str | None], Path]):
@@ -361,6 +440,18 @@ class Transaction:
         self.paths = paths
         self._staged: dict[Path, _StagedStorage] = {}
         self._before: dict[Path, dict] = {}
+        self._tables: dict[tuple[str, str | None], _StampingTable] = {}
+
+    def _key(self, name: str, day: str | bool | None) -> tuple[str, str | None]:
+        key = (name, self.store._day(day))
+        if key not in self.paths and day is None:
+            # a sharded table locked for one day: its name alone is enough
+            matches = [k for k in self.paths if k[0] == name]
+            if len(matches) == 1:
+                key = matches[0]
+        if key not in self.paths:
+            raise KeyError(f"{name} was not locked by this transaction")
+        return key
 
     def _open(self) -> None:
         for path in sorted(set(self.paths.values())):
@@ -370,20 +461,22 @@ class Transaction:
             self._staged[path] = _StagedStorage(orjson.loads(_dump(raw)))
 
     def table(self, name: str, day: str | bool | None = None) -> _TinyTable:
-        """The named table inside this transaction (TinyDB Table API)."""
-        key = (name, self.store._day(day))
-        if key not in self.paths:
-            raise KeyError(f"{name} was not locked by this transaction")
-        storage = self._staged[self.paths[key]]
-        stamp = self.store.stamp()
-        table = _StampingTable(storage, name, cache_size=0)
-        table.stamp = stamp
+        """The named table inside this transaction (TinyDB Table API).
+
+        Every call for one table returns the same handle, so ids stay unique
+        however the handles are mixed."""
+        key = self._key(name, day)
+        table = self._tables.get(key)
+        if table is None:
+            table = _StampingTable(self._staged[self.paths[key]], name, cache_size=0)
+            table.stamp = self.store.stamp()
+            self._tables[key] = table
         return table
 
     def next_number(self, counter: str, name: str | None = None) -> int:
         """Next value of a human-facing counter, kept in the same file as
         ``name`` (default: the first table of this transaction)."""
-        key = next(iter(self.paths)) if name is None else (name, None)
+        key = next(iter(self.paths)) if name is None else self._key(name, None)
         t = _TinyTable(self._staged[self.paths[key]], "_counters", cache_size=0)
         row = t.get(doc_id=1) or {}
         value = int(row.get(counter, 0)) + 1
@@ -395,8 +488,7 @@ class Transaction:
 
     def _commit(self) -> None:
         changed = {p: s.memory for p, s in self._staged.items() if s.memory != self._before[p]}
-        for path, data in changed.items():
-            self.store._write(path, data)
+        entries: list[dict] = []
         for path, data in changed.items():
             before = self._before[path]
             for name in sorted(set(before) | set(data)):
@@ -411,7 +503,9 @@ class Transaction:
                 for op in ("insert", "update", "remove"):
                     sel = [(i, b, a) for i, b, a, o in rows if o == op]
                     if sel and name != "audit":
-                        self.store._audit(path, name, op, sel)
+                        entries += self.store._audit_entries(path, name, op, sel)
+        if changed:
+            self.store._commit(changed, entries)
 
 
 class _StampingTable(_TinyTable):
@@ -516,10 +610,12 @@ class Store:
         paths: dict[tuple[str, str | None], Path] = {}
         for spec in tables:
             name, day = spec if isinstance(spec, tuple) else (spec, None)
+            if day is None and self.FILES.get(name, name) in self.DAILY:
+                day = True
             paths[(name, self._day(day))] = self.path_of(name, day)
         tx = Transaction(self, paths)
         with contextlib.ExitStack() as stack:
-            for path in sorted(set(paths.values())):
+            for path in sorted(set(paths.values()), key=self._lock_order):
                 stack.enter_context(self._lock(path))
             tx._open()
             yield tx
@@ -530,12 +626,31 @@ class Store:
         """Who and when, for a record: operator, role, Unix account, terminal."""
         return {"_at": clock.stamp(), "_by": {**self.actor, **self.identity}}
 
-    def _audit(self, path: Path, table: str, op: str,
-               changes: list[tuple[int, dict | None, dict | None]]) -> None:
+    def _audit_entries(self, path: Path, table: str, op: str,
+                       changes: list[tuple[int, dict | None, dict | None]]) -> list[dict]:
         rel = str(path.relative_to(self.root))
-        entries = [{"file": rel, "table": table, "op": op, "id": i, "before": b, "after": a}
-                   for i, b, a in changes]
-        self.table("audit", day=True).insert_multiple(entries)
+        return [{"file": rel, "table": table, "op": op, "id": i, "before": b, "after": a}
+                for i, b, a in changes]
+
+    def _lock_order(self, path: Path) -> tuple[bool, Path]:
+        """Files are locked sorted, the audit trail always last: a writer
+        holding the audit lock never waits for another lock, so no deadlock."""
+        return (path.parent == self.root / "audit", path)
+
+    def _commit(self, writes: dict[Path, dict], audit: list[dict] | None = None) -> None:
+        """Write ``writes`` (whose locks the caller holds) and append ``audit``
+        entries to today's audit trail, all or nothing (see atomic_write_many)."""
+        if not audit:
+            self._write_many(writes)
+            return
+        apath = self.path_of("audit", True)
+        with self._lock(apath):
+            base = writes.get(apath)
+            staged = _StagedStorage(dict(base if base is not None else self._read(apath)))
+            stamp = self.stamp()
+            _TinyTable(staged, "audit", cache_size=0).insert_multiple(
+                [{**e, **stamp} for e in audit])
+            self._write_many({**writes, apath: staged.memory})
 
     # -- file I/O --
     def _lock(self, path: Path) -> _FileLock:
@@ -573,16 +688,25 @@ class Store:
 
     def _write(self, path: Path, data: dict) -> None:
         """Atomically replace ``path``; the caller holds its lock."""
-        _mkdir(path.parent)
+        self._write_many({path: data})
+
+    def _write_many(self, writes: dict[Path, dict]) -> None:
+        """Atomically replace every file in ``writes`` (all or nothing on
+        errors); the caller holds their locks. The cache learns the new data
+        only once it is on disk."""
         try:
-            atomic_write(path, _dump(data))
+            for path in writes:
+                _mkdir(path.parent)
+            atomic_write_many({path: _dump(data) for path, data in writes.items()})
         except BaseException:
             with self._cache_lock:
-                self._cache.pop(path, None)
+                for path in writes:
+                    self._cache.pop(path, None)
             raise
-        ident = _identity(path)
-        if ident:
-            self._remember(path, ident, data)
+        for path, data in writes.items():
+            ident = _identity(path)
+            if ident:
+                self._remember(path, ident, data)
 
     def _remember(self, path: Path, ident: tuple, data: dict) -> None:
         with self._cache_lock:
@@ -637,6 +761,8 @@ class Store:
         for path in self.data_files():
             try:
                 _load(path.read_bytes(), path)
+                continue
+            except FileNotFoundError:
                 continue
             except StoreError:
                 pass
