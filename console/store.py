@@ -650,7 +650,10 @@ class Store:
             stamp = self.stamp()
             _TinyTable(staged, "audit", cache_size=0).insert_multiple(
                 [{**e, **stamp} for e in audit])
-            self._write_many({**writes, apath: staged.memory})
+            # the audit file goes in first: a crash between the renames leaves
+            # at worst an entry for an unacknowledged change, never a change
+            # without its entry
+            self._write_many({apath: staged.memory, **{p: d for p, d in writes.items() if p != apath}})
 
     # -- file I/O --
     def _lock(self, path: Path) -> _FileLock:
