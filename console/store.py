@@ -201,11 +201,12 @@ def _install(staged: list[tuple[Path, Path]]) -> None:
         raise _write_error(staged[min(done, len(staged) - 1)][1], exc) from exc
 
 
-def atomic_write_many(payloads: Mapping[Path, bytes]) -> None:
+def atomic_write_many(payloads: Mapping[Path, bytes], first: Path | None = None) -> None:
     """Replace several files so that a full disk or a write error changes none.
 
     Every temp file is written and fsynced before any is put in place; a crash
-    leaves each file old or new, never half. The caller holds every file's lock.
+    leaves each file old or new, never half. ``first`` is put in place before
+    the others. The caller holds every file's lock.
     """
     staged: list[tuple[Path, Path]] = []
     try:
@@ -216,7 +217,7 @@ def atomic_write_many(payloads: Mapping[Path, bytes]) -> None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
-    _install(staged)
+    _install(sorted(staged, key=lambda pair: pair[1] != first))
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -366,10 +367,20 @@ class Table:
 
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
         stamp = self.store.stamp()
-        docs = [{**doc, **stamp} for doc in documents]
-        with self._locked() as t:
-            ids = t.insert_multiple(docs)
-            self._commit("insert", [(i, None, d) for i, d in zip(ids, docs)])
+        # a deep copy (the caller may reuse its dicts), checked serialisable
+        # before anything is locked or written
+        docs = _copy([{**doc, **stamp} for doc in documents])
+        with self._locked():
+            # TinyDB's own insert converts the whole table twice and scans
+            # every id in Python; at a few thousand records that was most of
+            # the cost of an insert, so append to the fresh data directly
+            current, raw = self.store._read_raw(self.path)
+            data, ids, payload = _appended(current, self.name, docs, raw)
+            entries = (self.store._audit_entries(self.path, self.name, "insert",
+                                                 [(i, None, d) for i, d in zip(ids, docs)])
+                       if self.audited else [])
+            self.store._commit({self.path: data}, entries,
+                               {self.path: payload} if payload else {})
         return ids
 
     def update(self, fields: Mapping | Callable[[dict], None], cond=None,
@@ -420,9 +431,51 @@ class Table:
 
 
 
-def _copy(doc: Mapping) -> dict:
+def _copy(doc: Any) -> Any:
     """A deep copy of a JSON document."""
     return orjson.loads(orjson.dumps(doc))
+
+
+def _appended(data: dict, name: str, docs: list[dict],
+              raw: bytes | None = None) -> tuple[dict, list[int], bytes | None]:
+    """``data`` with ``docs`` added to table ``name`` under new ids (TinyDB's
+    rule: highest id + 1), those ids, and, if ``raw`` (the bytes ``data`` was
+    parsed from or written as) allows, the new file's bytes; ``data`` itself
+    is not changed."""
+    table = data.get(name, {})
+    known = _HIGHEST.get(id(table))
+    if known is not None and known[0] is table:
+        highest = known[1]
+    else:
+        highest = max(map(int, table), default=0)
+    ids = list(range(highest + 1, highest + 1 + len(docs)))
+    new = dict(table)
+    new.update(zip(map(str, ids), docs))
+    # remember the new table's highest id: cached tables are never changed in
+    # place, so the next append to the same (unchanged) table can skip the scan
+    _HIGHEST[id(new)] = (new, ids[-1] if ids else highest)
+    with _HIGHEST_LOCK:
+        while len(_HIGHEST) > 64:
+            _HIGHEST.pop(next(iter(_HIGHEST)), None)
+    return {**data, name: new}, ids, _spliced(raw, data, name, ids, docs)
+
+
+_HIGHEST: dict[int, tuple[dict, int]] = {}
+_HIGHEST_LOCK = threading.Lock()
+
+
+def _spliced(raw: bytes | None, data: dict, name: str, ids: list[int], docs: list[dict]) -> bytes | None:
+    """Bytes of ``data`` plus ``docs`` appended to table ``name``, made by
+    splicing the new records into ``raw`` instead of serialising the whole
+    file again (the biggest cost of an append to a day file). Only when it is
+    exactly what orjson would write: ``name`` is the last, non-empty table and
+    ``raw`` ends with the closing braces of that table and of the file.
+    Otherwise None (serialise normally)."""
+    if (raw is None or not docs or not data.get(name) or next(reversed(data)) != name
+            or raw[-2:] != b"}}"):
+        return None
+    tail = b",".join(b'"%d":%s' % (i, orjson.dumps(d)) for i, d in zip(ids, docs))
+    return b"".join((raw[:-2], b",", tail, b"}}"))
 
 
 class Transaction:
@@ -556,7 +609,8 @@ class Store:
             raise StoreError("store.not_writable", path=str(self.root))
         self.actor: dict[str, str] = {"op": "", "role": ""}
         self.identity = session_identity()
-        self._cache: OrderedDict[Path, tuple[tuple, dict]] = OrderedDict()
+        #: path -> (file identity, parsed data, the file's bytes)
+        self._cache: OrderedDict[Path, tuple[tuple, dict, bytes]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._dbs: dict[Path, TinyDB] = {}
         self._locks: dict[Path, _FileLock] = {}
@@ -637,23 +691,24 @@ class Store:
         holding the audit lock never waits for another lock, so no deadlock."""
         return (path.parent == self.root / "audit", path)
 
-    def _commit(self, writes: dict[Path, dict], audit: list[dict] | None = None) -> None:
+    def _commit(self, writes: dict[Path, dict], audit: list[dict] | None = None,
+                payloads: Mapping[Path, bytes] = {}) -> None:
         """Write ``writes`` (whose locks the caller holds) and append ``audit``
-        entries to today's audit trail, all or nothing (see atomic_write_many)."""
+        entries to today's audit trail, all or nothing (see atomic_write_many).
+        ``payloads``: bytes already serialised for some of ``writes``."""
         if not audit:
-            self._write_many(writes)
+            self._write_many(writes, payloads=payloads)
             return
         apath = self.path_of("audit", True)
         with self._lock(apath):
-            base = writes.get(apath)
-            staged = _StagedStorage(dict(base if base is not None else self._read(apath)))
+            base, raw = (writes[apath], None) if apath in writes else self._read_raw(apath)
             stamp = self.stamp()
-            _TinyTable(staged, "audit", cache_size=0).insert_multiple(
-                [{**e, **stamp} for e in audit])
-            # the audit file goes in first: a crash between the renames leaves
-            # at worst an entry for an unacknowledged change, never a change
-            # without its entry
-            self._write_many({apath: staged.memory, **{p: d for p, d in writes.items() if p != apath}})
+            trail, _, payload = _appended(base, "audit", [{**e, **stamp} for e in audit], raw)
+            payloads = {**payloads, apath: payload} if payload else payloads
+            # the audit file goes in place first: a crash between the renames
+            # leaves at worst an entry for an unacknowledged change, never a
+            # change without its entry
+            self._write_many({**writes, apath: trail}, first=apath, payloads=payloads)
 
     # -- file I/O --
     def _lock(self, path: Path) -> _FileLock:
@@ -671,36 +726,43 @@ class Store:
 
     def _read(self, path: Path) -> dict:
         """Parsed content of ``path``, re-parsed only when the file changed."""
+        return self._read_raw(path)[0]
+
+    def _read_raw(self, path: Path) -> tuple[dict, bytes | None]:
+        """Parsed content and bytes of ``path`` (bytes None if no file)."""
         ident = _identity(path)
         if ident is None:
-            return {}
+            return {}, None
         with self._cache_lock:
             hit = self._cache.get(path)
             if hit and hit[0] == ident:
                 self._cache.move_to_end(path)
-                return hit[1]
+                return hit[1], hit[2]
         try:
             with open(path, "rb") as fh:
                 ident = os.fstat(fh.fileno())
                 raw = fh.read()
         except FileNotFoundError:
-            return {}
+            return {}, None
         data = _load(raw, path)
-        self._remember(path, (ident.st_dev, ident.st_ino, ident.st_mtime_ns, ident.st_size), data)
-        return data
+        self._remember(path, (ident.st_dev, ident.st_ino, ident.st_mtime_ns, ident.st_size), data, raw)
+        return data, raw
 
     def _write(self, path: Path, data: dict) -> None:
         """Atomically replace ``path``; the caller holds its lock."""
         self._write_many({path: data})
 
-    def _write_many(self, writes: dict[Path, dict]) -> None:
+    def _write_many(self, writes: dict[Path, dict], first: Path | None = None,
+                    payloads: Mapping[Path, bytes] = {}) -> None:
         """Atomically replace every file in ``writes`` (all or nothing on
-        errors); the caller holds their locks. The cache learns the new data
+        errors); the caller holds their locks. ``payloads`` gives bytes
+        already serialised for some of them. The cache learns the new data
         only once it is on disk."""
         try:
             for path in writes:
                 _mkdir(path.parent)
-            atomic_write_many({path: _dump(data) for path, data in writes.items()})
+            raw = {path: payloads.get(path) or _dump(data) for path, data in writes.items()}
+            atomic_write_many(raw, first)
         except BaseException:
             with self._cache_lock:
                 for path in writes:
@@ -709,11 +771,11 @@ class Store:
         for path, data in writes.items():
             ident = _identity(path)
             if ident:
-                self._remember(path, ident, data)
+                self._remember(path, ident, data, raw[path])
 
-    def _remember(self, path: Path, ident: tuple, data: dict) -> None:
+    def _remember(self, path: Path, ident: tuple, data: dict, raw: bytes) -> None:
         with self._cache_lock:
-            self._cache[path] = (ident, data)
+            self._cache[path] = (ident, data, raw)
             self._cache.move_to_end(path)
             while len(self._cache) > self.CACHE_FILES:
                 self._cache.popitem(last=False)

@@ -56,12 +56,17 @@ def read(data: str, stop: str) -> None:
             sys.exit(1)
         most = len(rows)
         reads += 1
+        time.sleep(0.0005)  # leave the writers some CPU on a 2-core machine
     print(f"done {reads} {most}", flush=True)
 
 
 def churn(data: str, tag: str) -> None:
     """Write forever (until killed): inserts into today's checkpoint file and
-    transactions that allocate a pass number; print what was acknowledged."""
+    transactions that allocate a pass number; print what was acknowledged.
+    "errands" shares the "passes" file: tables that must agree even across a
+    crash live in one file (a transaction over several files is atomic per
+    file only)."""
+    Store.share_file("errands", "passes")
     store = Store(data)
     store.actor = {"op": tag, "role": "volunteer"}
     log = store.table("checkpoint", day="2026-03-05")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinydb import where
 
 import console.store as store_mod
@@ -566,3 +568,48 @@ def test_reads_see_writes_of_another_store_object(db, tmp_path):
     other.table("people").insert({"n": 2})
     assert [d["n"] for d in t.all()] == [1, 2]
     assert t.insert({"n": 3}) == 3  # ids come from fresh data, not a cached next id
+
+
+# -- the fast append path ---------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8)
+json_docs = st.dictionaries(st.text(max_size=6), json_values, max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["t", "_counters", "other"]),
+                       st.dictionaries(st.integers(1, 50).map(str), json_docs, max_size=4), max_size=3),
+       st.lists(json_docs, min_size=1, max_size=3), st.booleans())
+def test_spliced_append_is_exactly_a_full_serialisation(data, docs, pretty):
+    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 if pretty else 0)
+    new, ids, payload = store_mod._appended(data, "t", docs, raw)
+    assert data.get("t", {}) == orjson.loads(raw).get("t", {})  # input untouched
+    assert ids == list(range(max(map(int, data.get("t", {})), default=0) + 1,
+                             max(map(int, data.get("t", {})), default=0) + 1 + len(docs)))
+    if payload is not None:
+        assert orjson.loads(payload) == new
+        if not pretty:
+            assert payload == orjson.dumps(new)
+
+
+def test_appends_keep_the_file_canonical_and_other_tables_intact(db):
+    with db.transaction("orders") as tx:
+        tx.table("orders").insert({"no": 0})
+        tx.next_number("order")  # "_counters" is now the file's last table
+    t = db.table("orders")
+    for i in range(1, 4):
+        assert t.insert({"no": i, "名": "张"}) == i + 1
+    raw_bytes = (db.root / "orders.json").read_bytes()
+    assert raw_bytes == orjson.dumps(orjson.loads(raw_bytes))
+    assert raw(db.root / "orders.json")["_counters"] == {"1": {"order": 1}}
+    assert [d["no"] for d in Store(db.root).table("orders").all()] == [0, 1, 2, 3]
+    # a hand-edited (indented) file is appended to correctly as well
+    path = db.root / "people.json"
+    db.table("people").insert({"n": 1})
+    _corrupt(path, orjson.dumps(raw(path), option=orjson.OPT_INDENT_2))
+    db.table("people").insert({"n": 2})
+    assert [d["n"] for d in Store(db.root).table("people").all()] == [1, 2]
