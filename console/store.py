@@ -485,7 +485,10 @@ class Transaction:
     ``with`` block ends without an exception; otherwise nothing changes.
     Tables in the same file are written in one atomic replace; all files and
     the audit entries are staged (written and fsynced) before any is put in
-    place, so a full disk changes none of them.
+    place, so a full disk changes none of them. A crash (kill -9, power) in
+    the moment between the renames can leave one file new and another old:
+    tables that must agree even then belong in ONE file (:meth:`Store.share_file`).
+    The audit file is renamed first, so a change never lacks its entry.
     """
 
     def __init__(self, store: Store, paths: dict[tuple[str, str | None], Path]):
