@@ -174,6 +174,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--inserts", type=int, default=200, help="timed inserts per store/sqlite case")
+    ap.add_argument("--backends", default="store,store-noaudit,tinydb,sqlite")
     ap.add_argument("--dir", help="where to build the data (default: a temp dir on /tmp)")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-store-", dir=args.dir))
@@ -187,6 +188,8 @@ def main() -> None:
                      ("tinydb", 1, tiny), ("tinydb", 4, tiny),
                      ("sqlite", 1, args.inserts), ("sqlite", 4, args.inserts)]
             for kind, writers, inserts in cases:
+                if kind not in args.backends.split(","):
+                    continue
                 work = base / f"{kind}-{n}-{writers}"
                 day = dt.date.today().isoformat()
                 if kind.startswith("store"):

@@ -258,6 +258,25 @@ class _FileLock:
         self.depth += 1
         return self
 
+    def read_hint(self) -> dict | None:
+        """What the last appender recorded in the lock file (see Store._append)."""
+        if self.fd is None:
+            return None
+        try:
+            hint = orjson.loads(os.pread(self.fd, 4096, 0) or b"null")
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        return hint if isinstance(hint, dict) else None
+
+    def write_hint(self, hint: dict) -> None:
+        """Record a hint for the next writer; only a hint, so no fsync."""
+        if self.fd is None:
+            return
+        raw = orjson.dumps(hint)
+        with contextlib.suppress(OSError):
+            os.pwrite(self.fd, raw, 0)
+            os.ftruncate(self.fd, len(raw))
+
     def __exit__(self, *exc: object) -> None:
         self.depth -= 1
         if self.depth == 0 and self.fd is not None:
@@ -374,13 +393,12 @@ class Table:
             # TinyDB's own insert converts the whole table twice and scans
             # every id in Python; at a few thousand records that was most of
             # the cost of an insert, so append to the fresh data directly
-            current, raw = self.store._read_raw(self.path)
-            data, ids, payload = _appended(current, self.name, docs, raw)
+            data, payload, ids, hint = self.store._append(self.path, self.name, docs)
             entries = (self.store._audit_entries(self.path, self.name, "insert",
                                                  [(i, None, d) for i, d in zip(ids, docs)])
                        if self.audited else [])
             self.store._commit({self.path: data}, entries,
-                               {self.path: payload} if payload else {})
+                               {self.path: payload} if payload else {}, hint)
         return ids
 
     def update(self, fields: Mapping | Callable[[dict], None], cond=None,
@@ -588,6 +606,17 @@ class _StampingTable(_TinyTable):
         return super().update(apply, cond=cond, doc_ids=doc_ids)
 
 
+class _Entry:
+    """A cached file: identity, bytes, parsed data (parsed lazily), and for
+    files last written by an append, which table is last and its highest id."""
+
+    __slots__ = ("ident", "raw", "data", "last", "high")
+
+    def __init__(self, ident: tuple, raw: bytes, data: dict | None = None,
+                 last: str | None = None, high: int | None = None):
+        self.ident, self.raw, self.data, self.last, self.high = ident, raw, data, last, high
+
+
 class Store:
     """A data directory of TinyDB files shared safely by many processes.
 
@@ -612,8 +641,7 @@ class Store:
             raise StoreError("store.not_writable", path=str(self.root))
         self.actor: dict[str, str] = {"op": "", "role": ""}
         self.identity = session_identity()
-        #: path -> (file identity, parsed data, the file's bytes)
-        self._cache: OrderedDict[Path, tuple[tuple, dict, bytes]] = OrderedDict()
+        self._cache: OrderedDict[Path, _Entry] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._dbs: dict[Path, TinyDB] = {}
         self._locks: dict[Path, _FileLock] = {}
@@ -694,24 +722,54 @@ class Store:
         holding the audit lock never waits for another lock, so no deadlock."""
         return (path.parent == self.root / "audit", path)
 
-    def _commit(self, writes: dict[Path, dict], audit: list[dict] | None = None,
-                payloads: Mapping[Path, bytes] = {}) -> None:
+    def _commit(self, writes: dict[Path, dict | None], audit: list[dict] | None = None,
+                payloads: Mapping[Path, bytes] = {},
+                hints: Mapping[Path, tuple[str, int]] = {}) -> None:
         """Write ``writes`` (whose locks the caller holds) and append ``audit``
         entries to today's audit trail, all or nothing (see atomic_write_many).
-        ``payloads``: bytes already serialised for some of ``writes``."""
+        ``payloads``: bytes already serialised for some of ``writes`` (their
+        data may then be None); ``hints``: (last table, highest id) of files
+        written by an append."""
         if not audit:
-            self._write_many(writes, payloads=payloads)
+            self._write_many(writes, payloads=payloads, hints=hints)
             return
         apath = self.path_of("audit", True)
         with self._lock(apath):
-            base, raw = (writes[apath], None) if apath in writes else self._read_raw(apath)
             stamp = self.stamp()
-            trail, _, payload = _appended(base, "audit", [{**e, **stamp} for e in audit], raw)
+            trail, payload, _, hint = self._append(apath, "audit", [{**e, **stamp} for e in audit],
+                                                   base=writes.get(apath))
             payloads = {**payloads, apath: payload} if payload else payloads
             # the audit file goes in place first: a crash between the renames
             # leaves at worst an entry for an unacknowledged change, never a
             # change without its entry
-            self._write_many({**writes, apath: trail}, first=apath, payloads=payloads)
+            self._write_many({**writes, apath: trail}, first=apath, payloads=payloads,
+                             hints={**hints, **hint})
+
+    def _append(self, path: Path, name: str, docs: list[dict], base: dict | None = None
+                ) -> tuple[dict | None, bytes | None, list[int], dict[Path, tuple[str, int]]]:
+        """New content of ``path`` (locked by the caller) with ``docs`` added
+        to table ``name``: (data or None, bytes or None, new ids, hint).
+
+        When the file is unchanged since an append recorded (in the lock
+        file) its identity, last table and highest id, the new records are
+        spliced onto its bytes without parsing it: under contention every
+        writer would otherwise re-parse the day file and the audit day, the
+        biggest cost of an insert. Otherwise the file is parsed as usual.
+        """
+        if base is None:
+            entry = self._entry(path, parse=False, hint=self._lock(path).read_hint())
+            if (entry is not None and entry.last == name and entry.high
+                    and entry.raw[-2:] == b"}}"):
+                ids = list(range(entry.high + 1, entry.high + 1 + len(docs)))
+                tail = b",".join(b'"%d":%s' % (i, orjson.dumps(d)) for i, d in zip(ids, docs))
+                payload = b"".join((entry.raw[:-2], b",", tail, b"}}"))
+                return None, payload, ids, {path: (name, ids[-1])}
+            base, raw = (self._parsed(entry, path), entry.raw) if entry else ({}, None)
+        else:
+            raw = None
+        data, ids, payload = _appended(base, name, docs, raw)
+        hint = {path: (name, ids[-1])} if ids and next(reversed(data)) == name else {}
+        return data, payload, ids, hint
 
     # -- file I/O --
     def _lock(self, path: Path) -> _FileLock:
@@ -729,38 +787,54 @@ class Store:
 
     def _read(self, path: Path) -> dict:
         """Parsed content of ``path``, re-parsed only when the file changed."""
-        return self._read_raw(path)[0]
+        entry = self._entry(path)
+        return entry.data if entry is not None else {}
 
-    def _read_raw(self, path: Path) -> tuple[dict, bytes | None]:
-        """Parsed content and bytes of ``path`` (bytes None if no file)."""
+    def _entry(self, path: Path, parse: bool = True, hint: dict | None = None) -> _Entry | None:
+        """The cached file (None if there is no file), re-read only when its
+        identity changed; parsed unless ``parse`` is False. ``hint`` (from the
+        lock file) is trusted only if it names the file's current identity."""
         ident = _identity(path)
         if ident is None:
-            return {}, None
+            return None
         with self._cache_lock:
-            hit = self._cache.get(path)
-            if hit and hit[0] == ident:
+            entry = self._cache.get(path)
+            if entry is not None and entry.ident == ident:
                 self._cache.move_to_end(path)
-                return hit[1], hit[2]
-        try:
-            with open(path, "rb") as fh:
-                ident = os.fstat(fh.fileno())
-                raw = fh.read()
-        except FileNotFoundError:
-            return {}, None
-        data = _load(raw, path)
-        self._remember(path, (ident.st_dev, ident.st_ino, ident.st_mtime_ns, ident.st_size), data, raw)
-        return data, raw
+            else:
+                entry = None
+        if entry is None:
+            try:
+                with open(path, "rb") as fh:
+                    st = os.fstat(fh.fileno())
+                    raw = fh.read()
+            except FileNotFoundError:
+                return None
+            entry = _Entry((st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), raw)
+            self._remember(path, entry)
+        if hint and entry.last is None and hint.get("ident") == list(entry.ident):
+            entry.last, entry.high = hint.get("last"), hint.get("high")
+        if parse:
+            self._parsed(entry, path)
+        return entry
+
+    def _parsed(self, entry: _Entry, path: Path) -> dict:
+        if entry.data is None:
+            entry.data = _load(entry.raw, path)
+        return entry.data
 
     def _write(self, path: Path, data: dict) -> None:
         """Atomically replace ``path``; the caller holds its lock."""
         self._write_many({path: data})
 
-    def _write_many(self, writes: dict[Path, dict], first: Path | None = None,
-                    payloads: Mapping[Path, bytes] = {}) -> None:
+    def _write_many(self, writes: dict[Path, dict | None], first: Path | None = None,
+                    payloads: Mapping[Path, bytes] = {},
+                    hints: Mapping[Path, tuple[str, int]] = {}) -> None:
         """Atomically replace every file in ``writes`` (all or nothing on
         errors); the caller holds their locks. ``payloads`` gives bytes
         already serialised for some of them. The cache learns the new data
-        only once it is on disk."""
+        only once it is on disk; appended files leave a hint in their lock
+        file for the next writer."""
         try:
             for path in writes:
                 _mkdir(path.parent)
@@ -773,12 +847,17 @@ class Store:
             raise
         for path, data in writes.items():
             ident = _identity(path)
-            if ident:
-                self._remember(path, ident, data, raw[path])
+            if not ident:
+                continue
+            entry = _Entry(ident, raw[path], data)
+            if path in hints:
+                entry.last, entry.high = hints[path]
+                self._lock(path).write_hint({"ident": ident, "last": entry.last, "high": entry.high})
+            self._remember(path, entry)
 
-    def _remember(self, path: Path, ident: tuple, data: dict, raw: bytes) -> None:
+    def _remember(self, path: Path, entry: _Entry) -> None:
         with self._cache_lock:
-            self._cache[path] = (ident, data, raw)
+            self._cache[path] = entry
             self._cache.move_to_end(path)
             while len(self._cache) > self.CACHE_FILES:
                 self._cache.popitem(last=False)

@@ -613,3 +613,34 @@ def test_appends_keep_the_file_canonical_and_other_tables_intact(db):
     _corrupt(path, orjson.dumps(raw(path), option=orjson.OPT_INDENT_2))
     db.table("people").insert({"n": 2})
     assert [d["n"] for d in Store(db.root).table("people").all()] == [1, 2]
+
+
+def test_appends_from_other_sessions_use_the_lock_file_hint_without_parsing(db, monkeypatch):
+    """A writer whose cache is stale splices onto the file when the lock file's
+    hint names the file's current identity, and parses it when it does not."""
+    a, b = db, Store(db.root)
+    a.table("checkpoint").insert({"n": 1})
+    b.table("checkpoint").insert({"n": 2})  # b has never parsed the file
+    parsed = []
+    real_load = store_mod._load
+    monkeypatch.setattr(store_mod, "_load", lambda raw_, path: parsed.append(path.name) or real_load(raw_, path))
+    for i in range(3, 9):
+        (a if i % 2 else b).table("checkpoint").insert({"n": i})
+    assert parsed == []  # every append spliced: no writer parsed the day file or the audit
+    b.table("checkpoint").update({"seen": True}, doc_ids=[1])  # a write that leaves no hint
+    a.table("checkpoint").insert({"n": 9})  # so this one must parse
+    assert "2026-03-05.json" in parsed
+    # a hint that does not match the file is ignored
+    lock = db.root / "checkpoint" / "2026-03-05.json.lock"
+    lock.write_bytes(orjson.dumps({"ident": [1, 2, 3, 4], "last": "checkpoint", "high": 1}))
+    Store(db.root).table("checkpoint").insert({"n": 10})
+    lock.write_bytes(b"\x00garbage")
+    Store(db.root).table("checkpoint").insert({"n": 11})
+    monkeypatch.setattr(store_mod, "_load", real_load)
+    rows = Store(db.root).table("checkpoint").all()
+    assert [d["n"] for d in rows] == list(range(1, 12)) and [d.doc_id for d in rows] == list(range(1, 12))
+    raw_bytes = (db.root / "checkpoint" / "2026-03-05.json").read_bytes()
+    assert raw_bytes == orjson.dumps(orjson.loads(raw_bytes))
+    trail = [e["after"]["n"] for e in audit(db) if e["op"] == "insert"]
+    assert trail == list(range(1, 12))
+    assert [e.doc_id for e in audit(db)] == list(range(1, 13))
