@@ -389,6 +389,8 @@ class Table:
         # a deep copy (the caller may reuse its dicts), checked serialisable
         # before anything is locked or written
         docs = _copy([{**doc, **stamp} for doc in documents])
+        if not docs:
+            return []
         with self._locked():
             # TinyDB's own insert converts the whole table twice and scans
             # every id in Python; at a few thousand records that was most of

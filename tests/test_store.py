@@ -74,6 +74,8 @@ def test_insert_multiple_gives_fresh_unique_ids(db):
     assert ids == [1, 2, 3, 4, 5]
     assert t.insert({"n": 5}) == 6
     assert len(t) == 6 and len(audit(db)) == 6
+    version = t.version()
+    assert t.insert_multiple([]) == [] and t.version() == version  # nothing to write
 
 
 def test_search_get_count_contains_all_iter(db):
