@@ -84,6 +84,8 @@ i18n.add({
         "数据目录 {path} 不可写（需要组内可写权限）。",
         "The data directory {path} is not writable (it must be group-writable)."),
     "store.bad_name": ("无效的表名：{name}", "Invalid table name: {name}"),
+    "store.append_only": ("{name} 只能追加，不能修改或删除；请补记一条更正。",
+                          "{name} is append-only: add a correcting entry instead of changing it."),
 })
 
 
@@ -362,7 +364,9 @@ class Table:
 
     # -- writes --
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[_TinyTable]:
+    def _locked(self, changing: bool = False) -> Iterator[_TinyTable]:
+        if changing and self.name in self.store.APPEND_ONLY:
+            raise StoreError("store.append_only", name=self.name)
         storage: _FileStorage = self._t._storage
         with self.store._lock(self.path):
             self._t._next_id = None
@@ -406,7 +410,7 @@ class Table:
     def update(self, fields: Mapping | Callable[[dict], None], cond=None,
                doc_ids: Iterable[int] | None = None) -> list[int]:
         stamp = {"_upd_" + k[1:]: v for k, v in self.store.stamp().items()}
-        with self._locked() as t:
+        with self._locked(changing=True) as t:
             before = {d.doc_id: _copy(d) for d in self._matching(cond, doc_ids)}
             after = {}
             for i, doc in before.items():
@@ -436,7 +440,7 @@ class Table:
             return [self.insert(document)]
 
     def remove(self, cond=None, doc_ids: Iterable[int] | None = None) -> list[int]:
-        with self._locked() as t:
+        with self._locked(changing=True) as t:
             before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
             ids = t.remove(doc_ids=list(before)) if before else []
             self._commit("remove", [(i, before[i], None) for i in ids])
@@ -576,6 +580,8 @@ class Transaction:
                     if old.get(key) != new.get(key):
                         op = "insert" if key not in old else "remove" if key not in new else "update"
                         rows.append((int(key), old.get(key), new.get(key), op))
+                if name in self.store.APPEND_ONLY and any(o != "insert" for *_, o in rows):
+                    raise StoreError("store.append_only", name=name)
                 for op in ("insert", "update", "remove"):
                     sel = [(i, b, a) for i, b, a, o in rows if o == op]
                     if sel and name != "audit":
@@ -629,6 +635,8 @@ class Store:
 
     #: tables sharded into one file per day
     DAILY = {"checkpoint", "scans", "audit"}
+    #: tables whose records are never changed or removed (corrections are new records)
+    APPEND_ONLY = {"audit"}
     #: tables kept in another table's file so they change in one write
     FILES: dict[str, str] = {}
     CACHE_FILES = 256
