@@ -45,6 +45,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -129,9 +130,11 @@ def _mkdir(path: Path) -> None:
     _mkdir(path.parent)
     try:
         path.mkdir()
+        os.chmod(path, DIR_MODE)
     except FileExistsError:
         return
-    os.chmod(path, DIR_MODE)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
 
 
 def _dump(data: Any) -> bytes:
@@ -139,8 +142,10 @@ def _dump(data: Any) -> bytes:
 
 
 def _load(raw: bytes, path: Path) -> dict:
+    """Parse a data file. The store never writes an empty file (an empty
+    table is ``{}``), so an empty or truncated file is damage, not "no data"."""
     try:
-        data = orjson.loads(raw) if raw.strip() else {}
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise StoreError("store.corrupt", path=str(path)) from None
     if not isinstance(data, dict):
@@ -148,11 +153,16 @@ def _load(raw: bytes, path: Path) -> dict:
     return data
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so a crash leaves old or new, never half.
+def _write_error(path: Path, exc: OSError) -> StoreError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError("store.disk_full")
+    return StoreError("store.write_failed", path=str(path), reason=exc.strerror or exc)
 
-    The caller holds the file's lock. A full disk raises :class:`StoreError`
-    and leaves the old file untouched.
+
+def _stage(path: Path, payload: bytes) -> Path:
+    """Write ``payload`` to a fsynced temp file next to ``path``; return it.
+
+    On any error the temp file is removed and a :class:`StoreError` raised.
     """
     tmp = path.parent / f".{path.name}.tmp.{os.getpid()}.{secrets.token_hex(4)}"
     try:
@@ -165,18 +175,60 @@ def atomic_write(path: Path, payload: bytes) -> None:
             os.fsync(fd)
             # A fine-grained mtime keeps the (inode, mtime, size) identity
             # unique even when an inode number is reused within one tick.
-            now = dt.datetime.now().timestamp()
-            os.utime(fd, ns=(int(now * 1e9), int(now * 1e9)))
+            now = time.time_ns()
+            os.utime(fd, ns=(now, now))
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StoreError("store.disk_full") from exc
-        raise StoreError("store.write_failed", path=str(path), reason=exc.strerror or exc) from exc
+        raise _write_error(path, exc) from exc
+    return tmp
+
+
+def _install(staged: list[tuple[Path, Path]]) -> None:
+    """``os.replace`` each staged temp file over its target, then fsync the
+    directories. Only renames remain here, so a full disk cannot stop half way."""
+    done = 0
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done += 1
+        for folder in sorted({path.parent for _, path in staged}):
+            _fsync_dir(folder)
+    except OSError as exc:
+        for tmp, _ in staged[done:]:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise _write_error(staged[min(done, len(staged) - 1)][1], exc) from exc
+
+
+def atomic_write_many(payloads: Mapping[Path, bytes], first: Path | None = None) -> None:
+    """Replace several files so that a full disk or a write error changes none.
+
+    Every temp file is written and fsynced before any is put in place; a crash
+    leaves each file old or new, never half. ``first`` is put in place before
+    the others. The caller holds every file's lock.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, payload in payloads.items():
+            staged.append((_stage(path, payload), path))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    _install(sorted(staged, key=lambda pair: pair[1] != first))
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so a crash leaves old or new, never half.
+
+    The caller holds the file's lock. A full disk raises :class:`StoreError`
+    and leaves the old file untouched.
+    """
+    atomic_write_many({path: payload})
 
 
 class _FileLock:
@@ -208,6 +260,25 @@ class _FileLock:
         self.depth += 1
         return self
 
+    def read_hint(self) -> dict | None:
+        """What the last appender recorded in the lock file (see Store._append)."""
+        if self.fd is None:
+            return None
+        try:
+            hint = orjson.loads(os.pread(self.fd, 4096, 0) or b"null")
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        return hint if isinstance(hint, dict) else None
+
+    def write_hint(self, hint: dict) -> None:
+        """Record a hint for the next writer; only a hint, so no fsync."""
+        if self.fd is None:
+            return
+        raw = orjson.dumps(hint)
+        with contextlib.suppress(OSError):
+            os.pwrite(self.fd, raw, 0)
+            os.ftruncate(self.fd, len(raw))
+
     def __exit__(self, *exc: object) -> None:
         self.depth -= 1
         if self.depth == 0 and self.fd is not None:
@@ -223,6 +294,9 @@ class _FileStorage(Storage):
     def __init__(self, store: Store, path: Path):
         self.store = store
         self.path = path
+        #: while a Table write holds the lock, TinyDB's write is captured here
+        #: and committed together with its audit entries
+        self.captured: list[dict] | None = None
 
     def read(self) -> dict | None:
         data = self.store._read(self.path)
@@ -230,7 +304,10 @@ class _FileStorage(Storage):
         return dict(data) if data else None
 
     def write(self, data: dict) -> None:
-        self.store._write(self.path, data)
+        if self.captured is not None:
+            self.captured.append(data)
+        else:
+            self.store._commit({self.path: data})
 
 
 class _StagedStorage(MemoryStorage):
@@ -290,41 +367,70 @@ class Table:
     def _locked(self, changing: bool = False) -> Iterator[_TinyTable]:
         if changing and self.name in self.store.APPEND_ONLY:
             raise StoreError("store.append_only", name=self.name)
+        storage: _FileStorage = self._t._storage
         with self.store._lock(self.path):
             self._t._next_id = None
+            outer = storage.captured
+            storage.captured = []
             try:
                 yield self._t
             finally:
+                storage.captured = outer
                 self._t._next_id = None
+
+    def _commit(self, op: str, changes: list[tuple[int, dict | None, dict | None]]) -> None:
+        """Write what TinyDB produced, plus its audit entries, in one commit."""
+        storage: _FileStorage = self._t._storage
+        if storage.captured:
+            entries = self.store._audit_entries(self.path, self.name, op, changes) if self.audited else []
+            self.store._commit({self.path: storage.captured[-1]}, entries)
 
     def insert(self, document: Mapping) -> int:
         return self.insert_multiple([document])[0]
 
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
         stamp = self.store.stamp()
-        docs = [{**doc, **stamp} for doc in documents]
-        with self._locked() as t:
-            ids = t.insert_multiple(docs)
-        self._audit("insert", [(i, None, d) for i, d in zip(ids, docs)])
+        # a deep copy (the caller may reuse its dicts), checked serialisable
+        # before anything is locked or written
+        docs = _copy([{**doc, **stamp} for doc in documents])
+        if not docs:
+            return []
+        with self._locked():
+            # TinyDB's own insert converts the whole table twice and scans
+            # every id in Python; at a few thousand records that was most of
+            # the cost of an insert, so append to the fresh data directly
+            data, payload, ids, hint = self.store._append(self.path, self.name, docs)
+            entries = (self.store._audit_entries(self.path, self.name, "insert",
+                                                 [(i, None, d) for i, d in zip(ids, docs)])
+                       if self.audited else [])
+            self.store._commit({self.path: data}, entries,
+                               {self.path: payload} if payload else {}, hint)
         return ids
 
     def update(self, fields: Mapping | Callable[[dict], None], cond=None,
                doc_ids: Iterable[int] | None = None) -> list[int]:
         stamp = {"_upd_" + k[1:]: v for k, v in self.store.stamp().items()}
-
-        def apply(doc: dict) -> None:
-            if callable(fields):
-                fields(doc)
-            else:
-                doc.update(fields)
-            doc.update(stamp)
-
         with self._locked(changing=True) as t:
-            before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
-            ids = t.update(apply, doc_ids=list(before)) if before else []
-            after = {d.doc_id: dict(d) for d in t.get(doc_ids=ids)} if ids else {}
-        self._audit("update", [(i, before[i], after[i]) for i in ids])
-        return ids
+            before = {d.doc_id: _copy(d) for d in self._matching(cond, doc_ids)}
+            after = {}
+            for i, doc in before.items():
+                # work on a copy: the cached (shared) document must not change
+                # before the write succeeds, nor leak into the audit's "before"
+                doc = _copy(doc)
+                if callable(fields):
+                    fields(doc)
+                else:
+                    doc.update(fields)
+                doc.update(stamp)
+                after[i] = doc
+
+            def apply(table: dict) -> None:
+                table.update(after)
+
+            if after:
+                t._update_table(apply)
+                self._commit("update", [(i, before[i], after[i]) for i in after])
+        return list(after)
 
     def upsert(self, document: Mapping, cond) -> list[int]:
         """Update the records matching cond, or insert document if none do."""
@@ -337,7 +443,7 @@ class Table:
         with self._locked(changing=True) as t:
             before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
             ids = t.remove(doc_ids=list(before)) if before else []
-        self._audit("remove", [(i, before[i], None) for i in ids])
+            self._commit("remove", [(i, before[i], None) for i in ids])
         return ids
 
     def _matching(self, cond, doc_ids) -> list[Document]:
@@ -347,9 +453,53 @@ class Table:
             raise ValueError("give cond or doc_ids")
         return self._t.search(cond)
 
-    def _audit(self, op: str, changes: list[tuple[int, dict | None, dict | None]]) -> None:
-        if self.audited and changes:
-            self.store._audit(self.path, self.name, op, changes)
+
+
+def _copy(doc: Any) -> Any:
+    """A deep copy of a JSON document."""
+    return orjson.loads(orjson.dumps(doc))
+
+
+def _appended(data: dict, name: str, docs: list[dict],
+              raw: bytes | None = None) -> tuple[dict, list[int], bytes | None]:
+    """``data`` with ``docs`` added to table ``name`` under new ids (TinyDB's
+    rule: highest id + 1), those ids, and, if ``raw`` (the bytes ``data`` was
+    parsed from or written as) allows, the new file's bytes; ``data`` itself
+    is not changed."""
+    table = data.get(name, {})
+    known = _HIGHEST.get(id(table))
+    if known is not None and known[0] is table:
+        highest = known[1]
+    else:
+        highest = max(map(int, table), default=0)
+    ids = list(range(highest + 1, highest + 1 + len(docs)))
+    new = dict(table)
+    new.update(zip(map(str, ids), docs))
+    # remember the new table's highest id: cached tables are never changed in
+    # place, so the next append to the same (unchanged) table can skip the scan
+    _HIGHEST[id(new)] = (new, ids[-1] if ids else highest)
+    with _HIGHEST_LOCK:
+        while len(_HIGHEST) > 64:
+            _HIGHEST.pop(next(iter(_HIGHEST)), None)
+    return {**data, name: new}, ids, _spliced(raw, data, name, ids, docs)
+
+
+_HIGHEST: dict[int, tuple[dict, int]] = {}
+_HIGHEST_LOCK = threading.Lock()
+
+
+def _spliced(raw: bytes | None, data: dict, name: str, ids: list[int], docs: list[dict]) -> bytes | None:
+    """Bytes of ``data`` plus ``docs`` appended to table ``name``, made by
+    splicing the new records into ``raw`` instead of serialising the whole
+    file again (the biggest cost of an append to a day file). Only when it is
+    exactly what orjson would write: ``name`` is the last, non-empty table and
+    ``raw`` ends with the closing braces of that table and of the file.
+    Otherwise None (serialise normally)."""
+    if (raw is None or not docs or not data.get(name) or next(reversed(data)) != name
+            or raw[-2:] != b"}}"):
+        return None
+    tail = b",".join(b'"%d":%s' % (i, orjson.dumps(d)) for i, d in zip(ids, docs))
+    return b"".join((raw[:-2], b",", tail, b"}}"))
 
 
 class Transaction:
@@ -357,7 +507,12 @@ class Transaction:
 
     Files are locked in a fixed (sorted) order and written only when the
     ``with`` block ends without an exception; otherwise nothing changes.
-    Tables in the same file are written in one atomic replace.
+    Tables in the same file are written in one atomic replace; all files and
+    the audit entries are staged (written and fsynced) before any is put in
+    place, so a full disk changes none of them. A crash (kill -9, power) in
+    the moment between the renames can leave one file new and another old:
+    tables that must agree even then belong in ONE file (:meth:`Store.share_file`).
+    The audit file is renamed first, so a change never lacks its entry.
     """
 
     def __init__(self, store: Store, paths: dict[tuple[str, str | None], Path]):
@@ -365,6 +520,18 @@ class Transaction:
         self.paths = paths
         self._staged: dict[Path, _StagedStorage] = {}
         self._before: dict[Path, dict] = {}
+        self._tables: dict[tuple[str, str | None], _StampingTable] = {}
+
+    def _key(self, name: str, day: str | bool | None) -> tuple[str, str | None]:
+        key = (name, self.store._day(day))
+        if key not in self.paths and day is None:
+            # a sharded table locked for one day: its name alone is enough
+            matches = [k for k in self.paths if k[0] == name]
+            if len(matches) == 1:
+                key = matches[0]
+        if key not in self.paths:
+            raise KeyError(f"{name} was not locked by this transaction")
+        return key
 
     def _open(self) -> None:
         for path in sorted(set(self.paths.values())):
@@ -374,20 +541,22 @@ class Transaction:
             self._staged[path] = _StagedStorage(orjson.loads(_dump(raw)))
 
     def table(self, name: str, day: str | bool | None = None) -> _TinyTable:
-        """The named table inside this transaction (TinyDB Table API)."""
-        key = (name, self.store._day(day))
-        if key not in self.paths:
-            raise KeyError(f"{name} was not locked by this transaction")
-        storage = self._staged[self.paths[key]]
-        stamp = self.store.stamp()
-        table = _StampingTable(storage, name, cache_size=0)
-        table.stamp = stamp
+        """The named table inside this transaction (TinyDB Table API).
+
+        Every call for one table returns the same handle, so ids stay unique
+        however the handles are mixed."""
+        key = self._key(name, day)
+        table = self._tables.get(key)
+        if table is None:
+            table = _StampingTable(self._staged[self.paths[key]], name, cache_size=0)
+            table.stamp = self.store.stamp()
+            self._tables[key] = table
         return table
 
     def next_number(self, counter: str, name: str | None = None) -> int:
         """Next value of a human-facing counter, kept in the same file as
         ``name`` (default: the first table of this transaction)."""
-        key = next(iter(self.paths)) if name is None else (name, None)
+        key = next(iter(self.paths)) if name is None else self._key(name, None)
         t = _TinyTable(self._staged[self.paths[key]], "_counters", cache_size=0)
         row = t.get(doc_id=1) or {}
         value = int(row.get(counter, 0)) + 1
@@ -399,24 +568,26 @@ class Transaction:
 
     def _commit(self) -> None:
         changed = {p: s.memory for p, s in self._staged.items() if s.memory != self._before[p]}
-        audit = []
+        entries: list[dict] = []
         for path, data in changed.items():
             before = self._before[path]
-            for name in sorted((set(before) | set(data)) - {"_counters"}):
+            for name in sorted(set(before) | set(data)):
+                if name == "_counters":
+                    continue
                 old, new = before.get(name, {}), data.get(name, {})
-                rows = {"insert": [], "update": [], "remove": []}
+                rows = []
                 for key in sorted(set(old) | set(new), key=int):
                     if old.get(key) != new.get(key):
                         op = "insert" if key not in old else "remove" if key not in new else "update"
-                        rows[op].append((int(key), old.get(key), new.get(key)))
-                if name in self.store.APPEND_ONLY and (rows["update"] or rows["remove"]):
+                        rows.append((int(key), old.get(key), new.get(key), op))
+                if name in self.store.APPEND_ONLY and any(o != "insert" for *_, o in rows):
                     raise StoreError("store.append_only", name=name)
-                audit += [(path, name, op, sel) for op, sel in rows.items() if sel]
-        for path, data in changed.items():
-            self.store._write(path, data)
-        for path, name, op, sel in audit:
-            if name != "audit":
-                self.store._audit(path, name, op, sel)
+                for op in ("insert", "update", "remove"):
+                    sel = [(i, b, a) for i, b, a, o in rows if o == op]
+                    if sel and name != "audit":
+                        entries += self.store._audit_entries(path, name, op, sel)
+        if changed:
+            self.store._commit(changed, entries)
 
 
 class _StampingTable(_TinyTable):
@@ -441,6 +612,17 @@ class _StampingTable(_TinyTable):
             doc.update(upd)
 
         return super().update(apply, cond=cond, doc_ids=doc_ids)
+
+
+class _Entry:
+    """A cached file: identity, bytes, parsed data (parsed lazily), and for
+    files last written by an append, which table is last and its highest id."""
+
+    __slots__ = ("ident", "raw", "data", "last", "high")
+
+    def __init__(self, ident: tuple, raw: bytes, data: dict | None = None,
+                 last: str | None = None, high: int | None = None):
+        self.ident, self.raw, self.data, self.last, self.high = ident, raw, data, last, high
 
 
 class Store:
@@ -469,7 +651,7 @@ class Store:
             raise StoreError("store.not_writable", path=str(self.root))
         self.actor: dict[str, str] = {"op": "", "role": ""}
         self.identity = session_identity()
-        self._cache: OrderedDict[Path, tuple[tuple, dict]] = OrderedDict()
+        self._cache: OrderedDict[Path, _Entry] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._dbs: dict[Path, TinyDB] = {}
         self._locks: dict[Path, _FileLock] = {}
@@ -523,10 +705,12 @@ class Store:
         paths: dict[tuple[str, str | None], Path] = {}
         for spec in tables:
             name, day = spec if isinstance(spec, tuple) else (spec, None)
+            if day is None and self.FILES.get(name, name) in self.DAILY:
+                day = True
             paths[(name, self._day(day))] = self.path_of(name, day)
         tx = Transaction(self, paths)
         with contextlib.ExitStack() as stack:
-            for path in sorted(set(paths.values())):
+            for path in sorted(set(paths.values()), key=self._lock_order):
                 stack.enter_context(self._lock(path))
             tx._open()
             yield tx
@@ -537,12 +721,65 @@ class Store:
         """Who and when, for a record: operator, role, Unix account, terminal."""
         return {"_at": clock.stamp(), "_by": {**self.actor, **self.identity}}
 
-    def _audit(self, path: Path, table: str, op: str,
-               changes: list[tuple[int, dict | None, dict | None]]) -> None:
+    def _audit_entries(self, path: Path, table: str, op: str,
+                       changes: list[tuple[int, dict | None, dict | None]]) -> list[dict]:
         rel = str(path.relative_to(self.root))
-        entries = [{"file": rel, "table": table, "op": op, "id": i, "before": b, "after": a}
-                   for i, b, a in changes]
-        self.table("audit", day=True).insert_multiple(entries)
+        return [{"file": rel, "table": table, "op": op, "id": i, "before": b, "after": a}
+                for i, b, a in changes]
+
+    def _lock_order(self, path: Path) -> tuple[bool, Path]:
+        """Files are locked sorted, the audit trail always last: a writer
+        holding the audit lock never waits for another lock, so no deadlock."""
+        return (path.parent == self.root / "audit", path)
+
+    def _commit(self, writes: dict[Path, dict | None], audit: list[dict] | None = None,
+                payloads: Mapping[Path, bytes] = {},
+                hints: Mapping[Path, tuple[str, int]] = {}) -> None:
+        """Write ``writes`` (whose locks the caller holds) and append ``audit``
+        entries to today's audit trail, all or nothing (see atomic_write_many).
+        ``payloads``: bytes already serialised for some of ``writes`` (their
+        data may then be None); ``hints``: (last table, highest id) of files
+        written by an append."""
+        if not audit:
+            self._write_many(writes, payloads=payloads, hints=hints)
+            return
+        apath = self.path_of("audit", True)
+        with self._lock(apath):
+            stamp = self.stamp()
+            trail, payload, _, hint = self._append(apath, "audit", [{**e, **stamp} for e in audit],
+                                                   base=writes.get(apath))
+            payloads = {**payloads, apath: payload} if payload else payloads
+            # the audit file goes in place first: a crash between the renames
+            # leaves at worst an entry for an unacknowledged change, never a
+            # change without its entry
+            self._write_many({**writes, apath: trail}, first=apath, payloads=payloads,
+                             hints={**hints, **hint})
+
+    def _append(self, path: Path, name: str, docs: list[dict], base: dict | None = None
+                ) -> tuple[dict | None, bytes | None, list[int], dict[Path, tuple[str, int]]]:
+        """New content of ``path`` (locked by the caller) with ``docs`` added
+        to table ``name``: (data or None, bytes or None, new ids, hint).
+
+        When the file is unchanged since an append recorded (in the lock
+        file) its identity, last table and highest id, the new records are
+        spliced onto its bytes without parsing it: under contention every
+        writer would otherwise re-parse the day file and the audit day, the
+        biggest cost of an insert. Otherwise the file is parsed as usual.
+        """
+        if base is None:
+            entry = self._entry(path, parse=False, hint=self._lock(path).read_hint())
+            if (entry is not None and entry.last == name and entry.high
+                    and entry.raw[-2:] == b"}}"):
+                ids = list(range(entry.high + 1, entry.high + 1 + len(docs)))
+                tail = b",".join(b'"%d":%s' % (i, orjson.dumps(d)) for i, d in zip(ids, docs))
+                payload = b"".join((entry.raw[:-2], b",", tail, b"}}"))
+                return None, payload, ids, {path: (name, ids[-1])}
+            base, raw = (self._parsed(entry, path), entry.raw) if entry else ({}, None)
+        else:
+            raw = None
+        data, ids, payload = _appended(base, name, docs, raw)
+        hint = {path: (name, ids[-1])} if ids and next(reversed(data)) == name else {}
+        return data, payload, ids, hint
 
     # -- file I/O --
     def _lock(self, path: Path) -> _FileLock:
@@ -560,40 +797,77 @@ class Store:
 
     def _read(self, path: Path) -> dict:
         """Parsed content of ``path``, re-parsed only when the file changed."""
+        entry = self._entry(path)
+        return entry.data if entry is not None else {}
+
+    def _entry(self, path: Path, parse: bool = True, hint: dict | None = None) -> _Entry | None:
+        """The cached file (None if there is no file), re-read only when its
+        identity changed; parsed unless ``parse`` is False. ``hint`` (from the
+        lock file) is trusted only if it names the file's current identity."""
         ident = _identity(path)
         if ident is None:
-            return {}
+            return None
         with self._cache_lock:
-            hit = self._cache.get(path)
-            if hit and hit[0] == ident:
+            entry = self._cache.get(path)
+            if entry is not None and entry.ident == ident:
                 self._cache.move_to_end(path)
-                return hit[1]
-        try:
-            with open(path, "rb") as fh:
-                ident = os.fstat(fh.fileno())
-                raw = fh.read()
-        except FileNotFoundError:
-            return {}
-        data = _load(raw, path)
-        self._remember(path, (ident.st_dev, ident.st_ino, ident.st_mtime_ns, ident.st_size), data)
-        return data
+            else:
+                entry = None
+        if entry is None:
+            try:
+                with open(path, "rb") as fh:
+                    st = os.fstat(fh.fileno())
+                    raw = fh.read()
+            except FileNotFoundError:
+                return None
+            entry = _Entry((st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), raw)
+            self._remember(path, entry)
+        if hint and entry.last is None and hint.get("ident") == list(entry.ident):
+            entry.last, entry.high = hint.get("last"), hint.get("high")
+        if parse:
+            self._parsed(entry, path)
+        return entry
+
+    def _parsed(self, entry: _Entry, path: Path) -> dict:
+        if entry.data is None:
+            entry.data = _load(entry.raw, path)
+        return entry.data
 
     def _write(self, path: Path, data: dict) -> None:
         """Atomically replace ``path``; the caller holds its lock."""
-        _mkdir(path.parent)
+        self._write_many({path: data})
+
+    def _write_many(self, writes: dict[Path, dict | None], first: Path | None = None,
+                    payloads: Mapping[Path, bytes] = {},
+                    hints: Mapping[Path, tuple[str, int]] = {}) -> None:
+        """Atomically replace every file in ``writes`` (all or nothing on
+        errors); the caller holds their locks. ``payloads`` gives bytes
+        already serialised for some of them. The cache learns the new data
+        only once it is on disk; appended files leave a hint in their lock
+        file for the next writer."""
         try:
-            atomic_write(path, _dump(data))
+            for path in writes:
+                _mkdir(path.parent)
+            raw = {path: payloads.get(path) or _dump(data) for path, data in writes.items()}
+            atomic_write_many(raw, first)
         except BaseException:
             with self._cache_lock:
-                self._cache.pop(path, None)
+                for path in writes:
+                    self._cache.pop(path, None)
             raise
-        ident = _identity(path)
-        if ident:
-            self._remember(path, ident, data)
+        for path, data in writes.items():
+            ident = _identity(path)
+            if not ident:
+                continue
+            entry = _Entry(ident, raw[path], data)
+            if path in hints:
+                entry.last, entry.high = hints[path]
+                self._lock(path).write_hint({"ident": ident, "last": entry.last, "high": entry.high})
+            self._remember(path, entry)
 
-    def _remember(self, path: Path, ident: tuple, data: dict) -> None:
+    def _remember(self, path: Path, entry: _Entry) -> None:
         with self._cache_lock:
-            self._cache[path] = (ident, data)
+            self._cache[path] = entry
             self._cache.move_to_end(path)
             while len(self._cache) > self.CACHE_FILES:
                 self._cache.popitem(last=False)
@@ -644,6 +918,8 @@ class Store:
         for path in self.data_files():
             try:
                 _load(path.read_bytes(), path)
+                continue
+            except FileNotFoundError:
                 continue
             except StoreError:
                 pass
