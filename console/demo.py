@@ -83,6 +83,10 @@ def _households(store: Store, rng: random.Random) -> str:
 
 PARTS: list[Callable[[Store, random.Random, int], str]] = []
 
+from console import checkpoint as _checkpoint  # noqa: E402
+
+PARTS.append(_checkpoint.demo)
+
 
 def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
     """Fill an empty data directory; returns one summary line per part."""
