@@ -176,9 +176,10 @@ class CheckpointTab(Vertical):
     # -- layout --
     def compose(self) -> ComposeResult:
         with Horizontal(id="cp-scan-row"):
-            yield Label(i18n.t("checkpoint.ui.scan"), classes="cp-lbl")
+            yield Label(i18n.t("checkpoint.ui.scan"), id="cp-scan-lbl")
             scan = ScanField()
             scan.compact = True
+            scan.placeholder = "Ctrl+K"
             yield scan
             yield Static("", id="cp-shift")
         with Horizontal(classes="cp-row"):
