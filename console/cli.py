@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import console
 from console import i18n
 from console.i18n import DomainError
+from console.operators import Actor
 from console.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,8 @@ i18n.add({
     "cli.backup_done": ("备份完成：{dest}", "Backup written to {dest}"),
     "cli.backup_exists": ("{dest} 已存在，请换一个目标。", "{dest} already exists: choose another destination."),
     "cli.demo_exists": ("{path} 里已经有数据，保留不动。", "{path} already has data: keeping it."),
+    "cli.key_rotated": ("新的通行证密钥：{kid}。已打印的通行证仍然有效。",
+                        "New pass key: {kid}. Passes already printed stay valid."),
     "cli.demo_done": ("演示数据已写入 {path}：", "Demo data written to {path}:"),
 })
 
@@ -50,19 +54,32 @@ class Command:
 COMMANDS: list[Command] = []
 
 
+def admin_actor(store: Store) -> Actor:
+    """Who a command acts as: a shell on the data directory is an admin, so a
+    leader named after the Unix account. Also stamps the store."""
+    actor = Actor(f"命令行 {store.identity.get('unix', '')}".strip(), "leader")
+    store.actor = {"op": actor.name, "role": actor.role}
+    return actor
+
+
 def data_dir(arg: str | None) -> Path:
     """--data-dir, else $DESK_DATA, else data/ beside app.py."""
     return Path(arg or os.environ.get("DESK_DATA") or DEFAULT_DATA)
 
 
-def _check(store: Store, args: argparse.Namespace) -> int:
+def check_report(store: Store) -> tuple[list[str], bool]:
+    """Check and repair every data file: (messages, True if all usable now)."""
     problems = store.check(repair=True)
-    for p in problems:
-        key = "cli.check_restored" if p["action"] == "restored" else "cli.check_bad"
-        print(i18n.t(key, file=p["file"], src=p.get("from", ""), kept=p.get("kept", "")))
-    if not problems:
-        print(i18n.t("cli.check_ok", n=len(store.data_files())))
-    return 1 if problems else 0
+    lines = [i18n.t("cli.check_restored" if p["action"] == "restored" else "cli.check_bad",
+                    file=p["file"], src=p.get("from", ""), kept=p.get("kept", ""))
+             for p in problems]
+    return lines, all(p["action"] == "restored" for p in problems)
+
+
+def _check(store: Store, args: argparse.Namespace) -> int:
+    lines, _ = check_report(store)
+    print("\n".join(lines) or i18n.t("cli.check_ok", n=len(store.data_files())))
+    return 1 if lines else 0
 
 
 def _backup(store: Store, args: argparse.Namespace) -> int:
@@ -89,6 +106,13 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_key(store: Store, args: argparse.Namespace) -> int:
+    from console import passes  # noqa: PLC0415
+
+    print(i18n.t("cli.key_rotated", kid=passes.rotate_key(store, admin_actor(store))))
+    return 0
+
+
 def _export(store: Store, args: argparse.Namespace) -> int:
     from console import checkpoint  # noqa: PLC0415
 
@@ -110,6 +134,9 @@ COMMANDS += [
             lambda p: p.add_argument("dest", metavar="DEST"), _backup),
     Command("demo", ("生成演示数据", "fill an empty data directory with demo data"),
             lambda p: p.add_argument("--days", type=int, default=28), _demo),
+    Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
+                           "sign new passes with a fresh key (printed passes stay valid)"),
+            lambda p: None, _rotate_key),
 ]
 
 
@@ -145,7 +172,21 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
         if args.command:
             cmd = next(c for c in COMMANDS if c.name == args.command)
             return cmd.run(store, args)
+        args.problems, usable = check_report(store)
+        if not usable:  # a damaged file with no good snapshot: don't start on it
+            print("\n".join(args.problems), file=sys.stderr)
+            return 2
+        if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
+            store.snapshot()
         return run_app(store, args)
     except DomainError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+
+from console import registry_import  # noqa: E402  (households: `import households FILE.csv`)
+
+COMMANDS.append(registry_import.command())
+
+from console import stock as stock_tab  # noqa: E402  (thermometers: `stock` prints the balances)
+
+COMMANDS.append(stock_tab.command())
