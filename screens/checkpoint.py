@@ -17,7 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import (DataTable, Footer, Input, Label, OptionList, Select, Static,
+                             TabbedContent, TabPane)
 from textual.widgets.option_list import Option
 
 from console import checkpoint as cp
@@ -179,9 +180,7 @@ class CheckpointTab(Vertical):
             yield Label(i18n.t("checkpoint.ui.scan"), id="cp-scan-lbl")
             scan = ScanField()
             scan.compact = True
-            scan.placeholder = "Ctrl+K"
             yield scan
-            yield Static("", id="cp-shift")
         with Horizontal(classes="cp-row"):
             yield _field("name", Input(id="name", max_length=20, compact=True))
             yield _field("phone", Input(id="phone", max_length=16, compact=True,
@@ -201,6 +200,7 @@ class CheckpointTab(Vertical):
             yield _field("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("note", Input(id="note", max_length=80, compact=True))
+            yield Static("", id="cp-shift")
         yield Static("", id="cp-info")
         with Horizontal(id="cp-filters"):
             yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
@@ -218,7 +218,20 @@ class CheckpointTab(Vertical):
         self.app.watch_files(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)],
                              self.reload)
         self.reload()
-        self.call_after_refresh(self.query_one("#name", Input).focus)
+        # after every other tab's mount-time focus calls: the desk opens on this form
+        self.call_after_refresh(self.call_after_refresh, self._focus_form)
+
+    def on_show(self) -> None:
+        """Whenever the tab comes into view the cursor waits in the name box."""
+        self.call_after_refresh(self._focus_form)
+
+    def _focus_form(self) -> None:
+        pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
+        tabs = next((a for a in self.ancestors if isinstance(a, TabbedContent)), None)
+        if pane is not None and tabs is not None and tabs.active != pane.id:
+            return
+        if self.is_attached and self.screen is self.app.screen:
+            self.query_one("#name", Input).focus()
 
     # -- helpers --
     def shown_day(self) -> str:
@@ -398,6 +411,11 @@ class CheckpointTab(Vertical):
             if choice:
                 self.fill(choice)
         self.app.push_screen(RecallScreen(found), done)
+
+    @on(ScanField.Scanned)
+    def _scanned(self, event: ScanField.Scanned) -> None:
+        """A pass scan writes its own gate entry: show it now, not at the next poll."""
+        self.reload()
 
     def action_scan(self) -> None:
         self.query_one(ScanField).focus()
