@@ -11,8 +11,8 @@ an organisation in ``org`` (optional). Pass scans from the errands tab write
 entries of the same shape with outcome ``allowed_with_pass`` and a ``pass``.
 
 An entry redirected to proxy purchase writes a purchase request (table
-``purchase_requests``) in the same transaction, so neither exists without
-the other.
+``purchase_requests``, the Purchases tab's shape and numbering) in the same
+transaction, so neither exists without the other.
 
 Shifts live in the table ``shifts``: one open shift per gate; closing it
 stores a handover note and the shift's counts, which the next volunteer at
@@ -33,7 +33,7 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, households, i18n, settings
+from console import clock, households, i18n, purchases, settings
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -259,7 +259,8 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     if entry["outcome"] != REDIRECTED:
         entry_id = store.table("checkpoint", day).insert(entry)
         return {**entry, "id": entry_id, "day": day}
-    with store.transaction(("checkpoint", day), "purchase_requests") as tx:
+    # purchase_requests first: its file keeps the request counter (purchases._number)
+    with store.transaction(purchases.REQUESTS, ("checkpoint", day)) as tx:
         entry_id = tx.table("checkpoint", day).insert(entry)
         phone = entry["phone"]
         if not phone and entry["door"]:
@@ -268,8 +269,10 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
         request = {"door": entry["door"], "person": entry["name"] or entry["org"], "phone": phone,
                    "org": entry["org"], "status": "new", "note": (entry["note"] or note),
                    "source": {"checkpoint": day, "id": entry_id}, "lines": [],
+                   "no": purchases._number(tx), "run": None, "budget_fen": None,
+                   "ordered_at": None, "paid_fen": None, "delivery": {}, "settlement": None,
                    "at": entry["at"], "by": actor.name}
-        request_id = tx.table("purchase_requests").insert(request)
+        request_id = tx.table(purchases.REQUESTS).insert(request)
     return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}}
 
 
@@ -711,8 +714,11 @@ def demo(store: Store, rng, days: int) -> str:
             "fevers": c["fevers"], "passes_out": c["passes_out"], "passes_in": c["passes_in"]}
     Table(store, "shifts", store.path_of("shifts"), audited=False).insert_multiple(shift_rows)
     if requests_today:
-        Table(store, "purchase_requests", store.path_of("purchase_requests"),
-              audited=False).insert_multiple(requests_today)
+        with store.transaction(purchases.REQUESTS) as tx:
+            tx.table(purchases.REQUESTS).insert_multiple(
+                [{**r, "no": purchases._number(tx), "run": None, "budget_fen": None,
+                  "ordered_at": None, "paid_fen": None, "delivery": {}, "settlement": None}
+                 for r in requests_today])
     mix = ", ".join(f"{o} {100 * outcome_mix[o] // max(1, total)}%" for o in OUTCOMES)
     return (f"checkpoint: {total} gate entries over {days} days at {gate} ({mix}), "
             f"{len(shift_rows)} shifts, {len(requests_today)} purchase requests today")

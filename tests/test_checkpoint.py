@@ -86,7 +86,9 @@ def test_redirect_writes_request_in_same_write(store, volunteer, at):
     assert r["door"] == "1-302" and r["person"] == "王伟" and r["status"] == "new"
     assert r["phone"] == "13800001302"  # the household's phone when none was given
     assert r["source"] == {"checkpoint": "2026-03-05", "id": e["id"]} and r["lines"] == []
-    assert e["request"]["id"] == r.doc_id
+    assert e["request"]["id"] == r.doc_id and r["no"] == "0305-001"
+    from console import purchases
+    assert purchases.get_request(store, r.doc_id)["person"] == "王伟"  # the Purchases tab reads it
     assert cp.requests(store)[0]["person"] == "王伟"
 
 
