@@ -95,6 +95,8 @@ i18n.add({
                                 "Came {n}× today (last {time}, {outcome})"),
     "checkpoint.repeat_turned": ("此前被劝返 {n} 次（最近 {day}）",
                                  "Turned away {n}× before (last {day})"),
+    "checkpoint.handover_notice": ("{gate} 上一班交接（{who}，{at}）：{note}",
+                                   "{gate}, last handover ({who}, {at}): {note}"),
     "checkpoint.request_note": ("卡口转代购：{purpose}", "Redirected at the gate: {purpose}"),
     "checkpoint.csv.at": ("时间", "time"),
     "checkpoint.csv.no": ("序号", "no"),
@@ -448,6 +450,16 @@ def last_handover(store: Store, gate: str) -> dict | None:
     if not rows:
         return None
     return _shift(max(rows, key=lambda r: (r["closed_at"], r.doc_id)))
+
+
+def handover_notice(store: Store, gate: str) -> str:
+    """The line a volunteer sees after signing in at ``gate``: the last
+    handover note, who left it and when; '' if there is none."""
+    last = last_handover(store, gate)
+    if not last or not last.get("handover"):
+        return ""
+    return i18n.t("checkpoint.handover_notice", gate=gate, who=last["closed_by"],
+                  at=last["closed_at"][5:16].replace("T", " "), note=last["handover"])
 
 
 def shift_label(shift: dict | None) -> str:

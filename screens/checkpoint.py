@@ -166,6 +166,9 @@ class CheckpointTab(Vertical):
                 show=False),
     ]
 
+    #: show the last handover note when the tab mounts (i.e. after each sign-in)
+    SHOW_HANDOVER = True
+
     def __init__(self) -> None:
         super().__init__(id="checkpoint")
         self.day: str | None = None  # None: today, following the clock
@@ -218,8 +221,17 @@ class CheckpointTab(Vertical):
         self.app.watch_files(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)],
                              self.reload)
         self.reload()
+        if self.SHOW_HANDOVER:
+            self._handover()
         # after every other tab's mount-time focus calls: the desk opens on this form
         self.call_after_refresh(self.call_after_refresh, self._focus_form)
+
+    @work(thread=True, group="cp-handover")
+    def _handover(self) -> None:
+        """After sign-in (the main screen is new then), show the gate's last handover note."""
+        text = cp.handover_notice(self.app.store, self.app.gate)
+        if text:
+            self.app.call_from_thread(self.notify, text, timeout=60, markup=False)
 
     def on_show(self) -> None:
         """Whenever the tab comes into view the cursor waits in the name box."""

@@ -180,6 +180,8 @@ def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
     with pytest.raises(DomainError):
         cp.close_shift(store, volunteer, GATE)
     assert cp.last_handover(store, "东门") is None
+    assert "巷道二围挡松了" in cp.handover_notice(store, GATE)
+    assert cp.handover_notice(store, "东门") == ""
 
 
 def test_shift_spanning_midnight_counts_both_days(store, volunteer, at):

@@ -239,6 +239,8 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
     assert cp.last_handover(store, GATE)["handover"] == "巷道二围挡松了"
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await start(pilot)
+        assert any("last handover (志愿者乙, 03-05 10:00): 巷道二围挡松了" in n.message
+                   for n in pilot.app._notifications)
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert "巷道二围挡松了" in str(pilot.app.screen.query_one("#shift-last", Static).render())
