@@ -87,6 +87,9 @@ from console import households as households_tab  # noqa: E402
 PARTS.append(households_tab.demo)
 from console.errands import demo_part as _errands_demo  # noqa: E402
 PARTS.append(_errands_demo)
+from console import checkpoint as _checkpoint  # noqa: E402
+
+PARTS.append(_checkpoint.demo)
 
 
 def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:

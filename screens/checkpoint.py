@@ -1,12 +1,713 @@
-"""Checkpoint tab (placeholder until its issue lands)."""
+"""Checkpoint tab: the gate entry form, today's log, shifts, gates, export.
+
+The form is keyboard only: Tab / Enter move on, Ctrl+S saves, clears and puts
+the cursor back on the name. The log below shows one page of one day, newest
+first, loaded in a worker and updated in place (keyed rows) when any desk
+writes the day's file.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (DataTable, Footer, Input, Label, OptionList, Select, Static,
+                             TabbedContent, TabPane)
+from textual.widgets.option_list import Option
+
+from console import checkpoint as cp
+from console import clock, i18n
+from console.i18n import DomainError
+from screens.scan import ScanField
+
+i18n.add({
+    "checkpoint.ui.name": ("姓名", "Name"),
+    "checkpoint.ui.phone": ("电话", "Phone"),
+    "checkpoint.ui.door": ("门牌/单位", "Door/org"),
+    "checkpoint.ui.direction": ("方向", "Dir"),
+    "checkpoint.ui.purpose": ("事由", "Purpose"),
+    "checkpoint.ui.outcome": ("结果", "Outcome"),
+    "checkpoint.ui.temp": ("体温", "Temp"),
+    "checkpoint.ui.plate": ("车牌", "Plate"),
+    "checkpoint.ui.purpose_note": ("事由说明", "Details"),
+    "checkpoint.ui.note": ("备注", "Note"),
+    "checkpoint.ui.scan": ("扫通行证", "Scan pass"),
+    "checkpoint.ui.all_outcomes": ("全部结果", "All outcomes"),
+    "checkpoint.ui.all_purposes": ("全部事由", "All purposes"),
+    "checkpoint.ui.search": ("查找：姓名 电话 门牌 车牌", "Find: name phone door plate"),
+    "checkpoint.ui.status": ("{day} · 第 {page}/{pages} 页 · {n} 条", "{day} · page {page}/{pages} · {n}"),
+    "checkpoint.ui.today": ("今天", "today"),
+    "checkpoint.ui.household": ("{door} 户主 {head} · {members} 人", "{door} head {head} · {members} people"),
+    "checkpoint.ui.outsider": ("外来人员 · {org}", "outsider · {org}"),
+    "checkpoint.ui.recall_hint": ("Ctrl+N 调出 {n} 位来过的人", "Ctrl+N: recall {n} earlier visitors"),
+    "checkpoint.ui.saved": ("已登记 #{id} {name}", "Saved #{id} {name}"),
+    "checkpoint.ui.redirected": ("已转代购：{person} {door}，代购组会看到这条申请。",
+                                 "Purchase request made for {person} {door}; the purchases desk will pick it up."),
+    "checkpoint.ui.exported": ("已导出 {n} 条：{path}", "Exported {n} entries: {path}"),
+    "checkpoint.ui.no_recall": ("没有以“{prefix}”开头的来访记录。", "No earlier visitor starts with “{prefix}”."),
+    "checkpoint.ui.recall_title": ("选择来过的人（Enter 填入，Esc 取消）",
+                                   "Pick an earlier visitor (Enter fills, Esc cancels)"),
+    "checkpoint.ui.type_first": ("先输入姓名或电话的开头。", "Type the start of a name or phone first."),
+    "checkpoint.key.save": ("保存", "Save"),
+    "checkpoint.key.clear": ("清空", "Clear"),
+    "checkpoint.key.recall": ("调出", "Recall"),
+    "checkpoint.key.scan": ("扫码", "Scan"),
+    "checkpoint.key.find": ("查找", "Find"),
+    "checkpoint.key.shift": ("班次", "Shift"),
+    "checkpoint.key.export": ("导出", "Export"),
+    "checkpoint.key.gates": ("卡口", "Gates"),
+    "checkpoint.key.requests": ("代购单", "Requests"),
+    "checkpoint.key.prev_page": ("上一页", "Newer page"),
+    "checkpoint.key.next_page": ("下一页", "Older page"),
+    "checkpoint.key.prev_day": ("前一天", "Earlier day"),
+    "checkpoint.key.next_day": ("后一天", "Later day"),
+    "checkpoint.key.close": ("关闭", "Close"),
+    "checkpoint.key.open_shift": ("开班", "Open shift"),
+    "checkpoint.key.close_shift": ("交班", "Close shift"),
+    "checkpoint.key.toggle": ("开/关", "Open/close"),
+    "checkpoint.key.add": ("添加", "Add"),
+    "checkpoint.key.remove": ("删除", "Remove"),
+    "checkpoint.col.no": ("#", "#"),
+    "checkpoint.col.time": ("时间", "Time"),
+    "checkpoint.col.name": ("姓名", "Name"),
+    "checkpoint.col.where": ("门牌/单位", "Door/org"),
+    "checkpoint.col.dir": ("向", "Dir"),
+    "checkpoint.col.purpose": ("事由", "Purpose"),
+    "checkpoint.col.outcome": ("结果", "Outcome"),
+    "checkpoint.col.temp": ("体温", "Temp"),
+    "checkpoint.col.plate": ("车牌", "Plate"),
+    "checkpoint.shift.title": ("{gate} 班次", "{gate} shift"),
+    "checkpoint.shift.none": ("现在没有开着的班次。Ctrl+N 开班。", "No shift is open. Ctrl+N opens one."),
+    "checkpoint.shift.now": ("当前班次：{who} 从 {since} 起", "Current shift: {who} since {since}"),
+    "checkpoint.shift.counts": (
+        "来人 {total}：劝返 {turned_away} · 放行 {allowed} · 转代购 {redirected} · 凭证 {allowed_with_pass}\n"
+        "发热 {fevers} · 通行证 出 {passes_out} / 进 {passes_in}",
+        "Arrivals {total}: turned away {turned_away} · allowed {allowed} · to proxy {redirected} · "
+        "pass {allowed_with_pass}\nFevers {fevers} · passes out {passes_out} / in {passes_in}"),
+    "checkpoint.shift.errands": ("外出未归（{n}）：{names}", "Out on errands ({n}): {names}"),
+    "checkpoint.shift.last": ("上一班交接（{who}，{at}）：{note}", "Last handover ({who}, {at}): {note}"),
+    "checkpoint.shift.no_last": ("还没有交接记录。", "No handover yet."),
+    "checkpoint.shift.note": ("交接留言（交班时保存）", "Handover note (saved when you close)"),
+    "checkpoint.shift.opened": ("已开班。", "Shift opened."),
+    "checkpoint.shift.closed": ("已交班。", "Shift closed."),
+    "checkpoint.gates.title": ("卡口（空格 开/关，Ctrl+S 保存；组长）",
+                               "Gates (Space opens/closes, Ctrl+S saves; leaders)"),
+    "checkpoint.gates.open": ("开放", "open"),
+    "checkpoint.gates.closed": ("封闭", "sealed"),
+    "checkpoint.gates.new": ("新卡口名称（Ctrl+A 添加）", "New gate name (Ctrl+A adds)"),
+    "checkpoint.gates.saved": ("卡口设置已保存。", "Gates saved."),
+    "checkpoint.req.title": ("卡口转来的代购申请", "Purchase requests from the gate"),
+    "checkpoint.req.status": ("状态", "Status"),
+    "checkpoint.req.person": ("人", "Person"),
+})
+
+FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
+          "purpose_note", "note")
+INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
+DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
+COLUMNS = ("no", "time", "name", "where", "dir", "purpose", "outcome", "temp", "plate")
+
+
+def _options(kind: str, codes) -> list[tuple[str, str]]:
+    return [(cp.label(kind, c), c) for c in codes]
+
+
+def _short(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` terminal cells (CJK characters take two)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+def row_cells(e: dict) -> tuple:
+    """The log's cells for one entry (fevers in bold red)."""
+    temp = e.get("temp")
+    temp_cell = Text("" if temp is None else f"{temp:.1f}",
+                     style="bold red" if cp.is_fever(temp) else "")
+    outcome = cp.label("outcome", e.get("outcome", ""))
+    return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6),
+            _short(e.get("door") or e.get("org", ""), 10), cp.label("dir", e.get("direction", "")),
+            _short(cp.label("purpose", e.get("purpose", "")), 9),
+            Text(_short(outcome, 11), style="bold" if e.get("outcome") != "turned_away" else ""),
+            temp_cell, _short(e.get("plate", ""), 8))
+
+
+def _field(name: str, widget) -> Vertical:
+    """A one-line labelled field with its error line (hidden while empty)."""
+    return Vertical(Horizontal(Label(i18n.t(f"checkpoint.ui.{name}"), classes="cp-lbl"), widget,
+                               classes="cp-line"),
+                    Label("", id=f"err-{name}", classes="cp-err error"), classes="cp-cell")
 
 
 class CheckpointTab(Vertical):
+    """The gate desk: entry form, scan field, the day's log."""
+
+    DEFAULT_CSS = Path(__file__).with_name("checkpoint.tcss").read_text(encoding="utf-8")
+    BINDINGS = [
+        Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
+        Binding("escape", "clear", i18n.t("checkpoint.key.clear")),
+        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
+        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
+        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
+        Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
+        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
+        Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
+        Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
+        Binding("pagedown", "page(1)", i18n.t("checkpoint.key.next_page"), priority=True, show=False),
+        Binding("ctrl+pageup", "day(-1)", i18n.t("checkpoint.key.prev_day"), priority=True, show=False),
+        Binding("ctrl+pagedown", "day(1)", i18n.t("checkpoint.key.next_day"), priority=True,
+                show=False),
+    ]
+
+    #: show the last handover note when the tab mounts (i.e. after each sign-in)
+    SHOW_HANDOVER = True
+
+    def __init__(self) -> None:
+        super().__init__(id="checkpoint")
+        self.day: str | None = None  # None: today, following the clock
+        self.page = 0
+        self.pages = 1
+        self._cells: dict[str, tuple] = {}
+        self._saving = False
+
+    # -- layout --
     def compose(self) -> ComposeResult:
-        yield Static("Checkpoint")
+        with Horizontal(id="cp-scan-row"):
+            yield Label(i18n.t("checkpoint.ui.scan"), id="cp-scan-lbl")
+            scan = ScanField()
+            scan.compact = True
+            yield scan
+        with Horizontal(classes="cp-row"):
+            yield _field("name", Input(id="name", max_length=20, compact=True))
+            yield _field("phone", Input(id="phone", max_length=16, compact=True,
+                                        restrict=r"[0-9０-９ +\-]*"))
+            yield _field("door", Input(id="door", max_length=40, compact=True))
+        with Horizontal(classes="cp-row"):
+            yield _field("direction", Select(_options("dir", cp.DIRECTIONS), id="direction",
+                                             allow_blank=False, value="in", compact=True))
+            yield _field("purpose", Select(_options("purpose", cp.FORM_PURPOSES), id="purpose",
+                                           allow_blank=False, value="buy", compact=True))
+            yield _field("outcome", Select(_options("outcome", cp.OUTCOMES), id="outcome",
+                                           allow_blank=False, value="turned_away", compact=True))
+        with Horizontal(classes="cp-row"):
+            yield _field("temp", Input(id="temp", max_length=5, compact=True,
+                                       restrict=r"[0-9０-９.．]*"))
+            yield _field("plate", Input(id="plate", max_length=10, compact=True))
+            yield _field("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
+        with Horizontal(classes="cp-row"):
+            yield _field("note", Input(id="note", max_length=80, compact=True))
+            yield Static("", id="cp-shift")
+        yield Static("", id="cp-info")
+        with Horizontal(id="cp-filters"):
+            yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
+                         prompt=i18n.t("checkpoint.ui.all_outcomes"))
+            yield Select(_options("purpose", cp.PURPOSES), id="f-purpose", compact=True,
+                         prompt=i18n.t("checkpoint.ui.all_purposes"))
+            yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
+            yield Static("", id="cp-status")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#log", DataTable)
+        for col in COLUMNS:
+            table.add_column(i18n.t(f"checkpoint.col.{col}"), key=col)
+        self.app.watch_files(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)],
+                             self.reload)
+        self.reload()
+        if self.SHOW_HANDOVER:
+            self._handover()
+        # after every other tab's mount-time focus calls: the desk opens on this form
+        self.call_after_refresh(self.call_after_refresh, self._focus_form)
+
+    @work(thread=True, group="cp-handover")
+    def _handover(self) -> None:
+        """After sign-in (the main screen is new then), show the gate's last handover note."""
+        text = cp.handover_notice(self.app.store, self.app.gate)
+        if text:
+            self.app.call_from_thread(self.notify, text, timeout=60, markup=False)
+
+    def on_show(self) -> None:
+        """Whenever the tab comes into view the cursor waits in the name box."""
+        self.call_after_refresh(self._focus_form)
+
+    def _focus_form(self) -> None:
+        pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
+        tabs = next((a for a in self.ancestors if isinstance(a, TabbedContent)), None)
+        if pane is not None and tabs is not None and tabs.active != pane.id:
+            return
+        if self.is_attached and self.screen is self.app.screen:
+            self.query_one("#name", Input).focus()
+
+    # -- helpers --
+    def shown_day(self) -> str:
+        return self.day or clock.today().isoformat()
+
+    def values(self) -> dict:
+        out = {f: self.query_one(f"#{f}", Input).value for f in INPUTS}
+        for f in ("direction", "purpose", "outcome"):
+            out[f] = self.query_one(f"#{f}", Select).value
+        return out
+
+    def show_error(self, field: str | None, text: str) -> None:
+        """Put a message under its field (or under the name) and go there."""
+        self.clear_errors()
+        target = field if field in FIELDS else "name"
+        lbl = self.query_one(f"#err-{target}", Label)
+        lbl.update(text)
+        lbl.add_class("-shown")
+        self.query_one(f"#{target}").focus()
+
+    def clear_errors(self, field: str | None = None) -> None:
+        for lbl in self.query(".cp-err"):
+            if field is None or lbl.id == f"err-{field}":
+                lbl.update("")
+                lbl.remove_class("-shown")
+
+    # -- form --
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        values = self.values()
+        try:  # quick checks on the loop; the write itself goes to a worker
+            cp.validate(self.app.store, values)
+        except DomainError as exc:
+            self.show_error(exc.field, str(exc))
+            return
+        self._saving = True
+        self._save(values)
+
+    @work(thread=True, group="cp-save")
+    def _save(self, values: dict) -> None:
+        try:
+            entry = cp.log_entry(self.app.store, self.app.actor, self.app.gate, values)
+        except DomainError as exc:
+            self.app.call_from_thread(self._save_failed, exc)
+            return
+        self.app.call_from_thread(self._saved, entry)
+
+    def _save_failed(self, exc: DomainError) -> None:
+        self._saving = False
+        if exc.field in FIELDS:
+            self.show_error(exc.field, str(exc))
+        else:
+            self.notify(str(exc), severity="error", markup=False)
+
+    def _saved(self, entry: dict) -> None:
+        self._saving = False
+        self.action_clear()
+        self.notify(i18n.t("checkpoint.ui.saved", id=entry["id"], name=entry["name"] or entry["org"]),
+                    markup=False, timeout=3)
+        if entry.get("request"):
+            r = entry["request"]
+            self.notify(i18n.t("checkpoint.ui.redirected", person=r["person"], door=r["door"] or r["org"]),
+                        markup=False, timeout=8)
+        self.reload()
+
+    def action_clear(self) -> None:
+        for f in INPUTS:
+            self.query_one(f"#{f}", Input).value = ""
+        for f, v in DEFAULTS.items():
+            self.query_one(f"#{f}", Select).value = v
+        self.clear_errors()
+        self.query_one("#cp-info", Static).update("")
+        self.query_one("#name", Input).focus()
+
+    def fill(self, visitor: dict) -> None:
+        """Put a recalled visitor's details into the form."""
+        self.query_one("#name", Input).value = visitor.get("name", "")
+        self.query_one("#phone", Input).value = visitor.get("phone", "")
+        self.query_one("#door", Input).value = visitor.get("door") or visitor.get("org", "")
+        self.query_one("#plate", Input).value = visitor.get("plate", "")
+        if visitor.get("purpose") in cp.FORM_PURPOSES:
+            self.query_one("#purpose", Select).value = visitor["purpose"]
+        self.clear_errors()
+        self.query_one("#outcome", Select).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id in INPUTS:
+            event.stop()
+            self.screen.focus_next()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        ident = event.input.id
+        if ident in INPUTS:
+            self.clear_errors(ident)
+            if ident in ("name", "phone", "door"):
+                v = self.values()
+                self._lookup(v["name"], v["phone"], v["door"])
+        elif ident == "f-text":
+            self.page = 0
+            self.reload()
+
+    @on(Input.Blurred)
+    def _blurred(self, event: Input.Blurred) -> None:
+        """Say what is wrong with a field as soon as the volunteer leaves it."""
+        ident, value = event.input.id, event.value
+        try:
+            if ident == "phone":
+                cp.normalise_phone(value)
+            elif ident == "temp":
+                cp.parse_temp(value)
+            elif ident == "door":
+                cp.split_door_or_org(self.app.store, value)
+        except DomainError as exc:
+            lbl = self.query_one(f"#err-{ident}", Label)
+            lbl.update(str(exc))
+            lbl.add_class("-shown")
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("f-outcome", "f-purpose"):
+            self.page = 0
+            self.reload()
+        elif event.select.id in FIELDS:
+            self.clear_errors(event.select.id)
+
+    @work(thread=True, exclusive=True, group="cp-lookup")
+    def _lookup(self, name: str, phone: str, door: str) -> None:
+        """Household, repeat-visitor notice and recall hint, off the loop."""
+        store = self.app.store
+        parts = []
+        try:
+            d, org, home = cp.split_door_or_org(store, door)
+            if home:
+                parts.append(i18n.t("checkpoint.ui.household", door=d, head=home.get("head", ""),
+                                    members=home.get("members", "")))
+            elif org:
+                parts.append(i18n.t("checkpoint.ui.outsider", org=org))
+        except DomainError:
+            pass
+        info = cp.repeat_info(store, name, phone, door)
+        prefix = name.strip() or phone.strip()
+        n = len(cp.recall(store, prefix)) if prefix and not info["today"] else 0
+        hint = i18n.t("checkpoint.ui.recall_hint", n=n) if n else ""
+        self.app.call_from_thread(self._show_info, " · ".join(parts), info["notice"], hint)
+
+    def _show_info(self, household: str, notice: str, hint: str) -> None:
+        text = Text(household)
+        if notice:
+            text.append(("  " if household else "") + "⚠ " + notice, style="bold yellow")
+        if hint:
+            text.append(("  " if text.plain else "") + hint, style="dim")
+        self.query_one("#cp-info", Static).update(text)
+        self.set_class(bool(notice), "-repeat")
+
+    def action_recall(self) -> None:
+        v = self.values()
+        prefix = v["name"].strip() or v["phone"].strip()
+        if not prefix:
+            self.notify(i18n.t("checkpoint.ui.type_first"))
+            return
+        self._recall(prefix)
+
+    @work(thread=True, exclusive=True, group="cp-recall")
+    def _recall(self, prefix: str) -> None:
+        found = cp.recall(self.app.store, prefix)
+        self.app.call_from_thread(self._recalled, prefix, found)
+
+    def _recalled(self, prefix: str, found: list[dict]) -> None:
+        if not found:
+            self.notify(i18n.t("checkpoint.ui.no_recall", prefix=prefix), markup=False)
+            return
+
+        def done(choice: dict | None) -> None:
+            if choice:
+                self.fill(choice)
+        self.app.push_screen(RecallScreen(found), done)
+
+    @on(ScanField.Scanned)
+    def _scanned(self, event: ScanField.Scanned) -> None:
+        """A pass scan writes its own gate entry: show it now, not at the next poll."""
+        self.reload()
+
+    def action_scan(self) -> None:
+        self.query_one(ScanField).focus()
+
+    def action_find(self) -> None:
+        self.query_one("#f-text", Input).focus()
+
+    # -- the log --
+    def action_page(self, step: int) -> None:
+        self.page = min(max(0, self.page + step), self.pages - 1)
+        self.reload()
+
+    def action_day(self, step: int) -> None:
+        days = self.app.store.days("checkpoint")
+        today = clock.today().isoformat()
+        if today not in days:
+            days.append(today)
+        current = self.shown_day()
+        near = [d for d in days if d < current] if step < 0 else [d for d in days if d > current]
+        if not near:
+            return
+        target = near[-1] if step < 0 else near[0]
+        self.day = None if target == today else target
+        self.page = 0
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the shown page in a worker; the table is then patched in place."""
+        outcome = self.query_one("#f-outcome", Select).value
+        purpose = self.query_one("#f-purpose", Select).value
+        self._load(self.shown_day(), None if outcome is Select.NULL else outcome,
+                   None if purpose is Select.NULL else purpose,
+                   self.query_one("#f-text", Input).value, self.page)
+        self._load_shift()
+
+    @work(thread=True, exclusive=True, group="cp-load")
+    def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
+        rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
+        cells = [(f"{day}:{e['id']}", row_cells(e)) for e in rows]
+        self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1))
+
+    def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int) -> None:
+        """Patch the table to show ``cells``: remove gone rows, add new ones,
+        update changed cells, then restore newest-first order."""
+        table = self.query_one("#log", DataTable)
+        self.pages, self.page = pages, page
+        wanted = {key for key, _ in cells}
+        for key in [k.value for k in list(table.rows) if k.value not in wanted]:
+            table.remove_row(key)
+            self._cells.pop(key, None)
+        added = False
+        for key, row in cells:
+            old = self._cells.get(key)
+            if old is None:
+                table.add_row(*row, key=key)
+                added = True
+            elif old != row:
+                for col, (a, b) in zip(COLUMNS, zip(old, row)):
+                    if a != b:
+                        table.update_cell(key, col, b)
+            self._cells[key] = row
+        if added and [r.key.value for r in table.ordered_rows] != [k for k, _ in cells]:
+            table.sort("no", key=lambda no: int(str(no)), reverse=True)
+        label = i18n.t("checkpoint.ui.today") if day == clock.today().isoformat() else day
+        self.query_one("#cp-status", Static).update(
+            i18n.t("checkpoint.ui.status", day=label, page=page + 1, pages=pages, n=n))
+
+    @work(thread=True, exclusive=True, group="cp-shift")
+    def _load_shift(self) -> None:
+        shift = cp.current_shift(self.app.store, self.app.gate)
+        self.app.call_from_thread(self._show_shift, cp.shift_label(shift))
+
+    def _show_shift(self, label: str) -> None:
+        self.app.shift_label = label
+        self.query_one("#cp-shift", Static).update(
+            i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))
+
+    # -- other screens --
+    def action_shift(self) -> None:
+        self.app.push_screen(ShiftScreen(), lambda _: self.reload())
+
+    def action_gates(self) -> None:
+        self.app.push_screen(GatesScreen())
+
+    def action_requests(self) -> None:
+        self.app.push_screen(RequestsScreen())
+
+    def action_export(self) -> None:
+        self._export(self.shown_day())
+
+    @work(thread=True, group="cp-export")
+    def _export(self, day: str) -> None:
+        try:
+            path, n = cp.export_file(self.app.store, day)
+        except (DomainError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, i18n.t("checkpoint.ui.exported", n=n, path=path),
+                                  markup=False, timeout=10)
+
+
+class RecallScreen(ModalScreen[dict | None]):
+    """Earlier visitors matching the typed prefix; Enter fills the form."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
+
+    def __init__(self, found: list[dict]):
+        super().__init__()
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.ui.recall_title"), classes="title")
+            yield OptionList(*[
+                Option(Text(f"{v['name'] or '—'}  {v['phone']}  {v['door'] or v['org']}  "
+                            f"{v['plate']}  ({v['last'][5:16].replace('T', ' ')})"), id=str(i))
+                for i, v in enumerate(self.found)], id="recall")
+        yield Footer()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.found[int(event.option.id)])
+
+
+class ShiftScreen(ModalScreen[None]):
+    """The gate's shift: open, live counts, who is out, handover note, close."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")),
+        Binding("ctrl+n", "open_shift", i18n.t("checkpoint.key.open_shift"), priority=True),
+        Binding("ctrl+s", "close_shift", i18n.t("checkpoint.key.close_shift"), priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.shift.title", gate=self.app.gate), classes="title")
+            yield Static("", id="shift-now")
+            yield Static("", id="shift-counts")
+            yield Static("", id="shift-errands")
+            yield Static("", id="shift-last")
+            yield Label(i18n.t("checkpoint.shift.note"))
+            yield Input(id="handover", max_length=500)
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_info()
+        self.query_one("#handover", Input).focus()
+
+    @work(thread=True, exclusive=True)
+    def refresh_info(self) -> None:
+        store, gate = self.app.store, self.app.gate
+        shift = cp.current_shift(store, gate)
+        counts = cp.shift_counts(store, gate, shift["opened_at"]) if shift else None
+        out = cp.out_on_errand(store, gate)
+        last = cp.last_handover(store, gate)
+        self.app.call_from_thread(self._show, shift, counts, out, last)
+
+    def _show(self, shift, counts, out, last) -> None:
+        self.query_one("#shift-now", Static).update(
+            i18n.t("checkpoint.shift.now", who=shift["opened_by"],
+                   since=shift["opened_at"][5:16].replace("T", " "))
+            if shift else i18n.t("checkpoint.shift.none"))
+        self.query_one("#shift-counts", Static).update(
+            i18n.t("checkpoint.shift.counts", total=counts["total"], fevers=counts["fevers"],
+                   passes_out=counts["passes_out"], passes_in=counts["passes_in"],
+                   **counts["outcomes"]) if counts else "")
+        names = "、".join(f"{e.get('name', '')}({str(e.get('at', ''))[11:16]})" for e in out[:12])
+        self.query_one("#shift-errands", Static).update(
+            i18n.t("checkpoint.shift.errands", n=len(out), names=names or "—"))
+        self.query_one("#shift-last", Static).update(
+            i18n.t("checkpoint.shift.last", who=last["closed_by"],
+                   at=last["closed_at"][5:16].replace("T", " "), note=last["handover"] or "—")
+            if last else i18n.t("checkpoint.shift.no_last"))
+
+    def action_open_shift(self) -> None:
+        try:
+            cp.open_shift(self.app.store, self.app.actor, self.app.gate)
+        except DomainError as exc:
+            self.query_one("#message", Label).update(str(exc))
+            return
+        self.notify(i18n.t("checkpoint.shift.opened"))
+        self.refresh_info()
+
+    def action_close_shift(self) -> None:
+        try:
+            cp.close_shift(self.app.store, self.app.actor, self.app.gate,
+                           self.query_one("#handover", Input).value)
+        except DomainError as exc:
+            self.query_one("#message", Label).update(str(exc))
+            return
+        self.notify(i18n.t("checkpoint.shift.closed"))
+        self.dismiss(None)
+
+
+class GatesScreen(ModalScreen[None]):
+    """Gate names and which are open (leaders change them; the domain refuses others)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")),
+        Binding("space", "toggle", i18n.t("checkpoint.key.toggle")),
+        Binding("ctrl+a", "add", i18n.t("checkpoint.key.add"), priority=True),
+        Binding("delete", "remove", i18n.t("checkpoint.key.remove")),
+        Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.gates.title"), classes="title")
+            yield DataTable(id="gates", cursor_type="row")
+            yield Input(id="gate-name", max_length=12, placeholder=i18n.t("checkpoint.gates.new"))
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.gates = cp.gates(self.app.store)
+        table = self.query_one(DataTable)
+        table.add_column(i18n.t("checkpoint.col.name"), key="name")
+        table.add_column(i18n.t("checkpoint.gates.open"), key="open")
+        self.redraw()
+        table.focus()
+
+    def redraw(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for g in self.gates:
+            table.add_row(g["name"], i18n.t("checkpoint.gates.open" if g["open"]
+                                            else "checkpoint.gates.closed"))
+        table.move_cursor(row=min(row, max(0, len(self.gates) - 1)))
+
+    def action_toggle(self) -> None:
+        table = self.query_one(DataTable)
+        if self.focused is table and self.gates:
+            g = self.gates[table.cursor_row]
+            g["open"] = not g["open"]
+            self.redraw()
+
+    def action_add(self) -> None:
+        name = self.query_one("#gate-name", Input).value.strip()
+        if name:
+            self.gates.append({"name": name, "open": False})
+            self.query_one("#gate-name", Input).value = ""
+            self.redraw()
+
+    def action_remove(self) -> None:
+        table = self.query_one(DataTable)
+        if self.focused is table and self.gates:
+            del self.gates[table.cursor_row]
+            self.redraw()
+
+    def action_save(self) -> None:
+        try:
+            cp.set_gates(self.app.store, self.app.actor, self.gates)
+        except DomainError as exc:
+            self.query_one("#message", Label).update(str(exc))
+            return
+        self.notify(i18n.t("checkpoint.gates.saved"))
+        self.dismiss(None)
+
+
+class RequestsScreen(ModalScreen[None]):
+    """Purchase requests made at the gate (until the Purchases tab takes them)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.req.title"), classes="title")
+            yield DataTable(id="requests", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in (("time", "checkpoint.col.time"), ("door", "checkpoint.col.where"),
+                           ("person", "checkpoint.req.person"), ("phone", "checkpoint.ui.phone"),
+                           ("status", "checkpoint.req.status")):
+            table.add_column(i18n.t(label), key=key)
+        for r in cp.requests(self.app.store)[:500]:
+            table.add_row(str(r.get("at", ""))[5:16].replace("T", " "),
+                          r.get("door") or r.get("org", ""), r.get("person", ""),
+                          r.get("phone", ""), r.get("status", ""), key=str(r["id"]))
+        table.focus()
