@@ -1,0 +1,180 @@
+"""A real terminal for end-to-end tests: tmux on a private socket.
+
+``Tmux(tmp_path)`` runs its own tmux server (``-S`` socket in tmp, no user
+config), so tests never touch a developer's sessions and clean up with one
+``kill-server``. Each :meth:`Tmux.start` opens a detached session of the
+given size running one command; panes stay open after the command exits so
+its exit status and last screen can be read.
+
+Waiting polls ``capture-pane`` until the text appears or a timeout passes;
+there are no fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+POLL = 0.05
+
+
+class ScreenTimeout(AssertionError):
+    """The expected screen did not appear in time; the message shows the last screen."""
+
+
+def available() -> str | None:
+    """None when tmux can be used, else the reason it cannot."""
+    if not shutil.which("tmux"):
+        return "tmux is not installed (apt-get install tmux)"
+    return None
+
+
+class Pane:
+    """One session's only pane: send keys, read the screen, wait for text."""
+
+    def __init__(self, tmux: Tmux, name: str):
+        self.tmux = tmux
+        self.name = name
+        self.target = f"={name}:"
+
+    # -- input --
+    def keys(self, *keys: str) -> None:
+        """tmux key names: "Enter", "F1", "C-q", "Tab", "Escape", "BSpace"."""
+        self.tmux.run("send-keys", "-t", self.target, *keys)
+
+    def type(self, text: str) -> None:
+        """Literal text (any script), sent in one burst like a keyboard-mode scanner."""
+        self.tmux.run("send-keys", "-t", self.target, "-l", text)
+
+    # -- output --
+    def screen(self, colours: bool = False) -> str:
+        """The visible screen as text (with SGR escapes if ``colours``)."""
+        args = ["capture-pane", "-p", "-t", self.target]
+        if colours:
+            args.append("-e")
+        return self.tmux.run("capture-pane", *args[1:])
+
+    def info(self, fmt: str) -> str:
+        return self.tmux.run("display-message", "-p", "-t", self.target, fmt).strip()
+
+    @property
+    def dead(self) -> bool:
+        return self.info("#{pane_dead}") == "1"
+
+    @property
+    def exit_status(self) -> int | None:
+        status = self.tmux.workdir / f"{self.name}.status"
+        if not self.dead or not status.exists():
+            return None
+        return int(status.read_text())
+
+    # -- waiting --
+    def wait_until(self, check: Callable[[str], bool], what: str, timeout: float = 15.0) -> str:
+        """Poll the screen until ``check(screen)``; return that screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise ScreenTimeout(f"{self.name}: waited {timeout:.0f}s for {what}; screen was:\n"
+                                    + boxed(screen))
+            time.sleep(POLL)
+
+    def wait_for(self, *texts: str, timeout: float = 15.0) -> str:
+        """Wait until every one of ``texts`` is on screen."""
+        return self.wait_until(lambda s: all(t in s for t in texts), " + ".join(map(repr, texts)),
+                               timeout)
+
+    def wait_gone(self, text: str, timeout: float = 15.0) -> str:
+        return self.wait_until(lambda s: text not in s, f"{text!r} to go away", timeout)
+
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        """Wait for the command to end; its exit status."""
+        deadline = time.monotonic() + timeout
+        while not self.dead:
+            if time.monotonic() > deadline:
+                raise ScreenTimeout(f"{self.name}: still running after {timeout:.0f}s; screen:\n"
+                                    + boxed(self.screen()))
+            time.sleep(POLL)
+        return self.exit_status
+
+
+class Tmux:
+    """A private tmux server; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, workdir: Path):
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
+        self.socket = workdir / "tmux.sock"
+        self.panes: list[Pane] = []
+        self.env = {**os.environ, "LANG": "C.UTF-8"}
+        self.env.pop("TMUX", None)  # a test run from inside tmux still gets its own server
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-u", "-S", str(self.socket), "-f", "/dev/null", *args],
+                              capture_output=True, text=True, timeout=20, env=self.env)
+        if done.returncode:
+            raise RuntimeError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self, command: Sequence[str], env: Mapping[str, str] | None = None,
+              cwd: str | os.PathLike | None = None, width: int = 80, height: int = 24,
+              term: str = "xterm-256color") -> Pane:
+        """A new detached session ``width`` x ``height`` running ``command``.
+
+        ``env`` is added to the environment the command sees (tmux passes
+        the test process's environment to the first session's server).
+        """
+        name = f"s{len(self.panes)}"
+        extra = {"TERM": term, "LANG": "C.UTF-8", **(env or {})}
+        args = ["new-session", "-d", "-s", name, "-x", str(width), "-y", str(height)]
+        if cwd:
+            args += ["-c", str(cwd)]
+        for key, value in extra.items():
+            args += ["-e", f"{key}={value}"]
+        # TERM set with -e is overridden by default-terminal; set it in the command too.
+        # The exit status goes to a file: tmux loses it when a command ends at once.
+        status = self.workdir / f"{name}.status"
+        script = f'"$@"; s=$?; echo $s > {shlex.quote(str(status))}; exit $s'
+        line = " ".join(shlex.quote(c) for c in command)
+        args.append(f"exec env TERM={shlex.quote(term)} sh -c {shlex.quote(script)} sh {line}")
+        if not self.panes:  # keep dead panes (exit status, last screen) from the first session on
+            self.run("start-server", ";", "set-option", "-g", "exit-empty", "off", ";",
+                     "set-option", "-gw", "remain-on-exit", "on")
+        self.run(*args)
+        pane = Pane(self, name)
+        self.panes.append(pane)
+        return pane
+
+    def close(self) -> None:
+        try:
+            self.run("kill-server")
+        except (RuntimeError, subprocess.TimeoutExpired):
+            pass
+
+    def __enter__(self) -> Tmux:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def boxed(screen: str) -> str:
+    """A screen capture framed so trailing spaces and the size are visible."""
+    lines = screen.rstrip("\n").split("\n")
+    width = max((cells(line) for line in lines), default=0)
+    return "\n".join(["+" + "-" * width + "+",
+                      *("|" + line + " " * (width - cells(line)) + "|" for line in lines),
+                      "+" + "-" * width + "+"])
+
+
+def cells(text: str) -> int:
+    """Terminal width of text: CJK characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
