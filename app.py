@@ -1,0 +1,232 @@
+"""Desk console: the Textual app (sign-in, tabs, bindings, command palette)
+and the command line (`python app.py --help`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from console import cli, i18n
+
+i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
+
+from textual import events, work  # noqa: E402
+from textual.app import App, ComposeResult, SystemCommand  # noqa: E402
+from textual.binding import Binding  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.widget import Widget  # noqa: E402
+from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
+
+from console import alerts, clock, settings  # noqa: E402
+from console.operators import Actor  # noqa: E402
+from console.store import Store  # noqa: E402
+from screens.admin import AuditScreen, RosterScreen  # noqa: E402
+from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.errands import ErrandsTab  # noqa: E402
+from screens.header import DeskHeader  # noqa: E402
+from screens.households import HouseholdsTab  # noqa: E402
+from screens.purchases import PurchasesTab  # noqa: E402
+from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
+from screens.stock import StockTab  # noqa: E402
+
+i18n.add({
+    "app.title": ("社区防控服务台", "Community desk console"),
+    "tab.checkpoint": ("卡口", "Checkpoint"),
+    "tab.errands": ("外出与通行证", "Errands & passes"),
+    "tab.purchases": ("代购", "Purchases"),
+    "tab.stock": ("体温计", "Thermometers"),
+    "tab.households": ("住户", "Households"),
+    "key.lock": ("锁屏", "Lock"),
+    "key.sign_out": ("退出登录", "Sign out"),
+    "key.quit": ("关闭", "Quit"),
+    "key.roster": ("名单", "Roster"),
+    "key.audit": ("操作记录", "Audit"),
+    "app.signed_out": ("已退出登录。", "Signed out."),
+    "app.locked_idle": ("闲置 {minutes} 分钟，已锁屏。", "Locked after {minutes} idle minutes."),
+})
+
+TABS: list[tuple[str, type[Widget]]] = [
+    ("checkpoint", CheckpointTab), ("errands", ErrandsTab), ("purchases", PurchasesTab),
+    ("stock", StockTab), ("households", HouseholdsTab),
+]
+
+
+@dataclass
+class _Watch:
+    owner: Widget
+    files: Callable[[], Iterable[tuple[str, str | None]]]
+    callback: Callable[[], object]
+    seen: tuple = field(default_factory=tuple)
+
+
+class MainScreen(Screen):
+    """Header, the five tabs, the footer."""
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        with TabbedContent(id="tabs"):
+            for name, widget in TABS:
+                with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
+                    yield widget()
+        yield Footer()
+
+
+class DeskApp(App):
+    """The console. With ``actor`` given it skips sign-in (tests, demos)."""
+
+    CSS_PATH = "screens/app.tcss"
+    TITLE = i18n.t("app.title")
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        *(Binding(f"f{i}", f"show_tab('{name}')", i18n.t(f"tab.{name}"), show=False)
+          for i, (name, _) in enumerate(TABS, start=1)),
+        Binding("ctrl+l", "lock", i18n.t("key.lock")),
+        Binding("ctrl+o", "sign_out", i18n.t("key.sign_out")),
+        Binding("ctrl+r", "roster", i18n.t("key.roster"), show=False),
+        Binding("ctrl+t", "audit", i18n.t("key.audit"), show=False),
+        Binding("ctrl+q", "quit", i18n.t("key.quit"), priority=True),
+    ]
+    POLL_SECONDS = 1.0
+    ALERT_SECONDS = 20.0
+
+    def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
+                 lang: str | None = None):
+        if lang:
+            i18n.set_lang(lang)
+        super().__init__()
+        self.store = store
+        self.actor: Actor | None = actor
+        self.gate = gate or ""
+        self._watches: list[_Watch] = []
+        self._last_input = time.monotonic()
+        self._alerted: set[str] = set()
+        self.shift_label = ""  # set by the checkpoint tab
+
+    # -- start, sign-in, lock --
+    def on_mount(self) -> None:
+        self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
+        self.set_interval(self.POLL_SECONDS, self._poll)
+        self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        if self.actor:
+            self.signed_in(self.actor, self.gate)
+        elif self.store.table("roster").all():
+            self.push_screen(SignInScreen())
+        else:
+            self.push_screen(FirstLeaderScreen())
+
+    def signed_in(self, actor: Actor, gate: str) -> None:
+        """Called by the sign-in screens: enter the console as ``actor``."""
+        self.actor = actor
+        self.gate = gate or self.gate
+        self.store.actor = {"op": actor.name, "role": actor.role, "gate": self.gate}
+        self._last_input = time.monotonic()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(MainScreen())
+        else:
+            self.push_screen(MainScreen())
+        self._check_alerts()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _idle_check(self) -> None:
+        minutes = settings.get(self.store, "idle_minutes") or 10
+        if (self.actor and not isinstance(self.screen, LockScreen)
+                and time.monotonic() - self._last_input > minutes * 60):
+            self.action_lock()
+            self.notify(i18n.t("app.locked_idle", minutes=minutes))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Desk actions exist only once someone is signed in."""
+        if action in {"lock", "sign_out", "roster", "audit", "show_tab"}:
+            return self.actor is not None and not isinstance(self.screen, LockScreen)
+        return True
+
+    def action_lock(self) -> None:
+        if self.actor and not isinstance(self.screen, LockScreen):
+            self.push_screen(LockScreen(self.actor))
+
+    def action_sign_out(self) -> None:
+        self.actor = None
+        self.store.actor = {"op": "", "role": ""}
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(SignInScreen())
+        self.notify(i18n.t("app.signed_out"))
+
+    def action_show_tab(self, name: str) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.query_one(TabbedContent).active = f"tab-{name}"
+
+    def action_roster(self) -> None:
+        if self.actor:
+            self.push_screen(RosterScreen())
+
+    def action_audit(self) -> None:
+        if self.actor:
+            self.push_screen(AuditScreen())
+
+    # -- other sessions' writes and alerts --
+    def watch_files(self, owner: Widget, files: Callable[[], Iterable[tuple[str, str | None]]],
+                    callback: Callable[[], object]) -> None:
+        """Call ``callback`` when any (table, day) in ``files()`` is written by
+        any session. Polled about once a second while ``owner`` is mounted."""
+        watch = _Watch(owner, files, callback)
+        watch.seen = self._versions(watch)
+        self._watches.append(watch)
+
+    def _versions(self, watch: _Watch) -> tuple:
+        return tuple(self.store.version(name, day) for name, day in watch.files())
+
+    def _poll(self) -> None:
+        self._idle_check()
+        self._watches = [w for w in self._watches if w.owner.is_attached]
+        for watch in self._watches:
+            now = self._versions(watch)
+            if now != watch.seen:
+                watch.seen = now
+                watch.callback()
+
+    @work(thread=True, exclusive=True, group="alerts")
+    def _check_alerts(self) -> None:
+        if not self.actor:
+            return
+        for alert in alerts.current(self.store, clock.now()):
+            if alert.key not in self._alerted:
+                self._alerted.add(alert.key)
+                self.call_from_thread(self.notify, alert.message, severity=alert.severity,
+                                      timeout=30, markup=False)
+
+    # -- command palette: every binding is also a command --
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                yield SystemCommand(binding.description, binding.key_display or binding.key,
+                                    partial(self.run_action, binding.action, active.node))
+        if isinstance(screen, MainScreen):
+            for i, (name, _) in enumerate(TABS, start=1):
+                yield SystemCommand(i18n.t(f"tab.{name}"), f"F{i}",
+                                    partial(self.action_show_tab, name))
+
+
+def run_app(store: Store, args) -> int:
+    DeskApp(store, gate=args.gate).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(argv, run_app)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

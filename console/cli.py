@@ -1,0 +1,137 @@
+"""The command line: `python app.py [options] [command]`.
+
+Without a command the console starts. Commands are for admins and scripts;
+each prints in the user's language and exits non-zero when something is
+wrong. Each tab's module adds its own command by appending to COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import console
+from console import i18n
+from console.i18n import DomainError
+from console.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data"
+
+i18n.add({
+    "cli.description": ("社区防控服务台：卡口登记、代购、体温计、住户。",
+                        "Desk console for community checkpoint and supply desks."),
+    "cli.check_ok": ("检查了 {n} 个数据文件，全部完好。", "Checked {n} data files: all good."),
+    "cli.check_restored": ("{file} 已损坏：已从快照 {src} 恢复，坏文件保存在 {kept}。快照之后的修改可能丢失，请核对。",
+                           "{file} was damaged: restored from snapshot {src}; the damaged file is kept at {kept}. "
+                           "Changes after that snapshot may be missing: please check."),
+    "cli.check_bad": ("{file} 已损坏，没有可用的快照，文件保持原样。请从备份恢复。",
+                      "{file} is damaged and no good snapshot exists; it was left in place. Restore it from a backup."),
+    "cli.backup_done": ("备份完成：{dest}", "Backup written to {dest}"),
+    "cli.backup_exists": ("{dest} 已存在，请换一个目标。", "{dest} already exists: choose another destination."),
+    "cli.demo_exists": ("{path} 里已经有数据，保留不动。", "{path} already has data: keeping it."),
+    "cli.demo_done": ("演示数据已写入 {path}：", "Demo data written to {path}:"),
+})
+
+
+@dataclass
+class Command:
+    name: str
+    help_key: tuple[str, str]          # (zh, en) one-line help
+    setup: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Store, argparse.Namespace], int]
+
+
+COMMANDS: list[Command] = []
+
+
+def data_dir(arg: str | None) -> Path:
+    """--data-dir, else $DESK_DATA, else data/ beside app.py."""
+    return Path(arg or os.environ.get("DESK_DATA") or DEFAULT_DATA)
+
+
+def _check(store: Store, args: argparse.Namespace) -> int:
+    problems = store.check(repair=True)
+    for p in problems:
+        key = "cli.check_restored" if p["action"] == "restored" else "cli.check_bad"
+        print(i18n.t(key, file=p["file"], src=p.get("from", ""), kept=p.get("kept", "")))
+    if not problems:
+        print(i18n.t("cli.check_ok", n=len(store.data_files())))
+    return 1 if problems else 0
+
+
+def _backup(store: Store, args: argparse.Namespace) -> int:
+    dest = Path(args.dest)
+    if dest.exists() and any(dest.iterdir()):
+        print(i18n.t("cli.backup_exists", dest=dest), file=sys.stderr)
+        return 1
+    snap = store.snapshot()
+    shutil.copytree(snap, dest, dirs_exist_ok=True)
+    print(i18n.t("cli.backup_done", dest=dest))
+    return 0
+
+
+def _demo(store: Store, args: argparse.Namespace) -> int:
+    from console import demo  # noqa: PLC0415  (pulls in every tab's demo part)
+
+    if len(store.table("roster")):
+        print(i18n.t("cli.demo_exists", path=store.root))
+        return 0
+    lines = demo.build(store, days=args.days)
+    print(i18n.t("cli.demo_done", path=store.root))
+    for line in lines:
+        print("  " + line)
+    return 0
+
+
+COMMANDS += [
+    Command("check", ("检查并修复数据文件", "check every data file; repair from snapshots"),
+            lambda p: None, _check),
+    Command("backup", ("把数据备份到 DEST", "copy a consistent snapshot of the data to DEST"),
+            lambda p: p.add_argument("dest", metavar="DEST"), _backup),
+    Command("demo", ("生成演示数据", "fill an empty data directory with demo data"),
+            lambda p: p.add_argument("--days", type=int, default=28), _demo),
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="app.py", description=i18n.t("cli.description"))
+    p.add_argument("--version", action="version", version=f"desk-console {console.__version__}")
+    p.add_argument("--data-dir", help="data directory (default: $DESK_DATA or data/)")
+    p.add_argument("--lang", choices=i18n.LANGS, help="zh or en (default: from LANG)")
+    p.add_argument("--gate", help="gate this desk runs at")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for cmd in COMMANDS:
+        cp = sub.add_parser(cmd.name, help=cmd.help_key[0 if i18n.lang() == "zh" else 1])
+        cmd.setup(cp)
+    return p
+
+
+def early_lang(argv: list[str]) -> str:
+    """The language from --lang in argv or LANG, before anything is imported."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in i18n.LANGS:
+            return arg[7:]
+    return i18n.lang()
+
+
+def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
+    args = parser().parse_args(argv)
+    if args.lang:
+        i18n.set_lang(args.lang)
+    try:
+        store = Store(data_dir(args.data_dir))
+        if args.command:
+            cmd = next(c for c in COMMANDS if c.name == args.command)
+            return cmd.run(store, args)
+        return run_app(store, args)
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
