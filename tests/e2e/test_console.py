@@ -1,0 +1,55 @@
+"""The console in a real terminal (tmux, 80x24, 256 colours), started by the launcher."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import LEADER, VOLUNTEER, sign_in
+
+
+def test_launcher_refusal_is_readable_in_a_terminal(desk, tmp_path):
+    pane = desk(data=tmp_path / "missing")
+    assert pane.wait_exit() == 2
+    screen = pane.screen()
+    assert "不存在" in screen and "does not exist" in screen
+    assert "install -d -m 2770" in screen
+
+
+def test_sign_in_tabs_and_quit(desk):
+    pane = desk()
+    screen = sign_in(pane)
+    assert f"{LEADER}（leader）" in screen
+    for label in ("Checkpoint", "Errands & passes", "Purchases", "Thermometers", "Households"):
+        assert label in screen, label  # every tab title fits in 80 columns
+    assert "^q Quit" in screen and "^p palette" in screen  # footer not cut off
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0
+
+
+def test_wrong_pin_keeps_the_sign_in_screen(desk):
+    pane = desk()
+    pane.wait_for("Sign in")
+    pane.keys("Enter")
+    pane.wait_for("Dismiss menu")
+    pane.type(VOLUNTEER)
+    pane.keys("Enter")
+    pane.wait_gone("Dismiss menu")
+    pane.keys("Tab", "Tab")
+    pane.type("9999")
+    pane.keys("Enter")
+    screen = pane.wait_until(lambda s: "PIN" in s and ("wrong" in s.lower() or "incorrect" in s.lower()),
+                             "a wrong-PIN message")
+    assert "Sign in" in screen and "Households" not in screen
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0
+
+
+def test_only_256_colours_reach_the_terminal(desk):
+    """The launcher sets TEXTUAL_COLOR_SYSTEM=256: no 24-bit colour codes on screen."""
+    pane = desk()
+    sign_in(pane)
+    codes = set(re.findall(r"\x1b\[([0-9;]*)m", pane.screen(colours=True)))
+    assert any(re.search(r"(^|;)[34]8;5;", c) for c in codes), codes
+    assert not any(re.search(r"(^|;)[34]8;2;", c) for c in codes), codes
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0
