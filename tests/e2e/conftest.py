@@ -80,7 +80,8 @@ def sign_in(pane: Pane, name: str = LEADER, pin: str = PIN) -> str:
     pane.type(name)                  # type-to-search jumps to the name
     pane.keys("Enter")
     pane.wait_until(lambda s: "Dismiss menu" not in s and name in s, f"{name} chosen")
-    pane.keys("Tab", "Tab")          # gate (kept), then PIN
+    pane.tab_to("PIN (4 to 8 digits)")  # past the gate (kept as it is)
     pane.type(pin)
+    pane.wait_for("•" * len(pin))
     pane.keys("Enter")
     return pane.wait_for(name, "Checkpoint", "Households", "Quit")

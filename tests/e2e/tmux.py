@@ -13,6 +13,7 @@ there are no fixed sleeps.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -22,6 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 POLL = 0.05
+#: how Textual's default theme draws a focused Input/Select at 256 colours:
+#: its left "tall" border in the accent blue (blurred fields use a dark grey)
+FOCUS_BORDER = "\x1b[38;5;32m▊"
+SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class ScreenTimeout(AssertionError):
@@ -75,11 +80,12 @@ class Pane:
         return int(status.read_text())
 
     # -- waiting --
-    def wait_until(self, check: Callable[[str], bool], what: str, timeout: float = 15.0) -> str:
+    def wait_until(self, check: Callable[[str], bool], what: str, timeout: float = 15.0,
+                   colours: bool = False) -> str:
         """Poll the screen until ``check(screen)``; return that screen."""
         deadline = time.monotonic() + timeout
         while True:
-            screen = self.screen()
+            screen = self.screen(colours)
             if check(screen):
                 return screen
             if time.monotonic() > deadline:
@@ -91,6 +97,33 @@ class Pane:
         """Wait until every one of ``texts`` is on screen."""
         return self.wait_until(lambda s: all(t in s for t in texts), " + ".join(map(repr, texts)),
                                timeout)
+
+    def focused(self, text: str, screen: str | None = None) -> bool:
+        """Is the input field showing ``text`` (value or placeholder) focused?"""
+        screen = self.screen(colours=True) if screen is None else screen
+        return any(text in SGR.sub("", line) and FOCUS_BORDER in line
+                   for line in screen.splitlines())
+
+    def tab_to(self, text: str, key: str = "Tab", tries: int = 6) -> None:
+        """Press ``key`` until the field showing ``text`` has the focus.
+
+        Checked on screen rather than counted: a Select closing its list
+        takes the focus back a moment later, which can swallow a Tab.
+        """
+        def marks(screen: str) -> list[int]:  # rows drawn with a focus border
+            return [i for i, line in enumerate(screen.splitlines()) if FOCUS_BORDER in line]
+
+        for _ in range(tries):
+            before = self.screen(colours=True)
+            if self.focused(text, before):
+                return
+            self.keys(key)
+            try:
+                self.wait_until(lambda s: marks(s) != marks(before), "the focus to move", 2.0,
+                                colours=True)
+            except ScreenTimeout:
+                pass
+        self.wait_until(lambda s: self.focused(text, s), f"focus on {text!r}", 1.0, colours=True)
 
     def wait_gone(self, text: str, timeout: float = 15.0) -> str:
         return self.wait_until(lambda s: text not in s, f"{text!r} to go away", timeout)
@@ -158,6 +191,9 @@ class Tmux:
             self.run("kill-server")
         except (RuntimeError, subprocess.TimeoutExpired):
             pass
+        deadline = time.monotonic() + 5
+        while self.socket.exists() and time.monotonic() < deadline:  # the server is gone
+            time.sleep(POLL)
 
     def __enter__(self) -> Tmux:
         return self
