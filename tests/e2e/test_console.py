@@ -53,3 +53,27 @@ def test_only_256_colours_reach_the_terminal(desk):
     assert not any(re.search(r"(^|;)[34]8;2;", c) for c in codes), codes
     pane.keys("C-q")
     assert pane.wait_exit() == 0
+
+
+def row(screen: str, text: str) -> str:
+    """The screen line holding ``text`` (empty if none)."""
+    return next((line for line in screen.splitlines() if text in line), "")
+
+
+def test_two_sessions_see_each_others_roster_changes(desk):
+    """Two logins on one data directory: a leader's change in one shows in the other."""
+    a, b = desk(), desk()
+    sign_in(a)
+    sign_in(b, "周显甫")
+    for pane in (a, b):
+        pane.keys("C-r")  # roster; the table has the focus, cursor on the first member
+        pane.wait_for("Roster", "Active")
+    first = next(line.split()[0] for line in a.screen().splitlines() if "volunteer" in line)
+    assert "Yes" in row(b.screen(), first)
+    a.keys("C-d")  # deactivate
+    a.wait_until(lambda s: "No" in row(s, first) and "Saved" in s, f"{first} deactivated")
+    b.wait_until(lambda s: "No" in row(s, first), f"{first} inactive in the other session",
+                 timeout=2.0)
+    for pane in (a, b):
+        pane.keys("Escape", "C-q")
+        assert pane.wait_exit() == 0

@@ -26,7 +26,8 @@ POLL = 0.05
 #: how Textual's default theme draws a focused Input/Select at 256 colours:
 #: its left "tall" border in the accent blue (blurred fields use a dark grey)
 FOCUS_BORDER = "\x1b[38;5;32m▊"
-SGR = re.compile(r"\x1b\[[0-9;]*m")
+FOCUS_FG = "38;5;32"
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
 class ScreenTimeout(AssertionError):
@@ -101,8 +102,16 @@ class Pane:
     def focused(self, text: str, screen: str | None = None) -> bool:
         """Is the input field showing ``text`` (value or placeholder) focused?"""
         screen = self.screen(colours=True) if screen is None else screen
-        return any(text in SGR.sub("", line) and FOCUS_BORDER in line
-                   for line in screen.splitlines())
+        for line in screen.splitlines():
+            cells = coloured_cells(line)
+            plain = "".join(c for c, _ in cells)
+            at = plain.find(text)
+            while at >= 0:  # the nearest field border left of the text says whether it has focus
+                border = plain.rfind("▊", 0, at)
+                if border >= 0 and cells[border][1] == FOCUS_FG:
+                    return True
+                at = plain.find(text, at + 1)
+        return False
 
     def tab_to(self, text: str, key: str = "Tab", tries: int = 6) -> None:
         """Press ``key`` until the field showing ``text`` has the focus.
@@ -200,6 +209,19 @@ class Tmux:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def coloured_cells(line: str) -> list[tuple[str, str]]:
+    """(character, foreground SGR) for each character of a ``capture-pane -e`` line."""
+    cells, fg, pos = [], "", 0
+    for m in SGR.finditer(line):
+        cells += [(c, fg) for c in line[pos:m.start()]]
+        pos = m.end()
+        for part in re.finditer(r"(38;5;\d+|38;2;\d+;\d+;\d+|3\d|9\d|0|39)(?=;|$)", m.group(1)):
+            code = part.group(1)
+            fg = "" if code in ("0", "39") else code
+    cells += [(c, fg) for c in line[pos:]]
+    return cells
 
 
 def boxed(screen: str) -> str:
