@@ -94,7 +94,7 @@ class DeskApp(App):
     ALERT_SECONDS = 20.0
 
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
-                 lang: str | None = None):
+                 lang: str | None = None, problems: Iterable[str] = ()):
         if lang:
             i18n.set_lang(lang)
         super().__init__()
@@ -105,12 +105,15 @@ class DeskApp(App):
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self.shift_label = ""  # set by the checkpoint tab
+        self.problems = list(problems)  # start-up integrity report, shown once
 
     # -- start, sign-in, lock --
     def on_mount(self) -> None:
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        for text in self.problems:
+            self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
             self.signed_in(self.actor, self.gate)
         elif self.store.table("roster").all():
@@ -220,7 +223,7 @@ class DeskApp(App):
 
 
 def run_app(store: Store, args) -> int:
-    DeskApp(store, gate=args.gate).run()
+    DeskApp(store, gate=args.gate, problems=args.problems).run()
     return 0
 
 

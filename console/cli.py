@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,14 +56,19 @@ def data_dir(arg: str | None) -> Path:
     return Path(arg or os.environ.get("DESK_DATA") or DEFAULT_DATA)
 
 
-def _check(store: Store, args: argparse.Namespace) -> int:
+def check_report(store: Store) -> tuple[list[str], bool]:
+    """Check and repair every data file: (messages, True if all usable now)."""
     problems = store.check(repair=True)
-    for p in problems:
-        key = "cli.check_restored" if p["action"] == "restored" else "cli.check_bad"
-        print(i18n.t(key, file=p["file"], src=p.get("from", ""), kept=p.get("kept", "")))
-    if not problems:
-        print(i18n.t("cli.check_ok", n=len(store.data_files())))
-    return 1 if problems else 0
+    lines = [i18n.t("cli.check_restored" if p["action"] == "restored" else "cli.check_bad",
+                    file=p["file"], src=p.get("from", ""), kept=p.get("kept", ""))
+             for p in problems]
+    return lines, all(p["action"] == "restored" for p in problems)
+
+
+def _check(store: Store, args: argparse.Namespace) -> int:
+    lines, _ = check_report(store)
+    print("\n".join(lines) or i18n.t("cli.check_ok", n=len(store.data_files())))
+    return 1 if lines else 0
 
 
 def _backup(store: Store, args: argparse.Namespace) -> int:
@@ -131,6 +137,12 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
         if args.command:
             cmd = next(c for c in COMMANDS if c.name == args.command)
             return cmd.run(store, args)
+        args.problems, usable = check_report(store)
+        if not usable:  # a damaged file with no good snapshot: don't start on it
+            print("\n".join(args.problems), file=sys.stderr)
+            return 2
+        if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
+            store.snapshot()
         return run_app(store, args)
     except DomainError as exc:
         print(str(exc), file=sys.stderr)

@@ -83,6 +83,8 @@ i18n.add({
         "数据目录 {path} 不可写（需要组内可写权限）。",
         "The data directory {path} is not writable (it must be group-writable)."),
     "store.bad_name": ("无效的表名：{name}", "Invalid table name: {name}"),
+    "store.append_only": ("{name} 只能追加，不能修改或删除；请补记一条更正。",
+                          "{name} is append-only: add a correcting entry instead of changing it."),
 })
 
 
@@ -285,7 +287,9 @@ class Table:
 
     # -- writes --
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[_TinyTable]:
+    def _locked(self, changing: bool = False) -> Iterator[_TinyTable]:
+        if changing and self.name in self.store.APPEND_ONLY:
+            raise StoreError("store.append_only", name=self.name)
         with self.store._lock(self.path):
             self._t._next_id = None
             try:
@@ -315,7 +319,7 @@ class Table:
                 doc.update(fields)
             doc.update(stamp)
 
-        with self._locked() as t:
+        with self._locked(changing=True) as t:
             before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
             ids = t.update(apply, doc_ids=list(before)) if before else []
             after = {d.doc_id: dict(d) for d in t.get(doc_ids=ids)} if ids else {}
@@ -330,7 +334,7 @@ class Table:
             return [self.insert(document)]
 
     def remove(self, cond=None, doc_ids: Iterable[int] | None = None) -> list[int]:
-        with self._locked() as t:
+        with self._locked(changing=True) as t:
             before = {d.doc_id: dict(d) for d in self._matching(cond, doc_ids)}
             ids = t.remove(doc_ids=list(before)) if before else []
         self._audit("remove", [(i, before[i], None) for i in ids])
@@ -395,23 +399,24 @@ class Transaction:
 
     def _commit(self) -> None:
         changed = {p: s.memory for p, s in self._staged.items() if s.memory != self._before[p]}
-        for path, data in changed.items():
-            self.store._write(path, data)
+        audit = []
         for path, data in changed.items():
             before = self._before[path]
-            for name in sorted(set(before) | set(data)):
-                if name == "_counters":
-                    continue
+            for name in sorted((set(before) | set(data)) - {"_counters"}):
                 old, new = before.get(name, {}), data.get(name, {})
-                rows = []
+                rows = {"insert": [], "update": [], "remove": []}
                 for key in sorted(set(old) | set(new), key=int):
                     if old.get(key) != new.get(key):
                         op = "insert" if key not in old else "remove" if key not in new else "update"
-                        rows.append((int(key), old.get(key), new.get(key), op))
-                for op in ("insert", "update", "remove"):
-                    sel = [(i, b, a) for i, b, a, o in rows if o == op]
-                    if sel and name != "audit":
-                        self.store._audit(path, name, op, sel)
+                        rows[op].append((int(key), old.get(key), new.get(key)))
+                if name in self.store.APPEND_ONLY and (rows["update"] or rows["remove"]):
+                    raise StoreError("store.append_only", name=name)
+                audit += [(path, name, op, sel) for op, sel in rows.items() if sel]
+        for path, data in changed.items():
+            self.store._write(path, data)
+        for path, name, op, sel in audit:
+            if name != "audit":
+                self.store._audit(path, name, op, sel)
 
 
 class _StampingTable(_TinyTable):
@@ -448,6 +453,8 @@ class Store:
 
     #: tables sharded into one file per day
     DAILY = {"checkpoint", "scans", "audit"}
+    #: tables whose records are never changed or removed (corrections are new records)
+    APPEND_ONLY = {"audit"}
     #: tables kept in another table's file so they change in one write
     FILES: dict[str, str] = {}
     CACHE_FILES = 256

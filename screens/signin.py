@@ -48,6 +48,13 @@ class _PinForm(Screen):
     def message(self, text: str) -> None:
         self.query_one("#message", Label).update(text)
 
+    def failed(self, text: str) -> None:
+        """Show why, clear the PIN, and let them type it again."""
+        self.message(text)
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+
     def pin_input(self, ident: str = "pin") -> Input:
         return Input(password=True, restrict=r"\d{0,8}", max_length=8, id=ident,
                      placeholder=i18n.t("signin.pin"))
@@ -88,15 +95,9 @@ class SignInScreen(_PinForm):
         try:
             actor = operators.sign_in(self.app.store, name, pin)
         except DomainError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self.failed, str(exc))
             return
         self.app.call_from_thread(self.app.signed_in, actor, gate)
-
-    def _failed(self, text: str) -> None:
-        self.message(text)
-        pin = self.query_one("#pin", Input)
-        pin.value = ""
-        pin.focus()
 
 
 class FirstLeaderScreen(_PinForm):
@@ -151,6 +152,6 @@ class LockScreen(_PinForm):
         try:
             operators.sign_in(self.app.store, self.actor.name, pin)
         except DomainError as exc:
-            self.app.call_from_thread(self.message, str(exc))
+            self.app.call_from_thread(self.failed, str(exc))
             return
         self.app.call_from_thread(self.app.pop_screen)
