@@ -83,6 +83,11 @@ def _households(store: Store, rng: random.Random) -> str:
 
 PARTS: list[Callable[[Store, random.Random, int], str]] = []
 
+from console import households as households_tab  # noqa: E402
+PARTS.append(households_tab.demo)
+from console.errands import demo_part as _errands_demo  # noqa: E402
+PARTS.append(_errands_demo)
+
 
 def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
     """Fill an empty data directory; returns one summary line per part."""

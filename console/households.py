@@ -15,6 +15,7 @@ from tinydb import where
 
 from console import i18n
 from console.i18n import DomainError
+from console.operators import Actor, require_leader
 from console.store import Store
 
 i18n.add({
@@ -66,3 +67,224 @@ def all_households(store: Store) -> list[dict]:
 def by_door(store: Store) -> dict[str, dict]:
     """Every household keyed by door."""
     return {h["door"]: h for h in store.table("households").all()}
+
+
+# --- registry: buildings, grids, home/away, privacy -------------------------
+
+i18n.add({
+    "households.what.registry": ("修改登记表（楼栋、网格、楼长）", "change the registry (buildings, grids, leaders)"),
+    "households.unknown_building": ("登记表里没有 {building} 栋。", "Building {building} is not in the registry."),
+    "households.unknown_grid": ("没有网格“{grid}”，请先在“网格”里添加。",
+                                "There is no grid “{grid}”: add it under Grids first."),
+    "households.not_on_roster": ("{name} 不在志愿者名单里（或已停用）。",
+                                 "{name} is not an active member of the roster."),
+    "households.bad_building": ("楼号必须是 1 到 999 的数字。", "A building number is 1 to 999."),
+    "households.bad_grid": ("网格名称 1 到 12 个字。", "A grid name is 1 to 12 characters."),
+    "households.building_exists": ("{building} 栋已经在登记表里。", "Building {building} is already in the registry."),
+    "households.grid_exists": ("网格“{grid}”已经有了。", "Grid “{grid}” already exists."),
+    "households.home": ("在家", "home"),
+    "households.away": ("外出", "away"),
+})
+
+MASK = "••••"
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678: enough to tell two numbers apart, not enough to call."""
+    digits = str(phone or "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def buildings(store: Store) -> list[dict]:
+    """Buildings by number: {number, grid, floors, leader}."""
+    return sorted(store.table("buildings").all(), key=lambda b: b["number"])
+
+
+def building(store: Store, number: int) -> dict:
+    row = store.table("buildings").get(where("number") == int(number))
+    if row is None:
+        raise DomainError("households.unknown_building", field="building", building=number)
+    return row
+
+
+def grid_key(value: object) -> str:
+    """Grids are named by short text ("1", "东区"); numbers compare as text."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if re.fullmatch(r"0*\d+", text):
+        text = str(int(text))
+    return text
+
+
+def _grid_sort(name: str) -> tuple:
+    return (0, int(name), "") if name.isdigit() else (1, 0, name)
+
+
+def grids(store: Store) -> list[dict]:
+    """Every grid {grid, worker, head, buildings: [numbers], households},
+    from the grids table and the grids buildings refer to."""
+    rows = {g["grid"]: {"grid": g["grid"], "worker": g.get("worker") or "",
+                        "head": g.get("head") or "", "buildings": [], "households": 0}
+            for g in store.table("grids").all()}
+    for b in buildings(store):
+        g = rows.setdefault(b["grid"], {"grid": b["grid"], "worker": "", "head": "",
+                                        "buildings": [], "households": 0})
+        g["buildings"].append(b["number"])
+    for h in store.table("households").all():
+        if h["grid"] in rows:
+            rows[h["grid"]]["households"] += 1
+    return [rows[k] for k in sorted(rows, key=_grid_sort)]
+
+
+def known_grids(store: Store) -> set[str]:
+    return ({g["grid"] for g in store.table("grids").all()}
+            | {b["grid"] for b in store.table("buildings").all()})
+
+
+def _roster_name(store: Store, name: str | None) -> str:
+    """'' clears; otherwise the name must be an active roster member."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        return ""
+    member = store.table("roster").get(where("name") == name)
+    if member is None or not member.get("active", True):
+        raise DomainError("households.not_on_roster", field="name", name=name)
+    return name
+
+
+def add_grid(store: Store, actor: Actor, grid: str, worker: str = "", head: str = "") -> dict:
+    """A new grid with its grid worker and grid head (leaders only)."""
+    require_leader(actor, "households.what.registry")
+    key = grid_key(grid)
+    if not 1 <= len(key) <= 12:
+        raise DomainError("households.bad_grid", field="grid")
+    doc = {"grid": key, "worker": _roster_name(store, worker), "head": _roster_name(store, head)}
+    with store.transaction("grids", "buildings") as tx:
+        if key in {g["grid"] for g in tx.table("grids").all()} | {
+                b["grid"] for b in tx.table("buildings").all()}:
+            raise DomainError("households.grid_exists", field="grid", grid=key)
+        tx.table("grids").insert(doc)
+    return doc
+
+
+def set_grid(store: Store, actor: Actor, grid: str, *, worker: str | None = None,
+             head: str | None = None) -> dict:
+    """Change a grid's worker or head (leaders only; names from the roster)."""
+    require_leader(actor, "households.what.registry")
+    key = grid_key(grid)
+    if key not in known_grids(store):
+        raise DomainError("households.unknown_grid", field="grid", grid=key)
+    fields = {}
+    if worker is not None:
+        fields["worker"] = _roster_name(store, worker)
+    if head is not None:
+        fields["head"] = _roster_name(store, head)
+    table = store.table("grids")
+    table.upsert({"grid": key, **fields}, where("grid") == key)
+    return table.get(where("grid") == key)
+
+
+def add_building(store: Store, actor: Actor, number: int, grid: str, floors: int = 0,
+                 leader: str = "") -> dict:
+    """Register a building in a known grid (leaders only)."""
+    require_leader(actor, "households.what.registry")
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise DomainError("households.bad_building", field="building") from None
+    if not 1 <= number <= 999:
+        raise DomainError("households.bad_building", field="building")
+    key = grid_key(grid)
+    if key not in known_grids(store):
+        raise DomainError("households.unknown_grid", field="grid", grid=key)
+    doc = {"number": number, "grid": key, "floors": int(floors or 0),
+           "leader": _roster_name(store, leader)}
+    with store.transaction("buildings") as tx:
+        if tx.table("buildings").contains(where("number") == number):
+            raise DomainError("households.building_exists", field="building", building=number)
+        tx.table("buildings").insert(doc)
+    return doc
+
+
+def set_building_leader(store: Store, actor: Actor, number: int, leader: str) -> dict:
+    """Name a building's leader from the roster (leaders only); '' clears."""
+    require_leader(actor, "households.what.registry")
+    name = _roster_name(store, leader)
+    if not store.table("buildings").update({"leader": name}, where("number") == int(number)):
+        raise DomainError("households.unknown_building", field="building", building=number)
+    return building(store, number)
+
+
+def set_at_home(store: Store, actor: Actor, door: str, at_home: bool) -> dict:
+    """Mark a household at home or away (any volunteer at the door may)."""
+    key = normalise_door(door)
+    if not store.table("households").update({"at_home": bool(at_home)}, where("door") == key):
+        raise DomainError("households.unknown_door", field="door", door=key)
+    return find(store, key)
+
+
+def in_building(store: Store, number: int) -> list[dict]:
+    """A building's households by floor, then room."""
+    rows = store.table("households").search(where("building") == int(number))
+    return sorted(rows, key=lambda h: (h["floor"], h["room"]))
+
+
+# --- demo part ------------------------------------------------------------------
+
+def demo(store: Store, rng, days: int) -> str:
+    """Grids with a grid worker and head, building leaders from the roster,
+    some key-person marks (with a change history) and a week of daily roll."""
+    import datetime as dt
+
+    from console import clock, marks, roll
+    from console.demo import LEADERS, VOLUNTEERS
+
+    boss = Actor(VOLUNTEERS[0], "leader")
+    crew = VOLUNTEERS[LEADERS:]
+    grid_names = [g["grid"] for g in grids(store)]
+    with store.transaction("grids", "buildings") as tx:
+        for i, g in enumerate(grid_names):
+            tx.table("grids").upsert({"grid": g, "worker": crew[i],
+                                      "head": VOLUNTEERS[i % LEADERS]}, where("grid") == g)
+        leaders = crew[len(grid_names):]
+        for i, b in enumerate(sorted(tx.table("buildings").all(), key=lambda b: b["number"])):
+            tx.table("buildings").update({"leader": leaders[i % len(leaders)]}, doc_ids=[b.doc_id])
+    houses = store.table("households").all()
+    home = [h for h in houses if h.get("at_home", True)]
+    today = clock.today()
+    picked = rng.sample(home, 18)
+    plan = ["red"] * 2 + ["orange"] * 5 + ["yellow"] * 11
+    reasons = {"red": ["确诊，已送定点医院", "确诊，方舱医院治疗"],
+               "orange": ["发热 38.2℃，待核酸结果", "疑似，已居家观察", "发热，社区医生随访"],
+               "yellow": ["密接，居家隔离 14 天", "同楼确诊者密接，居家隔离", "外地返回，居家隔离"]}
+    for h, colour in zip(picked, plan):
+        since = today - dt.timedelta(days=rng.randint(1, 12))
+        review = today + dt.timedelta(days=rng.randint(0, 10))
+        if colour != "yellow" and rng.random() < 0.5:   # escalated from yellow: history shows it
+            marks.set_mark(store, boss, h["door"], "yellow", rng.choice(reasons["yellow"]),
+                           review, since=since)
+        marks.set_mark(store, boss, h["door"], colour, rng.choice(reasons[colour]), review,
+                       since=since)
+    for h in rng.sample([h for h in home if h not in picked], 4):   # finished quarantine
+        marks.set_mark(store, boss, h["door"], "yellow", "密接，居家隔离 14 天", today,
+                       since=today - dt.timedelta(days=13))
+        marks.clear_mark(store, boss, h["door"], "隔离期满，解除")
+    fever_doors = {h["door"] for h, c in zip(picked, plan) if c == "orange"}
+    roll_days = min(days, 7)
+    reported = 0
+    for back in range(roll_days - 1, -1, -1):
+        day = today - dt.timedelta(days=back)
+        share = 0.6 if back == 0 else 0.96
+        entries = {}
+        for h in home:
+            if rng.random() > share:
+                continue
+            if h["door"] in fever_doors and rng.random() < 0.7:
+                entries[h["door"]] = ("fever", f"{rng.uniform(37.4, 38.9):.1f}")
+            else:
+                entries[h["door"]] = ("normal", f"{rng.uniform(36.0, 37.1):.1f}")
+        roll.report_many(store, boss, entries, day)
+        reported += len(entries)
+    return (f"registry: {len(grid_names)} grids with workers, {len(picked)} key persons marked, "
+            f"{roll_days} days of daily roll ({reported} reports)")

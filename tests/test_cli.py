@@ -108,3 +108,15 @@ async def test_restored_file_is_reported_on_screen(store):
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert any("roster.json" in str(n.message) for n in app_._notifications)
+
+
+def test_rotate_key_keeps_printed_passes_valid(store, capsys):
+    from console import passes
+
+    old = passes.rotate_key(store, app.cli.admin_actor(store))
+    assert app.main(["--data-dir", str(store.root), "rotate-key"]) == 0
+    out = capsys.readouterr().out
+    new = out.split(":")[1].split(".")[0].strip()
+    assert new and new != old
+    audit = store.table("audit", day=True).all()
+    assert audit and audit[-1]["_by"]["op"].startswith("命令行")

@@ -1,0 +1,50 @@
+"""Helpers for the errands/passes tests: a frozen clock and ready-made errands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from console import clock, errands
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+T0 = dt.datetime(2026, 3, 5, 10, 0, tzinfo=TZ)
+
+
+class Clock:
+    """A settable clock patched into console.clock."""
+
+    def __init__(self, monkeypatch, start: dt.datetime = T0):
+        self.t = start
+        monkeypatch.setattr(clock, "now", lambda: self.t)
+
+    def set(self, t: dt.datetime) -> None:
+        self.t = t
+
+    def advance(self, **kw) -> None:
+        self.t += dt.timedelta(**kw)
+
+
+def make_errand(store, volunteer, **kw) -> dict:
+    args = dict(door="1-101", person="张三", purpose="买白糖", items="白糖 50 kg",
+                destination="中百超市", escort="志愿者乙", start="10:00", end="12:00")
+    args.update(kw)
+    return errands.request(store, volunteer, **args)
+
+
+def issued(store, leader, volunteer, **kw) -> dict:
+    e = make_errand(store, volunteer, **kw)
+    errands.approve(store, leader, e["number"])
+    return errands.issue_pass(store, leader, e["number"])
+
+
+@pytest.fixture
+def clk(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def pass_(store, leader, volunteer, clk) -> dict:
+    """An approved errand with its pass issued, 10:00-12:00 on 2026-03-05."""
+    return issued(store, leader, volunteer)
