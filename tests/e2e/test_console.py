@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .conftest import LEADER, VOLUNTEER, sign_in
+from console import clock, errands
+from console.store import Store
+
+from .conftest import LEADER, VOLUNTEER, needs_tab, sign_in
 
 
 def test_launcher_refusal_is_readable_in_a_terminal(desk, tmp_path):
@@ -77,3 +80,49 @@ def test_two_sessions_see_each_others_roster_changes(desk):
     for pane in (a, b):
         pane.keys("Escape", "C-q")
         assert pane.wait_exit() == 0
+
+
+@needs_tab("errands")
+def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
+    pane = desk()
+    sign_in(pane)
+    pane.keys("F2")
+    pane.wait_for("Errands:", "n New", "a Approve")
+    pane.keys("n")
+    pane.wait_for("New errand", "e.g. 5-302")
+    pane.fill("1-101")
+    pane.wait_for("blank: the head")  # the door was found as it was typed
+    pane.tab_to("Purpose")
+    pane.fill("买药")
+    pane.tab_to("From")  # focusing selects the proposed time; typing replaces it
+    start = f"{clock.now():%H:%M}"  # from now (the form proposes the next 5 minutes)
+    pane.type(start)
+    pane.wait_until(lambda s: start in row(s, "From"), "the start time typed")
+    pane.keys("C-s")
+    screen = pane.wait_until(lambda s: re.search(r"Errand (\d+) requested", s), "request saved")
+    number = int(re.search(r"Errand (\d+) requested", screen).group(1))
+    pane.wait_for(f"No. {number} · requested")  # the new errand is selected
+    pane.keys("a")
+    pane.wait_for(f"Errand {number} approved")
+    pane.keys("p")
+    pane.wait_for(f"No. {number} · pass issued", "print 1")
+    code = next(e["code"] for e in errands.all_errands(Store(demo_dir)) if e["number"] == number)
+    assert re.fullmatch(r"\d{40,60}", code)
+
+    pane.keys("s")  # the pass on screen, digits under the QR
+    pane.wait_for(f"Errand {number}", code[:4], "▀")
+    pane.keys("Escape")
+    pane.wait_gone("▀▀▀")
+
+    pane.keys("g")  # gate scan window: a keyboard-mode scanner types the digits and Enter
+    pane.wait_for("Gate scan", "Waiting for a pass scan")
+    pane.type(code + "\r")  # one burst, as a scanner sends it
+    pane.wait_for("VALID: may go out", f"Errand {number} · ")
+    pane.type(code + "\r")  # read twice at once: not a return (IN needs a minute away)
+    pane.wait_for("already used")
+    pane.type(code[:-1] + str((int(code[-1]) + 1) % 10) + "\r")  # one digit misread
+    pane.wait_for("Typo: the check digit")
+    pane.keys("Escape")
+    pane.wait_for(f"No. {number} · out")
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0

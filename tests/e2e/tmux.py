@@ -25,8 +25,9 @@ from pathlib import Path
 POLL = 0.05
 #: how Textual's default theme draws a focused Input/Select at 256 colours:
 #: its left "tall" border in the accent blue (blurred fields use a dark grey)
-FOCUS_BORDER = "\x1b[38;5;32m▊"
+#: (compact inputs without a border are drawn on a dark-yellow background instead)
 FOCUS_FG = "38;5;32"
+FOCUS_BG = "48;5;58"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
@@ -57,6 +58,16 @@ class Pane:
     def type(self, text: str) -> None:
         """Literal text (any script), sent in one burst like a keyboard-mode scanner."""
         self.tmux.run("send-keys", "-t", self.target, "-l", text)
+
+    def fill(self, text: str) -> None:
+        """Type into the focused field and wait until it shows what was typed.
+
+        Textual hands keys to the focused widget's queue; keys sent before
+        it has handled the last ones can still land there after a Tab.
+        """
+        self.type(text)
+        self.wait_for(text)
+
 
     # -- output --
     def screen(self, colours: bool = False) -> str:
@@ -100,36 +111,46 @@ class Pane:
                                timeout)
 
     def focused(self, text: str, screen: str | None = None) -> bool:
-        """Is the input field showing ``text`` (value or placeholder) focused?"""
+        """Is the input field showing ``text`` (its value, placeholder, or the
+        label left of it on the same row) the focused one?"""
         screen = self.screen(colours=True) if screen is None else screen
         for line in screen.splitlines():
             cells = coloured_cells(line)
-            plain = "".join(c for c, _ in cells)
+            plain = "".join(c for c, _, _ in cells)
             at = plain.find(text)
-            while at >= 0:  # the nearest field border left of the text says whether it has focus
-                border = plain.rfind("▊", 0, at)
+            while at >= 0:
+                border = plain.rfind("▊", 0, at)  # a bordered field's own left border
                 if border >= 0 and cells[border][1] == FOCUS_FG:
+                    return True
+                end = plain.find("▊", at)  # a compact field right of its label
+                if any(bg == FOCUS_BG for _, _, bg in cells[at:end if end > at else None]):
                     return True
                 at = plain.find(text, at + 1)
         return False
 
-    def tab_to(self, text: str, key: str = "Tab", tries: int = 6) -> None:
+    @staticmethod
+    def focus_marks(screen: str) -> list[tuple[int, int]]:
+        """Where the screen draws focus (bordered or compact fields)."""
+        return [(row, col) for row, line in enumerate(screen.splitlines())
+                for col, (c, fg, bg) in enumerate(coloured_cells(line))
+                if (c == "▊" and fg == FOCUS_FG) or bg == FOCUS_BG]
+
+    def tab_to(self, text: str, key: str = "Tab", tries: int = 12) -> None:
         """Press ``key`` until the field showing ``text`` has the focus.
 
-        Checked on screen rather than counted: a Select closing its list
-        takes the focus back a moment later, which can swallow a Tab.
+        Checked on screen, one key at a time, rather than counted: Textual
+        hands keys to the focused widget's queue, so keys sent before it has
+        handled a Tab can still land in the old field, and a Select closing
+        its list takes the focus back a moment later.
         """
-        def marks(screen: str) -> list[int]:  # rows drawn with a focus border
-            return [i for i, line in enumerate(screen.splitlines()) if FOCUS_BORDER in line]
-
         for _ in range(tries):
             before = self.screen(colours=True)
             if self.focused(text, before):
                 return
             self.keys(key)
             try:
-                self.wait_until(lambda s: marks(s) != marks(before), "the focus to move", 2.0,
-                                colours=True)
+                self.wait_until(lambda s: self.focus_marks(s) != self.focus_marks(before),
+                                "the focus to move", 2.0, colours=True)
             except ScreenTimeout:
                 pass
         self.wait_until(lambda s: self.focused(text, s), f"focus on {text!r}", 1.0, colours=True)
@@ -200,9 +221,7 @@ class Tmux:
             self.run("kill-server")
         except (RuntimeError, subprocess.TimeoutExpired):
             pass
-        deadline = time.monotonic() + 5
-        while self.socket.exists() and time.monotonic() < deadline:  # the server is gone
-            time.sleep(POLL)
+
 
     def __enter__(self) -> Tmux:
         return self
@@ -211,16 +230,31 @@ class Tmux:
         self.close()
 
 
-def coloured_cells(line: str) -> list[tuple[str, str]]:
-    """(character, foreground SGR) for each character of a ``capture-pane -e`` line."""
-    cells, fg, pos = [], "", 0
+def coloured_cells(line: str) -> list[tuple[str, str, str]]:
+    """(character, foreground, background) for each character of a
+    ``capture-pane -e`` line; colours as SGR parameters ("38;5;32", "48;5;58")."""
+    cells, fg, bg, pos = [], "", "", 0
     for m in SGR.finditer(line):
-        cells += [(c, fg) for c in line[pos:m.start()]]
+        cells += [(c, fg, bg) for c in line[pos:m.start()]]
         pos = m.end()
-        for part in re.finditer(r"(38;5;\d+|38;2;\d+;\d+;\d+|3\d|9\d|0|39)(?=;|$)", m.group(1)):
-            code = part.group(1)
-            fg = "" if code in ("0", "39") else code
-    cells += [(c, fg) for c in line[pos:]]
+        params = m.group(1).split(";") if m.group(1) else ["0"]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in ("38", "48") and i + 1 < len(params):
+                n = 3 if params[i + 1] == "5" else 5
+                value = ";".join(params[i:i + n])
+                fg, bg = (value, bg) if p == "38" else (fg, value)
+                i += n
+                continue
+            if p in ("0", ""):
+                fg = bg = ""
+            elif p == "39":
+                fg = ""
+            elif p == "49":
+                bg = ""
+            i += 1
+    cells += [(c, fg, bg) for c in line[pos:]]
     return cells
 
 
