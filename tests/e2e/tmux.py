@@ -28,6 +28,8 @@ POLL = 0.05
 #: (compact inputs without a border are drawn on a dark-yellow background instead)
 FOCUS_FG = "38;5;32"
 FOCUS_BG = "48;5;58"
+CURSOR_BG = "48;5;253"  # an Input's text cursor (it blinks: look for longer than BLINK)
+BLINK = 1.2
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
@@ -110,50 +112,53 @@ class Pane:
         return self.wait_until(lambda s: all(t in s for t in texts), " + ".join(map(repr, texts)),
                                timeout)
 
-    def focused(self, text: str, screen: str | None = None) -> bool:
-        """Is the input field showing ``text`` (its value, placeholder, or the
-        label left of it on the same row) the focused one?"""
+    def focused(self, text: str, screen: str | None = None, until: str | None = None) -> bool:
+        """Is the input field showing ``text`` (its value or placeholder), or
+        labelled ``text`` on its left, the focused one?
+
+        A bordered field has focus when its left border is drawn in the accent
+        colour; a compact field right of its label when that part of the row
+        (up to ``until``, the next label, if given) has the focus background
+        or the text cursor.
+        """
         screen = self.screen(colours=True) if screen is None else screen
         for line in screen.splitlines():
             cells = coloured_cells(line)
             plain = "".join(c for c, _, _ in cells)
             at = plain.find(text)
             while at >= 0:
-                border = plain.rfind("▊", 0, at)  # a bordered field's own left border
+                border = plain.rfind("▊", 0, at)
                 if border >= 0 and cells[border][1] == FOCUS_FG:
                     return True
-                end = plain.find("▊", at)  # a compact field right of its label
-                if any(bg == FOCUS_BG for _, _, bg in cells[at:end if end > at else None]):
+                start = at + len(text)
+                end = plain.find(until, start) if until else -1
+                end = end if end >= 0 else len(cells)
+                stop = plain.find("▊", start)  # a bordered field's own area ends the row part
+                end = min(end, stop) if stop >= 0 else end
+                if any(bg in (FOCUS_BG, CURSOR_BG) for _, _, bg in cells[start:end]):
                     return True
                 at = plain.find(text, at + 1)
         return False
 
-    @staticmethod
-    def focus_marks(screen: str) -> list[tuple[int, int]]:
-        """Where the screen draws focus (bordered or compact fields)."""
-        return [(row, col) for row, line in enumerate(screen.splitlines())
-                for col, (c, fg, bg) in enumerate(coloured_cells(line))
-                if (c == "▊" and fg == FOCUS_FG) or bg == FOCUS_BG]
+    def tab_to(self, text: str, until: str | None = None, key: str = "Tab",
+               tries: int = 12) -> None:
+        """Press ``key`` until the field ``text`` (see :meth:`focused`) has the focus.
 
-    def tab_to(self, text: str, key: str = "Tab", tries: int = 12) -> None:
-        """Press ``key`` until the field showing ``text`` has the focus.
-
-        Checked on screen, one key at a time, rather than counted: Textual
-        hands keys to the focused widget's queue, so keys sent before it has
-        handled a Tab can still land in the old field, and a Select closing
-        its list takes the focus back a moment later.
+        One key at a time, each time looking for the focus on screen for a
+        blink of the cursor, rather than counting keys: Textual hands keys to
+        the focused widget's queue, so keys sent before it has handled a Tab
+        can still land in the old field, and a Select closing its list takes
+        the focus back a moment later.
         """
         for _ in range(tries):
-            before = self.screen(colours=True)
-            if self.focused(text, before):
-                return
-            self.keys(key)
             try:
-                self.wait_until(lambda s: self.focus_marks(s) != self.focus_marks(before),
-                                "the focus to move", 2.0, colours=True)
+                self.wait_until(lambda s: self.focused(text, s, until), f"focus on {text!r}",
+                                BLINK, colours=True)
+                return
             except ScreenTimeout:
-                pass
-        self.wait_until(lambda s: self.focused(text, s), f"focus on {text!r}", 1.0, colours=True)
+                self.keys(key)
+        self.wait_until(lambda s: self.focused(text, s, until), f"focus on {text!r}", BLINK,
+                        colours=True)
 
     def wait_gone(self, text: str, timeout: float = 15.0) -> str:
         return self.wait_until(lambda s: text not in s, f"{text!r} to go away", timeout)
