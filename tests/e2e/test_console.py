@@ -126,3 +126,26 @@ def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     pane.wait_for(f"No. {number} · out")
     pane.keys("C-q")
     assert pane.wait_exit() == 0
+
+
+@needs_tab("checkpoint")
+def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
+    """Log a visitor at the gate in one session; the other desk's log shows it."""
+    a, b = desk(), desk()
+    sign_in(a)
+    sign_in(b, VOLUNTEER)
+    for pane in (a, b):  # F1 is the first tab; the cursor starts on the name
+        pane.keys("F1")
+        pane.wait_for("Door/org", "Outcome", "^s Save")
+    a.tab_to("Name", until="Phone")
+    a.fill("试访客")  # 3 characters: the log column is 6 cells wide
+    a.tab_to("Door/org")
+    a.fill("1-101")
+    a.keys("C-s")
+    a.wait_until(lambda s: "试访客" in s and "Saved #" in s, "the entry saved")
+    a.wait_until(lambda s: "试访客" in row(s, "1-101"), "the entry in this desk's log")
+    b.wait_until(lambda s: "试访客" in row(s, "1-101"), "the entry in the other desk's log",
+                 timeout=2.0)
+    for pane in (a, b):
+        pane.keys("C-q")
+        assert pane.wait_exit() == 0
