@@ -172,3 +172,7 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
 from console import registry_import  # noqa: E402  (households: `import households FILE.csv`)
 
 COMMANDS.append(registry_import.command())
+
+from console import stock as stock_tab  # noqa: E402  (thermometers: `stock` prints the balances)
+
+COMMANDS.append(stock_tab.command())

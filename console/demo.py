@@ -42,7 +42,7 @@ def _roster(store: Store) -> str:
 
 def _building_sizes(rng: random.Random) -> list[tuple[int, int, int]]:
     """(floors, doors per floor, households) per building, summing to HOUSEHOLDS."""
-    shapes = [(rng.randint(6, 11), rng.choice((4, 6, 6, 8))) for _ in range(BUILDINGS)]
+    shapes = [(rng.randint(8, 14), rng.choice((6, 6, 8))) for _ in range(BUILDINGS)]
     total = sum(f * d for f, d in shapes)
     while total > HOUSEHOLDS:  # trim top floors until the total fits
         i = max(range(BUILDINGS), key=lambda k: shapes[k][0] * shapes[k][1])
@@ -97,3 +97,12 @@ def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
         lines.append(part(store, rng, days))
     store.actor = {"op": "", "role": ""}
     return lines
+
+
+from console import purchases_demo  # noqa: E402  (story 2: group buying, meals to the hotel)
+
+PARTS.append(purchases_demo.part)
+
+from console import stock as stock_tab  # noqa: E402  (story 4: thermometers from 20+ centres, guns)
+
+PARTS.append(stock_tab.demo_part)

@@ -1,12 +1,612 @@
-"""Thermometers tab (placeholder until its issue lands)."""
+"""Thermometers tab: hand out at the desk by door number, the stock ledger,
+sources, households still without one (printable per building), guns out.
+
+Door + Enter hands one mercury thermometer (the first handout item) to that
+household, free. A second one asks for a reason (broken / lost) and is
+recorded as a replacement. Everything else is a key (see the footer) that
+opens a small form; the domain (console/stock.py) checks and refuses.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.validation import Function, Validator
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
+
+from console import clock, households, i18n, stock
+from console.i18n import DomainError
+
+i18n.add({
+    "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),
+    "stockui.reason_none": ("首次领取", "first one"),
+    "stockui.issued": ("已免费发放：{door} {head}，{item} {qty} 支。剩 {balance}。",
+                       "Handed out free: {door} {head}, {qty} {item}. {balance} left."),
+    "stockui.replaced": ("已补发（{reason}）：{door} {head}，{item}。剩 {balance}。",
+                         "Replacement ({reason}) for {door} {head}: {item}. {balance} left."),
+    "stockui.pick_reason": ("回车=坏了，↓回车=丢了，Esc 取消。", "Enter = broken, ↓ Enter = lost, Esc cancels."),
+    "stockui.views": ("F6 库存  F7 来源  F8 未领住户  F9 测温枪", "F6 Stock  F7 Sources  F8 Still without  F9 Guns"),
+    "stockui.view.ledger": ("库存", "Stock"),
+    "stockui.view.sources": ("来源", "Sources"),
+    "stockui.view.missing": ("未领住户", "Still without"),
+    "stockui.view.guns": ("测温枪", "Guns"),
+    "stockui.key.receive": ("入库", "Receive"),
+    "stockui.key.lend": ("借枪", "Lend gun"),
+    "stockui.key.back": ("还枪", "Gun back"),
+    "stockui.key.write_off": ("报损", "Broken/lost"),
+    "stockui.key.stock_take": ("盘点", "Stock-take"),
+    "stockui.key.correct": ("更正", "Correct"),
+    "stockui.key.print": ("打印发放表", "Print sheet"),
+    "stockui.col.item": ("物品", "Item"),
+    "stockui.col.balance": ("库存", "Stock"),
+    "stockui.col.out": ("借出", "Out"),
+    "stockui.col.received": ("入库", "In"),
+    "stockui.col.given": ("发放", "Given"),
+    "stockui.col.low": ("预警", "Low at"),
+    "stockui.col.no": ("号", "No"),
+    "stockui.col.time": ("时间", "Time"),
+    "stockui.col.kind": ("类型", "Kind"),
+    "stockui.col.qty": ("数量", "Qty"),
+    "stockui.col.detail": ("说明", "Detail"),
+    "stockui.col.source": ("来源", "Source"),
+    "stockui.col.cost": ("金额(元)", "Cost ¥"),
+    "stockui.col.door": ("门牌", "Door"),
+    "stockui.col.head": ("户主", "Head"),
+    "stockui.col.members": ("人数", "People"),
+    "stockui.col.home": ("在家", "Home"),
+    "stockui.col.team": ("小组", "Team"),
+    "stockui.col.since": ("借出", "Since"),
+    "stockui.col.due": ("应还", "Due"),
+    "stockui.col.state": ("状态", "State"),
+    "stockui.low": ("偏低", "LOW"),
+    "stockui.overdue": ("逾期", "OVERDUE"),
+    "stockui.ok": ("正常", "ok"),
+    "stockui.low_line": ("⚠ {item}只剩 {balance}（预警 {low}）", "⚠ {item}: only {balance} left (warning at {low})"),
+    "stockui.sources_total": ("{n} 个来源，共 {qty} 支，{cost} 元（发给住户一律免费）",
+                              "{n} sources, {qty} in all, ¥{cost} (free to every household)"),
+    "stockui.missing_total": ("{building} 栋：{n} 户未领（{away} 户不在家）", "Building {building}: {n} still without ({away} away)"),
+    "stockui.building": ("楼栋", "Building"),
+    "stockui.printed": ("发放表已生成：{path}", "Hand-out sheet written: {path}"),
+    "stockui.save": ("保存（回车）", "Save (Enter)"),
+    "stockui.cancel": ("取消", "Cancel"),
+    "stockui.fix_fields": ("请先改正标红的栏。", "Fix the fields marked in red first."),
+    "stockui.f.item": ("物品", "Item"),
+    "stockui.f.qty": ("数量", "Quantity"),
+    "stockui.f.source": ("来源（卫生服务中心）", "Source (health centre)"),
+    "stockui.f.cost": ("单价（元，可为 0）", "Unit price (yuan, may be 0)"),
+    "stockui.f.date": ("日期", "Date"),
+    "stockui.f.team": ("借用小组", "Team borrowing"),
+    "stockui.f.hours": ("几小时后归还", "Due back in hours"),
+    "stockui.f.loan": ("哪一把", "Which loan"),
+    "stockui.f.outcome": ("情况", "Outcome"),
+    "stockui.f.kind": ("损坏还是丢失", "Broken or lost"),
+    "stockui.f.note": ("说明", "Note"),
+    "stockui.f.counted": ("实数（点到的数量）", "Counted"),
+    "stockui.f.reason": ("原因", "Reason"),
+    "stockui.f.low": ("预警数（留空不改）", "Warn at (blank: unchanged)"),
+    "stockui.t.receive": ("入库：买到或收到", "Receive: bought or donated"),
+    "stockui.t.lend": ("借出测温枪", "Lend a gun to a team"),
+    "stockui.t.back": ("测温枪归还", "Gun back"),
+    "stockui.t.write_off": ("报损：在服务台损坏或丢失", "Broken or lost at the desk"),
+    "stockui.t.stock_take": ("盘点（组长）", "Stock-take (leaders)"),
+    "stockui.t.correct": ("更正第 {no} 号：{what}", "Correct movement {no}: {what}"),
+    "stockui.correct_help": ("会新增一条相反的记录，原记录保留。", "A new opposite movement is added; the original stays."),
+    "stockui.done": ("已保存：第 {no} 号。", "Saved: movement {no}."),
+    "stockui.low_saved": ("预警数已保存。", "Warning level saved."),
+    "stockui.nothing_selected": ("请先在表里选一条。", "Select a row in the table first."),
+    "stockui.no_guns_out": ("没有借出的测温枪。", "No guns are out."),
+    "stockui.need_number": ("请输入整数", "Enter a whole number"),
+    "stockui.bad_door": ("门牌格式：楼号-房号", "Door: building-room"),
+})
+
+PAGE = 200
+
+
+def _valid_door(text: str) -> bool:
+    try:
+        households.normalise_door(text)
+        return True
+    except DomainError:
+        return False
+
+
+def _whole(text: str) -> bool:
+    return text.strip().isdigit()
+
+
+def _positive(text: str) -> bool:
+    return _whole(text) and int(text) > 0
+
+
+# -- a small form modal ------------------------------------------------------------
+
+@dataclass
+class Field:
+    id: str
+    label: str
+    options: list[tuple[str, Any]] | None = None     # a Select when given
+    value: Any = ""
+    restrict: str | None = None
+    validators: list[Validator] = field(default_factory=list)
+
+
+CSS_TEXT = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+
+
+class FormModal(ModalScreen[str | None]):
+    """Labelled fields, each with its error line; Enter saves, Escape cancels.
+    ``save(values)`` calls the domain and returns the message to show; a
+    DomainError is shown under its field and nothing is closed."""
+
+    DEFAULT_CSS = CSS_TEXT
+
+    BINDINGS = [
+        Binding("escape", "cancel", i18n.t("stockui.cancel")),
+        Binding("enter", "save", i18n.t("stockui.save"), priority=True),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], save: Callable[[dict], str],
+                 help_text: str = ""):
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.save = save
+        self.help_text = help_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="stock-form"):
+            yield Static(self.title_text, classes="title", markup=False)
+            if self.help_text:
+                yield Static(self.help_text, markup=False)
+            for f in self.fields:
+                with Horizontal(classes="form-row"):
+                    yield Label(f.label, classes="form-label")
+                    if f.options is not None:
+                        yield Select(f.options, id=f"f-{f.id}", allow_blank=False,
+                                     value=f.value if f.value != "" else f.options[0][1])
+                    else:
+                        yield Input(str(f.value), id=f"f-{f.id}", restrict=f.restrict,
+                                    validators=f.validators, valid_empty=not f.validators)
+                yield Label("", id=f"e-{f.id}", classes="error field-error")
+            yield Label("", id="form-message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query_one(Select)).focus()
+
+    def values(self) -> dict[str, Any]:
+        out = {}
+        for f in self.fields:
+            w = self.query_one(f"#f-{f.id}")
+            out[f.id] = w.value
+        return out
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        for label in self.query(".field-error"):
+            label.update("")
+            label.display = False
+        message = self.query_one("#form-message", Label)
+        bad = [i for i in self.query(Input) if i.validators and not i.validate(i.value).is_valid]
+        if bad:
+            message.update(i18n.t("stockui.fix_fields"))
+            bad[0].focus()
+            return
+        try:
+            result = self.save(self.values())
+        except DomainError as exc:
+            target = f"#e-{exc.field}"
+            if exc.field and self.query(target):
+                self.query_one(target, Label).update(str(exc))
+                self.query_one(target, Label).display = True
+                message.update("")
+                if self.query(f"#f-{exc.field}"):
+                    self.query_one(f"#f-{exc.field}").focus()
+            else:
+                message.update(str(exc))
+            return
+        self.dismiss(result)
+
+
+# -- the tab -------------------------------------------------------------------------
+
+def _sync(table: DataTable, rows: dict[str, tuple], columns: list[str]) -> None:
+    """Bring a keyed DataTable to ``rows`` in place: remove, update, add."""
+    for key in [k.value for k in table.rows if k.value not in rows]:
+        table.remove_row(key)
+    for key, cells in rows.items():
+        if key in table.rows:
+            old = table.get_row(key)
+            for col, new, was in zip(columns, cells, old):
+                if new != was:
+                    table.update_cell(key, col, new)
+        else:
+            table.add_row(*cells, key=key)
 
 
 class StockTab(Vertical):
+    """F4: thermometers."""
+
+    DEFAULT_CSS = CSS_TEXT
+    BINDINGS = [
+        Binding("f6", "view('ledger')", i18n.t("stockui.view.ledger")),
+        Binding("f7", "view('sources')", i18n.t("stockui.view.sources")),
+        Binding("f8", "view('missing')", i18n.t("stockui.view.missing")),
+        Binding("f9", "view('guns')", i18n.t("stockui.view.guns")),
+        Binding("ctrl+n", "receive", i18n.t("stockui.key.receive")),
+        Binding("ctrl+g", "lend", i18n.t("stockui.key.lend")),
+        Binding("ctrl+b", "gun_back", i18n.t("stockui.key.back")),
+        Binding("ctrl+y", "write_off", i18n.t("stockui.key.write_off")),
+        Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take")),
+        Binding("ctrl+z", "correct", i18n.t("stockui.key.correct")),
+        Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
+    ]
+
+    COLS = {
+        "balances": ["item", "balance", "out", "received", "given", "low"],
+        "moves": ["no", "time", "item", "kind", "qty", "detail"],
+        "sources": ["source", "item", "qty", "cost"],
+        "missing": ["door", "head", "members", "home"],
+        "guns": ["no", "item", "team", "since", "due", "state"],
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending_door: str | None = None
+        self.busy = False
+        self.building: int | None = None
+        self.moves_by_no: dict[int, dict] = {}
+
     def compose(self) -> ComposeResult:
-        yield Static("Thermometers")
+        with Horizontal(id="issue-row"):
+            yield Input(id="door", placeholder=i18n.t("stockui.door"), max_length=24,
+                        validators=[Function(_valid_door, i18n.t("stockui.bad_door"))],
+                        validate_on=["changed", "submitted"])
+            handouts = self._item_options("handout")
+            yield Select(handouts, id="item", allow_blank=False, value=handouts[0][1])
+            yield Select([(i18n.t(f"stock.reason.{r}"), r) for r in stock.REASONS], id="reason",
+                         prompt=i18n.t("stockui.reason_none"))
+        yield Label("", id="door-msg")
+        yield Static(i18n.t("stockui.views"), id="views")
+        with ContentSwitcher(initial="v-ledger", id="stock-views"):
+            with Vertical(id="v-ledger"):
+                yield Static("", id="low-line", markup=False)
+                yield DataTable(id="balances", cursor_type="row")
+                yield DataTable(id="moves", cursor_type="row")
+            with Vertical(id="v-sources"):
+                yield Static("", id="sources-total", markup=False)
+                yield DataTable(id="sources", cursor_type="row")
+            with Vertical(id="v-missing"):
+                with Horizontal(classes="form-row"):
+                    yield Select([], id="building", prompt=i18n.t("stockui.building"))
+                    yield Static("", id="missing-total", markup=False)
+                yield DataTable(id="missing", cursor_type="row")
+            with Vertical(id="v-guns"):
+                yield DataTable(id="guns", cursor_type="row")
+
+    def on_mount(self) -> None:
+        for table_id, cols in self.COLS.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            for col in cols:
+                table.add_column(i18n.t(f"stockui.col.{col}"), key=col)
+        store = self.app.store
+        numbers = sorted(b["number"] for b in store.table("buildings").all())
+        self.query_one("#building", Select).set_options(
+            [(f"{n} {i18n.t('stockui.building')}", n) for n in numbers])
+        if numbers:
+            self.building = numbers[0]
+            self.query_one("#building", Select).value = numbers[0]
+        self.reload()
+        self.app.watch_files(self, lambda: [(stock.MOVES, None), ("settings", None),
+                                            ("households", None)], self.reload)
+
+    def on_show(self) -> None:
+        """Arriving on the tab (F4), the cursor waits in the door box."""
+        self.query_one("#door", Input).focus()
+
+    # -- data --
+    @work(thread=True, exclusive=True, group="stock-load")
+    def reload(self) -> None:
+        store = self.app.store
+        moves = stock.movements(store)
+        names = stock.item_map(store)
+        data = {
+            "moves": moves,
+            "balances": stock.balances(store, moves),
+            "sources": stock.sources(store, moves),
+            "loans": stock.loans(store, clock.now(), moves),
+            "missing": stock.without_thermometer(store, self.building).get(self.building, [])
+            if self.building is not None else [],
+            "names": names,
+        }
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: dict) -> None:
+        names = data["names"]
+
+        def name(key: str) -> str:
+            return stock.item_name(names.get(key, key))
+
+        bal = data["balances"]
+        _sync(self.query_one("#balances", DataTable), {
+            b["item"]: (b["name"], b["balance"], b["out"], b["received"], b["given"],
+                        f"{b['low']} {i18n.t('stockui.low')}" if b["is_low"] else str(b["low"]))
+            for b in bal}, self.COLS["balances"])
+        self.query_one("#low-line", Static).update("  ".join(
+            i18n.t("stockui.low_line", item=b["name"], balance=b["balance"], low=b["low"])
+            for b in bal if b["is_low"]))
+        recent = data["moves"][-PAGE:]
+        self.moves_by_no = {m["no"]: m for m in recent}
+        moves = self.query_one("#moves", DataTable)
+        _sync(moves, {str(m["no"]): (m["no"], m["at"][5:16].replace("T", " "), name(m["item"]),
+                                     i18n.t(f"stock.kind.{m['kind']}"), m["delta"], _detail(m))
+                      for m in recent}, self.COLS["moves"])
+        moves.sort("no", reverse=True)
+        src = data["sources"]
+        _sync(self.query_one("#sources", DataTable), {
+            f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], stock.yuan(s["cost_fen"]))
+            for s in src}, self.COLS["sources"])
+        self.query_one("#sources-total", Static).update(i18n.t(
+            "stockui.sources_total", n=len({s["source"] for s in src}), qty=sum(s["qty"] for s in src),
+            cost=stock.yuan(sum(s["cost_fen"] for s in src))))
+        self._show_missing(data["missing"])
+        _sync(self.query_one("#guns", DataTable), {
+            str(m["no"]): (m["no"], name(m["item"]), m["team"], m["at"][5:16].replace("T", " "),
+                           m["due"][5:16].replace("T", " "),
+                           i18n.t("stockui.overdue" if m["overdue"] else "stockui.ok"))
+            for m in data["loans"]}, self.COLS["guns"])
+
+    def _show_missing(self, rows: list[dict]) -> None:
+        _sync(self.query_one("#missing", DataTable), {
+            r["door"]: (r["door"], r["head"] or "", r["members"] or "",
+                        i18n.t("yes") if r["at_home"] else i18n.t("stock.away"))
+            for r in rows}, self.COLS["missing"])
+        if self.building is not None:
+            self.query_one("#missing-total", Static).update(i18n.t(
+                "stockui.missing_total", building=self.building, n=len(rows),
+                away=sum(not r["at_home"] for r in rows)))
+
+    @on(Select.Changed, "#building")
+    def _building(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.building:
+            self.building = event.value
+            self.reload()
+
+    # -- handing out at the desk --
+    def _say(self, text: str, error: bool = False) -> None:
+        label = self.query_one("#door-msg", Label)
+        label.update(text)
+        label.set_class(error, "error")
+        label.set_class(not error, "ok")
+
+    @on(Input.Submitted, "#door")
+    def _door_entered(self, event: Input.Submitted) -> None:
+        if event.validation_result and not event.validation_result.is_valid:
+            self._say(i18n.t("households.bad_door", text=event.value), error=True)
+            return
+        self._issue(event.value)
+
+    @on(Select.Changed, "#reason")
+    def _reason_picked(self, event: Select.Changed) -> None:
+        door = self.query_one("#door", Input).value
+        if self.pending_door and self.pending_door == door and event.value in stock.REASONS:
+            self._issue(self.pending_door)
+
+    def _issue(self, door_text: str) -> None:
+        """Hand out in a worker (a big ledger takes a moment to lock and write);
+        a second Enter while it runs is ignored, so one Enter is one handout."""
+        if self.busy:
+            return
+        self.busy = True
+        reason = self.query_one("#reason", Select).value
+        self._issue_worker(door_text, self.query_one("#item", Select).value,
+                           reason if reason in stock.REASONS else None)
+
+    @work(thread=True, group="stock-issue")
+    def _issue_worker(self, door_text: str, item: str, reason: str | None) -> None:
+        store, actor = self.app.store, self.app.actor
+        try:
+            house = households.find(store, door_text)
+            doc = stock.issue(store, actor, house["door"], item=item, reason=reason)
+            balance = next(b["balance"] for b in stock.balances(store) if b["item"] == doc["item"])
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, door_text, exc)
+            return
+        self.app.call_from_thread(self._issued, house, doc, balance)
+
+    def _refused(self, door_text: str, exc: DomainError) -> None:
+        self.busy = False
+        self._say(str(exc) + ("  " + i18n.t("stockui.pick_reason") if exc.field == "reason" else ""),
+                  error=True)
+        if exc.field == "reason":
+            self.pending_door = door_text
+            select = self.query_one("#reason", Select)
+            select.focus()
+            select.expanded = True
+            # highlight "broken": Enter picks it, ↓ Enter picks "lost"
+            self.call_after_refresh(self._highlight_first_reason)
+        else:
+            self.query_one("#door", Input).focus()
+
+    def _issued(self, house: dict, doc: dict, balance: int) -> None:
+        self.busy = False
+        name = stock.item_name(stock.item_map(self.app.store).get(doc["item"], doc["item"]))
+        if doc["replacement"]:
+            text = i18n.t("stockui.replaced", reason=i18n.t(f"stock.reason.{doc['reason']}"),
+                          door=doc["door"], head=house.get("head") or "", item=name, balance=balance)
+        else:
+            text = i18n.t("stockui.issued", door=doc["door"], head=house.get("head") or "",
+                          item=name, qty=doc["qty"], balance=balance)
+        self._say(text)
+        self.pending_door = None
+        self.query_one("#reason", Select).clear()
+        door = self.query_one("#door", Input)
+        door.value = ""
+        door.focus()
+        self.reload()
+
+    def _highlight_first_reason(self) -> None:
+        overlay = self.query_one("#reason", Select).query_one(SelectOverlay)
+        overlay.highlighted = 1 if overlay.option_count > 1 else 0
+
+    # -- views and forms --
+    def action_view(self, name: str) -> None:
+        self.query_one(ContentSwitcher).current = f"v-{name}"
+        target = {"ledger": "#moves", "sources": "#sources", "missing": "#missing",
+                  "guns": "#guns"}[name]
+        if name != "ledger":
+            self.query_one(target, DataTable).focus()
+
+    def _form(self, title: str, fields: list[Field], save: Callable[[dict], str],
+              help_text: str = "") -> None:
+        def done(result: str | None) -> None:
+            if result:
+                self.app.notify(result, markup=False)
+                self.reload()
+        self.app.push_screen(FormModal(title, fields, save, help_text), done)
+
+    def _item_options(self, kind: str | None = None) -> list[tuple[str, str]]:
+        return [(stock.item_name(i), i["key"]) for i in stock.items(self.app.store)
+                if kind is None or i.get("kind") == kind]
+
+    def _done(self, doc: dict) -> str:
+        return i18n.t("stockui.done", no=doc["no"])
+
+    def action_receive(self) -> None:
+        store, actor = self.app.store, self.app.actor
+        number = [Function(_positive, i18n.t("stock.bad_qty"))]
+        self._form(i18n.t("stockui.t.receive"), [
+            Field("item", i18n.t("stockui.f.item"), self._item_options()),
+            Field("qty", i18n.t("stockui.f.qty"), restrict=r"[0-9０-９]*", validators=number),
+            Field("source", i18n.t("stockui.f.source")),
+            Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=r"[0-9.．０-９]*"),
+            Field("date", i18n.t("stockui.f.date"), value=clock.today().isoformat(), restrict=r"[0-9-]*"),
+        ], lambda v: self._done(stock.receive(store, actor, v["item"], v["qty"], v["source"],
+                                              v["cost"], v["date"])))
+
+    def action_lend(self) -> None:
+        store, actor = self.app.store, self.app.actor
+        self._form(i18n.t("stockui.t.lend"), [
+            Field("item", i18n.t("stockui.f.item"), self._item_options("loan")),
+            Field("team", i18n.t("stockui.f.team")),
+            Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=r"[0-9]*",
+                  validators=[Function(_whole, i18n.t("stockui.need_number"))]),
+        ], lambda v: self._done(stock.lend(
+            store, actor, v["item"], v["team"],
+            clock.now() + dt.timedelta(hours=int(v["hours"] or 0)))))
+
+    def action_gun_back(self) -> None:
+        store, actor = self.app.store, self.app.actor
+        open_loans = stock.loans(store)
+        if not open_loans:
+            self._say(i18n.t("stockui.no_guns_out"), error=True)
+            return
+        names = stock.item_map(store)
+        selected = self._selected("#guns") if self.query_one(ContentSwitcher).current == "v-guns" else None
+        options = [(f"#{m['no']} {m['team']} {stock.item_name(names.get(m['item'], m['item']))}", m["no"])
+                   for m in open_loans]
+        self._form(i18n.t("stockui.t.back"), [
+            Field("loan", i18n.t("stockui.f.loan"), options,
+                  int(selected) if selected and int(selected) in {o[1] for o in options} else ""),
+            Field("outcome", i18n.t("stockui.f.outcome"),
+                  [(i18n.t(f"stock.kind.{k}"), k) for k in ("return", "broken", "lost")]),
+            Field("note", i18n.t("stockui.f.note")),
+        ], lambda v: self._done(stock.give_back(store, actor, loan=v["loan"], outcome=v["outcome"],
+                                                note=v["note"])))
+
+    def action_write_off(self) -> None:
+        store, actor = self.app.store, self.app.actor
+        self._form(i18n.t("stockui.t.write_off"), [
+            Field("item", i18n.t("stockui.f.item"), self._item_options()),
+            Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=r"[0-9]*",
+                  validators=[Function(_positive, i18n.t("stock.bad_qty"))]),
+            Field("kind", i18n.t("stockui.f.kind"),
+                  [(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
+            Field("note", i18n.t("stockui.f.note")),
+        ], lambda v: self._done(stock.write_off(store, actor, v["item"], v["qty"], v["kind"], v["note"])))
+
+    def action_stock_take(self) -> None:
+        store, actor = self.app.store, self.app.actor
+
+        def save(v: dict) -> str:
+            out = []
+            if v["low"].strip():
+                stock.set_low(store, actor, v["item"], v["low"])
+                out.append(i18n.t("stockui.low_saved"))
+            if v["counted"].strip() or not out:
+                out.append(self._done(stock.stock_take(store, actor, v["item"], v["counted"], v["reason"])))
+            return " ".join(out)
+
+        self._form(i18n.t("stockui.t.stock_take"), [
+            Field("item", i18n.t("stockui.f.item"), self._item_options()),
+            Field("counted", i18n.t("stockui.f.counted")),
+            Field("reason", i18n.t("stockui.f.reason")),
+            Field("low", i18n.t("stockui.f.low"), restrict=r"[0-9]*"),
+        ], save)
+
+    def action_correct(self) -> None:
+        self.action_view("ledger")
+        key = self._selected("#moves")
+        m = self.moves_by_no.get(int(key)) if key else None
+        if m is None:
+            self._say(i18n.t("stockui.nothing_selected"), error=True)
+            return
+        store, actor = self.app.store, self.app.actor
+        kind = i18n.t("stock.kind." + m["kind"])
+        what = f"{kind} {m['delta']:+d} {_detail(m)}"
+        self._form(i18n.t("stockui.t.correct", no=m["no"], what=what), [
+            Field("reason", i18n.t("stockui.f.reason")),
+        ], lambda v: self._done(stock.reverse(store, actor, m["no"], v["reason"])),
+            i18n.t("stockui.correct_help"))
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_print_sheet(self) -> None:
+        self.action_view("missing")
+        if self.building is not None:
+            self._print(self.building)
+
+    @work(thread=True, exclusive=True, group="stock-print")
+    def _print(self, building: int) -> None:
+        try:
+            path = stock.handout_sheet(self.app.store, building)
+        except DomainError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, i18n.t("stockui.printed", path=path),
+                                  markup=False, timeout=15)
+
+
+def _detail(m: dict) -> str:
+    kind = m["kind"]
+    if kind == "receive":
+        return f"{m['source']} ¥{stock.yuan(m['cost_fen'])}"
+    if kind == "issue":
+        rep = f" {i18n.t('stock.replacement')}:{i18n.t('stock.reason.' + m['reason'])}" \
+            if m.get("replacement") else ""
+        return f"{m['door']}{rep}"
+    if kind == "lend":
+        return f"{m['team']} → {m['due'][5:16].replace('T', ' ')}"
+    if kind == "adjust":
+        return f"{m['expected']}→{m['counted']} {m['reason']}"
+    if kind == "reverse":
+        return f"#{m['reverses']} {m['reason']}"
+    return " ".join(str(x) for x in (f"#{m['loan']}" if m.get("loan") else "", m.get("team", ""),
+                                      m.get("note", "")) if x)

@@ -19,8 +19,12 @@ def _text(widget) -> str:
 
 async def _open(pilot):
     await pilot.press("f2")
-    await pilot.pause()
-    return pilot.app.screen.query_one("ErrandsTab")
+    tab = pilot.app.screen.query_one("ErrandsTab")
+    for _ in range(50):   # the tab focuses its list when shown; a busy machine takes a few frames
+        await pilot.pause()
+        if pilot.app.focused is tab.query_one(DataTable):
+            break
+    return tab
 
 
 async def test_request_form_validates_and_saves(store, volunteer, clk):
