@@ -27,7 +27,7 @@ from console.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
 from screens.checkpoint import CheckpointTab  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
-from screens.header import DeskHeader  # noqa: E402
+from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
@@ -45,6 +45,7 @@ i18n.add({
     "key.quit": ("关闭", "Quit"),
     "key.roster": ("名单", "Roster"),
     "key.audit": ("操作记录", "Audit"),
+    "key.alerts": ("提醒", "Alerts"),
     "app.signed_out": ("已退出登录。", "Signed out."),
     "app.locked_idle": ("闲置 {minutes} 分钟，已锁屏。", "Locked after {minutes} idle minutes."),
 })
@@ -68,6 +69,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
+        yield AlertBar()
         with TabbedContent(id="tabs"):
             for name, widget in TABS:
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
@@ -88,6 +90,7 @@ class DeskApp(App):
         Binding("ctrl+o", "sign_out", i18n.t("key.sign_out")),
         Binding("ctrl+r", "roster", i18n.t("key.roster"), show=False),
         Binding("ctrl+t", "audit", i18n.t("key.audit"), show=False),
+        Binding("f12", "alerts", i18n.t("key.alerts"), show=False),
         Binding("ctrl+q", "quit", i18n.t("key.quit"), priority=True),
     ]
     POLL_SECONDS = 1.0
@@ -104,6 +107,7 @@ class DeskApp(App):
         self._watches: list[_Watch] = []
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
+        self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
 
@@ -147,7 +151,7 @@ class DeskApp(App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Desk actions exist only once someone is signed in."""
-        if action in {"lock", "sign_out", "roster", "audit", "show_tab"}:
+        if action in {"lock", "sign_out", "roster", "audit", "show_tab", "alerts"}:
             return self.actor is not None and not isinstance(self.screen, LockScreen)
         return True
 
@@ -200,11 +204,24 @@ class DeskApp(App):
     def _check_alerts(self) -> None:
         if not self.actor:
             return
-        for alert in alerts.current(self.store, clock.now()):
-            if alert.key not in self._alerted:
-                self._alerted.add(alert.key)
-                self.call_from_thread(self.notify, alert.message, severity=alert.severity,
-                                      timeout=30, markup=False)
+        current = alerts.current(self.store, clock.now())
+        self.call_from_thread(self._show_alerts, current)
+
+    def _show_alerts(self, current: list[alerts.Alert]) -> None:
+        """Keep the alert line up to date; pop up only alerts new since the
+        last check (the first check after sign-in just fills the line)."""
+        fresh = [a for a in current if a.key not in self._alerted]
+        if self._alerted or len(fresh) == 1:
+            for alert in fresh:
+                self.notify(alert.message, severity=alert.severity, timeout=10, markup=False)
+        self._alerted |= {a.key for a in current}
+        self.alerts = current
+        if isinstance(self.screen, MainScreen):
+            self.screen.query_one(AlertBar).show(current)
+
+    def action_alerts(self) -> None:
+        if self.actor:
+            self.push_screen(AlertsScreen(self.alerts))
 
     # -- command palette: every binding is also a command --
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

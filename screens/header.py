@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
 
 from console import clock, i18n
+from console.alerts import Alert
 
 i18n.add({
     "header.no_shift": ("未开班", "no shift open"),
     "header.shift": ("班次：{label}", "shift: {label}"),
+    "header.alerts": ("⚠ {n} 条提醒（F12）：{first}", "⚠ {n} alerts (F12): {first}"),
+    "header.alerts_title": ("当前提醒", "Current alerts"),
+    "header.no_alerts": ("没有提醒。", "No alerts."),
+    "header.close": ("关闭", "Close"),
 })
 
 
@@ -29,3 +38,36 @@ class DeskHeader(Static):
         label = app.shift_label
         shift = i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift")
         self.update(f"{app.title} · {app.gate}  │  {who}  │  {shift}  │  {clock.now():%H:%M:%S}")
+
+
+class AlertBar(Static):
+    """One line under the header: how many alerts, the most urgent one."""
+
+    def __init__(self) -> None:
+        super().__init__(markup=False, id="alert-bar")
+        self.display = False
+
+    def show(self, current: list[Alert]) -> None:
+        self.display = bool(current)
+        if current:
+            first = sorted(current, key=lambda a: a.severity != "error")[0]
+            self.update(i18n.t("header.alerts", n=len(current),
+                               first=" ".join(first.message.split())))
+            self.set_class(any(a.severity == "error" for a in current), "-error")
+
+
+class AlertsScreen(ModalScreen):
+    """Every current alert, one per line (overdue errands, deliveries due, stock)."""
+
+    BINDINGS = [Binding("escape", "dismiss", i18n.t("header.close"))]
+
+    def __init__(self, current: list[Alert]) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("header.alerts_title"), classes="title")
+            lines = [" ".join(a.message.split()) for a in self.current]
+            yield OptionList(*(lines or [i18n.t("header.no_alerts")]), id="alert-list")
+        yield Footer()

@@ -153,3 +153,28 @@ async def test_command_palette_lists_desk_actions(store, leader):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("Lock", "Sign out", "Roster", "Audit", "Thermometers"):
             assert wanted in titles
+
+
+async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypatch):
+    from console import alerts
+    from screens.header import AlertBar, AlertsScreen
+
+    current = [alerts.Alert("a", "errand 3 is overdue"), alerts.Alert("b", "gun 4 overdue")]
+    monkeypatch.setattr(alerts, "PROVIDERS", [lambda s, now: list(current)])
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(AlertBar)
+        assert bar.display and "2" in str(bar.render())
+        assert not app._notifications  # the first batch fills the line, no pile of pop-ups
+        current.append(alerts.Alert("c", "meal delivery due 11:30", "error"))
+        app._check_alerts()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["meal delivery due 11:30"]
+        assert "meal delivery" in str(bar.render())
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+        assert app.screen.query_one("#alert-list").option_count == 3
