@@ -30,6 +30,7 @@ FOCUS_FG = "38;5;32"
 FOCUS_BG = "48;5;58"
 CURSOR_BG = "48;5;253"  # an Input's text cursor (it blinks: look for longer than BLINK)
 BLINK = 1.2
+CLOCK = re.compile(r"\d\d:\d\d:\d\d")
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
@@ -159,6 +160,23 @@ class Pane:
                 self.keys(key)
         self.wait_until(lambda s: self.focused(text, s, until), f"focus on {text!r}", BLINK,
                         colours=True)
+
+    def settle(self, quiet: float = 0.7, timeout: float = 10.0) -> str:
+        """Wait until the screen's text (the clock left out; colours too, as a
+        text cursor blinks) has not changed for ``quiet`` seconds: start-up
+        work such as a tab taking the focus after a refresh is over."""
+        deadline = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while True:
+            now = CLOCK.sub("", self.screen())
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return self.screen()
+            if time.monotonic() > deadline:
+                raise ScreenTimeout(f"{self.name}: screen still changing after {timeout:.0f}s:\n"
+                                    + boxed(self.screen()))
+            time.sleep(POLL)
 
     def wait_gone(self, text: str, timeout: float = 15.0) -> str:
         return self.wait_until(lambda s: text not in s, f"{text!r} to go away", timeout)
