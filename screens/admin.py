@@ -44,10 +44,10 @@ class RosterScreen(ModalScreen):
 
     BINDINGS = [
         Binding("escape", "dismiss", i18n.t("admin.close")),
-        Binding("ctrl+a", "add", i18n.t("admin.add")),
-        Binding("ctrl+e", "toggle_role", i18n.t("admin.toggle_role")),
-        Binding("ctrl+d", "toggle_active", i18n.t("admin.toggle_active")),
-        Binding("ctrl+n", "set_pin", i18n.t("admin.set_pin")),
+        Binding("ctrl+a", "add", i18n.t("admin.add"), priority=True),
+        Binding("ctrl+e", "toggle_role", i18n.t("admin.toggle_role"), priority=True),
+        Binding("ctrl+d", "toggle_active", i18n.t("admin.toggle_active"), priority=True),
+        Binding("ctrl+n", "set_pin", i18n.t("admin.set_pin"), priority=True),
     ]
 
     def compose(self) -> ComposeResult:

@@ -773,8 +773,11 @@ class PurchasesTab(Vertical):
         self.call_after_refresh(self._focus_view)
 
     def _focus_view(self) -> None:
+        # only while this tab is on screen: focusing a hidden table would make
+        # the console jump to Purchases (Textual shows the pane holding focus)
         active = self.query_one("#pur-views", TabbedContent).active
-        if active:
+        outer = [a for a in self.ancestors if isinstance(a, TabbedContent)]
+        if active and (not outer or outer[0].active == "tab-purchases"):
             self.query_one(f"#{active}").query_one(DataTable).focus()
 
     @on(TabbedContent.TabActivated, "#pur-views")
