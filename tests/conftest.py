@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console import i18n, operators
+from console import clock, i18n, operators
 from console.store import Store
 
 PIN = "1234"
@@ -57,3 +57,13 @@ def leader() -> operators.Actor:
 @pytest.fixture
 def volunteer() -> operators.Actor:
     return operators.Actor("志愿者乙", "volunteer")
+
+
+@pytest.fixture
+def freeze_clock(monkeypatch):
+    """freeze_clock(start) stops console.clock at start; move it with now["t"] = ..."""
+    def freeze(start):
+        now = {"t": start}
+        monkeypatch.setattr(clock, "now", lambda: now["t"])
+        return now
+    return freeze

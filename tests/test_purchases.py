@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from console import clock
 from console import purchases as P
 from console.i18n import DomainError
 
@@ -18,10 +17,8 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    now = {"t": at(4, 9)}
-    monkeypatch.setattr(clock, "now", lambda: now["t"])
-    return now
+def frozen(freeze_clock):
+    return freeze_clock(at(4, 9))
 
 
 def err(fn, *a, **kw) -> DomainError:

@@ -8,7 +8,6 @@ import pytest
 from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 
 from app import DeskApp
-from console import clock
 from console import purchases as P
 from console import schedules as S
 from screens.purchase_forms import ConfirmScreen, FormScreen
@@ -17,10 +16,8 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    now = {"t": dt.datetime(2026, 3, 4, 9, 0, tzinfo=TZ)}
-    monkeypatch.setattr(clock, "now", lambda: now["t"])
-    return now
+def frozen(freeze_clock):
+    return freeze_clock(dt.datetime(2026, 3, 4, 9, 0, tzinfo=TZ))
 
 
 async def open_tab(pilot, view: str = "1") -> None:

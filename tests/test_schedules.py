@@ -18,10 +18,8 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    now = {"t": at(5, 8)}
-    monkeypatch.setattr(clock, "now", lambda: now["t"])
-    return now
+def frozen(freeze_clock):
+    return freeze_clock(at(5, 8))
 
 
 @pytest.fixture
