@@ -113,21 +113,7 @@ def _rotate_key(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(store: Store, args: argparse.Namespace) -> int:
-    from console import checkpoint  # noqa: PLC0415
-
-    return {"checkpoint": checkpoint.cli_export}[args.what](store, args)
-
-
-def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["checkpoint"])
-    p.add_argument("--day", help="YYYY-MM-DD (default: today)")
-    p.add_argument("-o", "--output", metavar="FILE", help="default: exports/ in the data directory")
-
-
 COMMANDS += [
-    Command("export", ("导出 CSV（UTF-8 带 BOM）", "export a day's log as CSV (UTF-8 with BOM)"),
-            _export_args, _export),
     Command("check", ("检查并修复数据文件", "check every data file; repair from snapshots"),
             lambda p: None, _check),
     Command("backup", ("把数据备份到 DEST", "copy a consistent snapshot of the data to DEST"),
@@ -190,3 +176,8 @@ COMMANDS.append(registry_import.command())
 from console import stock as stock_tab  # noqa: E402  (thermometers: `stock` prints the balances)
 
 COMMANDS.append(stock_tab.command())
+
+from console import exports  # noqa: E402  (`export WHAT`: every feature's lists, registered on import)
+from console import checkpoint, marks, purchases, roll  # noqa: E402,F401
+
+COMMANDS.append(exports.command())

@@ -15,10 +15,11 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, i18n
+from console import alerts, clock, exports, i18n
 from console.households import MASK, find, mask_phone, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
+from console.spreadsheet import Column, Table
 from console.store import Store
 
 COLOURS = ("red", "orange", "yellow")
@@ -193,3 +194,35 @@ def _review_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
 
 
 alerts.PROVIDERS.append(_review_alerts)
+
+
+# -- spreadsheet: the key-person list ---------------------------------------------
+
+i18n.add({
+    "marks.export.title": ("重点人员", "key persons"),
+    "marks.col.door": ("门牌", "door"), "marks.col.building": ("楼号", "building"),
+    "marks.col.grid": ("网格", "grid"), "marks.col.colour": ("颜色", "colour"),
+    "marks.col.since": ("开始", "since"), "marks.col.review": ("复查", "review"),
+    "marks.col.due": ("已到复查", "review due"), "marks.col.head": ("户主", "head"),
+    "marks.col.phone": ("电话", "phone"), "marks.col.reason": ("原因", "reason"),
+    "marks.col.by": ("标记人", "marked by"),
+})
+
+KEY_PERSON_COLUMNS = tuple(Column(k, f"marks.col.{k}") for k in (
+    "door", "building", "grid", "colour", "since", "review", "due", "head", "phone", "reason", "by"))
+
+
+def key_person_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """The key-person list as on screen; phones and reasons in full only when a
+    leader exports it (every export is recorded, so the audit trail has it)."""
+    try:
+        require_leader(actor, "marks.export.title")
+        masked = False
+    except DomainError:
+        masked = True
+    rows = [{**r, "colour": colour_name(r["colour"], long=True)}
+            for r in key_persons(store, masked=masked)]
+    return Table(i18n.t("marks.export.title"), KEY_PERSON_COLUMNS, rows)
+
+
+exports.register(exports.Export("key-persons", "marks.export.title", key_person_table, dated=False))

@@ -14,10 +14,11 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, i18n
+from console import alerts, clock, exports, i18n
 from console.households import mask_phone, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor
+from console.spreadsheet import Column, Table
 from console.store import Store
 
 Store.DAILY.add("roll")
@@ -209,3 +210,51 @@ def _fever_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
 
 
 alerts.PROVIDERS.append(_fever_alerts)
+
+
+# -- spreadsheets: the summary per building and grid, the not-reported list ------
+
+i18n.add({
+    "roll.export.summary": ("体温日报汇总", "roll summary"),
+    "roll.export.missing": ("未报名单", "not reported"),
+    "roll.col.day": ("日期", "day"), "roll.col.level": ("汇总", "level"),
+    "roll.col.building": ("楼号", "building"), "roll.col.grid": ("网格", "grid"),
+    "roll.col.households": ("户数", "households"), "roll.col.away": ("外出", "away"),
+    "roll.col.expected": ("应报", "expected"), "roll.col.normal": ("正常", "normal"),
+    "roll.col.fever": ("发热", "fever"), "roll.col.missing": ("未报", "not reported"),
+    "roll.col.door": ("门牌", "door"), "roll.col.head": ("户主", "head"),
+    "roll.col.phone": ("电话", "phone"),
+    "roll.level.building": ("楼栋", "building"), "roll.level.grid": ("网格", "grid"),
+    "roll.level.total": ("合计", "total"),
+})
+
+_COUNTS = ("households", "away", "expected", "normal", "fever", "missing")
+SUMMARY_COLUMNS = (Column("day", "roll.col.day"), Column("level", "roll.col.level"),
+                   Column("building", "roll.col.building"), Column("grid", "roll.col.grid"),
+                   *(Column(k, f"roll.col.{k}", "0") for k in _COUNTS))
+MISSING_COLUMNS = (Column("day", "roll.col.day"), Column("door", "roll.col.door"),
+                   Column("building", "roll.col.building"), Column("grid", "roll.col.grid"),
+                   Column("head", "roll.col.head"), Column("phone", "roll.col.phone"))
+
+
+def summary_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Each day's summary: one row per building, per grid, and the total."""
+    houses = store.table("households").all()
+    rows = []
+    for day in days:
+        s = summary(store, day, houses)
+        for level, items in (("building", s["buildings"]), ("grid", s["grids"]),
+                             ("total", [s["total"]])):
+            for item in items:
+                rows.append({**item, "day": s["day"], "level": i18n.t(f"roll.level.{level}")})
+    return Table(i18n.t("roll.export.summary"), SUMMARY_COLUMNS, rows)
+
+
+def missing_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Each day's at-home households with no report (phones masked, as on screen)."""
+    rows = [{**r, "day": _day(day)} for day in days for r in not_reported(store, day)]
+    return Table(i18n.t("roll.export.missing"), MISSING_COLUMNS, rows)
+
+
+exports.register(exports.Export("roll", "roll.export.summary", summary_table))
+exports.register(exports.Export("not-reported", "roll.export.missing", missing_table))

@@ -40,9 +40,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, households, i18n, settings, slips
+from console import alerts, clock, exports, households, i18n, settings, slips
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
+from console.spreadsheet import Column, Table
 from console.store import Store
 
 MOVES = "stock_movements"
@@ -653,6 +654,30 @@ def sheet_pages(store: Store, building: int) -> list:
                                                   pages=len(pages_rows)), font=small, fill="black")
         pages.append(img)
     return pages
+
+
+# -- spreadsheet: the hand-out list ---------------------------------------------------
+
+i18n.add({
+    "stock.export.handouts": ("体温计发放名单", "thermometer hand-out list"),
+    "stock.col_building": ("楼号", "Building"),
+    "stock.col_away": ("不在家", "Away"),
+})
+
+HANDOUT_COLUMNS = (Column("building", "stock.col_building"), Column("door", "stock.col_door"),
+                   Column("head", "stock.col_head"), Column("members", "stock.col_members", "0"),
+                   Column("away", "stock.col_away"), Column("signed", "stock.col_signed"))
+
+
+def handout_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Every building's households still without a thermometer (the printed
+    hand-out list, with an empty column to sign)."""
+    rows = [{**r, "away": not r["at_home"]} for per_building in without_thermometer(store).values()
+            for r in per_building]
+    return Table(i18n.t("stock.export.handouts"), HANDOUT_COLUMNS, rows)
+
+
+exports.register(exports.Export("handouts", "stock.export.handouts", handout_table, dated=False))
 
 
 # -- command line: `python app.py stock` ------------------------------------------

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from console import checkpoint as cp
 from console import clock, i18n
 from console.i18n import DomainError
+from screens import export
 from screens.scan import ScanField
 
 i18n.add({
@@ -49,7 +50,6 @@ i18n.add({
     "checkpoint.ui.saved": ("已登记 #{id} {name}", "Saved #{id} {name}"),
     "checkpoint.ui.redirected": ("已转代购：{person} {door}，代购组会看到这条申请。",
                                  "Purchase request made for {person} {door}; the purchases desk will pick it up."),
-    "checkpoint.ui.exported": ("已导出 {n} 条：{path}", "Exported {n} entries: {path}"),
     "checkpoint.ui.no_recall": ("没有以“{prefix}”开头的来访记录。", "No earlier visitor starts with “{prefix}”."),
     "checkpoint.ui.recall_title": ("选择来过的人（Enter 填入，Esc 取消）",
                                    "Pick an earlier visitor (Enter fills, Esc cancels)"),
@@ -60,7 +60,6 @@ i18n.add({
     "checkpoint.key.scan": ("扫码", "Scan"),
     "checkpoint.key.find": ("查找", "Find"),
     "checkpoint.key.shift": ("班次", "Shift"),
-    "checkpoint.key.export": ("导出", "Export"),
     "checkpoint.key.gates": ("卡口", "Gates"),
     "checkpoint.key.requests": ("代购单", "Requests"),
     "checkpoint.key.prev_page": ("上一页", "Newer page"),
@@ -156,7 +155,7 @@ class CheckpointTab(Vertical):
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        export.binding("checkpoint"),
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
@@ -515,18 +514,8 @@ class CheckpointTab(Vertical):
     def action_requests(self) -> None:
         self.app.push_screen(RequestsScreen())
 
-    def action_export(self) -> None:
-        self._export(self.shown_day())
-
-    @work(thread=True, group="cp-export")
-    def _export(self, day: str) -> None:
-        try:
-            path, n = cp.export_file(self.app.store, day)
-        except (DomainError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, i18n.t("checkpoint.ui.exported", n=n, path=path),
-                                  markup=False, timeout=10)
+    def action_export(self, what: str = "checkpoint") -> None:
+        export.run(self, what, [self.shown_day()])
 
 
 class RecallScreen(ModalScreen[dict | None]):

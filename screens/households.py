@@ -22,7 +22,8 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Se
 
 from console import clock, households as hh, i18n, marks, roll, sheets
 from console.i18n import DomainError
-from console.registry_import import ImportReport, import_households
+from console.registry_import import ImportReport, import_file
+from screens import export
 
 t = i18n.t
 
@@ -106,7 +107,7 @@ i18n.add({
                      "Enter opens the list, arrows pick, Enter saves; Esc cancels."),
     "hh.new_grid": ("新网格名称", "New grid's name"),
     "hh.saved": ("已保存。", "Saved."),
-    "hh.import_path": ("CSV 文件路径，回车检查", "CSV file path, Enter checks it"),
+    "hh.import_path": (".xlsx 或 .csv 文件路径，回车检查", ".xlsx or .csv file path, Enter checks it"),
     "hh.import_help": ("列：楼号 单元 门牌 户主 电话 人数 网格 楼长 在家（UTF-8 或 GBK）。"
                        "回车只检查；Ctrl+S 导入（确认后）。",
                        "Columns: building unit door head phone members grid leader at_home (UTF-8 or GBK). "
@@ -456,7 +457,9 @@ class SummaryScreen(ModalScreen[None]):
     """Per-grid and per-building roll summary, and the not-reported list."""
 
     BINDINGS = [Binding("escape", "dismiss", t("hh.key.close")),
-                Binding("c", "copy", t("hh.key.copy"))]
+                Binding("c", "copy", t("hh.key.copy")),
+                export.binding("roll", "e", named=True),
+                export.binding("not-reported", "u", named=True)]
 
     def __init__(self, day: str):
         super().__init__()
@@ -508,6 +511,9 @@ class SummaryScreen(ModalScreen[None]):
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(roll.report_text(self.app.store, self.day))
         self.notify(t("hh.copied"))
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what, [self.day])
 
 
 # --- views ------------------------------------------------------------------------
@@ -669,7 +675,10 @@ class SheetView(_View):
 
 
 class KeyPersonsView(_View):
-    BINDINGS = [Binding("o", "open", t("hh.key.open"))]
+    BINDINGS = [Binding("o", "open", t("hh.key.open")), export.binding("key-persons")]
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -973,8 +982,8 @@ class ImportView(_View):
     @work(thread=True, exclusive=True, group="import")
     def _run(self, path: Path, write: bool, then_confirm: bool = False) -> None:
         try:
-            report = import_households(self.app.store, self.app.actor, path.read_bytes(), write=write)
-        except (DomainError, OSError) as exc:
+            report = import_file(self.app.store, self.app.actor, path, write=write)
+        except DomainError as exc:
             self.app.call_from_thread(self.query_one("#err-file", Label).update, str(exc))
             return
         self.app.call_from_thread(self._show, path, report, then_confirm)

@@ -26,6 +26,7 @@ from textual.widgets._select import SelectOverlay
 
 from console import clock, households, i18n, stock
 from console.i18n import DomainError
+from screens import export
 
 i18n.add({
     "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),
@@ -253,6 +254,7 @@ class StockTab(Vertical):
         Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take")),
         Binding("ctrl+z", "correct", i18n.t("stockui.key.correct")),
         Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
+        export.binding("handouts"),
     ]
 
     COLS = {
@@ -577,6 +579,9 @@ class StockTab(Vertical):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def action_print_sheet(self) -> None:
         self.action_view("missing")
