@@ -21,7 +21,8 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, settings  # noqa: E402
+from console import alerts, clock, purge, settings  # noqa: E402
+from console.i18n import DomainError  # noqa: E402
 from console.operators import Actor  # noqa: E402
 from console.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
@@ -206,6 +207,10 @@ class DeskApp(App):
             return
         current = alerts.current(self.store, clock.now())
         self.call_from_thread(self._show_alerts, current)
+        try:
+            purge.run_retention(self.store)   # the retention setting: once a day, any desk
+        except DomainError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     def _show_alerts(self, current: list[alerts.Alert]) -> None:
         """Keep the alert line up to date; pop up only alerts new since the

@@ -30,7 +30,8 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, exports, gate_rules, households, i18n, inside, purchases, settings
+from console import (clock, exports, gate_rules, households, i18n, inside, purchases, purge,
+                     settings)
 from console.gate_rules import is_fever, live
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -740,3 +741,11 @@ def demo(store: Store, rng, days: int) -> str:
     mix = ", ".join(f"{o} {100 * outcome_mix[o] // max(1, total)}%" for o in OUTCOMES)
     return (f"checkpoint: {total} gate entries over {days} days at {gate} ({mix}), "
             f"{len(shift_rows)} shifts, {len(requests_today)} purchase requests today")
+
+
+# -- purge: what is personal in the gate log and the shift notes ------------------
+
+purge.register(purge.Rule("checkpoint", ("name", "phone", "door", "plate", "note", "purpose_note",
+                                         "reason", "override", "rule")))
+purge.register(purge.Rule("shifts", ("handover",), day=lambda r: purge.last_change(
+    r, "closed_at") if r.get("closed_at") else ""))

@@ -181,3 +181,7 @@ from console import exports  # noqa: E402  (`export WHAT`: every feature's lists
 from console import checkpoint, marks, purchases, roll  # noqa: E402,F401
 
 COMMANDS.append(exports.command())
+
+from console import purge  # noqa: E402  (`purge --before DATE`: personal data out when the lockdown ends)
+
+COMMANDS.append(purge.command())

@@ -28,7 +28,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import clock, households, i18n, mark_rules, operators, passes
+from console import clock, households, i18n, mark_rules, operators, passes, purge
 from console.alerts import PROVIDERS, Alert
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -452,3 +452,12 @@ def demo_part(store: Store, rng, days: int) -> str:
     summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
     slips_line = f"{printed} slips under slips/" if printed else i18n.t("slips.no_font")
     return f"errands: {len(docs)} ({summary}); {slips_line}"
+
+
+# -- purge: errands that are over, and the scans at the gate ----------------------
+
+purge.register(purge.Rule(
+    "errands", ("person", "phone", "door", "destination", "items", "reason", "code"),
+    day=lambda r: "" if r.get("state") == "out" else purge.last_change(r, "end", "in_at", "out_at"),
+    events="history"))
+purge.register(purge.Rule("scans", ("code",)))

@@ -15,7 +15,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, exports, i18n
+from console import alerts, clock, exports, i18n, purge
 from console.households import MASK, find, mask_phone, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -226,3 +226,11 @@ def key_person_table(store: Store, actor: Actor, days: list[str]) -> Table:
 
 
 exports.register(exports.Export("key-persons", "marks.export.title", key_person_table, dated=False))
+
+
+# -- purge: marks not changed since the date go; their history loses the door --------
+
+purge.register(purge.Rule("marks", ("door", "reason", "colour"), remove=True,
+                          day=lambda r: purge.last_change(r, "since")))
+purge.register(purge.Rule("marks_history", ("door", "reason", "before"), day=lambda r: r.get("at", "")))
+purge.register(purge.Rule("record_views", ("door",)))

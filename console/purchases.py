@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tinydb import where
 
-from console import clock, exports, i18n
+from console import clock, exports, i18n, purge
 from console.households import find
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -758,3 +758,8 @@ def unpaid_table(store: Store, actor: Actor, days: list[str]) -> Table:
 
 
 exports.register(exports.Export("unpaid", "purchases.export.unpaid", unpaid_table, dated=False))
+
+
+# ---------------------------------------------------------------- purge: orders
+purge.register(purge.Rule(REQUESTS, ("person", "phone", "door", "note", "settlement"),
+                          day=lambda r: purge.last_change(r, "ordered_at", "at")))

@@ -14,7 +14,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, exports, i18n
+from console import alerts, clock, exports, i18n, purge
 from console.households import mask_phone, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor
@@ -118,8 +118,8 @@ def report_many(store: Store, actor: Actor, entries: dict[str, tuple[str | None,
 
 
 def day_reports(store: Store, day: str | dt.date | None = None) -> dict[str, dict]:
-    """Reports of one day keyed by door."""
-    return {r["door"]: r for r in store.table("roll", day=_day(day)).all()}
+    """Reports of one day keyed by door (purged reports have none)."""
+    return {r["door"]: r for r in store.table("roll", day=_day(day)).all() if r.get("door")}
 
 
 def _blank(**key) -> dict:
@@ -130,7 +130,8 @@ def summary(store: Store, day: str | dt.date | None = None,
             households: list[dict] | None = None) -> dict:
     """{"buildings": [...], "grids": [...], "total": {...}} with counts of
     households, away, expected (at home), normal, fever, missing.
-    A report from a household now marked away still counts."""
+    A report from a household now marked away still counts; a purged report
+    (no door) counts for its building."""
     reports = day_reports(store, day)
     houses = households if households is not None else store.table("households").all()
     per_b: dict[int, dict] = {}
@@ -158,6 +159,17 @@ def summary(store: Store, day: str | dt.date | None = None,
                 row["away"] += 1
             if kind:
                 row[kind] += 1
+    for r in store.table("roll", day=_day(day)).all():
+        if r.get("door") or r.get("building") not in per_b:
+            continue
+        # a purged report: some household of its building reported; it was counted missing
+        for row in (per_b[r["building"]], per_g[per_b[r["building"]]["grid"]], total):
+            row[r["status"]] += 1
+            if row["missing"]:
+                row["missing"] -= 1
+            else:
+                row["away"] -= 1
+                row["expected"] += 1
     grid_order = sorted(per_g, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
     return {"day": _day(day), "buildings": [per_b[k] for k in sorted(per_b)],
             "grids": [per_g[k] for k in grid_order], "total": total}
@@ -258,3 +270,8 @@ def missing_table(store: Store, actor: Actor, days: list[str]) -> Table:
 
 exports.register(exports.Export("roll", "roll.export.summary", summary_table))
 exports.register(exports.Export("not-reported", "roll.export.missing", missing_table))
+
+
+# -- purge: a report keeps its building, grid and status, not its door -------------
+
+purge.register(purge.Rule("roll", ("door", "temp")))

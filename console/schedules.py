@@ -15,7 +15,7 @@ import datetime as dt
 from tinydb import where
 
 from console import alerts as desk_alerts
-from console import clock, i18n
+from console import clock, i18n, purge
 from console.households import find
 from console.i18n import DomainError
 from console.operators import Actor
@@ -175,3 +175,9 @@ def alerts(store: Store, now: dt.datetime) -> list[desk_alerts.Alert]:
 
 if alerts not in desk_alerts.PROVIDERS:
     desk_alerts.PROVIDERS.append(alerts)
+
+
+# -- purge: deliveries that stopped ------------------------------------------------
+
+purge.register(purge.Rule(SCHEDULES, ("person", "phone", "door", "note", "to"),
+                          day=lambda r: "" if r.get("active") else purge.last_change(r, "end")))

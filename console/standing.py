@@ -25,7 +25,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import clock, households, i18n, passes
+from console import clock, households, i18n, passes, purge
 from console.i18n import DomainError
 from console.marks import parse_date
 from console.operators import Actor, require_leader
@@ -231,3 +231,12 @@ def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
         return {"state": "revoked", "reason": reason, "revoked_by": actor.name,
                 "revoked_at": clock.stamp(), "_event": _event(actor, "revoked", reason)}
     return _change(store, number, change)
+
+
+# -- purge: standing passes that ended ------------------------------------------------
+
+purge.register(purge.Rule(
+    TABLE, ("person", "phone", "door", "purpose", "reason", "code", "window"),
+    day=lambda r: purge.last_change(r, "until", "revoked_at")
+    if r.get("state") == "revoked" or r.get("until") else "",
+    events="history"))

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, exports, households, i18n, settings, slips
+from console import alerts, clock, exports, households, i18n, purge, settings, slips
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.spreadsheet import Column, Table
@@ -790,3 +790,10 @@ def demo_part(store: Store, rng, days: int) -> str:
     return (f"thermometers: {bought} mercury bought from {len(centres_used)} health centres over 3 days, "
             f"{given} handed out free to {len(held_by_door(store))} of {len(homes)} "
             f"households (+{replaced} replacements); 5 infrared guns lent to 5 teams")
+
+
+# -- purge: who got a thermometer (the building stays for the counts) ---------------
+
+purge.register(purge.Rule(MOVES, ("door", "note", "reason"),
+                          day=lambda r: str(r.get("date") or r.get("at") or "")))
+purge.register(purge.Rule(HANDOUTS, ("door",), day=lambda r: purge.last_change(r)))

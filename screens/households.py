@@ -41,6 +41,7 @@ i18n.add({
     "hh.key.prev_b": ("上一栋", "Prev bldg"),
     "hh.key.next_b": ("下一栋", "Next bldg"),
     "hh.key.goto": ("找门牌", "Find door"),
+    "hh.key.purge": ("清除旧个人信息", "Purge old data"),
     "hh.key.print": ("打印 PDF", "Print PDF"),
     "hh.key.normal": ("正常", "Normal"),
     "hh.key.fever": ("发热", "Fever"),
@@ -857,7 +858,18 @@ class GridsView(_View):
         Binding("h", "member('head')", t("hh.key.head")),
         Binding("l", "member('leader')", t("hh.key.leader")),
         Binding("a", "add_grid", t("hh.key.add_grid")),
+        Binding("p", "purge", t("hh.key.purge")),
     ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "purge":   # leaders only: not even shown to a volunteer
+            return self.app.actor is not None and self.app.actor.role == "leader"
+        return True
+
+    def action_purge(self) -> None:
+        from screens.purge import PurgeScreen  # noqa: PLC0415  (it asks with this module's ConfirmScreen)
+
+        self.app.push_screen(PurgeScreen())
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="grids-table", cursor_type="row")
