@@ -21,8 +21,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from console import errands, i18n, passes
-from console.i18n import DomainError
+from console.errands import errand as errands, passes
+from console.core import i18n
+from console.core.i18n import DomainError
 
 i18n.add({
     "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan a pass (or type the digits, Enter)"),

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from console import purchases as P
-from console.i18n import DomainError
+from console.purchases import orders as P
+from console.core.i18n import DomainError
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -231,7 +231,7 @@ def test_chat_import_keeps_problem_lines(store, volunteer, frozen):
 
 def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
     run, *_ = _bought_run(store, volunteer, leader)
-    from console.slips import find_cjk_font
+    from console.core.printing import find_cjk_font
     if find_cjk_font() is None:
         pytest.skip("no CJK font")
     path = P.run_pdf(store, run["id"], tmp_path / "run.pdf")
@@ -244,7 +244,8 @@ def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
 def test_demo_part(store, frozen):
     import random
 
-    from console import purchases_demo, schedules
+    from console.demo import purchases as purchases_demo
+    from console.purchases import schedules
     line = purchases_demo.part(store, random.Random(1), 6)
     assert "village groups" in line
     runs = P.runs(store)

@@ -16,9 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import os
-import shutil
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,26 +23,16 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_H
 
-from console import i18n, settings
-from console.i18n import DomainError
-from console.passes import groups
-from console.store import FILE_MODE, Store, _mkdir
+from console.core import settings
+from console.errands.passes import groups
+from console.core.printing import require_font, save_file
+from console.core.store import Store, _mkdir  # TODO(store 0.2): a public mkdir for slips/
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
 QUIET = 4
 A4_DPI = 200
 A4 = (1654, 2339)            # 210 x 297 mm at 200 dpi
-FONT_PACKAGES = "fonts-wqy-zenhei / fonts-noto-cjk"
-_PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
-              "droidsansfallback", "ukai", "uming")
-
-i18n.add({
-    "slips.no_font": (
-        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt install {packages}",
-        "No Chinese font found, so nothing was printed (it would print empty boxes). "
-        "Ask the admin to install one: sudo apt install {packages}"),
-})
 
 # slip text in both languages, chosen per slip (not by the session language)
 _TEXT = {
@@ -71,49 +58,6 @@ _TEXT = {
 def _t(key: str, lang: str, **params: object) -> str:
     text = _TEXT[key][0 if lang == "zh" else 1]
     return text.format(**params) if params else text
-
-
-# -- font --
-def _rank(path: str) -> tuple[int, str]:
-    low = os.path.basename(path).lower().replace("-", "").replace("_", "")
-    for i, name in enumerate(_PREFERRED):
-        if name.replace("-", "") in low:
-            return (i, path)
-    return (len(_PREFERRED), path)
-
-
-@functools.lru_cache(maxsize=1)
-def _discover() -> str | None:
-    exe = shutil.which("fc-list")
-    if not exe:
-        return None
-    try:
-        out = subprocess.run([exe, ":lang=zh-cn", "file"], capture_output=True, text=True,
-                             timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = [line.split(":")[0].strip() for line in out.splitlines() if line.strip()]
-    files = [f for f in files if f.lower().endswith((".ttf", ".ttc", ".otf", ".otc"))
-             and os.path.isfile(f)]
-    return min(files, key=_rank) if files else None
-
-
-def find_cjk_font(refresh: bool = False) -> str | None:
-    """Path of a font with Chinese glyphs, or None (cached per process)."""
-    env = os.environ.get("DESK_CJK_FONT")
-    if env:
-        return env if os.path.isfile(env) else None
-    if refresh:
-        _discover.cache_clear()
-    return _discover()
-
-
-def require_font() -> str:
-    """The CJK font, or a DomainError naming the package to install."""
-    path = find_cjk_font()
-    if not path:
-        raise DomainError("slips.no_font", packages=FONT_PACKAGES)
-    return path
 
 
 @functools.lru_cache(maxsize=32)
@@ -270,20 +214,6 @@ def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
 def slips_dir(store: Store) -> Path:
     path = store.root / "slips"
     _mkdir(path)
-    return path
-
-
-def save_file(path: Path, payload: bytes) -> Path:
-    """Write group-shared (0660), replacing any earlier file whole."""
-    _mkdir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.write(fd, payload)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
     return path
 
 

@@ -40,10 +40,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, households, i18n, settings, slips
-from console.i18n import DomainError
-from console.operators import Actor, require_leader
-from console.store import Store
+from console.core import alerts, clock, i18n, printing, settings
+from console.households import registry as households
+from console.core.i18n import DomainError
+from console.core.operators import Actor, require_leader
+from console.core.commands import Command
+from console.core.store import Store
 
 MOVES = "stock_movements"
 HANDOUTS = "stock_handouts"
@@ -497,7 +499,7 @@ def reverse(store: Store, actor: Actor, no: Any, reason: Any) -> dict:
 def movements(store: Store) -> list[dict]:
     """Every movement, oldest first. Read-only: the rows are the store's cached
     parse of the file (re-read only when another session writes it)."""
-    raw = store._read(store.path_of(MOVES)).get(MOVES, {})
+    raw = store._read(store.path_of(MOVES)).get(MOVES, {})  # TODO(store 0.2): table(MOVES).all() once reads are in memory
     return sorted(raw.values(), key=lambda m: m["no"])
 
 
@@ -581,7 +583,7 @@ def loans(store: Store, now: dt.datetime | None = None, moves: list[dict] | None
     return out
 
 
-def _alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
+def stock_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
     if not store.path_of(MOVES).exists():
         return []
     moves = movements(store)
@@ -597,8 +599,6 @@ def _alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
     return out
 
 
-alerts.PROVIDERS.append(_alerts)
-
 
 # -- the printable hand-out list ------------------------------------------------
 
@@ -611,14 +611,14 @@ def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path
         path = store.root / "exports" / f"thermometers-{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
-    return slips.save_file(Path(path), buf.getvalue())
+    return printing.save_file(Path(path), buf.getvalue())
 
 
 def sheet_pages(store: Store, building: int) -> list:
     """The hand-out sheet of one building as A4 page images (150 dpi)."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
-    font_path = slips.require_font()
+    font_path = printing.require_font()
     rows = without_thermometer(store, building).get(building, [])
     width, height, margin, line = 1240, 1754, 90, 56          # A4 at 150 dpi
     per_page = (height - 2 * margin - 200) // line
@@ -690,78 +690,5 @@ def _cli_run(store: Store, args) -> int:
 
 
 def command():
-    """The `stock` subcommand for console.cli.COMMANDS."""
-    from console.cli import Command  # noqa: PLC0415
-
+    """The `stock` subcommand (listed in console.features)."""
     return Command("stock", i18n._strings["stock.cli_help"], _cli_setup, _cli_run)
-
-
-# -- demo data at the story's scale ------------------------------------------------
-
-CENTRES = ["城东", "城西", "城南", "城北", "东湖", "西湖", "南湖", "北湖", "解放路", "人民路",
-           "建设路", "胜利街", "和平街", "新华路", "中山路", "长江路", "汉江路", "滨江", "花园",
-           "桥口", "白沙洲", "青山", "杨园", "关山"]
-
-
-def demo_part(store: Store, rng, days: int) -> str:
-    """Story 4: 8 thermometers from one centre, then 500+ from 20+ centres over
-    three days, handed out free; 5 infrared guns lent to 5 teams every day."""
-    from console import demo  # noqa: PLC0415
-
-    tz = clock.now().tzinfo
-    today = clock.today()
-    names = demo.VOLUNTEERS
-    leader = Actor(names[0], "leader")
-    homes = sorted(households.all_households(store), key=lambda h: (not h["at_home"], rng.random()))
-    buy_days = [today - dt.timedelta(days=min(days, 6) - k) for k in range(3)]
-
-    def at(day: dt.date, hour: int, minute: int | None = None) -> str:
-        return dt.datetime.combine(day, dt.time(hour, rng.randrange(60) if minute is None else minute),
-                                   tz).isoformat()
-
-    bought = given = 0
-    with ledger(store, leader) as led:
-        first = buy_days[0] - dt.timedelta(days=1)
-        led.receive("gun", 5, "区卫健委", "0", first, "每组一把", at=at(first, 9))
-        led.receive("mercury", 8, "城东社区卫生服务中心", "3.5", first, "药店都卖完了", at=at(first, 10))
-        bought += 8
-        centres = rng.sample(CENTRES, 23)
-        queue = iter(homes)
-        for d, day in enumerate(buy_days):
-            for c in centres[d * 8:(d + 1) * 8] if d < 2 else centres[16:]:
-                led.actor = Actor(rng.choice(names), "volunteer")
-                qty = rng.randint(12, 34)
-                led.receive("mercury", qty, f"{c}社区卫生服务中心", f"{rng.choice((3, 4, 5))}.{rng.choice((0, 5))}",
-                            day, at=at(day, rng.randint(8, 12)))
-                bought += qty
-            if d == 1:
-                led.receive("digital", 20, "爱心企业捐赠", "0", day, "捐赠", at=at(day, 15))
-            stock_now = led.balance["mercury"] - rng.randint(8, 20)
-            for _ in range(max(0, stock_now)):
-                house = next(queue)
-                led.actor = Actor(rng.choice(names), "volunteer")
-                led.issue(house["door"], at=at(day, rng.randint(13, 19)))
-                given += 1
-            for _ in range(12 if d == 1 else 0):
-                led.issue(next(queue)["door"], "digital", at=at(day, 16))
-                given += 1
-        replaced = 0
-        for k in range(5):  # replacements: broken or lost ones
-            door = rng.choice(homes[:given])["door"]
-            if led.balance["mercury"] and door in led.records:
-                led.issue(door, reason=rng.choice(REASONS), at=at(today, 10))
-                replaced += 1
-        led.actor = leader
-        led.adjust("mercury", max(0, led.balance["mercury"] - 1), "晚上盘点：一支摔碎")
-        for day in [first + dt.timedelta(days=k) for k in range((today - first).days)]:
-            for team in range(1, 6):
-                loan = led.lend("gun", f"第{team}组", dt.datetime.combine(day, dt.time(18), tz),
-                                at=at(day, 8))
-                led.close_loan(loan["no"], at=at(day, 17 + (team == 3), 40 + team))
-        for team in range(1, 6):  # out right now; team 4 is late
-            due = clock.now() - dt.timedelta(hours=1) if team == 4 else clock.now() + dt.timedelta(hours=6)
-            led.lend("gun", f"第{team}组", due, at=at(today, 8, team))
-    centres_used = {r["source"] for r in sources(store) if r["item"] == "mercury"}
-    return (f"thermometers: {bought} mercury bought from {len(centres_used)} health centres over 3 days, "
-            f"{given} handed out free to {len(held_by_door(store))} of {len(homes)} "
-            f"households (+{replaced} replacements); 5 infrared guns lent to 5 teams")

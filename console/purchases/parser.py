@@ -20,9 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from console import i18n
-from console.households import normalise_door
-from console.i18n import DomainError
+from console.core import i18n
+from console.households.registry import normalise_door
+from console.core.i18n import DomainError
 
 i18n.add({
     "orders.no_items": ("没有看到要买的东西（例如：土豆2斤）。",

@@ -4,7 +4,7 @@
 A schedule has times of day and a repeat (every N days from its start).
 :func:`due_list` gives each slot of a day with its state; every signed-in
 desk is reminded ten minutes before a slot and alarmed once it is overdue
-(:func:`alerts`, registered in console.alerts.PROVIDERS). Marking a slot done
+(:func:`alerts`, listed in console.features). Marking a slot done
 records who delivered it and when.
 """
 
@@ -14,13 +14,13 @@ import datetime as dt
 
 from tinydb import where
 
-from console import alerts as desk_alerts
-from console import clock, i18n
-from console.households import find
-from console.i18n import DomainError
-from console.operators import Actor
-from console.purchases import parse_day, parse_hhmm
-from console.store import Store
+from console.core import alerts as desk_alerts
+from console.core import clock, i18n
+from console.households.registry import find
+from console.core.i18n import DomainError
+from console.core.operators import Actor
+from console.purchases.orders import parse_day, parse_hhmm
+from console.core.store import Store
 
 SCHEDULES = "purchase_schedules"
 DONE = "schedule_done"
@@ -171,7 +171,3 @@ def alerts(store: Store, now: dt.datetime) -> list[desk_alerts.Alert]:
                 out.append(desk_alerts.Alert(f"{key}:late:{minutes // REMIND_MINUTES}", i18n.t("schedules.overdue", minutes=minutes,
                                                                     **params), "error"))
     return out
-
-
-if alerts not in desk_alerts.PROVIDERS:
-    desk_alerts.PROVIDERS.append(alerts)

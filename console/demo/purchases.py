@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from console import clock
-from console import purchases as P
-from console import schedules as S
-from console.store import Store
+from console.core import clock
+from console.purchases import orders as P
+from console.purchases import schedules as S
+from console.core.operators import Actor
+from console.core.store import Store
+from console.demo.roster import VOLUNTEERS
 
 SHOP = "平价超市"
 OTHER_SHOP = "中百超市"
@@ -32,13 +34,7 @@ GROUPS = 5
 PER_GROUP = 60          # households per village group that order through the desk
 
 
-VOLUNTEERS: list[str] = []
-
-
 def part(store: Store, rng: random.Random, days: int) -> str:
-    from console.demo import VOLUNTEERS as names  # noqa: PLC0415  (demo.py imports this module)
-
-    VOLUNTEERS[:] = names
     today = clock.today()
     tz = clock.now().tzinfo
     store.actor = {"op": VOLUNTEERS[0], "role": "leader"}
@@ -77,7 +73,6 @@ def part(store: Store, rng: random.Random, days: int) -> str:
 
 
 def store_actor():
-    from console.operators import Actor  # noqa: PLC0415
     return Actor(VOLUNTEERS[0], "leader")
 
 

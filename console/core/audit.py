@@ -7,9 +7,9 @@ record before and after. This module reads it for people.
 
 from __future__ import annotations
 
-from console import i18n
-from console.operators import Actor, require_leader
-from console.store import Store
+from console.core import i18n
+from console.core.operators import Actor, require_leader
+from console.core.store import Store
 
 PAGE = 200
 _HIDDEN = {"_at", "_by", "_upd_at", "_upd_by", "pin_hash", "salt"}

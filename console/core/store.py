@@ -56,8 +56,8 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 from tinydb.table import Document, Table as _TinyTable
 
-from console import clock, i18n
-from console.i18n import DomainError
+from console.core import clock, i18n
+from console.core.i18n import DomainError
 
 FILE_MODE = 0o660
 DIR_MODE = 0o2770

@@ -24,12 +24,13 @@ from pathlib import Path
 
 from tinydb import where
 
-from console import clock, i18n
-from console.households import find
-from console.i18n import DomainError
-from console.operators import Actor, require_leader
-from console.orders_parser import TO_JIN, Registry, check_line, number, parse_chat, parse_items
-from console.store import Store
+from console.core import clock, i18n, printing
+from console.households.registry import find
+from console.core.i18n import DomainError
+from console.core.operators import Actor, require_leader
+from console.purchases.parser import TO_JIN, Registry, check_line, number, parse_chat, parse_items
+from console.core.commands import Command
+from console.core.store import Store
 
 REQUESTS = "purchase_requests"
 RUNS = "purchase_runs"
@@ -166,7 +167,7 @@ def _req_no(row: dict) -> str:
     return row.get("no") or f"#{row.get('id', row.doc_id if hasattr(row, 'doc_id') else '?')}"
 
 
-def _number(tx) -> str:
+def next_number(tx) -> str:
     day = clock.today()
     n = tx.next_number(f"request-{day.isoformat()}")
     return f"{day:%m%d}-{n:03d}"
@@ -200,7 +201,7 @@ def _insert_requests(store: Store, rows: list[dict]) -> list[dict]:
         t = tx.table(REQUESTS)
         for row in rows:
             run = _open_run_for(tx, now) if row["lines"] else None
-            doc = {**row, "no": _number(tx), "status": "in_run" if run else "new",
+            doc = {**row, "no": next_number(tx), "status": "in_run" if run else "new",
                    "run": run.doc_id if run else None, "ordered_at": now if row["lines"] else None,
                    "paid_fen": None, "delivery": {}, "settlement": None}
             doc_id = t.insert(doc)
@@ -261,7 +262,7 @@ def set_lines(store: Store, actor: Actor, request_id: int, lines: list[dict] | s
         if person is not None:
             fields["person"] = person.strip()
         if not row.get("no"):
-            fields["no"] = _number(tx)
+            fields["no"] = next_number(tx)
         if rows and not row.get("ordered_at"):
             fields["ordered_at"] = now
         if rows and not row.get("run"):
@@ -669,9 +670,8 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
     ``<data>/exports`` and return its path."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
-    from console.slips import require_font  # noqa: PLC0415  (one font finder for all printing)
 
-    font = ImageFont.truetype(require_font(), 24)
+    font = ImageFont.truetype(printing.require_font(), 24)
     run = get_run(store, run_id)
     images = []
     for lines in sheet_text(store, run_id):
@@ -711,15 +711,9 @@ i18n.add({"purchases.cli_summary": ("读出 {ok} 单，{bad} 行需要修改。"
                                     "{ok} orders read, {bad} lines need fixing.")})
 
 
-def _register_command() -> None:
-    from console import cli  # noqa: PLC0415
-
-    if not any(c.name == "parse-orders" for c in cli.COMMANDS):
-        cli.COMMANDS.append(cli.Command(
-            "parse-orders", ("读取接龙代购清单并检查（不修改数据）",
-                             "read a chat sign-up list, print orders as JSON lines; changes nothing"),
-            lambda p: p.add_argument("file", metavar="FILE", help="text file, or - for stdin"),
-            parse_orders_command))
-
-
-_register_command()
+def command() -> Command:
+    """The `parse-orders` subcommand (listed in console.features)."""
+    return Command("parse-orders", ("读取接龙代购清单并检查（不修改数据）",
+                                    "read a chat sign-up list, print orders as JSON lines; changes nothing"),
+                   lambda p: p.add_argument("file", metavar="FILE", help="text file, or - for stdin"),
+                   parse_orders_command)

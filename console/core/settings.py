@@ -6,9 +6,9 @@ from typing import Any
 
 from tinydb import where
 
-from console import i18n
-from console.operators import Actor, require_leader
-from console.store import Store
+from console.core import i18n
+from console.core.operators import Actor, require_leader
+from console.core.store import Store
 
 i18n.add({"settings.what": ("修改设置", "change settings")})
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from tinydb import where
 
-from console import clock, i18n
-from console.i18n import DomainError
-from console.store import Store
+from console.core import clock, i18n
+from console.core.i18n import DomainError
+from console.core.store import Store
 
 ROLES = ("volunteer", "leader")
 FREE_TRIES = 3

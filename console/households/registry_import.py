@@ -26,11 +26,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from console import i18n
-from console.households import grid_key, normalise_door
-from console.i18n import DomainError
-from console.operators import Actor, require_leader
-from console.store import Store
+from console.core import i18n
+from console.households.registry import grid_key, normalise_door
+from console.core.i18n import DomainError
+from console.core.operators import Actor, require_leader
+from console.core.commands import Command, admin_actor
+from console.core.store import Store
 
 i18n.add({
     "import.what": ("导入住户登记表", "import the household registry"),
@@ -405,8 +406,6 @@ def _cli_run(store: Store, args) -> int:
     if not path.is_file():
         print(i18n.t("import.cli.no_file", path=path), file=sys.stderr)
         return 1
-    from console.cli import admin_actor
-
     report = import_households(store, admin_actor(store), path.read_bytes(), write=not args.check)
     for line in report.lines():
         print(line)
@@ -414,9 +413,7 @@ def _cli_run(store: Store, args) -> int:
 
 
 def command():
-    """The `import` subcommand for console.cli.COMMANDS."""
-    from console.cli import Command
-
+    """The `import` subcommand (listed in console.features)."""
     def setup(p) -> None:
         p.add_argument("what", choices=["households"])
         p.add_argument("file", metavar="FILE.csv")

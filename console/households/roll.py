@@ -14,11 +14,11 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, i18n
-from console.households import mask_phone, normalise_door
-from console.i18n import DomainError
-from console.operators import Actor
-from console.store import Store
+from console.core import alerts, clock, i18n
+from console.households.registry import mask_phone, normalise_door
+from console.core.i18n import DomainError
+from console.core.operators import Actor
+from console.core.store import Store
 
 Store.DAILY.add("roll")
 STATUSES = ("normal", "fever")
@@ -198,7 +198,7 @@ i18n.add({
 })
 
 
-def _fever_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
+def fever_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
     marked = {m["door"]: m["colour"] for m in store.table("marks").all()}
     out = []
     for r in store.table("roll", day=now.date().isoformat()).all():
@@ -207,5 +207,3 @@ def _fever_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
                                     message=i18n.t("roll.fever_alert", door=r["door"])))
     return out
 
-
-alerts.PROVIDERS.append(_fever_alerts)

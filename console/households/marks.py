@@ -15,11 +15,11 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, i18n
-from console.households import MASK, find, mask_phone, normalise_door
-from console.i18n import DomainError
-from console.operators import Actor, require_leader
-from console.store import Store
+from console.core import alerts, clock, i18n
+from console.households.registry import MASK, find, mask_phone, normalise_door
+from console.core.i18n import DomainError
+from console.core.operators import Actor, require_leader
+from console.core.store import Store
 
 COLOURS = ("red", "orange", "yellow")
 RANK = {c: i for i, c in enumerate(COLOURS)}
@@ -184,12 +184,10 @@ def read_record(store: Store, door: str) -> dict:
             "history": [dict(r) for r in history(store, house["door"])]}
 
 
-def _review_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
+def review_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
     due = [m for m in key_persons(store) if m["review"] <= now.date().isoformat()]
     if not due:
         return []
     return [alerts.Alert(key=f"marks.review:{now.date()}:{len(due)}",
                          message=i18n.t("marks.review_due", count=len(due), door=due[0]["door"]))]
 
-
-alerts.PROVIDERS.append(_review_alerts)

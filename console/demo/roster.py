@@ -1,18 +1,18 @@
-"""Ready-to-try demo data at the scale of the stories (../shared/seed/STORIES.md).
+"""Demo foundation shared by every feature's demo part, at the stories' scale.
 
-Foundation part: a 17-person roster (every PIN is 1234; the first two are
-leaders) and 1,472 households in 22 buildings and 5 grids. Each tab adds its
-own part to :data:`PARTS`: a function ``(store, rng, days) -> str`` that
-writes its history for the last ``days`` days and returns a one-line summary.
+A 17-person roster (every PIN is 1234; the first two are leaders) and 1,472
+households in 22 buildings and 5 grids. Each feature's part (console/demo/
+<feature>.py, listed in console.features) is a function
+``(store, rng, days) -> str`` that writes its history for the last ``days``
+days and returns a one-line summary.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 
-from console import operators
-from console.store import Store
+from console.core import operators
+from console.core.store import Store
 
 DEMO_PIN = "1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -33,7 +33,7 @@ def mobile(rng: random.Random) -> str:
     return rng.choice(("13", "15", "18", "17")) + "".join(str(rng.randrange(10)) for _ in range(9))
 
 
-def _roster(store: Store) -> str:
+def add_roster(store: Store) -> str:
     first = operators.create_first_leader(store, VOLUNTEERS[0], DEMO_PIN)
     for i, name in enumerate(VOLUNTEERS[1:], start=1):
         operators.add_member(store, first, name, "leader" if i < LEADERS else "volunteer", DEMO_PIN)
@@ -56,7 +56,7 @@ def _building_sizes(rng: random.Random) -> list[tuple[int, int, int]]:
     return sizes
 
 
-def _households(store: Store, rng: random.Random) -> str:
+def add_households(store: Store, rng: random.Random) -> str:
     rows, buildings = [], []
     for b, (floors, per_floor, count) in enumerate(_building_sizes(rng), start=1):
         grid = str(min(GRIDS, (b - 1) * GRIDS // BUILDINGS + 1))
@@ -80,32 +80,3 @@ def _households(store: Store, rng: random.Random) -> str:
         tx.table("households").insert_multiple(rows)
     return f"households: {len(rows)} in {BUILDINGS} buildings, {GRIDS} grids"
 
-
-PARTS: list[Callable[[Store, random.Random, int], str]] = []
-
-from console import households as households_tab  # noqa: E402
-PARTS.append(households_tab.demo)
-from console.errands import demo_part as _errands_demo  # noqa: E402
-PARTS.append(_errands_demo)
-from console import checkpoint as _checkpoint  # noqa: E402
-
-PARTS.append(_checkpoint.demo)
-
-
-def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
-    """Fill an empty data directory; returns one summary line per part."""
-    rng = random.Random(seed)
-    lines = [_roster(store), _households(store, rng)]
-    for part in PARTS:
-        lines.append(part(store, rng, days))
-    store.actor = {"op": "", "role": ""}
-    return lines
-
-
-from console import purchases_demo  # noqa: E402  (story 2: group buying, meals to the hotel)
-
-PARTS.append(purchases_demo.part)
-
-from console import stock as stock_tab  # noqa: E402  (story 4: thermometers from 20+ centres, guns)
-
-PARTS.append(stock_tab.demo_part)

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console import clock, i18n, settings, slips
-from console.i18n import DomainError
-from console.store import Store
+from console.core import clock, i18n, printing, settings
+from console.errands import slips
+from console.core.i18n import DomainError
+from console.core.store import Store
 
 DEFAULT: dict[str, Any] = {
     "backend": "files",       # files | lp | escpos
@@ -129,7 +130,7 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
     errands = [e for e in errands if e.get("code")]
     if not errands:
         raise DomainError("printers.nothing")
-    slips.require_font()
+    printing.require_font()
     lang = lang or i18n.lang()
     site = slips.site_name(store)
     width = int(cfg.get("width") or 384)
@@ -143,7 +144,7 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
                       slips.render(e, lang=lang, width=sheet_width, gate=gate, site=site))
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if backend == "files":
-        pdf = slips.save_file(slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
+        pdf = printing.save_file(slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
         files.append(pdf)
         return PrintResult("files", i18n.t("printers.done_files", count=len(errands),
                                            path=str(pdf.parent)), files)
