@@ -21,7 +21,8 @@ from console.demo import households as households_demo
 from console.demo import purchases as purchases_demo
 from console.demo import roster
 from console.demo import stock as stock_demo
-from console.errands import errand, passes
+from console.checkpoint import inside, scan
+from console.errands import errand
 from console.households import marks, registry_import, roll
 from console.purchases import orders, schedules
 from console.stock import ledger as stock
@@ -29,7 +30,7 @@ from console.stock import ledger as stock
 # `python app.py COMMAND`, after the console's own commands (console.cli), in this order.
 COMMANDS: list[Command] = [
     registry_import.command(),      # import households FILE.csv
-    passes.command(),               # verify CODE
+    scan.command(),                 # verify CODE (gate rules included)
     stock.command(),                # stock [--sources | --sheet N]
     orders.command(),               # parse-orders FILE
 ]
@@ -41,6 +42,7 @@ ALERT_PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = [
     marks.review_alerts,            # key-person marks due for review
     schedules.alerts,               # recurring deliveries due or late
     stock.stock_alerts,             # low stock, loans overdue
+    inside.inside_alerts,           # visitors inside too long, residents late back
 ]
 
 # Demo data, written in this order after the roster and the households.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from console.checkpoint.gate import (DEFAULT_GATES, FORM_PURPOSES, OUTCOMES, PASS, TEMP_MAX, TEMP_MIN,
-                                     is_fever)
+from console.checkpoint.gate import DEFAULT_GATES, FORM_PURPOSES, OUTCOMES, PASS, TEMP_MAX, TEMP_MIN
+from console.checkpoint.rules import is_fever
 from console.core import clock
 from console.core.store import Store, Table
 from console.demo import roster as base

@@ -29,12 +29,12 @@ import unicodedata
 from tinydb import where
 
 from console.core import clock, i18n, operators
-from console.households import registry as households
-from console.errands import passes
 from console.core.alerts import Alert
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
+from console.errands import passes
+from console.households import mark_rules, registry as households
 
 MAX_HOURS = 24
 STATES = ("requested", "approved", "rejected", "issued", "out", "back", "closed", "revoked")
@@ -71,6 +71,9 @@ i18n.add({
     "errands.unknown": ("没有编号为 {number} 的外出申请。", "There is no errand number {number}."),
     "errands.bad_state": ("外出申请 {number} 现在是“{state}”，不能{action}。",
                           "Errand {number} is {state}: cannot {action}."),
+    "errands.denied_mark": ("{door} 是重点人员户：{message}（{instruction}）。确要批准请写明理由。",
+                            "{door} is a key-person household: {message} ({instruction}). "
+                            "Approve only with a reason."),
     "errands.action.approve": ("批准", "approve it"),
     "errands.action.reject": ("驳回", "reject it"),
     "errands.action.issue": ("打印通行证", "print its pass"),
@@ -237,10 +240,23 @@ def _transition(store: Store, actor: Actor, number: int, action: str, allowed: t
 
 
 def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
+    """Approve a request. A household the gate would deny going out (its
+    key-person mark) is approved only with a reason in ``note``, kept as an
+    override in the errand's history."""
     require_leader(actor, "errands.what.approve")
-    return _transition(store, actor, number, "approve", ("requested",), lambda tx, e: {
-        "state": "approved", "approved_by": actor.name, "approved_at": clock.stamp(),
-        "_event": _event(actor, "approved", note)})
+    note = " ".join((note or "").split())
+
+    def change(tx, e: dict) -> dict:
+        mark = mark_rules.gate_mark(store, e.get("door", ""), clock.today())
+        event = _event(actor, "approved", note)
+        if mark and mark.action == "deny":
+            if not note:
+                raise DomainError("errands.denied_mark", field="note", door=e["door"],
+                                  message=mark.message, instruction=mark.instruction)
+            event["override"] = mark.code
+        return {"state": "approved", "approved_by": actor.name, "approved_at": clock.stamp(),
+                "_event": event}
+    return _transition(store, actor, number, "approve", ("requested",), change)
 
 
 def _reason(reason: str) -> str:
