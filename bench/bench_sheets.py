@@ -25,11 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl  # noqa: E402
 
 from bench.bench_checkpoint import entries_for, ms  # noqa: E402
-from console import clock, demo, exports, i18n  # noqa: E402
-from console import checkpoint  # noqa: E402,F401  (registers the gate-log export)
-from console.operators import Actor  # noqa: E402
-from console.registry_import import import_file  # noqa: E402
-from console.store import Store, Table  # noqa: E402
+from console.checkpoint import gate  # noqa: E402
+from console.core import clock, exports, i18n  # noqa: E402
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store, Table  # noqa: E402
+from console.demo import roster  # noqa: E402
+from console.households.registry_import import import_file  # noqa: E402
 
 HEADER = ["楼号", "单元", "门牌", "户主", "电话", "人数", "网格", "在家"]
 
@@ -57,8 +58,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         store = Store(tmp / "data")
-        demo._roster(store)
-        demo._households(store, rng)
+        roster.add_roster(store)
+        roster.add_households(store, rng)
         doors = [h["door"] for h in store.table("households").all()]
         today = clock.today()
         Table(store, "checkpoint", store.path_of("checkpoint", today.isoformat()),
@@ -70,7 +71,7 @@ def main() -> None:
             for fmt in timings:
                 out = tmp / f"gate-{i}.{fmt}"
                 t = time.perf_counter()
-                exports.export(store, leader, "checkpoint", day, out)
+                exports.export(store, leader, gate.EXPORTS[0], day, out)
                 timings[fmt].append(time.perf_counter() - t)
                 sizes[fmt] = out.stat().st_size / 1e3
         source = tmp / "registry.xlsx"
@@ -78,7 +79,7 @@ def main() -> None:
         first, again = [], []
         for i in range(args.runs):
             fresh = Store(tmp / f"import-{i}")
-            demo._roster(fresh)
+            roster.add_roster(fresh)
             t = time.perf_counter()
             report = import_file(fresh, leader, source)
             first.append(time.perf_counter() - t)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from console import exports, i18n
-from console.i18n import DomainError
+from console import features
+from console.core import exports, i18n
+from console.core.i18n import DomainError
 
 i18n.add({
     "export.key": ("导出表格", "Export"),
@@ -20,7 +21,7 @@ i18n.add({
 
 
 def binding(what: str, key: str = "ctrl+e", named: bool = False) -> Binding:
-    label = (i18n.t("export.key.named", what=i18n.t(exports.get(what).title)) if named
+    label = (i18n.t("export.key.named", what=i18n.t(exports.get(features.EXPORTS, what).title)) if named
              else i18n.t("export.key"))
     return Binding(key, f"export('{what}')", label, priority=True)
 
@@ -31,7 +32,7 @@ def run(node: DOMNode, what: str, days: list[str] | None = None) -> None:
 
     def work() -> None:
         try:
-            path, n = exports.export(app.store, app.actor, what, days)
+            path, n = exports.export(app.store, app.actor, exports.get(features.EXPORTS, what), days)
         except DomainError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
             return

@@ -15,8 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from console import clock, i18n, purge, settings
-from console.i18n import DomainError
+from console import features
+from console.core import clock, i18n, purge, settings
+from console.core.i18n import DomainError
 
 t = i18n.t
 
@@ -68,7 +69,7 @@ class PurgeScreen(ModalScreen[None]):
     def _preview(self, before: str, then_ask: bool) -> None:
         def work() -> None:
             try:
-                plan = purge.preview(self.app.store, before)
+                plan = purge.preview(self.app.store, before, features.PURGE_RULES)
             except DomainError as exc:
                 self.app.call_from_thread(self._say, str(exc))
                 return
@@ -94,7 +95,7 @@ class PurgeScreen(ModalScreen[None]):
 
         def work() -> None:
             try:
-                done = purge.purge(self.app.store, self.app.actor, before)
+                done = purge.purge(self.app.store, self.app.actor, before, features.PURGE_RULES)
             except DomainError as exc:
                 self.app.call_from_thread(self._say, str(exc))
                 return

@@ -15,13 +15,17 @@ import openpyxl
 import pytest
 
 import app
-from console import checkpoint as cp
-from console import clock, exports, marks, spreadsheet, stock
-from console.i18n import DomainError
+from console import features
+from console.checkpoint import gate as cp
+from console.core import clock, exports, spreadsheet
+from console.core.i18n import DomainError
+from console.households import marks
+from console.stock import ledger as stock
 
 GATE = "西门"
 DAY = "2026-03-05"
 T0 = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+GATE_LOG = cp.EXPORTS[0]
 HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
@@ -119,7 +123,7 @@ def test_a_full_disk_leaves_no_half_file(store, volunteer, day, tmp_path, monkey
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(spreadsheet.os, "fsync", full)
     with pytest.raises(DomainError, match="disk is full"):
-        exports.export(store, volunteer, "checkpoint", [DAY], tmp_path / "g.xlsx")
+        exports.export(store, volunteer, GATE_LOG, [DAY], tmp_path / "g.xlsx")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
@@ -127,8 +131,8 @@ def test_files_are_0660_whatever_the_umask(store, volunteer, day, tmp_path):
     visit(store, volunteer)
     old = os.umask(0o022)
     try:
-        path, n = exports.export(store, volunteer, "checkpoint", [DAY])
-        other, _ = exports.export(store, volunteer, "checkpoint", [DAY], tmp_path / "g.csv")
+        path, n = exports.export(store, volunteer, GATE_LOG, [DAY])
+        other, _ = exports.export(store, volunteer, GATE_LOG, [DAY], tmp_path / "g.csv")
     finally:
         os.umask(old)
     assert n == 1 and path.parent == store.root / "exports"
@@ -139,8 +143,9 @@ def test_files_are_0660_whatever_the_umask(store, volunteer, day, tmp_path):
 def test_key_persons_masked_for_a_volunteer_full_and_audited_for_a_leader(store, leader, volunteer,
                                                                           tmp_path):
     marks.set_mark(store, leader, "1-101", "red", "确诊，方舱", clock.today() + dt.timedelta(days=3))
-    masked, _ = exports.export(store, volunteer, "key-persons", path=tmp_path / "v.xlsx")
-    full, _ = exports.export(store, leader, "key-persons", path=tmp_path / "l.xlsx")
+    key_persons = exports.get(features.EXPORTS, "key-persons")
+    masked, _ = exports.export(store, volunteer, key_persons, path=tmp_path / "v.xlsx")
+    full, _ = exports.export(store, leader, key_persons, path=tmp_path / "l.xlsx")
     values = lambda p: [c.value for c in cells(p)[1]]  # noqa: E731
     assert "13800001101" not in values(masked) and "确诊，方舱" not in values(masked)
     assert "13800001101" in values(full) and "确诊，方舱" in values(full)
@@ -151,7 +156,8 @@ def test_key_persons_masked_for_a_volunteer_full_and_audited_for_a_leader(store,
 
 
 def test_every_list_exports_as_both_formats(store, leader, volunteer, day, tmp_path):
-    from console import purchases, roll
+    from console.households import roll
+    from console.purchases import orders as purchases
     visit(store, volunteer)
     roll.report(store, volunteer, "1-101", "fever", 38.2)
     stock.receive(store, volunteer, "mercury", 3, "中心A", "3.5")
@@ -161,11 +167,12 @@ def test_every_list_exports_as_both_formats(store, leader, volunteer, day, tmp_p
     # 48 households, one away per building: 46 expected, one reported
     expect = {"checkpoint": 1, "roll": 2 + 2 + 1, "not-reported": 45, "handouts": 47,
               "key-persons": 1, "unpaid": 0}
-    assert set(expect) == set(exports.EXPORTS)
+    assert set(expect) == {e.name for e in features.EXPORTS}
     for what, n in expect.items():
-        chosen = [DAY] if exports.get(what).dated else None
+        ex = exports.get(features.EXPORTS, what)
+        chosen = [DAY] if ex.dated else None
         for fmt in spreadsheet.FORMATS:
-            path, rows = exports.export(store, leader, what, chosen, tmp_path / f"{what}.{fmt}")
+            path, rows = exports.export(store, leader, ex, chosen, tmp_path / f"{what}.{fmt}")
             assert rows == n, what
         assert len(cells(tmp_path / f"{what}.xlsx")) == n + 1
         lines = list(csv.reader(io.StringIO((tmp_path / f"{what}.csv").read_text("utf-8-sig"))))

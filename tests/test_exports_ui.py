@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import Footer
 
 from app import DeskApp
-from console import clock, marks
+from console.core import clock
+from console.households import marks
 from screens.households import SummaryScreen
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -64,13 +65,13 @@ async def test_key_persons_and_roll_lists_export_from_their_views(store, leader,
 
 async def test_unpaid_and_hand_out_lists_export(store, volunteer):
     async with DeskApp(store, actor=volunteer, gate="西门").run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4")
-        await pilot.pause()
-        await pilot.press("ctrl+e")
-        await settle(pilot)
         await pilot.press("f3")
         await pilot.pause()
         await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("f4")
         await pilot.pause()
         await pilot.press("ctrl+e")
         await settle(pilot)

@@ -14,8 +14,8 @@ import pytest
 import xlwt
 
 import app
-from console import households as hh
-from console.registry_import import import_file, import_households
+from console.households import registry as hh
+from console.households.registry_import import import_file, import_households
 
 HEADER = ["楼号", "单元", "门牌", "户主", "电话", "人数", "网格", "楼长", "在家"]
 ROWS = [
