@@ -12,6 +12,7 @@ from app import DeskApp
 from console.core import clock
 from console.households import marks
 from screens.households import SummaryScreen
+from tests.test_checkpoint_ui import settle
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -19,12 +20,6 @@ NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def footer_keys(app) -> str:

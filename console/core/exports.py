@@ -89,7 +89,11 @@ def default_path(store: Store, export: Export, chosen: list[str], fmt: str = "xl
     when = (chosen[0] if len(chosen) == 1 else f"{chosen[0]}_{chosen[-1]}") if chosen else ""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     name = "-".join(p for p in (export.name, when, stamp) if p)
-    return store.root / "exports" / f"{name}.{fmt}"
+    path, n = store.root / "exports" / f"{name}.{fmt}", 1
+    while path.exists():                 # twice in one second: keep both
+        n += 1
+        path = path.with_name(f"{name}-{n}.{fmt}")
+    return path
 
 
 def export(store: Store, actor: Actor, ex: Export, chosen: list[str] | None = None,
