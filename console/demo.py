@@ -90,6 +90,9 @@ PARTS.append(_errands_demo)
 from console import checkpoint as _checkpoint  # noqa: E402
 
 PARTS.append(_checkpoint.demo)
+from console import gate_demo  # noqa: E402  (gate rules: marks, quota, standing passes, inside)
+
+PARTS.append(gate_demo.demo_part)
 
 
 def build(store: Store, days: int = 28, seed: int = 2020) -> list[str]:

@@ -240,10 +240,13 @@ def outsider_key(name: str, phone: str, org: str):
 
 
 def inside_map(store: Store, now: dt.datetime, today_rows=None) -> dict[tuple, dict]:
-    """Outsiders let in and not logged out (last LOOKBACK days): key -> IN move."""
+    """Outsiders let in at the form and not logged out (last LOOKBACK days):
+    key -> IN move. (An organisation's pass goes out and back: not a visit.)"""
     found: dict[tuple, dict] = {}
     for _, d in digests(store, now, today_rows)[-LOOKBACK:]:
         for ev in d["outsiders"]:
+            if ev["pass"]:
+                continue
             key = outsider_key(ev["name"], ev["phone"], ev["org"])
             if ev["dir"] == "in":
                 found.setdefault(key, ev)

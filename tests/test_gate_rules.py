@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from console import alerts, corrections, gate_rules, inside, marks, settings
+from console import alerts, corrections, gate_rules, inside, marks, operators, settings
 from console import checkpoint as cp
 from console.i18n import DomainError
 from console.store import Store
@@ -294,3 +294,32 @@ def test_residents_out_listed_with_since_and_due(store, volunteer, now):
     rows = inside.out_now(store)
     assert [(r["door"], r["name"], r["since"].strftime("%H:%M"), r["due"].strftime("%H:%M"))
             for r in rows] == [("1-302", "王伟", "09:00", "11:00"), ("2-101", "陈静", "09:10", "11:10")]
+
+
+def test_demo_part_shows_every_rule(tmp_path, now):
+    """Marked households turned away, an override, over quota, a late return,
+    an annulment, both standing passes, outsiders inside (one overstaying)."""
+    import random
+
+    from console import demo, gate_demo, standing
+    s = Store(tmp_path / "d")
+    demo._roster(s)
+    demo._households(s, random.Random(1))
+    boss = next(m["name"] for m in operators.roster(s) if m["role"] == "leader")
+    for door, colour in (("1-101", "red"), ("1-102", "orange"), ("1-103", "yellow"),
+                         ("1-104", "red"), ("1-105", "red")):
+        marks.set_mark(s, operators.Actor(boss, "leader"), door, colour, "x", "2026-03-20")
+    now["t"] = T0.replace(hour=15)
+    line = gate_demo.demo_part(s, random.Random(2), 1)
+    assert "gate rules:" in line
+    rows = cp.entries(s, DAY)
+    assert sum(e.get("rule", {}).get("code") in ("mark", "quarantine") and
+               e["outcome"] == "turned_away" for e in rows) == 4
+    assert [e["override"]["reason"] for e in rows if e.get("override")] == ["发热门诊复查，社区医生陪同"]
+    assert any(e.get("rule", {}).get("code") == "quota" and e["outcome"] == "turned_away" for e in rows)
+    assert any(e.get("rule", {}).get("code") == "late" for e in rows)
+    assert sum(e.get("correction") == "annul" for e in rows) == 1
+    assert {p["pass_kind"] for p in standing.listing(s)} == {"household", "commuter"}
+    inside_rows = inside.inside_now(s)
+    assert len(inside_rows) == 4 and sum(r["over"] for r in inside_rows) == 1
+    assert any(r["via"] == "household" for r in inside.out_now(s))
