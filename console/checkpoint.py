@@ -34,6 +34,7 @@ from typing import Any
 from tinydb import where
 
 from console import clock, gate_rules, households, i18n, inside, purchases, settings
+from console.cache import cached
 from console.gate_rules import is_fever, live
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -209,6 +210,31 @@ def validate(store: Store, fields: dict) -> dict:
             "direction": fields["direction"], "purpose": fields["purpose"],
             "purpose_note": purpose_note, "outcome": fields["outcome"], "temp": temp,
             "fever": is_fever(temp), "plate": plate, "note": _clean(fields.get("note"), 80, "note")}
+
+
+def verdict_for(store: Store, fields: dict) -> gate_rules.Decision:
+    """The gate rules' answer for the form as typed so far (for the line
+    under the form; half-typed fields count as empty). Cheap enough for
+    every keystroke: the registry and the log are read through caches."""
+    try:
+        door = households.normalise_door(fields.get("door") or "")
+    except DomainError:
+        door = ""
+    homes = cached(store, "households", lambda: set(households.by_door(store)))
+    org = "" if door in homes else " ".join(unicodedata.normalize(
+        "NFKC", str(fields.get("door") or fields.get("org") or "")).split())
+    try:
+        temp = parse_temp(fields.get("temp"))
+    except DomainError:
+        temp = None
+    try:
+        phone = normalise_phone(fields.get("phone", ""))
+    except DomainError:
+        phone = ""
+    name = " ".join(unicodedata.normalize("NFKC", str(fields.get("name") or "")).split())
+    return gate_rules.decide(store, direction=fields.get("direction") or "",
+                             door=door if door in homes else "", name=name, phone=phone,
+                             org="" if door else org, temp=temp)
 
 
 # -- gates --------------------------------------------------------------------

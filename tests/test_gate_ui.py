@@ -1,0 +1,153 @@
+"""Gate rules on the checkpoint tab through Pilot at 80x24: the deny / advise
+line as the door is typed, a volunteer refused, a leader's override with a
+reason, annul and fix from the log (original struck through), who is
+inside now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from app import DeskApp
+from console import checkpoint as cp
+from console import clock, marks
+from screens.errands import ReasonScreen
+from screens.gate_ui import InsideScreen
+
+GATE = "西门"
+NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+DAY = "2026-03-05"
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+async def settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start(pilot):
+    await pilot.press("f1")
+    await settle(pilot)
+    return pilot.app.screen.query_one("#checkpoint")
+
+
+async def fill_out(pilot, tab, door: str, name: str = "王伟"):
+    tab.query_one("#name", Input).value = name
+    tab.query_one("#direction", Select).value = "out"
+    tab.query_one("#outcome", Select).value = "allowed"
+    tab.query_one("#door", Input).focus()
+    await pilot.press(*door)
+    await settle(pilot)
+
+
+def verdict(tab) -> str:
+    return str(tab.query_one("#cp-verdict", Static).render())
+
+
+async def test_deny_line_as_door_is_typed_and_volunteer_refused(store, leader, volunteer):
+    marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await fill_out(pilot, tab, "1-303")
+        assert "May go out: back by 12:00" in verdict(tab)
+        await pilot.press("backspace", "2")
+        await settle(pilot)
+        assert "Key-person household: may not go out" in verdict(tab)
+        assert "确诊" not in verdict(tab)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Only a leader" in str(tab.query_one("#err-outcome", Label).render())
+        assert cp.entries(store, DAY) == []
+
+
+async def test_leader_overrides_with_a_reason_and_log_shows_it(store, leader):
+    marks.set_mark(store, leader, "1-302", "yellow", "密接", "2026-03-12")
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await fill_out(pilot, tab, "1-302")
+        assert "Home quarantine until 03-12" in verdict(tab)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReasonScreen)
+        pilot.app.screen.query_one("#reason", Input).value = "去医院透析"
+        await pilot.press("enter")
+        await settle(pilot)
+        [e] = cp.entries(store, DAY)
+        assert e["override"]["reason"] == "去医院透析" and e["override"]["by"] == leader.name
+        outcome = tab.query_one("#log", DataTable).get_cell(f"{DAY}:{e['id']}", "outcome")
+        assert str(outcome).startswith("⚑")
+
+
+async def test_override_cancelled_saves_nothing(store, leader):
+    marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await fill_out(pilot, tab, "1-302")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert cp.entries(store, DAY) == []
+        assert tab.query_one("#door", Input).value == "1-302"
+
+
+async def test_annul_from_the_log_strikes_the_original(store, leader, volunteer):
+    e = cp.log_entry(store, volunteer, GATE, {"name": "测试", "door": "1-101", "direction": "in",
+                                              "purpose": "buy", "outcome": "turned_away"})
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        tab.query_one("#log", DataTable).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReasonScreen)
+        pilot.app.screen.query_one("#reason", Input).value = "培训测试"
+        await pilot.press("enter")
+        await settle(pilot)
+        table = tab.query_one("#log", DataTable)
+        assert "strike" in str(table.get_cell(f"{DAY}:{e['id']}", "name").style)
+        annul_id = e["id"] + 1
+        assert "void #1" in str(table.get_cell(f"{DAY}:{annul_id}", "purpose"))
+        assert cp.entries(store, DAY)[-1]["reason"] == "培训测试"
+
+
+async def test_volunteer_fixes_own_entry_from_the_log(store, volunteer):
+    e = cp.log_entry(store, volunteer, GATE, {"name": "王伟", "door": "1-101", "direction": "in",
+                                              "purpose": "buy", "outcome": "turned_away"})
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        tab.query_one("#log", DataTable).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert tab.query_one("#door", Input).value == "1-101"
+        assert "Fixing entry 1" in str(tab.query_one("#cp-info", Static).render())
+        tab.query_one("#door", Input).value = "1-102"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = cp.entries(store, DAY)
+        assert [(r["id"], r["door"], r.get("corrects")) for r in rows] == [
+            (e["id"], "1-101", None), (e["id"] + 1, "1-102", e["id"])]
+
+
+async def test_inside_count_and_list(store, volunteer):
+    for name, org in (("李强", "顺丰快递"), ("赵六", "供电所")):
+        cp.log_entry(store, volunteer, GATE, {"name": name, "door": org, "direction": "in",
+                                              "purpose": "deliver", "outcome": "allowed"})
+    cp.log_entry(store, volunteer, GATE, {"name": "王伟", "door": "1-101", "direction": "out",
+                                          "purpose": "buy", "outcome": "allowed"})
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        assert "Inside 2 (0 over) · residents out 1 (0 late)" in str(
+            tab.query_one("#cp-inside", Static).render())
+        await pilot.press("f9")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, InsideScreen)
+        assert screen.query_one("#inside", DataTable).row_count == 2
+        assert screen.query_one("#out", DataTable).get_row_at(0)[0] == "1-101"
