@@ -45,3 +45,15 @@ def put(store: Store, actor: Actor, key: str, value: Any) -> Any:
         value = VALIDATORS[key](value)
     store.table("settings").upsert({"key": key, "value": value}, where("key") == key)
     return value
+
+
+def put_many(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+    """Change several settings at once: all are validated first, then written
+    in one transaction, so one bad value changes nothing. Returns them clean."""
+    require_leader(actor, "settings.what")
+    clean = {k: VALIDATORS[k](v) if k in VALIDATORS else v for k, v in values.items()}
+    with store.transaction("settings") as tx:
+        table = tx.table("settings")
+        for key, value in clean.items():
+            table.upsert({"key": key, "value": value}, where("key") == key)
+    return clean

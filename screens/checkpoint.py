@@ -25,7 +25,8 @@ from console import checkpoint as cp
 from console import clock, corrections, i18n
 from console.i18n import DomainError
 from screens.errands import ReasonScreen
-from screens.gate_ui import InsideScreen, LogTable, inside_line, verdict_text
+from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
+                             verdict_text)
 from screens.scan import ScanField
 
 i18n.add({
@@ -182,6 +183,7 @@ class CheckpointTab(Vertical):
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
         Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True),
+        Binding("f10", "rules", i18n.t("gateui.key.rules"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
         Binding("pagedown", "page(1)", i18n.t("checkpoint.key.next_page"), priority=True, show=False),
         Binding("ctrl+pageup", "day(-1)", i18n.t("checkpoint.key.prev_day"), priority=True, show=False),
@@ -229,14 +231,15 @@ class CheckpointTab(Vertical):
             yield _field("note", Input(id="note", max_length=80, compact=True))
             yield Static("", id="cp-shift")
         yield Static("", id="cp-info")
-        yield Static("", id="cp-verdict")
+        with Horizontal(id="cp-verdict-row"):
+            yield Static("", id="cp-verdict")
+            yield Static("", id="cp-inside")
         with Horizontal(id="cp-filters"):
             yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_outcomes"))
             yield Select(_options("purpose", cp.PURPOSES), id="f-purpose", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_purposes"))
             yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
-            yield Static("", id="cp-inside")
             yield Static("", id="cp-status")
         yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
 
@@ -502,6 +505,9 @@ class CheckpointTab(Vertical):
     def action_inside(self) -> None:
         self.app.push_screen(InsideScreen())
 
+    def action_rules(self) -> None:
+        self.app.push_screen(RulesScreen(), lambda _: self._verdict(self.values()))
+
     # -- corrections --
     @on(LogTable.Correct)
     def _correct(self, event: LogTable.Correct) -> None:
@@ -695,7 +701,7 @@ class ShiftScreen(ModalScreen[None]):
         counts = cp.shift_counts(store, gate, shift["opened_at"]) if shift else None
         out = cp.out_on_errand(store, gate)
         last = cp.last_handover(store, gate)
-        who = inside_line(store)
+        who = inside_names(store)
         self.app.call_from_thread(self._show, shift, counts, out, last, who)
 
     def _show(self, shift, counts, out, last, who: str = "") -> None:

@@ -10,24 +10,48 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from console import clock, i18n, inside
+from console import clock, i18n, inside, mark_rules, settings
 from console.gate_rules import Decision
+from console.i18n import DomainError
+from console.marks import COLOURS
 
 i18n.add({
     "gateui.key.annul": ("作废", "Annul"),
     "gateui.key.fix": ("更正", "Fix"),
     "gateui.key.inside": ("里面/外出", "Inside/out"),
     "gateui.key.close": ("关闭", "Close"),
-    "gateui.inside_line": ("里面外来 {inside}（超时 {over}）· 居民外出 {out}（超时 {late}）",
-                           "Inside {inside} ({over} over) · residents out {out} ({late} late)"),
+    "gateui.key.save": ("保存", "Save"),
+    "gateui.key.rules": ("卡口规则", "Gate rules"),
+    "gateui.rules_title": ("卡口规则（组长；Ctrl+S 保存）", "Gate rules (leaders; Ctrl+S saves)"),
+    "gateui.rules_saved": ("卡口规则已保存。", "Gate rules saved."),
+    "gateui.action.deny": ("拒绝出门", "deny going out"),
+    "gateui.action.advise": ("提醒", "advise"),
+    "gateui.action.none": ("不管", "nothing"),
+    "gateui.rule.people": ("每户人数（0=不限）", "People per household (0: no quota)"),
+    "gateui.rule.every_days": ("每几天一次", "Every N days"),
+    "gateui.rule.out_hours": ("外出最多小时", "Hours out at most"),
+    "gateui.rule.late_moves_turn": ("晚归顺延下次", "Late return moves next turn"),
+    "gateui.rule.inside_hours": ("外来人员停留小时", "Hours an outsider may stay"),
+    "gateui.rule.red_action": ("红（确诊）", "Red (confirmed)"),
+    "gateui.rule.red_instruction": ("  红的提示语", "  red instruction"),
+    "gateui.rule.orange_action": ("橙（疑似/发热）", "Orange (suspected)"),
+    "gateui.rule.orange_instruction": ("  橙的提示语", "  orange instruction"),
+    "gateui.rule.yellow_action": ("黄（居家隔离）", "Yellow (quarantine)"),
+    "gateui.rule.yellow_instruction": ("  黄的提示语", "  yellow instruction"),
+    "gateui.rule.fever_action": ("发热（≥37.3）", "Fever (≥37.3)"),
+    "gateui.rule.fever_instruction": ("  发热提示语", "  fever instruction"),
+    "gateui.inside_line": ("里面 {inside}（超时 {over}）· 外出 {out}（晚归 {late}）",
+                           "in {inside} ({over} over) · out {out} ({late} late)"),
     "gateui.inside_title": ("外来人员在里面（超过 {hours} 小时标红）",
                             "Outsiders inside (red: over {hours} h)"),
     "gateui.out_title": ("居民外出未归", "Residents out"),
+    "gateui.names_inside": ("里面：{names}", "Inside: {names}"),
+    "gateui.names_out": ("外出：{names}", "Out: {names}"),
     "gateui.col.who": ("姓名/单位", "Name/org"),
     "gateui.col.door": ("门牌", "Door"),
     "gateui.col.since": ("进/出时间", "Since"),
@@ -70,6 +94,18 @@ def inside_line(store, now: dt.datetime | None = None) -> str:
     ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
     return i18n.t("gateui.inside_line", inside=len(ins), over=sum(r["over"] for r in ins),
                   out=len(outs), late=sum(r["late"] for r in outs))
+
+
+def inside_names(store, now: dt.datetime | None = None, limit: int = 8) -> str:
+    """The shift screen's lines: who is inside (⚠ overstaying), who is out (⚠ late)."""
+    now = now or clock.now()
+    ins = [f"{r['name'] or r['org']}({_hm(r['since'], now)}){'⚠' if r['over'] else ''}"
+           for r in inside.inside_now(store, now)]
+    outs = [f"{r['door']} {r['name']}→{_hm(r['due'], now) or '?'}{'⚠' if r['late'] else ''}"
+            for r in inside.out_now(store, now)]
+    return "\n".join([inside_line(store, now),
+                      i18n.t("gateui.names_inside", names="、".join(ins[:limit]) or "—"),
+                      i18n.t("gateui.names_out", names="、".join(outs[:limit]) or "—")])
 
 
 def _hm(when: dt.datetime | None, now: dt.datetime) -> str:
@@ -134,3 +170,65 @@ class InsideScreen(ModalScreen[None]):
                           Text(_hm(r["due"], now), style=style),
                           i18n.t(f"gateui.via.{r['via']}"))
         self.query_one("#inside", DataTable).focus()
+
+
+class RulesScreen(ModalScreen[None]):
+    """The gate rules leaders set: what each mark colour and a fever mean at
+    the gate (with the instruction read out), the household quota, how long
+    an outsider may stay. Ctrl+S checks every value and saves all or nothing."""
+
+    BINDINGS = [Binding("ctrl+s", "save", i18n.t("gateui.key.save"), priority=True),
+                Binding("escape", "dismiss(None)", i18n.t("gateui.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        quota, fever = settings.get(store, "gate_quota"), settings.get(store, "gate_fever")
+        rules = {**settings.get(store, "gate_marks"), "fever": fever}
+        actions = [(i18n.t(f"gateui.action.{a}"), a) for a in mark_rules.ACTIONS]
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("gateui.rules_title"), classes="title")
+            with VerticalScroll():
+                for key in ("people", "every_days", "out_hours"):
+                    yield self._row(key, Input(f"{quota[key]:g}", id=f"r-{key}", max_length=5))
+                yield self._row("late_moves_turn", Select(
+                    [(i18n.t("yes"), True), (i18n.t("no"), False)], id="r-late_moves_turn",
+                    value=quota["late_moves_turn"], allow_blank=False))
+                yield self._row("inside_hours", Input(
+                    f"{settings.get(store, 'gate_inside_hours'):g}", id="r-inside_hours",
+                    max_length=5))
+                for colour in (*COLOURS, "fever"):
+                    rule = rules[colour]
+                    yield self._row(f"{colour}_action", Select(
+                        actions, id=f"r-{colour}_action", value=rule["action"], allow_blank=False))
+                    yield self._row(f"{colour}_instruction", Input(
+                        rule["instruction"], id=f"r-{colour}_instruction",
+                        max_length=mark_rules.MAX_INSTRUCTION,
+                        placeholder=i18n.t(f"gate.instruction.{colour}")))
+            yield Label("", id="r-error", classes="error")
+        yield Footer()
+
+    @staticmethod
+    def _row(key: str, widget) -> Horizontal:
+        return Horizontal(Label(i18n.t(f"gateui.rule.{key}"), classes="form-label"), widget,
+                          classes="form-row")
+
+    def _value(self, key: str):
+        return self.query_one(f"#r-{key}").value
+
+    def action_save(self) -> None:
+        rule = {c: {"action": self._value(f"{c}_action"),
+                    "instruction": self._value(f"{c}_instruction")} for c in (*COLOURS, "fever")}
+        fever = rule.pop("fever")
+        values = {"gate_quota": {k: self._value(k) for k in ("people", "every_days", "out_hours",
+                                                            "late_moves_turn")},
+                  "gate_inside_hours": self._value("inside_hours"),
+                  "gate_marks": rule, "gate_fever": fever}
+        try:
+            settings.put_many(self.app.store, self.app.actor, values)
+        except DomainError as exc:
+            self.query_one("#r-error", Label).update(str(exc))
+            if exc.field and self.query(f"#r-{exc.field}"):
+                self.query_one(f"#r-{exc.field}").focus()
+            return
+        self.notify(i18n.t("gateui.rules_saved"))
+        self.dismiss(None)

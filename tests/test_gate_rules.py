@@ -323,3 +323,12 @@ def test_demo_part_shows_every_rule(tmp_path, now):
     inside_rows = inside.inside_now(s)
     assert len(inside_rows) == 4 and sum(r["over"] for r in inside_rows) == 1
     assert any(r["via"] == "household" for r in inside.out_now(s))
+
+
+def test_rules_changed_together_or_not_at_all(store, leader):
+    with pytest.raises(DomainError):
+        settings.put_many(store, leader, {"gate_inside_hours": 3, "gate_quota": {"people": -2}})
+    assert settings.get(store, "gate_inside_hours") == 2
+    settings.put_many(store, leader, {"gate_inside_hours": 3, "gate_quota": {"people": 2}})
+    assert settings.get(store, "gate_inside_hours") == 3
+    assert settings.get(store, "gate_quota")["people"] == 2

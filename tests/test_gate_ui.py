@@ -143,7 +143,7 @@ async def test_inside_count_and_list(store, volunteer):
                                           "purpose": "buy", "outcome": "allowed"})
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await start(pilot)
-        assert "Inside 2 (0 over) · residents out 1 (0 late)" in str(
+        assert "in 2 (0 over) · out 1 (0 late)" in str(
             tab.query_one("#cp-inside", Static).render())
         await pilot.press("f9")
         await settle(pilot)
@@ -151,3 +151,65 @@ async def test_inside_count_and_list(store, volunteer):
         assert isinstance(screen, InsideScreen)
         assert screen.query_one("#inside", DataTable).row_count == 2
         assert screen.query_one("#out", DataTable).get_row_at(0)[0] == "1-101"
+
+
+async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, leader):
+    from console import standing
+    from screens.standing import StandingForm, StandingScreen
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StandingScreen)
+        await pilot.press("w")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, StandingForm)
+        form.query_one("#s-door", Input).value = "2-101"
+        form.query_one("#s-person", Input).value = "陈静"
+        form.query_one("#s-org", Input).value = "华中食品厂"
+        form.query_one("#s-days", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "1 to 90 days" in str(form.query_one("#se-days", Label).render())
+        assert standing.listing(store) == []
+        form.query_one("#s-days", Input).value = "7"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [p] = standing.listing(store)
+        assert (p["pass_kind"], p["person"], p["until"]) == ("commuter", "陈静", "2026-03-11")
+        screen = pilot.app.screen
+        assert isinstance(screen, StandingScreen) and screen.query_one(DataTable).row_count == 1
+        await pilot.press("v")
+        await settle(pilot)
+        pilot.app.screen.query_one("#reason", Input).value = "已复工结束"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert standing.get(store, p["number"])["state"] == "revoked"
+
+
+async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader):
+    from console import settings
+    from screens.gate_ui import RulesScreen
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RulesScreen)
+        screen.query_one("#r-people", Input).value = "-3"
+        screen.query_one("#r-inside_hours", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "must be 0 to 20" in str(screen.query_one("#r-error", Label).render())
+        assert settings.get(store, "gate_inside_hours") == 2
+        screen.query_one("#r-people", Input).value = "2"
+        screen.query_one("#r-red_action", Select).value = "advise"
+        screen.query_one("#r-red_instruction", Input).value = "请戴口罩"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, RulesScreen)
+        assert settings.get(store, "gate_quota")["people"] == 2
+        assert settings.get(store, "gate_inside_hours") == 4
+        assert settings.get(store, "gate_marks")["red"] == {"action": "advise", "instruction": "请戴口罩"}
