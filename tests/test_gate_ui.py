@@ -5,37 +5,14 @@ inside now."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
 from console import checkpoint as cp
-from console import clock, marks
+from console import marks
 from screens.errands import ReasonScreen
 from screens.gate_ui import InsideScreen
-
-GATE = "西门"
-NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-DAY = "2026-03-05"
-
-
-@pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def start(pilot):
-    await pilot.press("f1")
-    await settle(pilot)
-    return pilot.app.screen.query_one("#checkpoint")
+from tests.test_checkpoint_ui import DAY, GATE, frozen, settle, start  # noqa: F401  (fixture)
 
 
 async def fill_out(pilot, tab, door: str, name: str = "王伟"):
