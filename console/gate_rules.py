@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from console import clock, i18n, mark_rules, settings
 from console.cache import cached
 from console.i18n import DomainError
-from console.mark_rules import clean_instruction, setting
+from console.mark_rules import clean_instruction
 from console.operators import Actor
 from console.store import Store
 
@@ -258,7 +258,7 @@ def inside_map(store: Store, now: dt.datetime, today_rows=None) -> dict[tuple, d
 # -- the verdict ---------------------------------------------------------------
 
 def quota_rule(store: Store) -> dict:
-    return setting(store, "gate_quota")
+    return settings.current(store, "gate_quota")
 
 
 @dataclass(frozen=True)
@@ -380,7 +380,7 @@ def decide(store: Store, *, direction: str, door: str = "", name: str = "", phon
         d = _resident_in(store, door, name, pass_key, now, today_rows)
     else:
         d = _outsider(store, direction, name, phone, org, now, today_rows)
-    fever = setting(store, "gate_fever")
+    fever = settings.current(store, "gate_fever")
     if is_fever(temp) and fever["action"] != "none":
         line = i18n.t("gate.fever", temp=f"{temp:.1f}")
         instruction = fever["instruction"] or i18n.t("gate.instruction.fever")
