@@ -190,3 +190,24 @@ async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader):
         assert settings.get(store, "gate_quota")["people"] == 2
         assert settings.get(store, "gate_inside_hours") == 4
         assert settings.get(store, "gate_marks")["red"] == {"action": "advise", "instruction": "请戴口罩"}
+
+
+async def test_scan_of_standing_passes_shows_the_gate_rules(store, leader, volunteer):
+    from console import standing
+    from screens.scan import ScanField, VerdictView
+    ok = standing.issue_household(store, leader, "1-101")
+    red = standing.issue_household(store, leader, "1-302")
+    marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        field = tab.query_one(ScanField)
+        for code in (ok["code"], red["code"]):
+            field.value = code
+            field.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            text = str(tab.query_one(VerdictView).render())
+            if code == ok["code"]:
+                assert "VALID: may go out; back by 12:00" in text and "household pass 1" in text
+        assert "DENIED: key-person household" in text and "确诊" not in text
+        assert [e["door"] for e in cp.entries(store, DAY)] == ["1-101"]
