@@ -116,6 +116,10 @@ i18n.add({
     "checkpoint.csv.plate": ("车牌", "plate"),
     "checkpoint.csv.note": ("备注", "note"),
     "checkpoint.csv.by": ("登记人", "logged by"),
+    "checkpoint.csv.override": ("组长放行理由", "leader override"),
+    "checkpoint.csv.correction": ("更正", "correction"),
+    "checkpoint.csv.annuls": ("作废第 {id} 条：{reason}", "annuls entry {id}: {reason}"),
+    "checkpoint.csv.fixes": ("更正第 {id} 条：{reason}", "fixes entry {id}: {reason}"),
     "checkpoint.export_done": ("已导出 {n} 条到 {path}", "Exported {n} entries to {path}"),
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
@@ -597,7 +601,8 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
 # -- export -------------------------------------------------------------------
 
 CSV_FIELDS = ("no", "at", "gate", "name", "phone", "door", "org", "direction", "purpose",
-              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by")
+              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by", "override",
+              "correction")
 
 
 def check_day(day: str) -> str:
@@ -621,7 +626,10 @@ def export_csv(store: Store, day: str) -> bytes:
             e.get("purpose_note", ""), label("outcome", e.get("outcome", "")),
             "" if e.get("temp") is None else f"{e['temp']:.1f}",
             i18n.t("yes") if is_fever(e.get("temp")) else "", e.get("plate", ""),
-            e.get("note", ""), e.get("by", "")])
+            e.get("note", ""), e.get("by", ""),
+            f"{e['override']['by']}: {e['override']['reason']}" if e.get("override") else "",
+            i18n.t(f"checkpoint.csv.{'annuls' if e['correction'] == 'annul' else 'fixes'}",
+                   id=e["corrects"], reason=e.get("reason", "")) if e.get("correction") else ""])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
