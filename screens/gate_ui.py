@@ -51,6 +51,7 @@ i18n.add({
                             "Outsiders inside (red: over {hours} h)"),
     "gateui.out_title": ("居民外出未归", "Residents out"),
     "gateui.names_inside": ("里面：{names}", "Inside: {names}"),
+    "gateui.left": ("（{minutes} 分）", "({minutes} min)"),
     "gateui.names_out": ("外出：{names}", "Out: {names}"),
     "gateui.col.who": ("姓名/单位", "Name/org"),
     "gateui.col.door": ("门牌", "Door"),
@@ -166,8 +167,10 @@ class InsideScreen(ModalScreen[None]):
             table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
         for r in inside.out_now(store, now):
             style = "bold red" if r["late"] else ""
+            left = "" if r["due"] is None else i18n.t(
+                "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
             table.add_row(r["door"], r["name"], _hm(r["since"], now),
-                          Text(_hm(r["due"], now), style=style),
+                          Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
                           i18n.t(f"gateui.via.{r['via']}"))
         self.query_one("#inside", DataTable).focus()
 

@@ -127,7 +127,8 @@ async def test_inside_count_and_list(store, volunteer):
         screen = pilot.app.screen
         assert isinstance(screen, InsideScreen)
         assert screen.query_one("#inside", DataTable).row_count == 2
-        assert screen.query_one("#out", DataTable).get_row_at(0)[0] == "1-101"
+        row = screen.query_one("#out", DataTable).get_row_at(0)
+        assert row[0] == "1-101" and str(row[3]) == "12:00 (120 min)"  # the countdown
 
 
 async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, leader):
