@@ -15,10 +15,12 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from console import clock, i18n, inside, mark_rules, settings
-from console.gate_rules import Decision
-from console.i18n import DomainError
-from console.marks import COLOURS
+from console.checkpoint import inside
+from console.checkpoint.rules import Decision
+from console.core import clock, i18n, settings
+from console.core.i18n import DomainError
+from console.households import mark_rules
+from console.households.marks import COLOURS
 
 i18n.add({
     "gateui.key.annul": ("作废", "Annul"),

@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from console import i18n, printers, standing
-from console.i18n import DomainError
+from console.core import i18n
+from console.core.i18n import DomainError
+from console.errands import printers, standing
 from screens.errands import ConfirmScreen, QrScreen, ReasonScreen
 
 i18n.add({

@@ -8,8 +8,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console import checkpoint as cp
-from console import marks
+from console.checkpoint import gate as cp
+from console.households import marks
 from screens.errands import ReasonScreen
 from screens.gate_ui import InsideScreen
 from tests.test_checkpoint_ui import DAY, GATE, frozen, settle, start  # noqa: F401  (fixture)
@@ -132,7 +132,7 @@ async def test_inside_count_and_list(store, volunteer):
 
 
 async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, leader):
-    from console import standing
+    from console.errands import standing
     from screens.standing import StandingForm, StandingScreen
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await pilot.press("f2")
@@ -168,7 +168,7 @@ async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, le
 
 
 async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader):
-    from console import settings
+    from console.core import settings
     from screens.gate_ui import RulesScreen
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await start(pilot)
@@ -194,7 +194,7 @@ async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader):
 
 
 async def test_scan_of_standing_passes_shows_the_gate_rules(store, leader, volunteer):
-    from console import standing
+    from console.errands import standing
     from screens.scan import ScanField, VerdictView
     ok = standing.issue_household(store, leader, "1-101")
     red = standing.issue_household(store, leader, "1-302")
