@@ -34,8 +34,9 @@ def test_household_pass_same_code_layout_kind_and_slip_fields(store, leader, now
     f = passes.parse(p["code"])
     assert len(p["code"]) == passes.LENGTH and f.kind == passes.KIND_HOUSEHOLD_PASS
     assert f.number == p["number"] and f.generation == 1
-    assert p["person"] == "户主1302" and p["window"] == "2026-03-05 to 2026-04-30"
-    assert standing.issue_household(store, leader, "1-303")["window"] == "from 2026-03-05 until revoked"
+    assert p["person"] == "户主1302" and p["window"] == "2026-03-05 – 2026-04-30"
+    assert standing.issue_household(store, leader, "1-303")["window"] == "2026-03-05 –"
+    assert p["purpose"] == "本户成员（户主 户主1302，3 人） / Household members (head 户主1302, 3)"
 
 
 def test_household_pass_out_back_then_over_quota(store, leader, volunteer, now):
