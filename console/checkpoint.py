@@ -33,7 +33,7 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, households, i18n, purchases, settings
+from console import clock, households, i18n, names, purchases, settings
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -293,7 +293,7 @@ def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
     if text:
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
-        return text.lower() in hay.lower()
+        return text.lower() in hay.lower() or names.matches(entry.get("name") or "", text)
     return True
 
 
@@ -423,7 +423,8 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
         for who, e in reversed(list(visitors.items())):
             if who in found:
                 continue
-            if who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix)):
+            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
+                    or names.matches(who[0], prefix)):
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
                               "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
                               "last": e.get("at", "")}

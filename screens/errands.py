@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from console import clock, errands, households, i18n, operators, printers, slips
 from console.i18n import DomainError
+from screens.name_select import NameSelect
 from screens.scan import ScanPanel
 
 i18n.add({
@@ -279,7 +280,7 @@ class RequestScreen(ModalScreen[dict | None]):
             "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
             "items": Input(id="f-items", max_length=80),
             "destination": Input(id="f-destination", max_length=40),
-            "escort": Select([(n, n) for n in names], id="f-escort",
+            "escort": NameSelect([(n, n) for n in names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
             "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),

@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Se
 from console import clock, households as hh, i18n, marks, roll, sheets
 from console.i18n import DomainError
 from console.registry_import import ImportReport, import_households
+from screens.name_select import NameSelect
 
 t = i18n.t
 
@@ -269,7 +270,7 @@ class PickMemberScreen(ModalScreen[str | None]):
         self.initial = self.current if self.current in names else ""
         with Vertical(classes="hh-dialog"):
             yield Static(t("hh.pick_title", what=self.what), classes="title")
-            yield Select(options, id="member", allow_blank=False, value=self.initial)
+            yield NameSelect(options, id="member", allow_blank=False, value=self.initial)
             yield Static(t("hh.pick_hint"), markup=False)
         yield Footer()
 
