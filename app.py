@@ -48,7 +48,7 @@ i18n.add({
     "key.roster": ("名单", "Roster"),
     "key.audit": ("操作记录", "Audit"),
     "key.alerts": ("提醒", "Alerts"),
-    "key.palette": ("命令", "Commands"),
+    "key.palette": ("命令", "Actions"),
     "key.palette_tip": ("按名字搜索所有操作", "Search every action by name"),
     "app.signed_out": ("已退出登录。", "Signed out."),
     "app.locked_idle": ("闲置 {minutes} 分钟，已锁屏。", "Locked after {minutes} idle minutes."),
@@ -90,12 +90,13 @@ class DeskApp(App):
     BINDINGS = [
         *(Binding(f"f{i}", f"show_tab('{name}')", i18n.t(f"tab.{name}"), show=False)
           for i, (name, _) in enumerate(TABS, start=1)),
-        Binding("ctrl+l", "lock", i18n.t("key.lock")),
-        Binding("ctrl+o", "sign_out", i18n.t("key.sign_out")),
+        # in the palette, not the footer: the footer is for the tab's own keys at 80 columns
+        Binding("ctrl+l", "lock", i18n.t("key.lock"), show=False),
+        Binding("ctrl+o", "sign_out", i18n.t("key.sign_out"), show=False),
         Binding("ctrl+r", "roster", i18n.t("key.roster"), show=False),
         Binding("ctrl+t", "audit", i18n.t("key.audit"), show=False),
         Binding("f12", "alerts", i18n.t("key.alerts"), show=False),
-        Binding("ctrl+q", "quit", i18n.t("key.quit"), priority=True),
+        Binding("ctrl+q", "quit", i18n.t("key.quit"), show=False, priority=True),
         Binding(App.COMMAND_PALETTE_BINDING, "command_palette", i18n.t("key.palette"), show=False,
                 priority=True, tooltip=i18n.t("key.palette_tip")),   # instead of Textual's "palette"
     ]

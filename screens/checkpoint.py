@@ -156,7 +156,8 @@ class CheckpointTab(Vertical):
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True,
+                show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
