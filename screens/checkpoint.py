@@ -40,7 +40,7 @@ i18n.add({
     "checkpoint.ui.scan": ("扫通行证", "Scan pass"),
     "checkpoint.ui.all_outcomes": ("全部结果", "All outcomes"),
     "checkpoint.ui.all_purposes": ("全部事由", "All purposes"),
-    "checkpoint.ui.search": ("查找：姓名 电话 门牌 车牌", "Find: name phone door plate"),
+    "checkpoint.ui.search": ("查找姓名/电话/门牌", "Find name/phone/door"),
     "checkpoint.ui.status": ("{day} · 第 {page}/{pages} 页 · {n} 条", "{day} · page {page}/{pages} · {n}"),
     "checkpoint.ui.today": ("今天", "today"),
     "checkpoint.ui.household": ("{door} 户主 {head} · {members} 人", "{door} head {head} · {members} people"),
@@ -111,7 +111,8 @@ FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "p
           "purpose_note", "note")
 INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
 DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
-COLUMNS = ("no", "time", "name", "where", "dir", "purpose", "outcome", "temp", "plate")
+# temperature right after the name: a fever stays in sight on a 60-column terminal
+COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
 
 
 def _options(kind: str, codes) -> list[tuple[str, str]]:
@@ -131,11 +132,11 @@ def row_cells(e: dict) -> tuple:
     temp_cell = Text("" if temp is None else f"{temp:.1f}",
                      style="bold red" if cp.is_fever(temp) else "")
     outcome = cp.label("outcome", e.get("outcome", ""))
-    return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6),
+    return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), temp_cell,
             _short(e.get("door") or e.get("org", ""), 10), cp.label("dir", e.get("direction", "")),
             _short(cp.label("purpose", e.get("purpose", "")), 9),
             Text(_short(outcome, 11), style="bold" if e.get("outcome") != "turned_away" else ""),
-            temp_cell, _short(e.get("plate", ""), 8))
+            _short(e.get("plate", ""), 8))
 
 
 def _field(name: str, widget) -> Vertical:
