@@ -1,7 +1,7 @@
 """A Select of people's names that finds a name as you type its pinyin.
 
 Open the list and type ``zxf`` (or ``zhou``, or 周) to jump to 周显甫: the
-search is the domain's name search (console.names.matches), not Textual's
+search is the domain's name search (console.core.names.matches), not Textual's
 substring of the displayed text.
 """
 
@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
-from console import names
+from console.core import names
 
 
 class _NameOverlay(SelectOverlay):

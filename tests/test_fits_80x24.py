@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from app import DeskApp
-from console import checkpoint, errands, i18n, slips
-from console import purchases as P
+from console.checkpoint import gate as checkpoint
+from console.core import i18n, printing
+from console.errands import errand as errands
+from console.purchases import orders as P
 from tests.errand_helpers import make_errand
 from tests.fits_tour import tour
 from tests.rendered import screen_lines
@@ -68,7 +70,7 @@ async def test_fever_stays_visible_at_60x20(store, volunteer, freeze_clock):
 
 
 async def test_no_font_refusal_wraps_on_the_errands_tab(store, leader, volunteer, monkeypatch):
-    monkeypatch.setattr(slips, "find_cjk_font", lambda refresh=False: None)
+    monkeypatch.setattr(printing, "find_cjk_font", lambda refresh=False: None)
     e = make_errand(store, volunteer)
     errands.approve(store, leader, e["number"])
     app = DeskApp(store, actor=leader, gate="西门")
@@ -78,7 +80,7 @@ async def test_no_font_refusal_wraps_on_the_errands_tab(store, leader, volunteer
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "".join(i18n.t("slips.no_font").split()) in "".join(_flat(app).split())
+        assert "".join(i18n.t("printing.no_font").split()) in "".join(_flat(app).split())
 
 
 async def test_receipt_check_refusal_wraps_in_the_form(store, volunteer, leader, freeze_clock):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from console import checkpoint, names, operators
+from console.checkpoint import gate as checkpoint
+from console.core import names, operators
 
 
 def test_names_sort_by_pinyin_not_code_point():

@@ -8,7 +8,7 @@ from textual.command import CommandList
 from textual.widgets import Select
 
 from app import DeskApp
-from console import i18n
+from console.core import i18n
 from screens import textual_text
 from screens.textual_text import DeskPalette
 from tests.rendered import screen_text
