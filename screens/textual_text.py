@@ -23,7 +23,7 @@ from textual.dom import DOMNode
 from textual.widgets import Select
 from textual.widgets.option_list import Option
 
-from console import i18n
+from console.core import i18n
 
 ZH = {
     # App, Screen, palette commands

@@ -29,8 +29,8 @@ async def tour(app, pilot) -> dict[str, list[str]]:
 
 async def _main(data_dir: str) -> None:
     from app import DeskApp
-    from console.operators import Actor
-    from console.store import Store
+    from console.core.operators import Actor
+    from console.core.store import Store
 
     app = DeskApp(Store(data_dir), actor=Actor("组长甲", "leader"), gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
