@@ -20,10 +20,10 @@ i18n.add({
 })
 
 
-def binding(what: str, key: str = "ctrl+e", named: bool = False) -> Binding:
+def binding(what: str, key: str = "ctrl+e", named: bool = False, show: bool = True) -> Binding:
     label = (i18n.t("export.key.named", what=i18n.t(exports.get(features.EXPORTS, what).title)) if named
              else i18n.t("export.key"))
-    return Binding(key, f"export('{what}')", label, priority=True)
+    return Binding(key, f"export('{what}')", label, priority=True, show=show)
 
 
 def run(node: DOMNode, what: str, days: list[str] | None = None) -> None:

@@ -32,7 +32,8 @@ from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
 from console.checkpoint.rules import is_fever, live
-from console.core import clock, exports, i18n, purge, settings
+from console.core import clock, exports, i18n, names, purge, settings
+from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.spreadsheet import Column, Table
@@ -61,16 +62,16 @@ i18n.add({
     "checkpoint.dir.in": ("进", "in"),
     "checkpoint.dir.out": ("出", "out"),
     "checkpoint.dir.attempt": ("闯卡", "attempt"),
-    "checkpoint.purpose.buy": ("购物", "buy goods"),
+    "checkpoint.purpose.buy": ("购物", "shopping"),
     "checkpoint.purpose.deliver": ("送货", "deliver"),
     "checkpoint.purpose.work": ("复工生产", "work"),
     "checkpoint.purpose.medical": ("就医", "medical"),
-    "checkpoint.purpose.home": ("回家", "return home"),
+    "checkpoint.purpose.home": ("回家", "home"),
     "checkpoint.purpose.other": ("其他", "other"),
     "checkpoint.purpose.errand": ("外出办事", "errand"),
     "checkpoint.outcome.turned_away": ("劝返", "turned away"),
     "checkpoint.outcome.allowed": ("放行", "allowed"),
-    "checkpoint.outcome.redirected": ("转代购", "to proxy purchase"),
+    "checkpoint.outcome.redirected": ("转代购", "proxy buy"),
     "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
     "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
     "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
@@ -118,6 +119,10 @@ i18n.add({
     "checkpoint.csv.by": ("登记人", "logged by"),
     "checkpoint.csv.pass": ("通行证", "pass"),
     "checkpoint.export_title": ("卡口登记", "gate log"),
+    "checkpoint.csv.override": ("组长放行理由", "leader override"),
+    "checkpoint.csv.correction": ("更正", "correction"),
+    "checkpoint.csv.annuls": ("作废第 {id} 条：{reason}", "annuls entry {id}: {reason}"),
+    "checkpoint.csv.fixes": ("更正第 {id} 条：{reason}", "fixes entry {id}: {reason}"),
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
 
@@ -211,6 +216,31 @@ def validate(store: Store, fields: dict) -> dict:
             "direction": fields["direction"], "purpose": fields["purpose"],
             "purpose_note": purpose_note, "outcome": fields["outcome"], "temp": temp,
             "fever": is_fever(temp), "plate": plate, "note": _clean(fields.get("note"), 80, "note")}
+
+
+def verdict_for(store: Store, fields: dict) -> gate_rules.Decision:
+    """The gate rules' answer for the form as typed so far (for the line
+    under the form; half-typed fields count as empty). Cheap enough for
+    every keystroke: the registry and the log are read through caches."""
+    try:
+        door = households.normalise_door(fields.get("door") or "")
+    except DomainError:
+        door = ""
+    homes = cached(store, "households", lambda: set(households.by_door(store)))
+    org = "" if door in homes else " ".join(unicodedata.normalize(
+        "NFKC", str(fields.get("door") or fields.get("org") or "")).split())
+    try:
+        temp = parse_temp(fields.get("temp"))
+    except DomainError:
+        temp = None
+    try:
+        phone = normalise_phone(fields.get("phone", ""))
+    except DomainError:
+        phone = ""
+    name = " ".join(unicodedata.normalize("NFKC", str(fields.get("name") or "")).split())
+    return gate_rules.decide(store, direction=fields.get("direction") or "",
+                             door=door if door in homes else "", name=name, phone=phone,
+                             org="" if door else org, temp=temp)
 
 
 # -- gates --------------------------------------------------------------------
@@ -307,7 +337,7 @@ def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
     if text:
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
-        return text.lower() in hay.lower()
+        return text.lower() in hay.lower() or names.matches(entry.get("name") or "", text)
     return True
 
 
@@ -440,7 +470,8 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
         for who, e in reversed(list(visitors.items())):
             if who in found:
                 continue
-            if who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix)):
+            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
+                    or names.matches(who[0], prefix)):
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
                               "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
                               "last": e.get("at", "")}
@@ -588,7 +619,8 @@ GATE_LOG = (Column("no", "checkpoint.csv.no", "0"), Column("at", "checkpoint.csv
             Column("outcome", "checkpoint.csv.outcome"), Column("temp", "checkpoint.csv.temp", "0.0"),
             Column("fever", "checkpoint.csv.fever"), Column("pass", "checkpoint.csv.pass"),
             Column("plate", "checkpoint.csv.plate"), Column("note", "checkpoint.csv.note"),
-            Column("by", "checkpoint.csv.by"))
+            Column("by", "checkpoint.csv.by"), Column("override", "checkpoint.csv.override"),
+            Column("correction", "checkpoint.csv.correction"))
 
 
 def gate_log(store: Store, actor: Actor, days: list[str]) -> Table:
@@ -603,7 +635,12 @@ def gate_log(store: Store, actor: Actor, days: list[str]) -> Table:
                 "direction": label("dir", e.get("direction", "")),
                 "purpose": label("purpose", e.get("purpose", "")),
                 "outcome": label("outcome", e.get("outcome", "")), "temp": e.get("temp"),
-                "fever": is_fever(e.get("temp")), "pass": e.get("pass") or ""})
+                "fever": is_fever(e.get("temp")), "pass": e.get("pass") or "",
+                "override": f"{e['override']['by']}: {e['override']['reason']}"
+                if e.get("override") else "",
+                "correction": i18n.t(
+                    f"checkpoint.csv.{'annuls' if e['correction'] == 'annul' else 'fixes'}",
+                    id=e["corrects"], reason=e.get("reason", "")) if e.get("correction") else ""})
     return Table(i18n.t("checkpoint.export_title"), GATE_LOG, rows)
 
 
