@@ -66,6 +66,10 @@ def test_gate_log_xlsx_reads_back_as_text_with_no_formula(store, volunteer, day,
     temp = body[-1][header.index("temperature")]
     assert temp.value == 37.8 and temp.data_type == "n"
     assert body[-1][header.index("fever")].value == "Yes" and "说了很久" in [c.value for c in body[0]]
+    text = tmp_path / "gate.csv"
+    assert run(store, "checkpoint", "--day", DAY, "-o", str(text)) == 0
+    names = [r[3] for r in csv.reader(io.StringIO(text.read_text("utf-8-sig"), newline=""))][1:]
+    assert names == [r[3].value for r in body]
     sheet = openpyxl.load_workbook(out).active
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width >= len("=cmd|' /C calc'!A0")
