@@ -36,7 +36,7 @@ from tinydb import where
 from console import clock, households, i18n, purchases, settings
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
-from console.store import Store
+from console.store import Store, atomic_write
 
 DIRECTIONS = ("in", "out", "attempt")
 PURPOSES = ("buy", "deliver", "work", "medical", "home", "other", "errand")
@@ -588,8 +588,7 @@ def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple
     day = check_day(day)
     data = export_csv(store, day)
     target = Path(path) if path else store.root / "exports" / f"checkpoint-{day}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    atomic_write(target, data)
     return target, len(store.table("checkpoint", day))
 
 
@@ -616,7 +615,6 @@ def demo(store: Store, rng, days: int) -> str:
     """Weeks of gate traffic at 西门 (story 1): most turned away, some allowed,
     some redirected to proxy purchase, passes out and back; 3 shifts a day."""
     from console import demo as base  # noqa: PLC0415  (demo imports this module)
-    from console.store import Table  # noqa: PLC0415
 
     now = clock.now()
     tz = now.tzinfo
@@ -708,8 +706,7 @@ def demo(store: Store, rng, days: int) -> str:
             if e["outcome"] == PASS:
                 s["counts"]["passes_" + e["direction"]] += 1
             outcome_mix[e["outcome"]] += 1
-        path = store.path_of("checkpoint", day.isoformat())
-        ids = Table(store, "checkpoint", path, audited=False).insert_multiple(rows)
+        ids = store.table("checkpoint", day.isoformat()).insert_multiple(rows)
         total += len(rows)
         if day == now.date():
             requests_today = [
@@ -724,7 +721,7 @@ def demo(store: Store, rng, days: int) -> str:
         s["counts"] = {} if s["closed_at"] is None else {
             "total": sum(c[o] for o in OUTCOMES), "outcomes": {o: c[o] for o in OUTCOMES},
             "fevers": c["fevers"], "passes_out": c["passes_out"], "passes_in": c["passes_in"]}
-    Table(store, "shifts", store.path_of("shifts"), audited=False).insert_multiple(shift_rows)
+    store.table("shifts").insert_multiple(shift_rows)
     if requests_today:
         with store.transaction(purchases.REQUESTS) as tx:
             tx.table(purchases.REQUESTS).insert_multiple(

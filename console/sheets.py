@@ -9,13 +9,14 @@ box, room to write each temperature. Names, phones and reasons are not printed.
 from __future__ import annotations
 
 import functools
+import io
 import subprocess
 from pathlib import Path
 
 from console import clock, i18n
 from console.households import building as get_building, in_building
 from console.i18n import DomainError
-from console.store import Store
+from console.store import Store, atomic_write
 
 i18n.add({
     "sheets.no_font": ("找不到中文字体，无法打印。请安装字体包：sudo apt install fonts-wqy-zenhei",
@@ -137,9 +138,7 @@ def sheet_pdf(store: Store, number: int, path: str | Path | None = None) -> Path
     data = sheet(store, number)
     img = draw_sheet(data)
     if path is None:
-        folder = store.root / "exports"
-        folder.mkdir(mode=0o2770, exist_ok=True)
-        path = folder / f"sheet-{number}-{clock.today().isoformat()}.pdf"
-    path = Path(path)
-    img.save(path, "PDF", resolution=150)
-    return path
+        path = store.root / "exports" / f"sheet-{number}-{clock.today().isoformat()}.pdf"
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150)
+    return atomic_write(Path(path), buf.getvalue())

@@ -29,7 +29,8 @@ from qrcode.constants import ERROR_CORRECT_H
 from console import i18n, settings
 from console.i18n import DomainError
 from console.passes import groups
-from console.store import FILE_MODE, Store, _mkdir
+from console.store import Store
+from console.store_files import atomic_write, mkdir
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
@@ -269,22 +270,14 @@ def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
 # -- files --
 def slips_dir(store: Store) -> Path:
     path = store.root / "slips"
-    _mkdir(path)
+    mkdir(path)
     return path
 
 
 def save_file(path: Path, payload: bytes) -> Path:
-    """Write group-shared (0660), replacing any earlier file whole."""
-    _mkdir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.write(fd, payload)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    return path
+    """Write group-shared (0660), replacing any earlier file whole; every
+    byte checked written (a full disk raises StoreError, leaves no temp)."""
+    return atomic_write(path, payload)
 
 
 def png_bytes(image: Image.Image) -> bytes:
