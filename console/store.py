@@ -111,8 +111,11 @@ class Store:
         self.tables_dir = self.root / "tables"
         self._mutex = threading.RLock()
         self.migrated: list[str] = []
-        from console import store_migrate  # noqa: PLC0415  (it builds on this class)
+        from console import store_migrate, store_redact  # noqa: PLC0415  (they build on this class)
 
+        if (self.root / store_redact.TODO).exists():
+            with self.journal.locked():
+                store_redact.finish(self.root)  # a redaction cut short by a crash
         if store_migrate.is_legacy(self.root):
             self.migrated = store_migrate.migrate(self)
         self._reset()
