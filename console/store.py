@@ -7,8 +7,10 @@ directory (version 0.2; design like SQLite's WAL mode).
 * Writers take one flock (``journal.lock``) for the whole directory, catch
   up on lines other processes appended, run the change on the fresh
   in-memory tables (ids and counters are allocated there, rules checked
-  there), append one line, fsync, apply it, unlock. A crash leaves the
-  transaction either whole in the journal or not at all.
+  there), append one line, apply it, unlock, fsync (after the unlock, so
+  desks committing together share one flush); the call returns, and the
+  transaction counts as acknowledged, only once the fsync did. A crash
+  leaves the transaction either whole in the journal or not at all.
 * Readers keep TinyDB-style tables in memory, loaded lazily from the newest
   checkpoint (console/store_checkpoint.py) plus the journal tail; "did
   anything change" is a stat of the journal; catching up reads new bytes
@@ -304,16 +306,25 @@ class Store:
             day = self._day(name, day)
             self._key(name, day)
             specs.append((name, day))
-        with self._mutex, self.journal.locked():
-            self._catch_up(writing=True)
-            tx = Transaction(self, specs)
-            yield tx
-            changes = tx.changes()
-            if changes:
-                body = {"seq": self._pos.seq + 1, "at": tx.stamp["_at"], "by": tx.stamp["_by"],
-                        "changes": changes}
-                self._pos, line = self.journal.append(self._pos, body)
-                self._apply(line)
+        with self._mutex:
+            before = None
+            with self.journal.locked():
+                self._catch_up(writing=True)
+                tx = Transaction(self, specs)
+                yield tx
+                changes = tx.changes()
+                if changes:
+                    before = self._pos
+                    body = {"seq": before.seq + 1, "at": tx.stamp["_at"], "by": tx.stamp["_by"],
+                            "changes": changes}
+                    self._pos, line = self.journal.append(before, body, sync=False)
+                    self._apply(line)
+            if before is not None:
+                try:
+                    self.journal.sync(before, self._pos)  # acknowledged once this returns
+                except StoreError:
+                    self._reset()  # forget the change; reload what is on disk
+                    raise
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

@@ -205,10 +205,10 @@ class Journal:
         except OSError as exc:
             raise write_error(path, exc) from exc
 
-    def append(self, pos: Pos, body: dict) -> tuple[Pos, dict]:
-        """Append ``body``'s line after ``pos``, fsync it; the new position and
-        the sealed line. On any failure the segment is cut back and nothing
-        is committed."""
+    def append(self, pos: Pos, body: dict, sync: bool = True) -> tuple[Pos, dict]:
+        """Append ``body``'s line after ``pos`` and (if ``sync``) fsync it; the
+        new position and the sealed line. On any failure the segment is cut
+        back and nothing is committed."""
         line, digest = seal({**body, "prev": pos.last})
         seg, offset = pos.segment, pos.offset
         if not seg or offset >= SEGMENT_BYTES:
@@ -217,13 +217,34 @@ class Journal:
         try:
             fd = self._segment_fd(seg)
             write_all(fd, line)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         except OSError as exc:
             if self._fd is not None:
                 with contextlib.suppress(OSError):
                     os.ftruncate(self._fd, offset)
             raise write_error(path, exc) from exc
         return Pos(seg, offset + len(line), pos.seq + 1, digest), {**body, "prev": pos.last, "sum": digest}
+
+    def sync(self, before: Pos, after: Pos) -> None:
+        """fsync the line between ``before`` and ``after``, called once the
+        lock is released so that desks committing at the same moment share
+        one disk flush (group commit). Lines are flushed in order: a later
+        line is never durable without the earlier ones. If the flush fails,
+        the line is cut off again unless another writer appended after it,
+        and StoreError is raised (the change is not acknowledged)."""
+        path = self.dir / after.segment
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            with self.locked(), contextlib.suppress(OSError):
+                if os.stat(path).st_size == after.offset:
+                    os.truncate(path, before.offset if before.segment == after.segment else 0)
+            raise write_error(path, exc) from exc
 
     def _segment_fd(self, seg: str) -> int:
         """An append descriptor on ``seg``, reopened if the file was replaced
