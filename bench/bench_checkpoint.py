@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from console import checkpoint as cp  # noqa: E402
 from console import clock, demo, i18n  # noqa: E402
 from console.operators import Actor  # noqa: E402
-from console.store import Store, Table  # noqa: E402
+from console.store import Store  # noqa: E402
 from screens.checkpoint import row_cells  # noqa: E402
 
 
@@ -69,8 +69,7 @@ def main() -> None:
         for k in range(ndays):
             day = today - dt.timedelta(days=ndays - 1 - k)
             rows = entries_for(rng, day, args.per_day, doors)
-            path = store.path_of("checkpoint", day.isoformat())
-            Table(store, "checkpoint", path, audited=day == today).insert_multiple(rows)
+            store.table("checkpoint", day.isoformat()).insert_multiple(rows)
         fill = time.perf_counter() - t0
         actor = Actor("刘敏", "volunteer")
         cp.open_shift(store, actor, "西门")
@@ -106,7 +105,8 @@ def main() -> None:
             cp.repeat_info(store, "王伟", "13800001234", doors[5])
             cp.recall(store, "王")
             rep.append(time.perf_counter() - t)
-        size = os.path.getsize(store.path_of("checkpoint", day)) / 1e6
+        store.checkpoint()
+        size = os.path.getsize(store.root / "tables" / "checkpoint" / f"{day}.json") / 1e6
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                 if ln.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs, {cpu}")
