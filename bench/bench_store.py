@@ -37,10 +37,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 import orjson  # noqa: E402
 
 from bench_checkpoint import entries_for  # noqa: E402
-from console import checkpoint as cp, clock, demo, errands, gate_scan, households  # noqa: E402
-from console import purchases as P, stock  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store  # noqa: E402
+from console.checkpoint import gate as cp, scan as gate_scan  # noqa: E402
+from console.core import clock  # noqa: E402
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store  # noqa: E402
+from console.demo import roster as demo  # noqa: E402
+from console.errands import errand as errands  # noqa: E402
+from console.households import registry as households  # noqa: E402
+from console.purchases import orders as P  # noqa: E402
+from console.stock import ledger as stock  # noqa: E402
 
 LEADER = Actor("郭振兴", "leader")
 DESK = Actor("刘敏", "volunteer")
@@ -53,8 +58,8 @@ FORM = {"name": "王伟", "phone": "13800001234", "direction": "in", "purpose": 
 def fill(root: Path, scale: int) -> dict:
     rng = random.Random(scale)
     store = Store(root)
-    demo._roster(store)
-    demo._households(store, rng)
+    demo.add_roster(store)
+    demo.add_households(store, rng)
     store.actor = {"op": LEADER.name, "role": LEADER.role}
     doors = [h["door"] for h in store.table("households").all()]
     today = clock.today()

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import orjson
 
-from console import clock, operators
-from console.i18n import DomainError
-from console.operators import Actor
+from console.core import clock, operators
+from console.core.i18n import DomainError
+from console.core.operators import Actor
 
 
 def test_first_leader_only_once(empty_store):

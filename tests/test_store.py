@@ -24,9 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import where
 
-import console.store as store_mod
-from console import clock
-from console.store import Store, StoreError
+import console.core.store as store_mod
+from console.core import clock
+from console.core.store import Store, StoreError
 
 NOW = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -355,8 +355,8 @@ def test_a_failed_commit_is_a_clear_error_and_nothing_changes(db, monkeypatch, o
     """Injected faults at each step of a commit: the write (full disk), a
     write that stops half way, the fsync. Nothing is acknowledged, the journal
     is cut back, memory is as before, and the next commit works."""
-    journal_mod = sys.modules["console.store_journal"]
-    files_mod = sys.modules["console.store_files"]
+    journal_mod = sys.modules["console.core.store_journal"]
+    files_mod = sys.modules["console.core.store_files"]
     t = db.table("stock")
     t.insert({"item": "体温计", "balance": 3, "tags": ["x"]})
     before = journal_bytes(db)
@@ -401,7 +401,7 @@ def test_a_failed_commit_is_a_clear_error_and_nothing_changes(db, monkeypatch, o
 
 
 def test_atomic_write_checks_the_whole_payload_and_leaves_no_temp(tmp_path, monkeypatch):
-    files_mod = sys.modules["console.store_files"]
+    files_mod = sys.modules["console.core.store_files"]
     target = tmp_path / "exports" / "sheet.pdf"
     store_mod.atomic_write(target, b"old")
     real_write = files_mod.os.write
@@ -433,7 +433,7 @@ def test_read_only_data_dir_is_a_store_error():
         ro = base / "data"
         ro.mkdir()
         os.chmod(ro, 0o555)
-        code = ("import sys; from console.store import Store, StoreError\n"
+        code = ("import sys; from console.core.store import Store, StoreError\n"
                 "try:\n    Store(sys.argv[1])\nexcept StoreError as e:\n    print(e.key)\n")
         kwargs = {}
         if os.geteuid() == 0:
@@ -469,7 +469,7 @@ def test_checkpoint_folds_the_tail_and_a_new_session_reads_only_the_tail(db, mon
     head = orjson.loads((db.root / "tables" / "people.json").read_bytes())
     assert head["_checkpoint"]["seq"] == 1 and len(head["people"]) == 5  # TinyDB format
     read = []
-    journal_mod = sys.modules["console.store_journal"]
+    journal_mod = sys.modules["console.core.store_journal"]
     real = journal_mod.Journal.read
     monkeypatch.setattr(journal_mod.Journal, "read",
                         lambda self, pos, upto=None: read.append(pos.seq) or real(self, pos, upto))
@@ -517,7 +517,7 @@ def test_reads_see_writes_of_another_store_object(db):
 
 
 def test_a_new_segment_starts_when_one_is_full(db, monkeypatch):
-    journal_mod = sys.modules["console.store_journal"]
+    journal_mod = sys.modules["console.core.store_journal"]
     monkeypatch.setattr(journal_mod, "SEGMENT_BYTES", 600)
     other = Store(db.root)
     t = db.table("people")

@@ -11,8 +11,8 @@ import orjson
 import pytest
 from tinydb import where
 
-from console import clock
-from console.store import Store, StoreError
+from console.core import clock
+from console.core.store import Store, StoreError
 
 NOW = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DAY = "2026-03-05"
@@ -156,7 +156,7 @@ def test_damaged_manifest_is_rebuilt_and_readers_fall_back_to_the_journal(db):
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EROFS])
 def test_full_disk_or_read_only_mid_append_loses_nothing_stored(db, monkeypatch, err):
     before = state(db.root)
-    files_mod = sys.modules["console.store_files"]
+    files_mod = sys.modules["console.core.store_files"]
     real = files_mod.os.write
 
     def half_then_fail(fd, data):
@@ -209,7 +209,7 @@ def test_redact_before_a_time_keeps_later_lines(db, monkeypatch):
 
 
 def test_a_redaction_cut_short_is_finished_by_the_next_open(db, monkeypatch):
-    redact_mod = sys.modules["console.store_redact"]
+    redact_mod = sys.modules["console.core.store_redact"]
     real = redact_mod.finish
 
     def die_before_swapping(root):

@@ -12,8 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from console import errands, passes, stock
-from console.store import Store
+from console.errands import errand as errands, passes
+from console.stock import ledger as stock
+from console.core.store import Store
 from tests.test_cli import ROOT, run
 
 FIXTURE = Path(__file__).with_name("fixtures") / "store-0.1-demo.tar.xz"

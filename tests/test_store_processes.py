@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from tinydb import where
 
-from console.store import Store
+from console.core.store import Store
 
 CHILD = Path(__file__).with_name("_store_child.py")
 
