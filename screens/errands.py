@@ -25,6 +25,7 @@ from console.core import clock, i18n, operators, printing
 from console.errands import errand as errands, printers, slips
 from console.households import registry as households
 from console.core.i18n import DomainError
+from screens.name_select import NameSelect
 from screens.scan import ScanPanel
 
 i18n.add({
@@ -282,7 +283,7 @@ class RequestScreen(ModalScreen[dict | None]):
             "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
             "items": Input(id="f-items", max_length=80),
             "destination": Input(id="f-destination", max_length=40),
-            "escort": Select([(n, n) for n in names], id="f-escort",
+            "escort": NameSelect([(n, n) for n in names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
             "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),
