@@ -17,7 +17,7 @@ import pytest
 import app
 from console import features
 from console.checkpoint import gate as cp
-from console.core import clock, exports, spreadsheet
+from console.core import clock, exports, spreadsheet, store_files
 from console.core.i18n import DomainError
 from console.households import marks
 from console.stock import ledger as stock
@@ -109,7 +109,7 @@ def test_refused_paths_write_nothing(store, volunteer, day, tmp_path, capsys):
     cases = [(taken, "already exists"), (tmp_path, "is a folder"),
              (tmp_path / "nowhere" / "x.xlsx", "does not exist"),
              (tmp_path / "x.pdf", "must end in .xlsx or .csv"),
-             ("/proc/desk-export.csv", "Cannot write")]
+             ("/proc/desk-export.csv", "Could not write")]
     for path, says in cases:
         capsys.readouterr()
         assert run(store, "checkpoint", "--day", DAY, "-o", str(path)) == 1
@@ -123,9 +123,9 @@ def test_refused_paths_write_nothing(store, volunteer, day, tmp_path, capsys):
 def test_a_full_disk_leaves_no_half_file(store, volunteer, day, tmp_path, monkeypatch):
     visit(store, volunteer)
 
-    def full(fd):
+    def full(fd, payload):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(spreadsheet.os, "fsync", full)
+    monkeypatch.setattr(store_files, "write_all", full)
     with pytest.raises(DomainError, match="disk is full"):
         exports.export(store, volunteer, GATE_LOG, [DAY], tmp_path / "g.xlsx")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
@@ -153,8 +153,7 @@ def test_key_persons_masked_for_a_volunteer_full_and_audited_for_a_leader(store,
     values = lambda p: [c.value for c in cells(p)[1]]  # noqa: E731
     assert "13800001101" not in values(masked) and "确诊，方舱" not in values(masked)
     assert "13800001101" in values(full) and "确诊，方舱" in values(full)
-    today = store.table("audit", day=clock.today().isoformat()).all()
-    logged = [e["after"] for e in today if e["table"] == exports.LOG]
+    logged = [e["after"] for e in store.history(clock.today().isoformat()) if e["table"] == exports.LOG]
     assert [(e["what"], e["by"], e["role"]) for e in logged] == [
         ("key-persons", "志愿者乙", "volunteer"), ("key-persons", "组长甲", "leader")]
 

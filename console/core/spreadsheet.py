@@ -7,7 +7,7 @@ lose digits as numbers: Excel keeps 15), every text cell that a spreadsheet
 would run as a formula (OWASP: starting with = + - @ tab or CR) gets a
 leading quote, the header row is frozen and each column sized to its
 widest cell. :func:`save_new` writes a file whole or not at all, never over
-an existing one, 0660 whatever the umask.
+an existing one, 0660 whatever the umask (the store's ``atomic_write``).
 
 In: :func:`xlsx_rows` reads the first sheet of an .xlsx (read-only mode) as
 text cells with their row numbers, refusing whole what it cannot read
@@ -17,14 +17,10 @@ faithfully: an old .xls, a password-protected file, something else renamed
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import errno
 import io
-import os
 import re
-import secrets
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -33,7 +29,7 @@ from pathlib import Path
 
 from console.core import i18n
 from console.core.i18n import DomainError
-from console.core.store import DIR_MODE, FILE_MODE
+from console.core.store_files import atomic_write, mkdir
 
 FORMATS = ("xlsx", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,14 +37,9 @@ _MAX_WIDTH = 60
 
 i18n.add({
     "sheet.format": ("文件名要以 .xlsx 或 .csv 结尾：{path}", "The file name must end in .xlsx or .csv: {path}"),
-    "sheet.exists": ("{path} 已存在，没有覆盖。请换一个文件名。",
-                     "{path} already exists and was not overwritten: choose another name."),
     "sheet.is_dir": ("{path} 是一个文件夹，请给出文件名（例如 {path}/名单.xlsx）。",
                      "{path} is a folder: give a file name (e.g. {path}/list.xlsx)."),
     "sheet.no_dir": ("文件夹 {path} 不存在。", "The folder {path} does not exist."),
-    "sheet.cannot_write": ("不能写入 {path}：{reason}。什么也没有写。",
-                           "Cannot write {path}: {reason}. Nothing was written."),
-    "sheet.disk_full": ("磁盘已满，{path} 没有写出。", "The disk is full: {path} was not written."),
     "sheet.xls": ("这是旧的 .xls 格式。请在 Excel/WPS 里“另存为” .xlsx（Excel 工作簿）再导入。",
                   "This is the old .xls format. Save it as .xlsx (Excel workbook) in Excel/WPS, then import."),
     "sheet.encrypted": ("文件设了密码，读不了。请在 Excel/WPS 里去掉密码后另存，再导入。",
@@ -197,11 +188,9 @@ def check_target(path: Path, *, make_parent: bool = False) -> None:
     if path.is_dir():
         raise DomainError("sheet.is_dir", path=str(path))
     if path.exists() or path.is_symlink():
-        raise DomainError("sheet.exists", path=str(path))
+        raise DomainError("store.exists", path=str(path))
     if make_parent:
-        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        with contextlib.suppress(PermissionError):
-            os.chmod(path.parent, DIR_MODE)
+        mkdir(path.parent)
     elif not path.parent.is_dir():
         raise DomainError("sheet.no_dir", path=str(path.parent))
 
@@ -210,35 +199,7 @@ def save_new(path: Path, payload: bytes, *, make_parent: bool = False) -> Path:
     """Write ``payload`` to a new file at ``path``, 0660: whole or not at all,
     never over an existing file (a DomainError says why)."""
     check_target(path, make_parent=make_parent)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)        # fails if the name was taken meanwhile
-        except FileExistsError:
-            raise DomainError("sheet.exists", path=str(path)) from None
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS):
-                raise
-            if path.exists():         # a file system without hard links (a USB stick)
-                raise DomainError("sheet.exists", path=str(path)) from None
-            os.rename(tmp, path)
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DomainError("sheet.disk_full", path=str(path)) from None
-        raise DomainError("sheet.cannot_write", path=str(path), reason=exc.strerror or exc) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-    return path
+    return atomic_write(path, payload, replace=False)
 
 
 # -- reading an .xlsx --------------------------------------------------------------

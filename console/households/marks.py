@@ -25,7 +25,6 @@ from console.core.spreadsheet import Column, Table
 
 COLOURS = ("red", "orange", "yellow")
 RANK = {c: i for i, c in enumerate(COLOURS)}
-Store.share_file("marks_history", "marks")
 Store.DAILY.add("record_views")
 
 i18n.add({
