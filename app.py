@@ -105,6 +105,7 @@ class DeskApp(App):
     ]
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
+    RETENTION_SECONDS = 600.0   # the retention setting's daily purge: checked every 10 minutes
 
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
                  lang: str | None = None, problems: Iterable[str] = ()):
@@ -127,6 +128,7 @@ class DeskApp(App):
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        self.set_interval(self.RETENTION_SECONDS, self._retention)
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
@@ -224,8 +226,16 @@ class DeskApp(App):
             return
         current = features.alerts(self.store, clock.now())
         self.call_from_thread(self._show_alerts, current)
+
+    def _retention(self) -> None:
+        if self.actor and settings.get(self.store, "retention_days"):
+            self._purge_old()
+
+    @work(thread=True, exclusive=True, group="retention")
+    def _purge_old(self) -> None:
+        """Any signed-in desk runs the retention purge, once a day (purge.run_retention)."""
         try:
-            purge.run_retention(self.store, features.PURGE_RULES)  # the retention setting: daily, any desk
+            purge.run_retention(self.store, features.PURGE_RULES)
         except DomainError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
