@@ -1,4 +1,4 @@
-"""Child process for tests/test_store_processes.py: `python _store_child.py MODE DATA ARGS...`.
+"""Child process for tests/domain/test_store_processes.py: `python _store_child.py MODE DATA ARGS...`.
 
 Each mode prints one line per acknowledged action (after the store call
 returned) and flushes, so the parent knows exactly what was acknowledged
@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import orjson  # noqa: E402
 from tinydb import where  # noqa: E402

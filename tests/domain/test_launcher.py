@@ -11,7 +11,7 @@ import pytest
 
 from console import launcher
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from PIL import Image
 from console.core import printing
 from console.errands import printers, slips
 from console.core.i18n import DomainError
-from tests.errand_helpers import clk, pass_  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("width", slips.WIDTHS)

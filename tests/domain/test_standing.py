@@ -15,7 +15,6 @@ from console.errands import errand as errands, passes, standing
 from console.households import marks
 from console.core.i18n import DomainError
 from tests.errand_helpers import T0, issued, make_errand
-
 GATE = "西门"
 DAY = T0.date().isoformat()
 
@@ -26,7 +25,7 @@ def now(freeze_clock):
 
 
 def later(now, **delta):
-    now["t"] = now["t"] + dt.timedelta(**delta)
+    now.t = now.t + dt.timedelta(**delta)
 
 
 def test_household_pass_same_code_layout_kind_and_slip_fields(store, leader, now):
@@ -75,24 +74,24 @@ def test_work_pass_once_a_day_within_hours(store, leader, volunteer, now):
     w = standing.issue_commuter(store, leader, "2-101", "陈静", "华中食品厂", days=7,
                                 hours="07:00-19:00")
     assert w["until"] == "2026-03-11" and w["hours"] == ["07:00", "19:00"]
-    now["t"] = T0.replace(hour=6, minute=30)
+    now.t = T0.replace(hour=6, minute=30)
     v = gate_scan.scan(store, w["code"], GATE, volunteer)
     assert v.kind == "outside_hours" and "07:00–19:00" in v.message
     assert cp.entries(store, DAY) == []
-    now["t"] = T0.replace(hour=7, minute=30)
+    now.t = T0.replace(hour=7, minute=30)
     assert gate_scan.scan(store, w["code"], GATE, volunteer).kind == "valid_out"
-    now["t"] = T0.replace(hour=17, minute=50)
+    now.t = T0.replace(hour=17, minute=50)
     assert gate_scan.scan(store, w["code"], GATE, volunteer).kind == "valid_in"
-    now["t"] = T0.replace(hour=18)
+    now.t = T0.replace(hour=18)
     v = gate_scan.scan(store, w["code"], GATE, volunteer)
     assert v.kind == "already_used" and "once a day" in v.message
     # the work pass does not use the household's quota
     assert not cp.log_entry(store, volunteer, GATE, {
         "name": "户主", "door": "2-101", "direction": "out", "purpose": "buy",
         "outcome": "allowed"}).get("override")
-    now["t"] = T0.replace(day=6, hour=8)
+    now.t = T0.replace(day=6, hour=8)
     assert gate_scan.verify(store, w["code"]).kind == "valid_out"
-    now["t"] = T0.replace(day=12, hour=8)
+    now.t = T0.replace(day=12, hour=8)
     assert gate_scan.verify(store, w["code"]).kind == "expired"
 
 

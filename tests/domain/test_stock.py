@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import app  # noqa: F401  (registers the CLI commands)
-from console.core import clock, operators
+from console.core import operators
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from console.core.store import Store, StoreError
@@ -22,8 +22,8 @@ NOW = dt.datetime(2020, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(autouse=True)
-def _frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def _frozen(freeze_clock):
+    return freeze_clock(NOW)
 
 
 def _file(store: Store) -> bytes:

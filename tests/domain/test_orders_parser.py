@@ -148,7 +148,7 @@ def test_cli_parse_orders(store, tmp_path):
     before = sorted(p.name for p in store.data_files())
     out = subprocess.run([sys.executable, "app.py", "--data-dir", str(store.root), "--lang", "en",
                           "parse-orders", str(f)], capture_output=True, text=True,
-                         cwd=Path(__file__).parent.parent)
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 1, out.stderr
     rows = out.stdout.splitlines()
     order = json.loads(rows[0])
@@ -158,5 +158,5 @@ def test_cli_parse_orders(store, tmp_path):
     f.write_text("1. 1-101 土豆2斤\n", encoding="utf-8")
     ok = subprocess.run([sys.executable, "app.py", "--data-dir", str(store.root),
                          "parse-orders", str(f)], capture_output=True, text=True,
-                        cwd=Path(__file__).parent.parent)
+                        cwd=Path(__file__).resolve().parents[2])
     assert ok.returncode == 0

@@ -12,7 +12,7 @@ from console.errands import errand as errands, passes
 from console.checkpoint import scan as gate_scan
 from console.core.i18n import DomainError
 from console.core.store import Store
-from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
+from tests.errand_helpers import T0, issued
 
 
 def test_layout_and_round_trip(store, pass_):

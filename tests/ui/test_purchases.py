@@ -20,13 +20,6 @@ def frozen(freeze_clock):
     return freeze_clock(dt.datetime(2026, 3, 4, 9, 0, tzinfo=TZ))
 
 
-async def open_tab(pilot, view: str = "1") -> None:
-    await pilot.press("f3")
-    await pilot.pause()
-    await pilot.press(view)
-    await pilot.pause()
-
-
 def table(app, ident: str) -> DataTable:
     return app.screen.query_one(f"#{ident}", DataTable)
 
@@ -41,10 +34,10 @@ def error_text(app, field: str) -> str:
     return str(label.render()) if label.has_class("shown") else ""
 
 
-async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen):
+async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         assert app.focused is table(app, "req-table")
         await pilot.press("n")
         await pilot.pause()
@@ -80,13 +73,13 @@ async def test_new_request_validates_as_you_type_and_keeps_input(store, voluntee
         assert P.requests(store)[0]["budget_fen"] == 6000
 
 
-async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen):
+async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open_tab):
     doc_id = store.table(P.REQUESTS).insert({
         "door": "2-301", "person": "访客", "phone": "139", "status": "new",
         "source": {"checkpoint": "2026-03-04", "id": 3}, "lines": []})
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         (row,) = cells(app, "req-table")
         assert "gate" in row[-1]
         await pilot.press("e")
@@ -98,10 +91,10 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen):
         assert "白糖5斤" in cells(app, "req-table")[0][-1]
 
 
-async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen):
+async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         await pilot.press("i")
         await pilot.pause()
         area = app.screen.query_one(TextArea)
@@ -122,14 +115,14 @@ async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen):
         assert len(cells(app, "req-table")) == 3
 
 
-async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, frozen):
+async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, frozen, open_tab):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     b = P.create_request(store, volunteer, "1-102", lines="土豆1斤")
-    frozen["t"] = dt.datetime(2026, 3, 4, 21, 0, tzinfo=TZ)
+    frozen.t = dt.datetime(2026, 3, 4, 21, 0, tzinfo=TZ)
     run = P.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "3")
+        await open_tab(pilot, "purchases", "3")
         assert cells(app, "runs-table")[0][0] == "R1"
         assert [r[1] for r in cells(app, "run-detail")] == ["1-101", "1-102"]
         await pilot.press("l")
@@ -176,14 +169,14 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
         assert any("already closed" in m for m in messages)
 
 
-async def test_delivery_and_settle(store, leader, volunteer, frozen):
+async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     run = P.create_run(store, leader, "2026-03-05", "平价超市")
     P.record_paid(store, volunteer, a["id"], "3")
     P.mark_bought(store, leader, run["id"], "3")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "4")
+        await open_tab(pilot, "purchases", "4")
         assert cells(app, "del-table")[0][:4] == ["0304-001", "1-101", "户主1101", "3.00"]
         await pilot.press("o")
         await pilot.pause()
@@ -207,12 +200,12 @@ async def test_delivery_and_settle(store, leader, volunteer, frozen):
         assert cells(app, "del-table") == []
 
 
-async def test_schedule_due_list_and_done(store, volunteer, frozen):
+async def test_schedule_due_list_and_done(store, volunteer, frozen, open_tab):
     s = S.add_schedule(store, volunteer, "午饭", "2-301", "隔离酒店", "11:30 17:20")
-    frozen["t"] = dt.datetime(2026, 3, 4, 11, 35, tzinfo=TZ)
+    frozen.t = dt.datetime(2026, 3, 4, 11, 35, tzinfo=TZ)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "5")
+        await open_tab(pilot, "purchases", "5")
         rows = cells(app, "sched-table")
         assert [r[0] for r in rows] == ["11:30", "17:20"]
         assert rows[0][4] == "overdue" and rows[1][4] == "later"
@@ -224,11 +217,11 @@ async def test_schedule_due_list_and_done(store, volunteer, frozen):
         assert cells(app, "sched-table")[0][4:] == ["done", f"{volunteer.name} 11:35"]
 
 
-async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen):
+async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, open_tab):
     P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         t = table(app, "req-table")
         first_key = next(iter(t.rows))
         P.create_request(store, volunteer, "1-102", lines="白菜1棵")   # "another desk"
@@ -238,10 +231,10 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen):
         assert next(iter(t.rows)) == first_key        # kept, not rebuilt
 
 
-async def test_views_switch_and_fit_80x24(store, volunteer, frozen):
+async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         inner = app.screen.query_one("#pur-views", TabbedContent)
         for key, name, ident in (("2", "catalogue", "cat-table"), ("3", "runs", "runs-table"),
                                  ("4", "delivery", "del-table"), ("5", "schedules", "sched-table"),

@@ -36,11 +36,11 @@ def states(store):
 def test_due_list_states_through_the_day(store, volunteer, frozen, meals):
     assert meals["times"] == ["11:30", "17:20"] and meals["door"] == "2-301"
     assert states(store) == [("11:30", "later"), ("17:20", "later")]
-    frozen["t"] = at(5, 11, 20)
+    frozen.t = at(5, 11, 20)
     assert states(store) == [("11:30", "soon"), ("17:20", "later")]
-    frozen["t"] = at(5, 11, 30)
+    frozen.t = at(5, 11, 30)
     assert states(store) == [("11:30", "overdue"), ("17:20", "later")]
-    frozen["t"] = at(5, 11, 40)
+    frozen.t = at(5, 11, 40)
     done = S.mark_done(store, volunteer, meals["id"], "2026-03-05", "11:30")
     assert done["by"] == volunteer.name and done["done_at"].startswith("2026-03-05T11:40")
     rows = S.due_list(store)
@@ -51,15 +51,15 @@ def test_due_list_states_through_the_day(store, volunteer, frozen, meals):
 
 def test_alerts_remind_ten_minutes_before_and_alarm_when_overdue(store, volunteer, frozen, meals):
     assert S.alerts in features.ALERT_PROVIDERS
-    frozen["t"] = at(5, 11, 19)
+    frozen.t = at(5, 11, 19)
     assert S.alerts(store, clock.now()) == []
-    frozen["t"] = at(5, 11, 20)
+    frozen.t = at(5, 11, 20)
     (remind,) = S.alerts(store, clock.now())
     assert remind.severity == "warning" and "11:30" in remind.message and "10 minutes" in remind.message
-    frozen["t"] = at(5, 11, 31)
+    frozen.t = at(5, 11, 31)
     (alarm,) = S.alerts(store, clock.now())
     assert alarm.severity == "error" and "Overdue" in alarm.message and alarm.key != remind.key
-    frozen["t"] = at(5, 11, 41)
+    frozen.t = at(5, 11, 41)
     (again,) = S.alerts(store, clock.now())
     assert again.key != alarm.key            # nags again every ten minutes
     assert [a.key for a in features.alerts(store, clock.now()) if a.key.startswith("schedule:")] == \
@@ -70,7 +70,7 @@ def test_alerts_remind_ten_minutes_before_and_alarm_when_overdue(store, voluntee
 
 
 def test_yesterdays_missed_slot_still_alarms(store, volunteer, frozen, meals):
-    frozen["t"] = at(6, 7)
+    frozen.t = at(6, 7)
     keys = [a.key for a in S.alerts(store, clock.now())]
     assert any(":2026-03-05:17:20:late" in k for k in keys)
 

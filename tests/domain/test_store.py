@@ -425,7 +425,7 @@ def test_read_only_data_dir_is_a_store_error():
         kwargs = {}
         if os.geteuid() == 0:
             kwargs = {"user": 65534, "group": 65534, "extra_groups": []}
-        repo = str(Path(__file__).resolve().parents[1])
+        repo = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([repo, sysconfig.get_paths()["purelib"]])}
         out = None
         for python in (sys.executable, "/usr/bin/python3"):  # nobody may not reach the venv's base

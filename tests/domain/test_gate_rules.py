@@ -40,8 +40,8 @@ def decide(store, **kw):
 
 
 def later(now, **delta):
-    now["t"] = now["t"] + dt.timedelta(**delta)
-    return now["t"]
+    now.t = now.t + dt.timedelta(**delta)
+    return now.t
 
 
 # -- marks --------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_quota_allows_one_then_denies_with_next_turn(store, volunteer, now):
     assert decide(store, door="1-303").kind == "allow"
     later(now, minutes=60)
     cp.log_entry(store, volunteer, GATE, form(direction="in"))
-    now["t"] = T0 + dt.timedelta(days=2)
+    now.t = T0 + dt.timedelta(days=2)
     assert decide(store, name="王芳").kind == "allow"
 
 
@@ -122,14 +122,14 @@ def test_back_late_is_marked_and_moves_the_next_turn(store, leader, volunteer, n
     cp.log_entry(store, volunteer, GATE, form())
     later(now, hours=2, minutes=40)
     assert [r["door"] for r in inside.out_now(store) if r["late"]] == ["1-302"]
-    assert any("Out past their time: 1-302" in a.message for a in features.alerts(store, now["t"]))
+    assert any("Out past their time: 1-302" in a.message for a in features.alerts(store, now.t))
     d = decide(store, direction="in")
     assert d.kind == "advise" and d.code == "late" and d.late_minutes == 40
     assert "next turn moves to 03-07 09:40" in d.text
     e = cp.log_entry(store, volunteer, GATE, form(direction="in"))
     assert e["rule"] == {"kind": "advise", "code": "late", "late_minutes": 40}
     assert inside.out_now(store) == []
-    now["t"] = T0 + dt.timedelta(days=2, minutes=20)
+    now.t = T0 + dt.timedelta(days=2, minutes=20)
     d = decide(store)
     assert d.denied and d.next_turn == T0 + dt.timedelta(days=2, minutes=40)
     rule = {**settings.get(store, "gate_quota"), "late_moves_turn": False}
@@ -282,7 +282,7 @@ def test_outsiders_inside_until_logged_out_and_overstay_alert(store, leader, vol
     assert "Inside since 09:00" in d.message
     later(now, hours=2)
     assert inside.inside_now(store)[0]["over"]
-    assert any("Outsider still inside: 李强" in a.message for a in features.alerts(store, now["t"]))
+    assert any("Outsider still inside: 李强" in a.message for a in features.alerts(store, now.t))
     settings.put(store, leader, "gate_inside_hours", 4)
     assert not inside.inside_now(store)[0]["over"]
     cp.log_entry(store, volunteer, GATE, form(name="李强", door="顺丰快递", direction="out",

@@ -5,40 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from app import DeskApp
-from console.core import clock
 from console.households import registry as hh, marks, roll
-from console.core.store import Store
-from screens.households import (ConfirmScreen, HouseholdScreen, HouseholdsTab, PickMemberScreen,
+from screens.households import (ConfirmScreen, HouseholdScreen, PickMemberScreen,
                                 SummaryScreen)
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-async def _open_tab(pilot, view: str = "b"):
-    await pilot.press("f5")
-    await pilot.pause()
-    tab = pilot.app.screen.query_one(HouseholdsTab)
-    await pilot.press(view)
-    await pilot.pause()
-    return tab
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
 
 
 def _text(widget) -> str:
     return str(widget.render())
 
 
-async def test_sheet_arrows_toggle_away_and_open_record(store, volunteer):
+async def test_sheet_arrows_toggle_away_and_open_record(store, volunteer, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot)
+        tab = await open_tab(pilot, "households", "b")
         table = tab.query_one("#sheet-table", DataTable)
         assert table.has_focus and table.row_count == 6      # floors 6..1
         assert "Building 1" in _text(tab.query_one("#sheet-title"))
@@ -69,10 +58,10 @@ async def test_sheet_arrows_toggle_away_and_open_record(store, volunteer):
     assert [v["door"] for v in store.table("record_views", day="2026-03-05").all()] == ["1-202"]
 
 
-async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(store, leader):
+async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(store, leader, open_tab):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot)
+        tab = await open_tab(pilot, "households", "b")
         await pilot.press("enter")                            # 1-101
         await pilot.pause()
         screen = app.screen
@@ -120,10 +109,10 @@ async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(sto
     assert [h["action"] for h in marks.history(store)] == ["set"]
 
 
-async def test_roll_entry_keys_temperature_summary_and_missing_list(store, volunteer):
+async def test_roll_entry_keys_temperature_summary_and_missing_list(store, volunteer, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot, "r")
+        tab = await open_tab(pilot, "households", "r")
         table = tab.query_one("#roll-table", DataTable)
         assert table.row_count == 24 and table.has_focus
         await pilot.press("n", "f")                           # 1-101 normal, 1-102 fever
@@ -151,10 +140,10 @@ async def test_roll_entry_keys_temperature_summary_and_missing_list(store, volun
         assert "42" in _text(app.screen.query_one("#missing-title"))
 
 
-async def test_grids_pick_worker_from_roster_and_volunteer_refused(store, leader, volunteer):
+async def test_grids_pick_worker_from_roster_and_volunteer_refused(store, leader, volunteer, open_tab):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot, "g")
+        tab = await open_tab(pilot, "households", "g")
         grids = tab.query_one("#grids-table", DataTable)
         assert grids.row_count == 2 and grids.has_focus
         await pilot.press("w")
@@ -167,7 +156,7 @@ async def test_grids_pick_worker_from_roster_and_volunteer_refused(store, leader
         assert "志愿者乙" in str(grids.get_cell("1", "worker"))
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot, "g")
+        tab = await open_tab(pilot, "households", "g")
         await pilot.press("tab", "l")
         await pilot.pause()
         app.screen.query_one(Select).value = "组长甲"
@@ -175,12 +164,12 @@ async def test_grids_pick_worker_from_roster_and_volunteer_refused(store, leader
         assert hh.building(store, 1)["leader"] == "楼长1"     # refused in console/
 
 
-async def test_import_checks_then_imports_after_confirm(store, leader, tmp_path):
+async def test_import_checks_then_imports_after_confirm(store, leader, tmp_path, open_tab):
     path = tmp_path / "住户.csv"
     path.write_bytes("楼号,门牌,户主,人数,网格\n1,701,新户,2,1\n1,702,坏,x,1\n".encode("gbk"))
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot, "i")
+        tab = await open_tab(pilot, "households", "i")
         field = tab.query_one("#import-path", Input)
         assert field.has_focus
         field.value = str(tmp_path / "nope.csv")
@@ -206,12 +195,12 @@ async def test_import_checks_then_imports_after_confirm(store, leader, tmp_path)
         assert "checked only" not in _text(tab.query_one("#import-report"))
 
 
-async def test_other_sessions_changes_update_the_sheet_in_place(store, leader):
+async def test_other_sessions_changes_update_the_sheet_in_place(store, leader, open_tab, second_desk):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot)
+        tab = await open_tab(pilot, "households", "b")
         table = tab.query_one("#sheet-table", DataTable)
-        other = Store(store.root)                      # another volunteer's process
+        other = second_desk                            # another volunteer's process
         marks.set_mark(other, leader, "1-303", "red", "确诊", "2026-03-10")
         roll.report(other, leader, "1-101", "fever", "38.0")
         app._poll()
@@ -221,11 +210,11 @@ async def test_other_sessions_changes_update_the_sheet_in_place(store, leader):
         assert table.row_count == 6
 
 
-async def test_chinese_labels_fit(store, leader):
+async def test_chinese_labels_fit(store, leader, open_tab):
     from console.core import i18n
     app = DeskApp(store, actor=leader, gate="西门", lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open_tab(pilot)
+        tab = await open_tab(pilot, "households", "b")
         assert "1 栋" in _text(tab.query_one("#sheet-title"))
         await pilot.press("r")
         await pilot.pause()

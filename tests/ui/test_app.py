@@ -134,14 +134,12 @@ async def test_leader_browses_the_audit_trail(store, leader):
         assert "roster" in first[2] and "volunteer→leader" in first[2] and "组长甲" in first[1]
 
 
-async def test_another_sessions_write_reaches_an_open_view(store, leader, tmp_path):
-    from console.core.store import Store
-
+async def test_another_sessions_write_reaches_an_open_view(store, leader, second_desk):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await pilot.pause()
-        other = Store(store.root)  # a second desk: its own Store, its own cache
+        other = second_desk  # a second desk: its own Store, its own cache
         operators.add_member(other, leader, "别的台加的", "volunteer", "1234")
         app._poll()
         await pilot.pause()

@@ -10,7 +10,6 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
 from console.checkpoint import gate as cp
-from console.core import clock
 
 GATE = "西门"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -18,20 +17,8 @@ DAY = "2026-03-05"
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def start(pilot):
-    await pilot.press("f1")
-    await settle(pilot)
-    return pilot.app.screen.query_one("#checkpoint")
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
 
 
 def log_keys(tab) -> list[str]:
@@ -52,9 +39,9 @@ def entry(**kw):
     return {**base, **kw}
 
 
-async def test_entry_saves_clears_and_keeps_focus(store, volunteer):
+async def test_entry_saves_clears_and_keeps_focus(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         assert pilot.app.focused.id == "name"
         await type_into(pilot, tab, "name", "王伟")
         await pilot.press("tab")
@@ -79,9 +66,9 @@ async def test_entry_saves_clears_and_keeps_focus(store, volunteer):
     ("phone", "1380000", "11 digits"),
     ("door", "9-999", "No household with door 9-999"),
 ])
-async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, field, text, expect):
+async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, field, text, expect, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "李四")
         await type_into(pilot, tab, field, text)
         await pilot.press("ctrl+s")
@@ -93,21 +80,21 @@ async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, f
         assert cp.entries(store, DAY) == []
 
 
-async def test_empty_name_without_org_refused(store, volunteer):
+async def test_empty_name_without_org_refused(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "name or an organisation" in str(tab.query_one("#err-name", Label).render())
         assert cp.entries(store, DAY) == []
 
 
-async def test_filter_by_outcome_purpose_and_text(store, volunteer):
+async def test_filter_by_outcome_purpose_and_text(store, volunteer, settle, open_tab):
     for i, (outcome, purpose) in enumerate([("turned_away", "buy"), ("allowed", "medical"),
                                             ("allowed", "deliver"), ("turned_away", "buy")]):
         cp.log_entry(store, volunteer, GATE, entry(name=f"人{i}", outcome=outcome, purpose=purpose))
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         assert log_keys(tab) == [f"{DAY}:{i}" for i in (4, 3, 2, 1)]
         tab.query_one("#f-outcome", Select).value = "allowed"
         await settle(pilot)
@@ -124,9 +111,9 @@ async def test_filter_by_outcome_purpose_and_text(store, volunteer):
         assert log_keys(tab) == [f"{DAY}:4"]
 
 
-async def test_redirect_creates_purchase_request(store, volunteer):
+async def test_redirect_creates_purchase_request(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "张三")
         await type_into(pilot, tab, "door", "2-401")
         tab.query_one("#outcome", Select).focus()
@@ -147,10 +134,10 @@ async def test_redirect_creates_purchase_request(store, volunteer):
         assert table.row_count == 1 and "张三" in table.get_row_at(0)
 
 
-async def test_repeat_notice_while_typing(store, volunteer):
+async def test_repeat_notice_while_typing(store, volunteer, settle, open_tab):
     cp.log_entry(store, volunteer, GATE, entry(outcome="turned_away"))
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "phone", "13800001234")
         await settle(pilot)
         info = str(tab.query_one("#cp-info", Static).render())
@@ -160,10 +147,10 @@ async def test_repeat_notice_while_typing(store, volunteer):
         assert "Came" not in str(tab.query_one("#cp-info", Static).render())
 
 
-async def test_recall_fills_the_form(store, volunteer):
+async def test_recall_fills_the_form(store, volunteer, settle, open_tab):
     cp.log_entry(store, volunteer, GATE, entry(name="王伟", plate="鄂A12345"))
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "王")
         await pilot.press("ctrl+n")
         await settle(pilot)
@@ -174,12 +161,12 @@ async def test_recall_fills_the_form(store, volunteer):
         assert tab.query_one("#plate", Input).value == "鄂A12345"
 
 
-async def test_live_update_in_place_and_paging(store, volunteer):
+async def test_live_update_in_place_and_paging(store, volunteer, settle, open_tab):
     log = store.table("checkpoint", DAY)
     log.insert_multiple([{**entry(name=f"人{i}"), "at": NOW.isoformat(), "gate": GATE}
                          for i in range(450)])
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         table = tab.query_one("#log", DataTable)
         assert table.row_count == cp.PAGE and log_keys(tab)[0] == f"{DAY}:450"
         kept = table.rows[f"{DAY}:300"] if f"{DAY}:300" in table.rows else None
@@ -199,13 +186,13 @@ async def test_live_update_in_place_and_paging(store, volunteer):
         assert "page 3/3" in str(tab.query_one("#cp-status", Static).render())
 
 
-async def test_step_back_to_an_earlier_day(store, volunteer, monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW - dt.timedelta(days=2))
+async def test_step_back_to_an_earlier_day(store, volunteer, frozen, settle, open_tab):
+    frozen.set(NOW - dt.timedelta(days=2))
     cp.log_entry(store, volunteer, GATE, entry(name="前天"))
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+    frozen.set(NOW)
     cp.log_entry(store, volunteer, GATE, entry(name="今天"))
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+pageup")
         await settle(pilot)
         assert log_keys(tab) == ["2026-03-03:1"]
@@ -215,9 +202,9 @@ async def test_step_back_to_an_earlier_day(store, volunteer, monkeypatch):
         assert log_keys(tab) == [f"{DAY}:1"]
 
 
-async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, leader):
+async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, leader, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+y")
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -238,7 +225,7 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
         assert tab.is_attached
     assert cp.last_handover(store, GATE)["handover"] == "巷道二围挡松了"
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
-        await start(pilot)
+        await open_tab(pilot, "checkpoint")
         assert any("last handover (志愿者乙, 03-05 10:00): 巷道二围挡松了" in n.message
                    for n in pilot.app._notifications)
         await pilot.press("ctrl+y")
@@ -246,10 +233,10 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
         assert "巷道二围挡松了" in str(pilot.app.screen.query_one("#shift-last", Static).render())
 
 
-async def test_export_from_the_tab(store, volunteer):
+async def test_export_from_the_tab(store, volunteer, settle, open_tab):
     cp.log_entry(store, volunteer, GATE, entry())
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        await start(pilot)
+        await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+e")
         await settle(pilot)
     path = store.root / "exports" / f"checkpoint-{DAY}.csv"
@@ -257,9 +244,9 @@ async def test_export_from_the_tab(store, volunteer):
     assert data.startswith(b"\xef\xbb\xbf") and "王伟" in data.decode("utf-8-sig")
 
 
-async def test_gates_screen_leader_only(store, volunteer, leader):
+async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        await start(pilot)
+        await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("down", "space", "ctrl+s")
@@ -267,7 +254,7 @@ async def test_gates_screen_leader_only(store, volunteer, leader):
         assert "Only a leader" in str(pilot.app.screen.query_one("#message", Label).render())
     assert cp.open_gates(store) == [GATE]
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
-        await start(pilot)
+        await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("down", "space", "ctrl+s")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import orjson
 
-from console.core import clock, operators
+from console.core import operators
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 
@@ -45,9 +45,9 @@ def test_sign_in_sets_who_on_every_record(store):
     assert by["unix"] and by["tty"]
 
 
-def test_wrong_pins_make_the_next_try_wait(store, monkeypatch):
+def test_wrong_pins_make_the_next_try_wait(store, freeze_clock):
     t0 = dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.timezone.utc)
-    monkeypatch.setattr(clock, "now", lambda: t0)
+    clk = freeze_clock(t0)
     for _ in range(operators.FREE_TRIES):
         with pytest.raises(DomainError) as err:
             operators.sign_in(store, "志愿者乙", "0000")
@@ -56,14 +56,14 @@ def test_wrong_pins_make_the_next_try_wait(store, monkeypatch):
     with pytest.raises(DomainError) as err:
         operators.sign_in(store, "志愿者乙", "1234")
     assert err.value.key == "auth.wait" and err.value.params["seconds"] > 0
-    monkeypatch.setattr(clock, "now", lambda: t0 + dt.timedelta(seconds=6))
+    clk.set(t0 + dt.timedelta(seconds=6))
     with pytest.raises(DomainError):
         operators.sign_in(store, "志愿者乙", "9999")  # a fourth failure
-    monkeypatch.setattr(clock, "now", lambda: t0 + dt.timedelta(seconds=12))
+    clk.set(t0 + dt.timedelta(seconds=12))
     with pytest.raises(DomainError) as err:
         operators.sign_in(store, "志愿者乙", "1234")
     assert err.value.key == "auth.wait"  # the delay grew: 10 s after the fourth
-    monkeypatch.setattr(clock, "now", lambda: t0 + dt.timedelta(seconds=20))
+    clk.set(t0 + dt.timedelta(seconds=20))
     assert operators.sign_in(store, "志愿者乙", "1234").name == "志愿者乙"
 
 

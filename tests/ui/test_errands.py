@@ -10,27 +10,17 @@ from app import DeskApp
 from console.errands import errand as errands, passes
 from screens.errands import ConfirmScreen, QrScreen, ReasonScreen, RequestScreen, qr_text
 from screens.scan import ScanField, ScanPanel, VerdictView
-from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
+from tests.errand_helpers import T0, issued, make_errand
 
 
 def _text(widget) -> str:
     return str(widget.render())
 
 
-async def _open(pilot):
-    await pilot.press("f2")
-    tab = pilot.app.screen.query_one("ErrandsTab")
-    for _ in range(50):   # the tab focuses its list when shown; a busy machine takes a few frames
-        await pilot.pause()
-        if pilot.app.focused is tab.query_one(DataTable):
-            break
-    return tab
-
-
-async def test_request_form_validates_and_saves(store, volunteer, clk):
+async def test_request_form_validates_and_saves(store, volunteer, clk, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await open_tab(pilot, "errands")
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -60,11 +50,11 @@ async def test_request_form_validates_and_saves(store, volunteer, clk):
                                                                  "requested")
 
 
-async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, volunteer, clk):
+async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, volunteer, clk, open_tab):
     make_errand(store, volunteer)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open(pilot)
+        tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 1
         tab.action_approve()     # the key is hidden from volunteers; the domain still refuses
         await pilot.pause()
@@ -73,7 +63,7 @@ async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, vol
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open(pilot)
+        tab = await open_tab(pilot, "errands")
         await pilot.press("a")
         await pilot.pause()
         assert errands.get(store, 1)["state"] == "approved"
@@ -101,12 +91,12 @@ async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, vol
         await pilot.pause()
 
 
-async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk):
+async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk, open_tab):
     make_errand(store, volunteer)
     issued(store, leader, volunteer, door="1-102")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open(pilot)
+        tab = await open_tab(pilot, "errands")
         table = tab.query_one(DataTable)
         assert [k.value for k in table.rows] == ["2", "1"]     # newest first
         await pilot.press("v")                                # revoke no. 2
@@ -136,10 +126,10 @@ async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk)
         assert tab.filter == "all" and table.row_count == 2
 
 
-async def test_other_sessions_writes_show_up(store, leader, volunteer, clk):
+async def test_other_sessions_writes_show_up(store, leader, volunteer, clk, open_tab):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        tab = await _open(pilot)
+        tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 0
         make_errand(store, volunteer)     # as if from another desk
         app._poll()
@@ -147,11 +137,11 @@ async def test_other_sessions_writes_show_up(store, leader, volunteer, clk):
         assert tab.query_one(DataTable).row_count == 1
 
 
-async def test_gate_scan_from_errands_tab(store, leader, volunteer, clk):
+async def test_gate_scan_from_errands_tab(store, leader, volunteer, clk, open_tab):
     e = issued(store, leader, volunteer)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await open_tab(pilot, "errands")
         await pilot.press("g")
         await pilot.pause()
         field = app.screen.query_one(ScanField)

@@ -10,7 +10,7 @@ from console import features
 from console.errands import errand as errands, passes
 from console.checkpoint import scan as gate_scan
 from console.core.i18n import DomainError
-from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
+from tests.errand_helpers import T0, issued, make_errand
 
 
 def _files(store):

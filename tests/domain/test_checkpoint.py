@@ -20,15 +20,10 @@ T0 = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture
-def at(monkeypatch):
-    """Frozen clock; call at(minutes=...) to move it."""
-    state = {"now": T0}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
-
-    def move(**delta):
-        state["now"] = T0 + dt.timedelta(**delta)
-        return state["now"]
-    return move
+def at(freeze_clock):
+    """Frozen clock; call at(minutes=...) to move it to T0 + minutes."""
+    clk = freeze_clock(T0)
+    return lambda **delta: clk.set(T0 + dt.timedelta(**delta))
 
 
 def form(**kw):

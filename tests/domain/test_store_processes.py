@@ -1,5 +1,5 @@
 """console/store.py across real processes: every volunteer's SSH session is its
-own process on one data directory. Children run tests/_store_child.py and print
+own process on one data directory. Children run tests/domain/_store_child.py and print
 a line per acknowledged write, so a SIGKILL leaves a precise record of what
 the store promised.
 """

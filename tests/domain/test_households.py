@@ -8,7 +8,7 @@ import re
 import pytest
 
 from console import features
-from console.core import clock, printing
+from console.core import printing
 from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
 from console.households.registry_import import check_households, decode, import_households
@@ -17,8 +17,8 @@ TODAY = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: TODAY)
+def frozen(freeze_clock):
+    return freeze_clock(TODAY)
 
 
 HEADER = "楼号,单元,门牌,户主,电话,人数,网格,楼长,在家\n"

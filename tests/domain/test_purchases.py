@@ -93,7 +93,7 @@ def test_checkpoint_redirect_request_gets_lines(store, volunteer, frozen):
 def test_run_collects_orders_before_deadline_and_later_ones(store, volunteer, leader, frozen):
     early = P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     empty = P.create_request(store, volunteer, "1-102")
-    frozen["t"] = at(4, 21)   # after the 20:00 deadline for the 5th
+    frozen.t = at(4, 21)   # after the 20:00 deadline for the 5th
     late = P.create_request(store, volunteer, "1-103", lines="土豆1斤")
     run = P.create_run(store, leader, "2026-03-05", "平价超市")
     assert run["deadline"] == at(4, 20).isoformat()
@@ -133,7 +133,7 @@ def test_packing_bills_receipt_and_lock(store, volunteer, leader, frozen):
     packs = P.packing_list(store, run["id"])
     assert [p["door"] for p in packs] == ["1-101", "1-102", "2-101"]
     assert [ln["item"] for ln in packs[1]["lines"]] == ["土豆", "猪肉", "鸡蛋"]
-    frozen["t"] = at(5, 10)
+    frozen.t = at(5, 10)
     P.record_paid(store, volunteer, a["id"], "40.5")
     P.record_paid(store, volunteer, b["id"], "38", short=[2])     # no eggs today
     e = err(P.mark_bought, store, leader, run["id"], "100")
@@ -178,7 +178,7 @@ def test_delivery_settlement_and_unpaid(store, volunteer, leader, frozen):
         P.record_paid(store, volunteer, r["id"], amt)
     assert err(P.send_out, store, volunteer, a["id"]).key == "purchases.not_bought"
     P.mark_bought(store, leader, run["id"], "60")
-    frozen["t"] = at(5, 15, 5)
+    frozen.t = at(5, 15, 5)
     P.send_out(store, volunteer, a["id"], by="刘敏")
     row = P.deliver(store, volunteer, a["id"])
     assert row["delivery"]["by"] == "刘敏" and row["delivery"]["at"].startswith("2026-03-05T15:05")
