@@ -17,15 +17,15 @@ from console.core import i18n
 from console.core.i18n import DomainError
 from console.core.store import FILE_MODE, _mkdir  # TODO(store 0.2): the store's one atomic-write helper
 
-FONT_PACKAGES = "fonts-wqy-zenhei / fonts-noto-cjk"
 _PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
               "droidsansfallback", "ukai", "uming")
 
 i18n.add({
     "printing.no_font": (
-        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt install {packages}",
+        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt-get install fonts-wqy-zenhei"
+        "（或 fonts-noto-cjk）",
         "No Chinese font found, so nothing was printed (it would print empty boxes). "
-        "Ask the admin to install one: sudo apt install {packages}"),
+        "Ask the admin to install one: sudo apt-get install fonts-wqy-zenhei (or fonts-noto-cjk)"),
 })
 
 
@@ -67,7 +67,7 @@ def require_font() -> str:
     """The CJK font, or a DomainError naming the package to install."""
     path = find_cjk_font()
     if not path:
-        raise DomainError("printing.no_font", packages=FONT_PACKAGES)
+        raise DomainError("printing.no_font")
     return path
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from tinydb import where
 
-from console.core import clock, operators, printing
+from console.core import clock, i18n, operators, printing
 from console.core.store import Store
 from console.demo import roster as demo
 from console.errands import passes, slips
@@ -138,4 +138,5 @@ def part(store: Store, rng, days: int) -> str:
         s = status(d, now)
         states[s] = states.get(s, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
-    return f"errands: {len(docs)} ({summary}); {printed} slips under slips/"
+    slips_line = f"{printed} slips under slips/" if printed else i18n.t("printing.no_font")
+    return f"errands: {len(docs)} ({summary}); {slips_line}"
