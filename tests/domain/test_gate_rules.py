@@ -315,7 +315,7 @@ def test_demo_part_shows_every_rule(tmp_path, now):
     for door, colour in (("1-101", "red"), ("1-102", "orange"), ("1-103", "yellow"),
                          ("1-104", "red"), ("1-105", "red")):
         marks.set_mark(s, operators.Actor(boss, "leader"), door, colour, "x", "2026-03-20")
-    now["t"] = T0.replace(hour=15)
+    now.t = T0.replace(hour=15)
     line = gate_demo.part(s, random.Random(2), 1)
     assert "gate rules:" in line
     rows = cp.entries(s, DAY)
