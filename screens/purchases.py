@@ -61,7 +61,7 @@ i18n.add({
     "pui.key.done": ("已送", "Done"), "pui.key.stop": ("停止", "Stop"),
     "pui.key.check": ("检查", "Check"), "pui.key.do_import": ("导入", "Import"),
     "pui.key.close": ("关闭", "Close"),
-    "pui.key.find": ("找门牌/姓名", "Find door/name"),
+    "pui.key.find": ("查找", "Find"),
     "pui.find": ("找：", "Find:"),
     "pui.ph.find": ("门牌（5-302、5栋302）、姓名或拼音，Esc 清除", "door (5-302, 5栋302), name or pinyin; Esc clears"),
     "pui.f.door": ("门牌", "Door"), "pui.f.person": ("联系人", "Person"),
