@@ -203,12 +203,19 @@ class DeskApp(App):
 
     def _poll(self) -> None:
         self._idle_check()
+        if self.store.needs_checkpoint():
+            self._checkpoint()
         self._watches = [w for w in self._watches if w.owner.is_attached]
         for watch in self._watches:
             now = self._versions(watch)
             if now != watch.seen:
                 watch.seen = now
                 watch.callback()
+
+    @work(thread=True, exclusive=True, group="checkpoint")
+    def _checkpoint(self) -> None:
+        """Fold the journal tail into checkpoints, off the UI thread."""
+        self.store.checkpoint()
 
     @work(thread=True, exclusive=True, group="alerts")
     def _check_alerts(self) -> None:

@@ -39,7 +39,7 @@ from console.core import clock, i18n, names, settings
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
-from console.core.store import Store
+from console.core.store import Store, atomic_write
 from console.households import registry as households
 from console.purchases import orders as purchases
 
@@ -643,8 +643,7 @@ def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple
     day = check_day(day)
     data = export_csv(store, day)
     target = Path(path) if path else store.root / "exports" / f"checkpoint-{day}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    atomic_write(target, data)
     return target, len(store.table("checkpoint", day))
 
 

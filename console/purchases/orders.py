@@ -18,6 +18,7 @@ A run moves  open -> bought (every pack bought, receipts add up) -> closed.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -32,7 +33,7 @@ from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.purchases.parser import TO_JIN, Registry, check_line, number, parse_chat, parse_items
 from console.core.commands import Command
-from console.core.store import Store
+from console.core.store import Store, atomic_write
 
 REQUESTS = "purchase_requests"
 RUNS = "purchase_runs"
@@ -719,9 +720,9 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
             draw.text((90, 90 + i * 26), text, font=font, fill=0)
         images.append(img.convert("RGB"))
     out = Path(path) if path else store.root / "exports" / f"run-{run_label(run)}-{run['date']}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    images[0].save(out, "PDF", resolution=150, save_all=True, append_images=images[1:])
-    return out
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=150, save_all=True, append_images=images[1:])
+    return atomic_write(out, buf.getvalue())
 
 
 
