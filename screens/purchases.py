@@ -244,7 +244,17 @@ class View(Vertical):
         return self.app.actor
 
     def status(self, text: str) -> None:
-        self.query_one(".pur-status", Static).update(text)
+        """The view's bottom line (the runs view has its run summary above the packs)."""
+        self.query(".pur-status").last(Static).update(text)
+
+    def room(self, table: DataTable, column: str, least: int = 34) -> int:
+        """Cells left for ``column`` once the other columns are drawn: a wide
+        terminal shows more of each order (at least ``least``)."""
+        others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
+        return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
+
+    def on_resize(self) -> None:
+        self.reload()
 
     def found(self, rows: list[dict]) -> list[dict]:
         """The rows the tab's find box keeps (a door exactly, a name, a number)."""
@@ -315,7 +325,7 @@ class RequestsView(View):
         sync_rows(self.table, {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
-            items_text(r["lines"], 34) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
+            items_text(r["lines"], self.room(self.table, "items")) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
                                            else "—")) for r in rows})
         specials = P.active_specials(self.store)
         self.status(_t("pui.specials", list="；".join(
@@ -548,7 +558,7 @@ class RunsView(View):
         else:
             rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
                                    ",".join(str(i + 1) for i, ln in enumerate(p["lines"]) if ln.get("short")),
-                                   clip(p["person"], 8), items_text(p["lines"], 34))
+                                   clip(p["person"], 8), items_text(p["lines"], self.room(detail, "items")))
                     for p in self.found(P.packing_list(self.store, run_id))}
         sync_rows(detail, rows)
         check = P.receipt_check(self.store, run_id)

@@ -346,3 +346,13 @@ async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Startwithadoor(e.g.5栋302)orthehead'sname." in _flat(app)
+
+
+async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen):
+    items = "35元爱心蔬菜包1份 酱油1瓶 鸡蛋15个 白菜2棵 食用油1桶 大米1袋 面条2包"
+    P.create_request(store, volunteer, "1-101", lines=items)
+    for size, whole in (((80, 24), False), ((120, 40), True)):
+        app = DeskApp(store, actor=volunteer, gate="西门")
+        async with app.run_test(size=size) as pilot:
+            await open_tab(pilot)
+            assert (items in _rendered(app)) is whole, size
