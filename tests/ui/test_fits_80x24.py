@@ -97,3 +97,21 @@ async def test_receipt_check_refusal_wraps_in_the_form(store, volunteer, leader,
         await settle(pilot)
         assert "7 households have no amount paid yet" in _flat(app)
         assert "…)." in _flat(app)                 # the end of the message, not cut
+
+
+async def test_every_door_of_a_wide_building_shows_at_60x20(store, leader):
+    rows = [{"door": f"3-{f}{d:02d}", "building": 3, "unit": 1, "floor": f, "room": f"{f}{d:02d}",
+             "head": f"户主3{f}{d:02d}", "phone": "", "members": 2, "grid": "1", "at_home": True}
+            for f in (1, 2) for d in range(1, 9)]
+    with store.transaction("households", "buildings") as tx:
+        tx.table("buildings").insert({"number": 3, "grid": "1", "floors": 2, "leader": ""})
+        tx.table("households").insert_multiple(rows)
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        top = next(line for line in screen_lines(app) if "201" in line)
+        assert "208" in top

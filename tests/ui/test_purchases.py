@@ -244,3 +244,108 @@ async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab):
             assert inner.active == f"pv-{name}"
             assert app.focused is table(app, ident)
             assert table(app, ident).region.bottom <= 23
+
+
+def _rendered(app) -> str:
+    from tests.rendered import screen_text
+    return screen_text(app)
+
+
+def _flat(app) -> str:
+    """The screen without whitespace: a wrapped message reads whole, a cut one does not."""
+    return "".join(_rendered(app).split())
+
+
+async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer, frozen):
+    P.create_request(store, volunteer, "1-101", person="王中", lines="土豆2斤")
+    P.create_request(store, volunteer, "1-102", person="李四", lines="白菜1棵")
+    P.create_request(store, volunteer, "2-101", person="张三", lines="牛奶1箱")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot)
+        for text, doors in (("1栋101", ["1-101"]), ("一栋一零二", ["1-102"]), ("2-101", ["2-101"]),
+                            ("wz", ["1-101"]), ("", ["1-101", "1-102", "2-101"])):
+            await pilot.press("ctrl+f", "ctrl+u", *text)
+            await pilot.pause()
+            assert [r[1] for r in cells(app, "req-table")] == doors, text
+        await pilot.press(*"1-1")
+        await pilot.pause()
+        assert "Cannot read door" in _rendered(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(cells(app, "req-table")) == 3 and app.focused is table(app, "req-table")
+
+
+async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen):
+    for day in ("2026-03-05", "2026-03-06", "2026-03-07"):
+        P.create_run(store, leader, day, "平价超市")
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "3")
+        runs = table(app, "runs-table")
+        await pilot.press("end")
+        await pilot.pause()
+        assert runs.cursor_row == 2
+        await pilot.press("home")
+        await pilot.pause()
+        assert runs.cursor_row == 0
+        P.create_run(store, leader, "2026-03-08", "中百")      # another desk
+        app._poll()
+        await pilot.pause()
+        assert [r[0] for r in cells(app, "runs-table")] == ["R4", "R3", "R2", "R1"]
+
+
+async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, leader, volunteer,
+                                                                         frozen):
+    a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
+    P.create_request(store, volunteer, "1-102", lines="白菜1棵")
+    P.create_run(store, leader, "2026-03-05", "平价超市")
+    P.record_paid(store, volunteer, a["id"], "34", short=[1])
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "4")
+        assert [r[1] for r in cells(app, "del-table")] == ["1-101"]    # the run is still shopping
+        assert "牛奶1箱[short]" in _rendered(app)                       # bill shown at once
+        P.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
+        app._poll()
+        await pilot.pause()
+        assert "134.50" in _rendered(app)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("s", "ctrl+s")
+        await pilot.pause()
+        row = P.get_request(store, a["id"])
+        assert row["status"] == "delivered" and row["settlement"]["amount_fen"] == 13450
+
+
+async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen):
+    S.add_schedule(store, volunteer, "午饭和晚饭（少盐，不要辣）送给妈妈", "2-301",
+                   "隔离酒店 3 楼前台（武汉大道 88 号）", "11:30")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "5")
+        assert "午饭和晚饭（少盐，不要辣）送给妈妈" in _flat(app)
+        assert "隔离酒店3楼前台（武汉大道88号）" in _flat(app)
+
+
+async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n"
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Startwithadoor(e.g.5栋302)orthehead'sname." in _flat(app)
+
+
+async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen):
+    items = "35元爱心蔬菜包1份 酱油1瓶 鸡蛋15个 白菜2棵 食用油1桶 大米1袋 面条2包"
+    P.create_request(store, volunteer, "1-101", lines=items)
+    for size, whole in (((80, 24), False), ((120, 40), True)):
+        app = DeskApp(store, actor=volunteer, gate="西门")
+        async with app.run_test(size=size) as pilot:
+            await open_tab(pilot)
+            assert (items in _rendered(app)) is whole, size
