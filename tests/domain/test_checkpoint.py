@@ -11,7 +11,7 @@ import random
 import pytest
 
 from console.checkpoint import gate as cp
-from console.core import clock, settings
+from console.core import clock, settings, spreadsheet
 from console.core.i18n import DomainError
 from console.core.store import Store
 
@@ -188,15 +188,15 @@ def test_shift_spanning_midnight_counts_both_days(store, volunteer, at):
     assert cp.close_shift(store, volunteer, GATE)["counts"]["total"] == 2
 
 
-def test_export_csv_utf8_bom(store, volunteer, at):
+def test_gate_log_export_csv_utf8_bom(store, volunteer, at):
     cp.log_entry(store, volunteer, GATE, form(temp="37.8", note="说了很久"))
-    data = cp.export_csv(store, "2026-03-05")
+    data = spreadsheet.to_csv(cp.gate_log(store, volunteer, ["2026-03-05"]))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["no", "time", "gate", "name"]
     assert rows[1][3] == "王伟" and "37.8" in rows[1] and "说了很久" in rows[1] and "Yes" in rows[1]
     with pytest.raises(DomainError):
-        cp.export_csv(store, "2026-3-5x")
+        cp.gate_log(store, volunteer, ["2026-3-5x"])
 
 
 def test_cli_export(store, volunteer, at, tmp_path, capsys):
@@ -205,10 +205,10 @@ def test_cli_export(store, volunteer, at, tmp_path, capsys):
     out = tmp_path / "x.csv"
     rc = app.main(["--data-dir", str(store.root), "export", "checkpoint", "--day", "2026-03-05",
                    "-o", str(out)])
-    assert rc == 0 and "1" in capsys.readouterr().out
+    assert rc == 0 and "1 rows" in capsys.readouterr().out
     assert out.read_bytes().startswith(b"\xef\xbb\xbf") and "王伟" in out.read_text("utf-8-sig")
     rc = app.main(["--data-dir", str(store.root), "export", "checkpoint", "--day", "2026-03-05"])
-    assert rc == 0 and (store.root / "exports" / "checkpoint-2026-03-05.csv").is_file()
+    assert rc == 0 and len(list((store.root / "exports").glob("checkpoint-2026-03-05-*.xlsx"))) == 1
 
 
 def test_demo_part_scale_and_mix(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
@@ -239,9 +240,9 @@ async def test_export_from_the_tab(store, volunteer, settle, open_tab):
         await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+e")
         await settle(pilot)
-    path = store.root / "exports" / f"checkpoint-{DAY}.csv"
-    data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf") and "王伟" in data.decode("utf-8-sig")
+    [path] = (store.root / "exports").glob(f"checkpoint-{DAY}-*.xlsx")
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["D2"].value == "王伟" and sheet["E2"].data_type == "s"
 
 
 async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_tab):
