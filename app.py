@@ -81,7 +81,7 @@ class MainScreen(Screen):
             for name, widget in TABS:
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
                     yield widget()
-        yield Footer()
+        yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
 
 
 class DeskApp(App):

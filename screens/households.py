@@ -571,8 +571,12 @@ class SheetView(_View):
             return
         data = sheets.sheet(self.app.store, tab.building)
         reports = roll.day_reports(self.app.store)
-        shape = (data["building"], tuple(data["columns"]), tuple(f["floor"] for f in data["floors"]))
+        # every door of a floor in sight: on a narrow terminal the cells lose their padding
+        tight = bool(self.size.width) and 4 + 9 * len(data["columns"]) > self.size.width
+        shape = (data["building"], tuple(data["columns"]), tuple(f["floor"] for f in data["floors"]),
+                 tight)
         if shape != self.shape:
+            table.cell_padding = 0 if tight else 1
             table.clear(columns=True)
             table.add_column(t("hh.col.floor"), key="floor")
             for suffix in data["columns"]:
@@ -599,6 +603,9 @@ class SheetView(_View):
             "hh.sheet_title", building=data["building"], grid=data["grid"], leader=data["leader"] or "—",
             households=data["households"], home=data["home"]))
         self._detail()
+
+    def on_resize(self) -> None:
+        self.reload()
 
     def current(self) -> dict | None:
         table = self.query_one("#sheet-table", DataTable)
