@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 import time
@@ -45,6 +46,7 @@ def main() -> None:
         features.build_demo(store, days=args.days)
         store.snapshot()
         built = time.perf_counter() - t
+        print(f"built {args.days} days in {built:.0f} s", file=sys.stderr, flush=True)
         before = (clock.today() - dt.timedelta(days=args.days - args.purge)).isoformat()
         old_phones = {e["phone"] for day in store.days("checkpoint") if day < before
                       for e in store.table("checkpoint", day).all() if e.get("phone")}
@@ -56,12 +58,16 @@ def main() -> None:
         t = time.perf_counter()
         plan = purge.preview(store, before, features.PURGE_RULES)
         previewed = time.perf_counter() - t
+        print(f"preview {previewed:.1f} s", file=sys.stderr, flush=True)
         t = time.perf_counter()
         done = purge.purge(store, Actor("郭振兴", "leader"), before, features.PURGE_RULES)
         purged = time.perf_counter() - t
         t = time.perf_counter()
-        blob = b"".join(p.read_bytes() for p in store.root.rglob("*") if p.is_file())
-        left = [p for p in gone if p.encode() in blob]
+        digits = set()
+        for path in store.root.rglob("*"):
+            if path.is_file():
+                digits |= set(re.findall(rb"1\d{10}", path.read_bytes()))
+        left = [p for p in gone if p.encode() in digits]
         searched = time.perf_counter() - t
         assert purge.counts(store, before) == counts, "anonymous counts changed"
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")

@@ -75,9 +75,17 @@ class Rule:
 
 
 def last_change(record: dict, *keys: str) -> str:
-    """The latest of the record's own times and the store's stamps (ISO)."""
-    stamps = [str(record.get(k) or "") for k in (*keys, "_at", "_upd_at")]
-    return max(stamps)
+    """The latest of the record's times (ISO) under ``keys``; a key naming a
+    list (a history) or a dict (a delivery) counts the ``at`` inside it.
+    The store's ``_at``/``_upd_at`` stamps count only where named: they say
+    when a desk wrote, which for imported or demo data is not when it happened."""
+    times = [""]
+    for key in keys:
+        value = record.get(key)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            times.append(str((item.get("at") if isinstance(item, dict) else item) or ""))
+    return max(times)
 
 
 def _blank(value):

@@ -328,7 +328,7 @@ def overdue_alerts(store: Store, now: dt.datetime) -> list[Alert]:
 PURGE = [
     purge.Rule("errands", ("person", "phone", "door", "destination", "items", "reason", "code"),
                day=lambda r: "" if r.get("state") == "out"
-               else purge.last_change(r, "end", "in_at", "out_at"),
+               else purge.last_change(r, "end", "in_at", "out_at", "history"),
                events="history"),
     purge.Rule("scans", ("code",)),
 ]

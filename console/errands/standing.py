@@ -236,7 +236,7 @@ def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
 
 PURGE = [
     purge.Rule(TABLE, ("person", "phone", "door", "purpose", "reason", "code", "window"),
-               day=lambda r: purge.last_change(r, "until", "revoked_at")
+               day=lambda r: purge.last_change(r, "until", "revoked_at", "history")
                if r.get("state") == "revoked" or r.get("until") else "",
                events="history"),
 ]

@@ -230,7 +230,7 @@ EXPORTS = [
 
 PURGE = [
     purge.Rule("marks", ("door", "reason", "colour"), remove=True,
-               day=lambda r: purge.last_change(r, "since")),
+               day=lambda r: purge.last_change(r, "since", "_upd_at", "_at")),
     purge.Rule("marks_history", ("door", "reason", "before"), day=lambda r: r.get("at", "")),
     purge.Rule("record_views", ("door",)),
 ]

@@ -798,5 +798,6 @@ EXPORTS = [exports.Export("unpaid", "purchases.export.unpaid", unpaid_table, dat
 
 PURGE = [
     purge.Rule(REQUESTS, ("person", "phone", "door", "note", "settlement"),
-               day=lambda r: purge.last_change(r, "ordered_at", "at")),
+               day=lambda r: purge.last_change(r, "ordered_at", "at", "delivery", "settlement")
+               or r.get("_at", "")),
 ]

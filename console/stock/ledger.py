@@ -722,5 +722,5 @@ def command():
 
 PURGE = [
     purge.Rule(MOVES, ("door", "note", "reason"), day=lambda r: str(r.get("date") or r.get("at") or "")),
-    purge.Rule(HANDOUTS, ("door",), day=lambda r: purge.last_change(r)),
+    purge.Rule(HANDOUTS, ("door",), day=lambda r: purge.last_change(r, "_upd_at", "_at")),
 ]

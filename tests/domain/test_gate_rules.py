@@ -13,7 +13,7 @@ from console import features
 from console.checkpoint import corrections, inside
 from console.checkpoint import gate as cp
 from console.checkpoint import rules as gate_rules
-from console.core import operators, settings
+from console.core import operators, settings, spreadsheet
 from console.core.i18n import DomainError
 from console.core.store import Store
 from console.households import marks
@@ -346,6 +346,7 @@ def test_export_shows_overrides_and_corrections(store, leader, now):
     marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
     e = cp.log_entry(store, leader, GATE, form(override="送医院"))
     corrections.annul(store, leader, DAY, e["id"], "登记错了")
-    rows = list(csv.reader(io.StringIO(cp.export_csv(store, DAY).decode("utf-8-sig"))))
+    data = spreadsheet.to_csv(cp.gate_log(store, leader, [DAY]))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][-2:] == ["leader override", "correction"]
     assert rows[1][-2] == f"{leader.name}: 送医院" and rows[2][-1] == "annuls entry 1: 登记错了"
