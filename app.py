@@ -29,6 +29,7 @@ from screens.checkpoint import CheckpointTab  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
+from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
@@ -110,6 +111,7 @@ class DeskApp(App):
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self.keys = KeyOrder(self, super().on_event)
 
     # -- start, sign-in, lock --
     def on_mount(self) -> None:
@@ -140,7 +142,10 @@ class DeskApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
-        await super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.keys.take(event)  # in order, each to the field focused when it is handled
+        else:
+            await super().on_event(event)
 
     def _idle_check(self) -> None:
         minutes = settings.get(self.store, "idle_minutes") or 10

@@ -281,7 +281,7 @@ class CheckpointTab(Vertical):
             self.show_error(exc.field, str(exc))
             return
         self._saving = True
-        self._save(values)
+        self.app.keys.wait_for(self._save(values))  # the next visitor's keys wait for the cleared form
 
     @work(thread=True, group="cp-save")
     def _save(self, values: dict) -> None:

@@ -412,8 +412,9 @@ class StockTab(Vertical):
             return
         self.busy = True
         reason = self.query_one("#reason", Select).value
-        self._issue_worker(door_text, self.query_one("#item", Select).value,
-                           reason if reason in stock.REASONS else None)
+        self.app.keys.wait_for(self._issue_worker(  # the next door waits for the cleared box
+            door_text, self.query_one("#item", Select).value,
+            reason if reason in stock.REASONS else None))
 
     @work(thread=True, group="stock-issue")
     def _issue_worker(self, door_text: str, item: str, reason: str | None) -> None:
