@@ -26,14 +26,15 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from console import clock, i18n, mark_rules, settings
+from console import clock, i18n, mark_rules, settings, temperature
+from console.temperature import is_fever
 from console.cache import cached
 from console.i18n import DomainError
 from console.mark_rules import clean_instruction, setting
 from console.operators import Actor
 from console.store import Store
 
-FEVER = 37.3
+FEVER = temperature.FEVER
 #: outcomes that let someone through the gate
 PASSED = ("allowed", "allowed_with_pass")
 #: ways out that use the household's quota ("" = logged on the form)
@@ -110,10 +111,6 @@ i18n.add({"gate.what.fever": ("发热", "fever")})
 settings.register("gate_quota", QUOTA_DEFAULT, _validate_quota)
 settings.register("gate_fever", FEVER_DEFAULT, _validate_fever)
 settings.register("gate_inside_hours", 2, _validate_inside)
-
-
-def is_fever(temp: float | None) -> bool:
-    return temp is not None and temp >= FEVER
 
 
 # -- the log, corrected -------------------------------------------------------
