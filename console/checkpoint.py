@@ -33,7 +33,7 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, gate_rules, households, i18n, inside, purchases, settings, temperature
+from console import clock, gate_rules, households, i18n, inside, phones, purchases, settings, temperature
 from console.gate_rules import live
 from console.temperature import is_fever
 from console.i18n import DomainError
@@ -73,8 +73,6 @@ i18n.add({
     "checkpoint.outcome.redirected": ("转代购", "to proxy purchase"),
     "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
     "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
-    "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
-                             "A phone is 11 digits starting with 1, or empty."),
     "checkpoint.bad_choice": ("请选择{what}。", "Pick the {what}."),
     "checkpoint.what.direction": ("方向", "direction"),
     "checkpoint.what.purpose": ("事由", "purpose"),
@@ -118,7 +116,6 @@ i18n.add({
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
 
-_PHONE = re.compile(r"1\d{10}")
 _PLATE = re.compile(r"[\u4e00-\u9fffA-Z0-9]{5,9}")
 _DOORISH = re.compile(r"[\d\s\-－—#/]+")
 
@@ -143,12 +140,7 @@ def label(kind: str, code: str) -> str:
 
 def normalise_phone(text: str) -> str:
     """'138 0000 1234' / full-width -> '13800001234'; '' stays ''; else DomainError."""
-    digits = re.sub(r"[\s\-－()+]", "", unicodedata.normalize("NFKC", str(text or "")))
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if digits and not _PHONE.fullmatch(digits):
-        raise DomainError("checkpoint.bad_phone", field="phone")
-    return digits
+    return phones.normalise(text)
 
 
 def parse_temp(text: Any) -> float | None:
