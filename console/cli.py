@@ -29,6 +29,7 @@ i18n.add({
     "cli.description": ("社区防控服务台：卡口登记、代购、体温计、住户。",
                         "Desk console for community checkpoint and supply desks."),
     "cli.check_ok": ("检查了 {n} 个数据文件，全部完好。", "Checked {n} data files: all good."),
+    "cli.no_data": ("{path} 里还没有数据（没有可检查的文件）。", "There is no data in {path} yet (no files to check)."),
     "cli.check_restored": ("{file} 已损坏：已从快照 {src} 恢复，坏文件保存在 {kept}。快照之后的修改可能丢失，请核对。",
                            "{file} was damaged: restored from snapshot {src}; the damaged file is kept at {kept}. "
                            "Changes after that snapshot may be missing: please check."),
@@ -49,6 +50,8 @@ class Command:
     help_key: tuple[str, str]          # (zh, en) one-line help
     setup: Callable[[argparse.ArgumentParser], None]
     run: Callable[[Store, argparse.Namespace], int]
+    #: may make the data directory (only `demo` and the console itself do)
+    creates: bool = False
 
 
 COMMANDS: list[Command] = []
@@ -77,6 +80,9 @@ def check_report(store: Store) -> tuple[list[str], bool]:
 
 
 def _check(store: Store, args: argparse.Namespace) -> int:
+    if not store.data_files():
+        print(i18n.t("cli.no_data", path=store.root))
+        return 0
     lines, _ = check_report(store)
     print("\n".join(lines) or i18n.t("cli.check_ok", n=len(store.data_files())))
     return 1 if lines else 0
@@ -133,7 +139,7 @@ COMMANDS += [
     Command("backup", ("把数据备份到 DEST", "copy a consistent snapshot of the data to DEST"),
             lambda p: p.add_argument("dest", metavar="DEST"), _backup),
     Command("demo", ("生成演示数据", "fill an empty data directory with demo data"),
-            lambda p: p.add_argument("--days", type=int, default=28), _demo),
+            lambda p: p.add_argument("--days", type=int, default=28), _demo, creates=True),
     Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
                            "sign new passes with a fresh key (printed passes stay valid)"),
             lambda p: None, _rotate_key),
@@ -168,10 +174,10 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
     if args.lang:
         i18n.set_lang(args.lang)
     try:
-        store = Store(data_dir(args.data_dir))
         if args.command:
             cmd = next(c for c in COMMANDS if c.name == args.command)
-            return cmd.run(store, args)
+            return cmd.run(Store(data_dir(args.data_dir), create=cmd.creates), args)
+        store = Store(data_dir(args.data_dir))
         args.problems, usable = check_report(store)
         if not usable:  # a damaged file with no good snapshot: don't start on it
             print("\n".join(args.problems), file=sys.stderr)
