@@ -475,4 +475,5 @@ def demo_part(store: Store, rng, days: int) -> str:
         s = status(d, now)
         states[s] = states.get(s, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
-    return f"errands: {len(docs)} ({summary}); {printed} slips under slips/"
+    slips_line = f"{printed} slips under slips/" if printed else i18n.t("slips.no_font")
+    return f"errands: {len(docs)} ({summary}); {slips_line}"

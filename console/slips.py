@@ -36,15 +36,15 @@ QR_VERSION = 3
 QUIET = 4
 A4_DPI = 200
 A4 = (1654, 2339)            # 210 x 297 mm at 200 dpi
-FONT_PACKAGES = "fonts-wqy-zenhei / fonts-noto-cjk"
 _PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
               "droidsansfallback", "ukai", "uming")
 
 i18n.add({
     "slips.no_font": (
-        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt install {packages}",
+        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt-get install fonts-wqy-zenhei"
+        "（或 fonts-noto-cjk）",
         "No Chinese font found, so nothing was printed (it would print empty boxes). "
-        "Ask the admin to install one: sudo apt install {packages}"),
+        "Ask the admin to install one: sudo apt-get install fonts-wqy-zenhei (or fonts-noto-cjk)"),
 })
 
 # slip text in both languages, chosen per slip (not by the session language)
@@ -120,7 +120,7 @@ def require_font() -> str:
     """The CJK font, or a DomainError naming the package to install."""
     path = find_cjk_font()
     if not path:
-        raise DomainError("slips.no_font", packages=FONT_PACKAGES)
+        raise DomainError("slips.no_font")
     return path
 
 
