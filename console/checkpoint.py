@@ -27,6 +27,7 @@ import io
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -278,14 +279,27 @@ def entries(store: Store, day: str | None = None) -> list[dict]:
     return [{**e, "id": e.doc_id} for e in store.table("checkpoint", day or True).all()]
 
 
+@lru_cache(maxsize=64)
+def _as_door(text: str) -> str:
+    try:
+        return households.normalise_door(text)
+    except DomainError:
+        return ""
+
+
 def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
             text: str = "") -> bool:
-    """Does an entry pass the log's filters (text: name, phone, door, org, plate, note)?"""
+    """Does an entry pass the log's filters? ``text`` that reads as a door
+    (5-302, 5栋302, 五栋三零二) finds that household exactly (not 15-302);
+    other text is looked for in name, phone, door, org, plate and notes."""
     if outcome and entry.get("outcome") != outcome:
         return False
     if purpose and entry.get("purpose") != purpose:
         return False
     if text:
+        door = _as_door(text)
+        if door:
+            return entry.get("door") == door
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
         return text.lower() in hay.lower()

@@ -140,6 +140,16 @@ def test_page_filters_newest_first(store, volunteer, at):
     assert cp.page_of(store, "2026-03-05", purpose="medical")[1] == 0
 
 
+def test_find_a_door_as_people_write_it_and_only_that_household(store):
+    store.table("checkpoint", "2026-03-05").insert_multiple([
+        {"name": n, "door": d, "org": "", "outcome": "allowed", "purpose": "buy"}
+        for n, d in (("甲", "5-302"), ("乙", "15-302"), ("丙", "5-3021"), ("丁", ""))])
+    for text in ("5-302", "5栋302", "五栋三零二", "5#302"):
+        rows, n, _ = cp.page_of(store, "2026-03-05", text=text)
+        assert [r["name"] for r in rows] == ["甲"], text
+    assert cp.page_of(store, "2026-03-05", text="15-302")[0][0]["name"] == "乙"
+
+
 def test_gates_config_leader_only(store, leader, volunteer):
     assert cp.open_gates(store) == [GATE]
     assert len(cp.gates(store)) == 7
