@@ -87,8 +87,6 @@ i18n.add({
     "checkpoint.gates_need_open": ("至少要有一个卡口开放。", "At least one gate must be open."),
     "checkpoint.gates_bad_name": ("卡口名称要 1 到 12 个字且不能重复。",
                                   "Gate names are 1 to 12 characters and unique."),
-    "checkpoint.shift_open": ("{gate} 已有 {who} 从 {since} 开始的班次，请先交班。",
-                              "{gate} already has {who}'s shift since {since}: close it first."),
     "checkpoint.no_shift": ("{gate} 现在没有开着的班次。", "No shift is open at {gate}."),
     "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
                                 "Came {n}× today (last {time}, {outcome})"),
@@ -240,7 +238,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     _check_gate(store, gate)
     now = clock.now()
     day = now.date().isoformat()
-    shift = current_shift(store, gate)
+    shift = open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
     entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
                   "shift": shift["id"] if shift else None})
     redirected = entry["outcome"] == REDIRECTED
@@ -481,20 +479,46 @@ def shift_label(shift: dict | None) -> str:
     return f"{shift['opened_by']} {shift['opened_at'][11:16]}–"
 
 
-def open_shift(store: Store, actor: Actor, gate: str) -> dict:
-    """Start a shift at ``gate``; refused while another is open there."""
+def open_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
+    """``actor``'s shift at ``gate``: their open one, or a new one. Another
+    volunteer's open shift there is taken over: closed now with ``handover``
+    (what they said, or empty) and stamped as taken over by ``actor``."""
     _check_gate(store, gate)
+    note = _clean(handover, 500, "handover")
+    open_now = current_shift(store, gate)
+    if open_now and open_now["opened_by"] == actor.name:
+        return open_now
+    end = clock.now()
+    closing = _closing_fields(store, gate, open_now, actor, note, end) if open_now else None
     with store.transaction("shifts") as tx:
         table = tx.table("shifts")
-        rows = table.search((where("gate") == gate) & (where("closed_at") == None))  # noqa: E711
-        if rows:
-            r = rows[-1]
-            raise DomainError("checkpoint.shift_open", gate=gate, who=r["opened_by"],
-                              since=r["opened_at"][5:16].replace("T", " "))
-        row = {"gate": gate, "opened_at": clock.stamp(), "opened_by": actor.name,
+        for r in table.search((where("gate") == gate) & (where("closed_at") == None)):  # noqa: E711
+            if r.get("opened_by") == actor.name:  # opened meanwhile on another desk
+                return _shift(r)
+            fields = closing if closing and r.doc_id == open_now["id"] else _closing_fields(
+                store, gate, _shift(r), actor, note, end, counted=False)
+            table.update(fields, doc_ids=[r.doc_id])
+        row = {"gate": gate, "opened_at": end.isoformat(), "opened_by": actor.name,
                "closed_at": None, "closed_by": "", "handover": "", "counts": {}}
         shift_id = table.insert(row)
-    return {**row, "id": shift_id}
+    return {**row, "id": shift_id, "took_over": open_now}
+
+
+def _closing_fields(store: Store, gate: str, shift: dict, actor: Actor, note: str,
+                    end: dt.datetime, counted: bool = True) -> dict:
+    """What closing ``shift`` at ``end`` writes: who, the note, its counts and,
+    when someone else closes it, that it was taken over."""
+    counts = {}
+    if counted:
+        counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
+        counts["out_on_errand"] = len(out_on_errand(store, gate))
+        counts["inside"] = len(inside.inside_now(store, end))
+        counts["residents_out"] = len(inside.out_now(store, end))
+    fields = {"closed_at": end.isoformat(), "closed_by": actor.name, "handover": note,
+              "counts": counts}
+    if shift.get("opened_by") != actor.name:
+        fields["taken_over_by"] = actor.name
+    return fields
 
 
 def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
@@ -503,18 +527,12 @@ def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> di
     shift = current_shift(store, gate)
     if shift is None:
         raise DomainError("checkpoint.no_shift", gate=gate)
-    end = clock.now()
-    counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
-    counts["out_on_errand"] = len(out_on_errand(store, gate))
-    counts["inside"] = len(inside.inside_now(store, end))
-    counts["residents_out"] = len(inside.out_now(store, end))
+    fields = _closing_fields(store, gate, shift, actor, note, clock.now())
     with store.transaction("shifts") as tx:
         table = tx.table("shifts")
         row = table.get(doc_id=shift["id"])
         if row is None or row.get("closed_at"):
             raise DomainError("checkpoint.no_shift", gate=gate)
-        fields = {"closed_at": end.isoformat(), "closed_by": actor.name,
-                  "handover": note, "counts": counts}
         table.update(fields, doc_ids=[shift["id"]])
     return {**shift, **fields}
 

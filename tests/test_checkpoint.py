@@ -166,8 +166,6 @@ def test_gates_config_leader_only(store, leader, volunteer):
 
 def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
     cp.open_shift(store, volunteer, GATE)
-    with pytest.raises(DomainError, match="already has"):
-        cp.open_shift(store, leader, GATE)
     cp.log_entry(store, volunteer, GATE, form(temp="38.1"))
     cp.log_entry(store, volunteer, GATE, form(outcome="allowed", purpose="medical"))
     day = "2026-03-05"
@@ -192,6 +190,28 @@ def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
     assert cp.last_handover(store, "东门") is None
     assert "巷道二围挡松了" in cp.handover_notice(store, GATE)
     assert cp.handover_notice(store, "东门") == ""
+
+
+def test_the_next_volunteer_takes_over_the_open_shift(store, volunteer, leader, at):
+    first = cp.open_shift(store, volunteer, GATE)
+    assert cp.open_shift(store, volunteer, GATE)["id"] == first["id"]  # already theirs
+    cp.log_entry(store, volunteer, GATE, form())
+    at(hours=8)
+    # the next one simply starts logging: no "close it first", their own shift
+    e = cp.log_entry(store, leader, GATE, form(name="李四"))
+    now = cp.current_shift(store, GATE)
+    assert now["opened_by"] == leader.name and e["shift"] == now["id"] != first["id"]
+    old = next(s for s in store.table("shifts").all() if s.doc_id == first["id"])
+    assert (old["closed_by"], old["taken_over_by"], old["handover"]) == (leader.name, leader.name, "")
+    assert old["counts"]["total"] == 1
+    # taking over with what the previous volunteer said: the note is kept and stamped
+    at(hours=9)
+    mine = cp.open_shift(store, volunteer, GATE, handover="钥匙在抽屉")
+    assert mine["opened_by"] == volunteer.name and mine["took_over"]["opened_by"] == leader.name
+    last = cp.last_handover(store, GATE)
+    assert (last["handover"], last["taken_over_by"], last["opened_by"]) == (
+        "钥匙在抽屉", volunteer.name, leader.name)
+    assert len([s for s in store.table("shifts").all() if s["closed_at"] is None]) == 1
 
 
 def test_shift_spanning_midnight_counts_both_days(store, volunteer, at):
