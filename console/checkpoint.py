@@ -256,8 +256,9 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
         if override:
             entry["override"] = override
         entry_id = log.insert(entry)
+        took = {"took_over": shift["took_over"]} if shift.get("took_over") else {}
         if not redirected:
-            return {**entry, "id": entry_id, "day": day}
+            return {**entry, "id": entry_id, "day": day, **took}
         phone = entry["phone"]
         if not phone and entry["door"]:
             phone = households.find(store, entry["door"]).get("phone", "")
@@ -269,7 +270,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
                    "ordered_at": None, "paid_fen": None, "delivery": {}, "settlement": None,
                    "at": entry["at"], "by": actor.name}
         request_id = tx.table(purchases.REQUESTS).insert(request)
-    return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}}
+    return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}, **took}
 
 
 def entries(store: Store, day: str | None = None) -> list[dict]:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from console import checkpoint as cp
 from console import clock, i18n
 from console.i18n import DomainError
+from screens.confirm import ask_to_discard
 from screens.scan import ScanField
 
 i18n.add({
@@ -55,6 +56,10 @@ i18n.add({
                                    "Pick an earlier visitor (Enter fills, Esc cancels)"),
     "checkpoint.ui.type_first": ("先输入姓名或电话的开头。", "Type the start of a name or phone first."),
     "checkpoint.key.save": ("保存", "Save"),
+    "checkpoint.key.pick": ("选第 {n} 项", "Pick {n}"),
+    "checkpoint.ui.pick": ("— 按数字选 —", "— type its number —"),
+    "checkpoint.ui.took_over": ("你接了 {who} 的班（{since} 起）。交接留言在 Ctrl+Y。",
+                                "You took over {who}'s shift (since {since}); Ctrl+Y for the handover."),
     "checkpoint.key.clear": ("清空", "Clear"),
     "checkpoint.key.recall": ("调出", "Recall"),
     "checkpoint.key.scan": ("扫码", "Scan"),
@@ -110,7 +115,10 @@ i18n.add({
 FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
           "purpose_note", "note")
 INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
-DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
+DEFAULTS = {"direction": "in"}  # never a purpose or an outcome: a wrong default logs a falsehood
+#: the form's outcome list in key order, and the outcomes with a key of their own anywhere in the form
+FORM_OUTCOMES = ("allowed", "turned_away", "redirected", "allowed_with_pass")
+OUTCOME_KEYS = {"f6": "allowed", "f7": "turned_away", "f8": "redirected"}
 COLUMNS = ("no", "time", "name", "where", "dir", "purpose", "outcome", "temp", "plate")
 
 
@@ -138,6 +146,24 @@ def row_cells(e: dict) -> tuple:
             temp_cell, _short(e.get("plate", ""), 8))
 
 
+class KeyedSelect(Select):
+    """A Select whose options are numbered: with the focus on it, a digit
+    picks that option (open or closed), so no digit lands in a text box."""
+
+    def __init__(self, options: list[tuple[str, str]], **kw) -> None:
+        self.keyed = [value for _, value in options]
+        super().__init__([(f"{n} {label}", value) for n, (label, value) in enumerate(options, 1)],
+                         type_to_search=False, **kw)  # digits pick, they do not search
+        for n in range(1, len(options) + 1):
+            self._bindings.bind(str(n), f"pick({n})", i18n.t("checkpoint.key.pick", n=n), show=False)
+
+    def action_pick(self, n: int) -> None:
+        self.value = self.keyed[n - 1]
+        if self.expanded:
+            self.expanded = False
+            self.focus()  # the closing list had the focus
+
+
 def _field(name: str, widget) -> Vertical:
     """A one-line labelled field with its error line (hidden while empty)."""
     return Vertical(Horizontal(Label(i18n.t(f"checkpoint.ui.{name}"), classes="cp-lbl"), widget,
@@ -151,12 +177,14 @@ class CheckpointTab(Vertical):
     DEFAULT_CSS = Path(__file__).with_name("checkpoint.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
-        Binding("escape", "clear", i18n.t("checkpoint.key.clear")),
+        *(Binding(key, f"outcome('{code}')", cp.label("outcome", code), priority=True)
+          for key, code in OUTCOME_KEYS.items()),
+        Binding("escape", "escape", i18n.t("checkpoint.key.clear")),
         Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True, show=False),
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
@@ -192,10 +220,10 @@ class CheckpointTab(Vertical):
         with Horizontal(classes="cp-row"):
             yield _field("direction", Select(_options("dir", cp.DIRECTIONS), id="direction",
                                              allow_blank=False, value="in", compact=True))
-            yield _field("purpose", Select(_options("purpose", cp.FORM_PURPOSES), id="purpose",
-                                           allow_blank=False, value="buy", compact=True))
-            yield _field("outcome", Select(_options("outcome", cp.OUTCOMES), id="outcome",
-                                           allow_blank=False, value="turned_away", compact=True))
+            yield _field("purpose", KeyedSelect(_options("purpose", cp.FORM_PURPOSES), id="purpose",
+                                                prompt=i18n.t("checkpoint.ui.pick"), compact=True))
+            yield _field("outcome", KeyedSelect(_options("outcome", FORM_OUTCOMES), id="outcome",
+                                                prompt=i18n.t("checkpoint.ui.pick"), compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
@@ -252,8 +280,14 @@ class CheckpointTab(Vertical):
     def values(self) -> dict:
         out = {f: self.query_one(f"#{f}", Input).value for f in INPUTS}
         for f in ("direction", "purpose", "outcome"):
-            out[f] = self.query_one(f"#{f}", Select).value
+            select = self.query_one(f"#{f}", Select)
+            out[f] = "" if select.is_blank() else select.value
         return out
+
+    def typed(self) -> bool:
+        """Has the volunteer put anything into the form?"""
+        v = self.values()
+        return any(v[f] for f in (*INPUTS, "purpose", "outcome"))
 
     def show_error(self, field: str | None, text: str) -> None:
         """Put a message under its field (or under the name) and go there."""
@@ -302,6 +336,11 @@ class CheckpointTab(Vertical):
     def _saved(self, entry: dict) -> None:
         self._saving = False
         self.action_clear()
+        if entry.get("took_over"):
+            prev = entry["took_over"]
+            self.notify(i18n.t("checkpoint.ui.took_over", who=prev["opened_by"],
+                               since=prev["opened_at"][5:16].replace("T", " ")),
+                        markup=False, timeout=10)
         self.notify(i18n.t("checkpoint.ui.saved", id=entry["id"], name=entry["name"] or entry["org"]),
                     markup=False, timeout=3)
         if entry.get("request"):
@@ -310,9 +349,21 @@ class CheckpointTab(Vertical):
                         markup=False, timeout=8)
         self.reload()
 
+    def action_outcome(self, code: str) -> None:
+        self.query_one("#outcome", Select).value = code
+
+    def action_escape(self) -> None:
+        """Esc clears the form, after asking when something was typed."""
+        ask_to_discard(self.app, self.typed(), self.action_clear)
+
+    def on_hide(self) -> None:
+        self.clear_errors()  # a message about an earlier try does not wait for the next visit
+
     def action_clear(self) -> None:
         for f in INPUTS:
             self.query_one(f"#{f}", Input).value = ""
+        for f in ("purpose", "outcome"):
+            self.query_one(f"#{f}", Select).clear()
         for f, v in DEFAULTS.items():
             self.query_one(f"#{f}", Select).value = v
         self.clear_errors()
@@ -472,6 +523,8 @@ class CheckpointTab(Vertical):
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int) -> None:
         """Patch the table to show ``cells``: remove gone rows, add new ones,
         update changed cells, then restore newest-first order."""
+        if not self.is_mounted or not self.children:
+            return  # a load that finishes while the tab is composed or taken down
         table = self.query_one("#log", DataTable)
         self.pages, self.page = pages, page
         wanted = {key for key, _ in cells}

@@ -335,6 +335,8 @@ class StockTab(Vertical):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: dict) -> None:
+        if not self.is_mounted or not self.children:
+            return  # a load that finishes while the tab is composed or taken down
         names = data["names"]
 
         def name(key: str) -> str:

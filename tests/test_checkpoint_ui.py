@@ -60,6 +60,7 @@ async def test_entry_saves_clears_and_keeps_focus(store, volunteer):
         await pilot.press("tab")
         await pilot.press(*"13800001234", "tab", *"1-302", "enter")
         assert pilot.app.focused.id == "direction"
+        await pilot.press("tab", "1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
         await type_into(pilot, tab, "temp", "37.6")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -84,6 +85,8 @@ async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, f
         tab = await start(pilot)
         await type_into(pilot, tab, "name", "李四")
         await type_into(pilot, tab, field, text)
+        tab.query_one("#purpose", Select).value = "buy"
+        tab.query_one("#outcome", Select).value = "allowed"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert expect in str(tab.query_one(f"#err-{field}", Label).render())
@@ -129,12 +132,14 @@ async def test_redirect_creates_purchase_request(store, volunteer):
         tab = await start(pilot)
         await type_into(pilot, tab, "name", "张三")
         await type_into(pilot, tab, "door", "2-401")
+        tab.query_one("#purpose", Select).value = "buy"
         tab.query_one("#outcome", Select).focus()
-        await pilot.press("enter")  # open the list, pick "to proxy purchase"
+        await pilot.press("enter")  # open the list, pick "to proxy purchase" by its number
         await pilot.pause()
-        await pilot.press("down", "down", "enter")
+        await pilot.press("3")
         await pilot.pause()
         assert tab.query_one("#outcome", Select).value == "redirected"
+        assert not tab.query_one("#outcome", Select).expanded
         await pilot.press("ctrl+s")
         await settle(pilot)
         reqs = store.table("purchase_requests").all()

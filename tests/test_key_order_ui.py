@@ -76,8 +76,8 @@ async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer
     from console import checkpoint as cp
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await checkpoint(pilot)
-        tab.query_one("#outcome").value = "allowed"
-        burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "ctrl+s", "王五")
+        burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "f6", "tab", "tab", "1",
+              "ctrl+s", "王五")
         await settle(pilot)
         assert [(e["name"], e["phone"], e["door"]) for e in cp.entries(store)] == [
             ("李四", "13900139001", "1-302")]
