@@ -278,3 +278,80 @@ async def test_gates_screen_leader_only(store, volunteer, leader):
         await pilot.press("down", "space", "ctrl+s")
         await settle(pilot)
     assert cp.open_gates(store) == [GATE, "东门"]
+
+
+async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        assert tab.query_one("#purpose", Select).is_blank() and tab.query_one("#outcome", Select).is_blank()
+        await type_into(pilot, tab, "name", "李四")
+        await type_into(pilot, tab, "door", "1-302")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Pick the purpose" in str(tab.query_one("#err-purpose", Label).render())
+        assert pilot.app.focused.id == "purpose"
+        await pilot.press("4")  # digits pick in the numbered list: 4 medical
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Pick the outcome" in str(tab.query_one("#err-outcome", Label).render())
+        assert cp.entries(store, DAY) == []
+        # an outcome key works from a text box without typing into it
+        tab.query_one("#name", Input).focus()
+        await pilot.press("f6", "ctrl+s")
+        await settle(pilot)
+        saved = cp.entries(store, DAY)
+        assert [(e["name"], e["purpose"], e["outcome"]) for e in saved] == [("李四", "medical", "allowed")]
+
+
+async def test_outcome_keys_are_in_the_footer(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(120, 24)) as pilot:
+        await start(pilot)
+        shown = {b.binding.key: b.binding.description for b in pilot.app.screen.active_bindings.values()
+                 if b.binding.show}
+        assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "to proxy purchase")
+
+
+async def test_esc_on_a_filled_form_asks_first(store, volunteer):
+    from screens.confirm import ConfirmScreen
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await type_into(pilot, tab, "name", "李四")
+        await pilot.press("f7", "escape")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        assert tab.query_one("#name", Input).value == "李四"
+        assert tab.query_one("#outcome", Select).value == "turned_away"
+        await pilot.press("escape", "enter")  # Enter is not a yes
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert tab.query_one("#name", Input).value == "" and tab.query_one("#outcome", Select).is_blank()
+        assert pilot.app.focused.id == "name"
+
+
+async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        err = tab.query_one("#err-name", Label)
+        assert "name or an organisation" in str(err.render())
+        await pilot.press("escape")  # nothing typed: clears at once, the message too
+        assert str(err.render()) == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("f2", "f1")
+        await settle(pilot)
+        assert str(err.render()) == ""
+
+
+async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader):
+    cp.open_shift(store, volunteer, GATE)
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        assert pilot.app.shift_label == "志愿者乙 10:00–"
+        await type_into(pilot, tab, "name", "李四")
+        await pilot.press("f6", "tab", "tab", "tab", "tab", "1", "ctrl+s")  # purpose 1
+        await settle(pilot)
+        assert cp.entries(store, DAY)[0]["shift"] == cp.current_shift(store, GATE)["id"]
+        assert pilot.app.shift_label == "组长甲 10:00–"
+        assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
