@@ -73,7 +73,7 @@ async def test_keys_after_a_window_closes_go_to_the_field_focused_then(store, vo
 
 
 async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer):
-    from console import checkpoint as cp
+    from console.checkpoint import gate as cp
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await checkpoint(pilot)
         burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "f6", "tab", "tab", "1",
@@ -85,7 +85,7 @@ async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer
 
 
 async def test_next_door_typed_right_after_a_handout_is_kept(store, volunteer):
-    from console import stock
+    from console.stock import ledger as stock
     stock.receive(store, volunteer, "mercury", "10", "卫生服务中心", "0", None)
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")

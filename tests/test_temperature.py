@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from console import checkpoint as cp
-from console import roll, temperature
-from console.i18n import DomainError
+from console.checkpoint import gate as cp
+from console.core import temperature
+from console.core.i18n import DomainError
+from console.households import roll
 
 
 @pytest.mark.parametrize("text, value", [("36.8", 36.8), ("36,8", 36.8), ("３６.８℃", 36.8),

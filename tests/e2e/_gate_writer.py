@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from console import checkpoint as cp  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store  # noqa: E402
 
 
 def main(data: str, stop: str) -> None:
