@@ -621,6 +621,8 @@ class CheckpointTab(Vertical):
 
     def reload(self) -> None:
         """Load the shown page in a worker; the table is then patched in place."""
+        if not self.is_mounted or not self.children:
+            return  # a poll reaching the tab while it is composed or taken down
         outcome = self.query_one("#f-outcome", Select).value
         purpose = self.query_one("#f-purpose", Select).value
         self._load(self.shown_day(), None if outcome is Select.NULL else outcome,

@@ -18,6 +18,7 @@ from tests.test_checkpoint_ui import DAY, GATE, frozen, settle, start  # noqa: F
 async def fill_out(pilot, tab, door: str, name: str = "王伟"):
     tab.query_one("#name", Input).value = name
     tab.query_one("#direction", Select).value = "out"
+    tab.query_one("#purpose", Select).value = "buy"
     tab.query_one("#outcome", Select).value = "allowed"
     tab.query_one("#door", Input).focus()
     await pilot.press(*door)
