@@ -308,7 +308,7 @@ async def test_outcome_keys_are_in_the_footer(store, volunteer):
         await start(pilot)
         shown = {b.binding.key: b.binding.description for b in pilot.app.screen.active_bindings.values()
                  if b.binding.show}
-        assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "to proxy purchase")
+        assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "proxy buy")
 
 
 async def test_esc_on_a_filled_form_asks_first(store, volunteer):
