@@ -24,11 +24,12 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
 from console import features  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
 from console.core import alerts, clock, settings  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
@@ -175,6 +176,14 @@ class DeskApp(App):
             self.push_screen(LockScreen(self.actor))
 
     def action_sign_out(self) -> None:
+        """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
+        if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
+            self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
+        else:
+            self._sign_out()
+
+    def _sign_out(self) -> None:
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:

@@ -77,7 +77,13 @@ i18n.add({
     "checkpoint.key.prev_day": ("前一天", "Earlier day"),
     "checkpoint.key.next_day": ("后一天", "Later day"),
     "checkpoint.key.close": ("关闭", "Close"),
-    "checkpoint.key.open_shift": ("开班", "Open shift"),
+    "checkpoint.key.open_shift": ("接班/开班", "Take over/open"),
+    "checkpoint.key.close_and_go": ("交班并退出", "Close shift, sign out"),
+    "checkpoint.key.leave_open": ("不交班，退出", "Sign out, leave it open"),
+    "checkpoint.key.stay": ("留下", "Stay"),
+    "checkpoint.signout.title": ("{gate} 的班次还在你名下（{since} 起）。走之前交班吗？",
+                                 "The shift at {gate} is still yours (since {since}). Close it before you go?"),
+    "checkpoint.signout.note": ("交接留言（给下一班）", "Handover note (for the next volunteer)"),
     "checkpoint.key.close_shift": ("交班", "Close shift"),
     "checkpoint.key.toggle": ("开/关", "Open/close"),
     "checkpoint.key.add": ("添加", "Add"),
@@ -114,6 +120,7 @@ i18n.add({
     "checkpoint.req.title": ("卡口转来的代购申请", "Purchase requests from the gate"),
     "checkpoint.req.status": ("状态", "Status"),
     "checkpoint.req.person": ("人", "Person"),
+    "checkpoint.req.no": ("单号", "No."),
 })
 
 FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
@@ -623,7 +630,7 @@ class CheckpointTab(Vertical):
 
     def reload(self) -> None:
         """Load the shown page in a worker; the table is then patched in place."""
-        if not self.is_mounted or not self.children:
+        if not self.query("#f-outcome"):
             return  # a poll reaching the tab while it is composed or taken down
         outcome = self.query_one("#f-outcome", Select).value
         purpose = self.query_one("#f-purpose", Select).value
@@ -643,7 +650,7 @@ class CheckpointTab(Vertical):
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int) -> None:
         """Patch the table to show ``cells``: remove gone rows, add new ones,
         update changed cells, then restore newest-first order."""
-        if not self.is_mounted or not self.children:
+        if not self.query("#log"):
             return  # a load that finishes while the tab is composed or taken down
         table = self.query_one("#log", DataTable)
         self.pages, self.page = pages, page
@@ -782,8 +789,11 @@ class ShiftScreen(ModalScreen[None]):
             if last else i18n.t("checkpoint.shift.no_last"))
 
     def action_open_shift(self) -> None:
+        """Open a shift; someone else's open shift is taken over, with the
+        note typed below as their handover (what they said, or nothing)."""
         try:
-            cp.open_shift(self.app.store, self.app.actor, self.app.gate)
+            cp.open_shift(self.app.store, self.app.actor, self.app.gate,
+                          self.query_one("#handover", Input).value)
         except DomainError as exc:
             self.query_one("#message", Label).update(str(exc))
             return
@@ -799,6 +809,49 @@ class ShiftScreen(ModalScreen[None]):
             return
         self.notify(i18n.t("checkpoint.shift.closed"))
         self.dismiss(None)
+
+
+class SignOutScreen(ModalScreen[bool]):
+    """Signing out while the gate's shift is yours: close it with a handover
+    note (Ctrl+S or Enter), or leave it open for the next one to take over
+    (Ctrl+O); Esc stays signed in. Dismisses True when the volunteer goes."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "close_and_go", i18n.t("checkpoint.key.close_and_go"), priority=True),
+        Binding("ctrl+o", "dismiss(True)", i18n.t("checkpoint.key.leave_open"), priority=True),
+        Binding("escape", "dismiss(False)", i18n.t("checkpoint.key.stay")),
+    ]
+
+    def __init__(self, shift: dict) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.signout.title", gate=self.app.gate,
+                                since=self.shift["opened_at"][5:16].replace("T", " ")),
+                         classes="title", markup=False)
+            yield Label(i18n.t("checkpoint.signout.note"))
+            yield Input(id="handover", max_length=500)
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#handover", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_close_and_go()
+
+    def action_close_and_go(self) -> None:
+        try:
+            cp.close_shift(self.app.store, self.app.actor, self.app.gate,
+                           self.query_one("#handover", Input).value)
+        except DomainError as exc:
+            self.query_one("#message", Label).update(str(exc))
+            return
+        self.notify(i18n.t("checkpoint.shift.closed"))
+        self.dismiss(True)
 
 
 class GatesScreen(ModalScreen[None]):
@@ -880,12 +933,13 @@ class RequestsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in (("time", "checkpoint.col.time"), ("door", "checkpoint.col.where"),
-                           ("person", "checkpoint.req.person"), ("phone", "checkpoint.ui.phone"),
-                           ("status", "checkpoint.req.status")):
+        for key, label in (("no", "checkpoint.req.no"), ("time", "checkpoint.col.time"),
+                           ("door", "checkpoint.col.where"), ("person", "checkpoint.req.person"),
+                           ("phone", "checkpoint.ui.phone"), ("status", "checkpoint.req.status")):
             table.add_column(i18n.t(label), key=key)
         for r in cp.requests(self.app.store)[:500]:
-            table.add_row(str(r.get("at", ""))[5:16].replace("T", " "),
-                          r.get("door") or r.get("org", ""), r.get("person", ""),
-                          r.get("phone", ""), r.get("status", ""), key=str(r["id"]))
+            at = str(r.get("at") or "")
+            table.add_row(r.get("no") or "—", at[5:16].replace("T", " ") or "—",
+                          r.get("door") or r.get("org", ""), r.get("person", ""), r.get("phone", ""),
+                          i18n.t(f"purchases.status.{r.get('status', 'new')}"), key=str(r["id"]))
         table.focus()

@@ -366,7 +366,7 @@ class StockTab(Vertical):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: dict) -> None:
-        if not self.is_mounted or not self.children:
+        if not self.query("#balances"):
             return  # a load that finishes while the tab is composed or taken down
         names = data["names"]
 

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
 from console.checkpoint import gate as cp
-from console.core import clock
+from console.core import clock, i18n
 
 GATE = "西门"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -149,7 +149,18 @@ async def test_redirect_creates_purchase_request(store, volunteer):
         await pilot.press("ctrl+b")
         await settle(pilot)
         table = pilot.app.screen.query_one("#requests", DataTable)
-        assert table.row_count == 1 and "张三" in table.get_row_at(0)
+        row = table.get_row_at(0)
+        assert table.row_count == 1 and "张三" in row
+        assert row[0] == reqs[0]["no"] and row[1] == "03-05 10:00" and row[-1] == "new"
+        pilot.app.screen.dismiss(None)
+        # a request without a number or time (an older one) shows dashes; zh labels its state
+        store.table("purchase_requests").insert({"door": "1-101", "person": "老人", "status": "new",
+                                                 "source": {"checkpoint": DAY, "id": 9}, "lines": []})
+        i18n.set_lang("zh")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        row = pilot.app.screen.query_one("#requests", DataTable).get_row_at(0)
+        assert row[:2] == ["—", "—"] and row[-1] == "待入批"
 
 
 async def test_repeat_notice_while_typing(store, volunteer):
