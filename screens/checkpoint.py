@@ -61,7 +61,8 @@ i18n.add({
     "checkpoint.ui.type_first": ("先输入姓名或电话的开头。", "Type the start of a name or phone first."),
     "checkpoint.key.save": ("保存", "Save"),
     "checkpoint.key.pick": ("选第 {n} 项", "Pick {n}"),
-    "checkpoint.ui.pick": ("— 按数字选 —", "— type its number —"),
+    "checkpoint.ui.pick_purpose": ("— 选 1–6 —", "— pick 1–6 —"),
+    "checkpoint.ui.pick_outcome": ("— F6/F7/F8 —", "— F6/F7/F8 —"),
     "checkpoint.ui.took_over": ("你接了 {who} 的班（{since} 起）。交接留言在 Ctrl+Y。",
                                 "You took over {who}'s shift (since {since}); Ctrl+Y for the handover."),
     "checkpoint.key.clear": ("清空", "Clear"),
@@ -257,9 +258,11 @@ class CheckpointTab(Vertical):
             yield _field("direction", Select(_options("dir", cp.DIRECTIONS), id="direction",
                                              allow_blank=False, value="in", compact=True))
             yield _field("purpose", KeyedSelect(_options("purpose", cp.FORM_PURPOSES), id="purpose",
-                                                prompt=i18n.t("checkpoint.ui.pick"), compact=True))
+                                                prompt=i18n.t("checkpoint.ui.pick_purpose"),
+                                                compact=True))
             yield _field("outcome", KeyedSelect(_options("outcome", FORM_OUTCOMES), id="outcome",
-                                                prompt=i18n.t("checkpoint.ui.pick"), compact=True))
+                                                prompt=i18n.t("checkpoint.ui.pick_outcome"),
+                                                compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
