@@ -102,9 +102,14 @@ def part(store: Store, rng, days: int) -> str:
             if outcome == PASS:
                 pass_no += 1
                 e.update({"pass": pass_no, "note": f"pass {pass_no}"})
-                back = at + dt.timedelta(minutes=rng.randrange(40, 200))
-                if back <= now and back.date() == day:
-                    returns.append({**e, "direction": "in", "at": back.isoformat()})
+            # passes come back in, outsiders let in leave again (within the day)
+            stay = (40, 200) if outcome == PASS else (10, 100)
+            if outcome == PASS or (outcome == "allowed" and not e["door"] and direction == "in"):
+                back = min(at + dt.timedelta(minutes=rng.randrange(*stay)),
+                           midnight + dt.timedelta(hours=23, minutes=59))
+                if back <= now:
+                    returns.append({**e, "direction": "out" if direction == "in" else "in",
+                                    "at": back.isoformat()})
             rows.append(e)
         rows += returns
         rows.sort(key=lambda e: e["at"])
