@@ -24,7 +24,6 @@ import gc
 import multiprocessing as mp
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time

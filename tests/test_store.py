@@ -20,8 +20,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from tinydb import where
 
 import console.core.store as store_mod

@@ -45,12 +45,11 @@ from typing import Any
 
 from console.core import clock
 from console.core import store_checkpoint as ckpt
-from console.core.store_files import (FILE_MODE, StoreError, atomic_write, mkdir,  # noqa: F401
-                                 write_error)
-from console.core.store_journal import Journal, Pos
-from console.core.store_tables import COUNTERS, Rows, Table, Transaction
+from console.core.store_files import StoreError, atomic_write, mkdir
+from console.core.store_journal import Journal
+from console.core.store_tables import COUNTERS, Rows, Table, Transaction, change_key
 
-__all__ = ["Store", "StoreError", "Table", "atomic_write", "FILE_MODE"]
+__all__ = ["Store", "StoreError", "Table", "atomic_write"]
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -170,7 +169,7 @@ class Store:
         seq = line["seq"]
         touched = []
         for change in line["changes"]:
-            key = change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+            key = change_key(change)
             self._tail[key].append((seq, change))
             self._note(key, seq)
             rows = self._loaded.get(key)
@@ -409,5 +408,3 @@ class Store:
     def close(self) -> None:
         self.journal.close()
 
-
-__all__ += ["Pos", "write_error"]

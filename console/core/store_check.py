@@ -23,9 +23,9 @@ import orjson
 
 from console.core import clock
 from console.core import store_checkpoint as ckpt
-from console.core.store_files import FILE_MODE, StoreError, copy_file, mkdir, write_error
+from console.core.store_files import FILE_MODE, copy_file, mkdir, write_error
 from console.core.store_journal import Journal
-from console.core.store_tables import Rows
+from console.core.store_tables import Rows, change_key
 
 if TYPE_CHECKING:
     from console.core.store import Store
@@ -96,7 +96,7 @@ def replay(journal: Journal, upto: int | None = None, keys: set[str] | None = No
     for line in journal.lines(upto):
         seq = line["seq"]
         for change in line["changes"]:
-            key = change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+            key = change_key(change)
             if keys is None or key in keys:
                 tables.setdefault(key, Rows()).apply(change)
     for rows in tables.values():
@@ -170,12 +170,3 @@ def history(store: Store, day: str | None = None) -> list[dict]:
             out.append({"seq": line["seq"], "at": line["at"], "by": line["by"], "day": None,
                         "before": None, **change})
     return out
-
-
-def open_snapshot(path: Path) -> Store:
-    """A snapshot (or backup) as a read-only-use Store."""
-    from console.core.store import Store  # noqa: PLC0415
-
-    if not (path / "journal").is_dir():
-        raise StoreError("store.no_dir", path=str(path))
-    return Store(path, create=False)
