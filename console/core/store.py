@@ -209,6 +209,22 @@ class Store:
             return rows
 
     def _load(self, key: str) -> Rows:
+        # what a load builds is acyclic JSON that stays: no collection may run
+        # over it half way, and once loaded it is frozen out of every later one
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            rows = self._load_rows(key)
+        finally:
+            if collecting:
+                gc.enable()
+        self._loaded[key] = rows
+        if len(rows.docs) > 1000:
+            gc.freeze()
+        self._evict()
+        return rows
+
+    def _load_rows(self, key: str) -> Rows:
         path = ckpt.path_of(self.tables_dir, key)
         entry = self._manifest["tables"].get(key)
         if path.exists():
@@ -227,10 +243,6 @@ class Store:
             if seq > rows.seq:
                 rows.apply(change)
         rows.seq = max(rows.seq, self._pos.seq)
-        self._loaded[key] = rows
-        if len(rows.docs) > 1000:
-            gc.freeze()  # a big load must not lengthen every later collection
-        self._evict()
         return rows
 
     def _evict(self) -> None:
