@@ -185,7 +185,7 @@ class CheckpointTab(Vertical):
                 show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
-        Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True),
+        Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True, show=False),  # on the count
         Binding("f10", "rules", i18n.t("gateui.key.rules"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
         Binding("pagedown", "page(1)", i18n.t("checkpoint.key.next_page"), priority=True, show=False),
@@ -619,7 +619,7 @@ class CheckpointTab(Vertical):
         self.app.call_from_thread(self._show_shift, cp.shift_label(shift), line)
 
     def _show_shift(self, label: str, inside: str = "") -> None:
-        self.query_one("#cp-inside", Static).update(inside)
+        self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
         self.app.shift_label = label
         self.query_one("#cp-shift", Static).update(
             i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))
