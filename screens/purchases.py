@@ -26,6 +26,7 @@ from console.purchases import schedules as S
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
+from screens import export
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
 
 i18n.add({
@@ -650,8 +651,12 @@ class DeliveryView(View):
         Binding("d", "delivered", _t("pui.key.delivered")),
         Binding("s", "settle", _t("pui.key.settle")),
         Binding("u", "toggle_all", _t("pui.key.all")),
+        export.binding("unpaid"),
     ]
     unpaid_only = True
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def reload(self) -> None:
         if self.unpaid_only:
