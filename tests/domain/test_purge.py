@@ -57,7 +57,7 @@ def history(store, leader, volunteer, freeze_clock):
     marks.open_record(store, volunteer, "1-101")
     exports.export(store, leader, cp.EXPORTS[0], [OLD.date().isoformat()])
     store.snapshot()
-    now["t"] = NOW
+    now.t = NOW
     cp.log_entry(store, volunteer, "西门", {
         "name": STAYS[0], "phone": STAYS[1], "door": "", "org": "京东物流", "direction": "in",
         "purpose": "deliver", "outcome": "turned_away", "temp": "", "plate": "", "note": ""})

@@ -86,7 +86,7 @@ def test_csv_neutralises_every_formula_start(store, volunteer):
 
 def test_a_date_range_takes_every_day_and_bad_ranges_are_refused(store, volunteer, day, tmp_path, capsys):
     visit(store, volunteer)
-    day["t"] = T0 + dt.timedelta(days=2)
+    day.t = T0 + dt.timedelta(days=2)
     visit(store, volunteer, name="后天")
     out = tmp_path / "range.csv"
     assert run(store, "checkpoint", "--from", DAY, "--to", "2026-03-07", "-o", str(out)) == 0

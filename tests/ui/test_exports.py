@@ -12,7 +12,6 @@ from app import DeskApp
 from console.core import clock
 from console.households import marks
 from screens.households import SummaryScreen
-from tests.test_checkpoint_ui import settle
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -33,7 +32,7 @@ def written(store, what: str) -> list[list]:
     return [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
 
 
-async def test_key_persons_and_roll_lists_export_from_their_views(store, leader, volunteer):
+async def test_key_persons_and_roll_lists_export_from_their_views(store, leader, volunteer, settle):
     marks.set_mark(store, leader, "1-101", "red", "确诊", "2026-03-07")
     async with DeskApp(store, actor=volunteer, gate="西门").run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
@@ -58,7 +57,7 @@ async def test_key_persons_and_roll_lists_export_from_their_views(store, leader,
     assert len(written(store, "not-reported-2026-03-05")) == 1 + 46
 
 
-async def test_unpaid_and_hand_out_lists_export(store, volunteer):
+async def test_unpaid_and_hand_out_lists_export(store, volunteer, settle):
     async with DeskApp(store, actor=volunteer, gate="西门").run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await pilot.pause()
