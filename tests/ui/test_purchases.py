@@ -91,17 +91,23 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open
         assert "白糖5斤" in cells(app, "req-table")[0][-1]
 
 
+async def _check_paste(pilot, open_tab, text: str) -> TextArea:
+    """Open the paste box, paste ``text`` and check it (Ctrl+G)."""
+    await open_tab(pilot, "purchases", "1")
+    await pilot.press("i")
+    await pilot.pause()
+    area = pilot.app.screen.query_one(TextArea)
+    area.text = text
+    await pilot.press("ctrl+g")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return area
+
+
 async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
-        await pilot.press("i")
-        await pilot.pause()
-        area = app.screen.query_one(TextArea)
-        area.text = "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n"
-        await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        area = await _check_paste(pilot, open_tab, "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n")
         assert "2 orders readable; 1 lines" in str(app.screen.query_one("#import-msg", Label).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -247,7 +253,7 @@ async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab):
 
 
 def _rendered(app) -> str:
-    from tests.rendered import screen_text
+    from tests.ui.rendered import screen_text
     return screen_text(app)
 
 
@@ -256,13 +262,13 @@ def _flat(app) -> str:
     return "".join(_rendered(app).split())
 
 
-async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer, frozen):
+async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer, frozen, open_tab):
     P.create_request(store, volunteer, "1-101", person="王中", lines="土豆2斤")
     P.create_request(store, volunteer, "1-102", person="李四", lines="白菜1棵")
     P.create_request(store, volunteer, "2-101", person="张三", lines="牛奶1箱")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         for text, doors in (("1栋101", ["1-101"]), ("一栋一零二", ["1-102"]), ("2-101", ["2-101"]),
                             ("wz", ["1-101"]), ("", ["1-101", "1-102", "2-101"])):
             await pilot.press("ctrl+f", "ctrl+u", *text)
@@ -276,12 +282,12 @@ async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer,
         assert len(cells(app, "req-table")) == 3 and app.focused is table(app, "req-table")
 
 
-async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen):
+async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen, open_tab):
     for day in ("2026-03-05", "2026-03-06", "2026-03-07"):
         P.create_run(store, leader, day, "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "3")
+        await open_tab(pilot, "purchases", "3")
         runs = table(app, "runs-table")
         await pilot.press("end")
         await pilot.pause()
@@ -296,14 +302,14 @@ async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leade
 
 
 async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, leader, volunteer,
-                                                                         frozen):
+                                                                         frozen, open_tab):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     P.create_request(store, volunteer, "1-102", lines="白菜1棵")
     P.create_run(store, leader, "2026-03-05", "平价超市")
     P.record_paid(store, volunteer, a["id"], "34", short=[1])
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "4")
+        await open_tab(pilot, "purchases", "4")
         assert [r[1] for r in cells(app, "del-table")] == ["1-101"]    # the run is still shopping
         assert "牛奶1箱[short]" in _rendered(app)                       # bill shown at once
         P.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
@@ -318,34 +324,28 @@ async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, 
         assert row["status"] == "delivered" and row["settlement"]["amount_fen"] == 13450
 
 
-async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen):
+async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen, open_tab):
     S.add_schedule(store, volunteer, "午饭和晚饭（少盐，不要辣）送给妈妈", "2-301",
                    "隔离酒店 3 楼前台（武汉大道 88 号）", "11:30")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "5")
+        await open_tab(pilot, "purchases", "5")
         assert "午饭和晚饭（少盐，不要辣）送给妈妈" in _flat(app)
         assert "隔离酒店3楼前台（武汉大道88号）" in _flat(app)
 
 
-async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen):
+async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
-        await pilot.press("i")
-        await pilot.pause()
-        app.screen.query_one(TextArea).text = "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n"
-        await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _check_paste(pilot, open_tab, "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n")
         assert "Startwithadoor(e.g.5栋302)orthehead'sname." in _flat(app)
 
 
-async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen):
+async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_tab):
     items = "35元爱心蔬菜包1份 酱油1瓶 鸡蛋15个 白菜2棵 食用油1桶 大米1袋 面条2包"
     P.create_request(store, volunteer, "1-101", lines=items)
     for size, whole in (((80, 24), False), ((120, 40), True)):
         app = DeskApp(store, actor=volunteer, gate="西门")
         async with app.run_test(size=size) as pilot:
-            await open_tab(pilot)
+            await open_tab(pilot, "purchases", "1")
             assert (items in _rendered(app)) is whole, size
