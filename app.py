@@ -14,7 +14,7 @@ from console import cli, i18n
 
 i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
 
-from textual import events, work  # noqa: E402
+from textual import events, on, work  # noqa: E402
 from textual.app import App, ComposeResult, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.screen import Screen  # noqa: E402
@@ -65,16 +65,25 @@ class _Watch:
 
 
 class MainScreen(Screen):
-    """Header, the five tabs, the footer."""
+    """Header, the five tabs, the footer. A tab's content is built when the
+    tab is first shown (sign-in mounts only the first), so signing in does
+    not load every tab's data at once."""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield AlertBar()
         with TabbedContent(id="tabs"):
-            for name, widget in TABS:
+            for i, (name, widget) in enumerate(TABS):
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
-                    yield widget()
+                    if i == 0:
+                        yield widget()
         yield Footer()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _mount_on_first_show(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        if not pane.children:
+            pane.mount(dict(TABS)[pane.id.removeprefix("tab-")]())
 
 
 class DeskApp(App):
@@ -216,8 +225,9 @@ class DeskApp(App):
                 self.notify(alert.message, severity=alert.severity, timeout=10, markup=False)
         self._alerted |= {a.key for a in current}
         self.alerts = current
-        if isinstance(self.screen, MainScreen):
-            self.screen.query_one(AlertBar).show(current)
+        for screen in self.screen_stack:  # no bar yet while a new main screen composes
+            for bar in screen.query(AlertBar):
+                bar.show(current)
 
     def action_alerts(self) -> None:
         if self.actor:

@@ -88,8 +88,9 @@ def measure(data: Path, idle: float, keys: int) -> list[tuple[str, str]]:
         desk.until_quiet(0.5)
         desk.send("\r")          # take the first name
         desk.until_quiet(0.5)
-        desk.send("\t\t1234")    # gate, then the PIN box
-        desk.until_quiet(0.5)
+        for key in ("\t", "\t", "1", "2", "3", "4"):   # gate, the PIN box, the PIN
+            desk.send(key)
+            desk.until_quiet(0.3)
         desk.send("\r")
         rows.append(("sign-in to the main screen", f"{desk.until_quiet(3.0) / 1024:.1f} KB"))
         desk.until_quiet(3.0)

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual import events
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -85,13 +87,50 @@ async def settle(app, pilot) -> None:
             return
 
 
-async def step(rows: list, name: str, app, pilot, probe: Probe, action) -> None:
+def busy(app) -> bool:
+    return any(w.is_running for w in app.workers)
+
+
+async def answer(app, key: str, done, limit: float = 20.0) -> None:
+    """Press ``key`` as a terminal would (no Pilot waiting for animations or
+    an idle CPU, which the probe's own timer defeats) and return once
+    ``done()`` holds, no worker is running, and the loop is free again."""
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    end = time.perf_counter() + limit
+    while time.perf_counter() < end:
+        await asyncio.sleep(0.002)
+        if done() and not busy(app):
+            await asyncio.sleep(0)
+            if done() and not busy(app):
+                return
+
+
+async def step(rows: list, name: str, app, pilot, probe: Probe, key: str, done) -> None:
     await settle(app, pilot)
     probe.reset()
     t = time.perf_counter()
-    await action()
-    await settle(app, pilot)
+    await answer(app, key, done)
     rows.append((name, time.perf_counter() - t, probe.gap))
+
+
+def _state(app) -> tuple:
+    w = app.focused
+    page = getattr(next(iter(app.screen.query("#checkpoint")), None), "page", None)
+    return (id(w), getattr(w, "cursor_row", None), getattr(w, "scroll_y", None), page)
+
+
+def _tab_shown(app, tab: str) -> bool:
+    """The tab is active and its content is mounted and laid out."""
+    from textual.widgets import TabbedContent
+    try:
+        tabs = app.screen.query_one(TabbedContent)
+        pane = app.screen.query_one(f"#tab-{tab}")
+    except Exception:
+        return False
+    return (tabs.active == f"tab-{tab}" and bool(pane.children)
+            and all(c.is_mounted and c.size.height > 0 for c in pane.children))
 
 
 def writer(data: str) -> subprocess.Popen:
@@ -130,24 +169,23 @@ async def desk(data: str) -> dict:
         screen.query_one("#pin", Input).value = "1234"
         screen.query_one("#pin", Input).focus()
 
-        async def sign_in():
-            await pilot.press("enter")
-            while not isinstance(app.screen, MainScreen):
-                await pilot.pause()
-        await step(rows, "sign-in", app, pilot, probe, sign_in)
+        await step(rows, "sign-in", app, pilot, probe, "enter",
+                   lambda: isinstance(app.screen, MainScreen) and _tab_shown(app, "checkpoint"))
         for visit in ("first", "again"):
             for i, tab in enumerate(TABS, start=1):
                 if visit == "first" and i == 1:
                     continue  # shown at sign-in
-                await step(rows, f"tab {tab} ({visit})", app, pilot, probe,
-                           lambda i=i: pilot.press(f"f{i}"))
+                await step(rows, f"tab {tab} ({visit})", app, pilot, probe, f"f{i}",
+                           lambda tab=tab: _tab_shown(app, tab))
                 if visit == "first":
                     tables = [t for t in app.screen.query(DataTable) if t.is_on_screen] or [None]
                     big = max(tables, key=lambda t: t.row_count if t else -1)
                     if big is not None:
                         big.focus()
-                        await step(rows, f"page {tab}", app, pilot, probe,
-                                   lambda: pilot.press("pagedown"))
+                        await settle(app, pilot)
+                        before = _state(app)
+                        await step(rows, f"page {tab}", app, pilot, probe, "pagedown",
+                                   lambda before=before: _state(app) != before)
                         counts[tab] = big.row_count
         await pilot.press("f1")
         await settle(app, pilot)

@@ -47,6 +47,10 @@ class AlertBar(Static):
         super().__init__(markup=False, id="alert-bar")
         self.display = False
 
+    def on_mount(self) -> None:
+        """Alerts checked before this bar existed (a check racing the sign-in)."""
+        self.show(self.app.alerts)
+
     def show(self, current: list[Alert]) -> None:
         self.display = bool(current)
         if current:

@@ -1,0 +1,54 @@
+"""Signing in stays quick on big data: tabs are built when first shown, and
+an alert check racing the new main screen neither crashes nor gets lost."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from app import TABS, DeskApp, MainScreen
+from console import alerts
+from console.alerts import Alert
+from screens.checkpoint import CheckpointTab
+from screens.header import AlertBar
+from screens.purchases import PurchasesTab
+from screens.stock import StockTab
+
+
+async def test_only_the_first_tab_is_built_at_sign_in_the_others_when_shown(store, volunteer):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query(CheckpointTab)
+        assert not app.screen.query(PurchasesTab) and not app.screen.query(StockTab)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "tab-purchases"
+        assert app.screen.query_one(PurchasesTab).is_mounted
+        assert not app.screen.query(StockTab)
+        await pilot.press("f1", "f3")  # shown again: the same widget, not a second one
+        await pilot.pause()
+        assert len(app.screen.query(PurchasesTab)) == 1
+        for i in range(1, len(TABS) + 1):
+            await pilot.press(f"f{i}")
+            await pilot.pause()
+        assert all(len(app.screen.query(cls)) == 1 for _, cls in TABS)
+
+
+async def test_alerts_arriving_while_the_main_screen_composes_are_shown(store, volunteer,
+                                                                       monkeypatch):
+    overdue = [Alert("late", "errand 7 is overdue", "error")]
+    monkeypatch.setattr(alerts, "current", lambda store, now: overdue)
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.action_sign_out()
+        await pilot.pause()
+        app.signed_in(volunteer, "西门")  # a new main screen, not composed yet
+        app._show_alerts(overdue)  # the alerts worker's callback, before the screen mounted
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        bar = app.screen.query_one(AlertBar)
+        assert bar.display and "errand 7 is overdue" in str(bar.render())
