@@ -21,7 +21,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, settings  # noqa: E402
+from console import alerts, clock, heap, settings  # noqa: E402
 from console.operators import Actor  # noqa: E402
 from console.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
@@ -83,7 +83,11 @@ class MainScreen(Screen):
     def _mount_on_first_show(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane
         if not pane.children:
+            # nothing in the new pane can take the focus yet: drop it, or the
+            # focus falls back into the hidden tab and Textual switches back
+            self.set_focus(None)
             pane.mount(dict(TABS)[pane.id.removeprefix("tab-")]())
+            self.app.freeze_soon()
 
 
 class DeskApp(App):
@@ -105,8 +109,12 @@ class DeskApp(App):
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
 
+    #: seconds after sign-in (and after a tab is first shown) when what was
+    #: loaded is frozen out of the garbage collector's way (see console.heap)
+    FREEZE_AFTER = 3.0
+
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
-                 lang: str | None = None, problems: Iterable[str] = ()):
+                 lang: str | None = None, problems: Iterable[str] = (), tune_gc: bool = False):
         if lang:
             i18n.set_lang(lang)
         super().__init__()
@@ -119,6 +127,7 @@ class DeskApp(App):
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
 
     # -- start, sign-in, lock --
     def on_mount(self) -> None:
@@ -145,6 +154,12 @@ class DeskApp(App):
         else:
             self.push_screen(MainScreen())
         self._check_alerts()
+        self.freeze_soon()
+
+    def freeze_soon(self) -> None:
+        """Once what a new screen or tab loads has arrived, freeze it."""
+        if self.tune_gc:
+            self.set_timer(self.FREEZE_AFTER, heap.freeze_loaded)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -250,7 +265,9 @@ class DeskApp(App):
 
 
 def run_app(store: Store, args) -> int:
-    DeskApp(store, gate=args.gate, problems=args.problems).run()
+    heap.tune()
+    heap.freeze_loaded(collect=True)  # modules and start-up data, before the UI runs
+    DeskApp(store, gate=args.gate, problems=args.problems, tune_gc=True).run()
     return 0
 
 

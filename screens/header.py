@@ -22,10 +22,13 @@ i18n.add({
 
 
 class DeskHeader(Static):
-    """Refreshed every second; the checkpoint tab sets ``app.shift_label``."""
+    """Checked every second, redrawn only when its text changes (the clock
+    shows minutes: over SSH every redraw costs bytes). The checkpoint tab
+    sets ``app.shift_label``."""
 
     def __init__(self) -> None:
         super().__init__(markup=False, id="desk-header")
+        self._text = ""
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -37,7 +40,10 @@ class DeskHeader(Static):
         who = f"{actor.name}（{i18n.t('role.' + actor.role)}）" if actor else ""
         label = app.shift_label
         shift = i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift")
-        self.update(f"{app.title} · {app.gate}  │  {who}  │  {shift}  │  {clock.now():%H:%M:%S}")
+        text = f"{app.title} · {app.gate}  │  {who}  │  {shift}  │  {clock.now():%H:%M}"
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)  # one docked line: its size never changes
 
 
 class AlertBar(Static):

@@ -767,7 +767,8 @@ class PurchasesTab(Vertical):
 
     def reload(self) -> None:
         for view in self.query(View):
-            view.reload()
+            if view.is_mounted:  # a view still composing loads itself when it mounts
+                view.reload()
 
     def on_show(self) -> None:
         self.call_after_refresh(self._focus_view)

@@ -52,3 +52,19 @@ async def test_alerts_arriving_while_the_main_screen_composes_are_shown(store, v
         assert isinstance(app.screen, MainScreen)
         bar = app.screen.query_one(AlertBar)
         assert bar.display and "errand 7 is overdue" in str(bar.render())
+
+
+async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(store, leader):
+    """The 1 s poll may land between a Purchases view's mount and its compose."""
+    from screens.purchases import RequestsView
+
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tab = app.screen.query_one(PurchasesTab)
+        tab.mount(RequestsView(id="late-view"))  # its table does not exist yet
+        tab.reload()                              # what a poll does on another desk's write
+        await pilot.pause()
+        assert app.screen.query_one("#late-view").query_one("#req-table")
