@@ -209,6 +209,7 @@ async def desk(data: str) -> dict:
         finally:
             other.kill()
             other.wait()
+        await settle(app, pilot)  # no worker result may land while the app shuts down
     gen2 = [d for g, d in probe.gc if g == 2]
     return {"rows": rows, "rss": rss, "gen2_max": max(gen2, default=0.0), "gen2_n": len(gen2),
             "objects": len(gc.get_objects()), "counts": counts}
