@@ -56,13 +56,15 @@ class Desk:
                     break
         return n
 
-    def until_quiet(self, quiet: float = 1.5, limit: float = 60) -> int:
-        """Bytes written until nothing came for ``quiet`` seconds."""
-        n, end = 0, time.monotonic() + limit
+    def until_quiet(self, quiet: float = 1.5, limit: float = 30) -> int:
+        """Bytes written from now until nothing came for ``quiet`` seconds
+        (waiting up to ``limit`` for the first byte: a busy machine is slow)."""
+        n = 0
+        end = time.monotonic() + limit
         while time.monotonic() < end:
             got = self.read(quiet)
             n += got
-            if not got:
+            if n and not got:
                 break
         return n
 

@@ -25,6 +25,7 @@ from console import checkpoint as cp
 from console import clock, i18n
 from console.i18n import DomainError
 from screens.scan import ScanField
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "checkpoint.ui.name": ("姓名", "Name"),
@@ -176,6 +177,7 @@ class CheckpointTab(Vertical):
         self.pages = 1
         self._cells: dict[str, tuple] = {}
         self._saving = False
+        self._info = Text()
 
     # -- layout --
     def compose(self) -> ComposeResult:
@@ -212,7 +214,7 @@ class CheckpointTab(Vertical):
                          prompt=i18n.t("checkpoint.ui.all_purposes"))
             yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
             yield Static("", id="cp-status")
-        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="log", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#log", DataTable)
@@ -265,7 +267,7 @@ class CheckpointTab(Vertical):
         self.query_one(f"#{target}").focus()
 
     def clear_errors(self, field: str | None = None) -> None:
-        for lbl in self.query(".cp-err"):
+        for lbl in self.query(".cp-err.-shown"):  # the hidden ones are empty already
             if field is None or lbl.id == f"err-{field}":
                 lbl.update("")
                 lbl.remove_class("-shown")
@@ -316,7 +318,7 @@ class CheckpointTab(Vertical):
         for f, v in DEFAULTS.items():
             self.query_one(f"#{f}", Select).value = v
         self.clear_errors()
-        self.query_one("#cp-info", Static).update("")
+        self._show_info("", "", "")
         self.query_one("#name", Input).focus()
 
     def fill(self, visitor: dict) -> None:
@@ -398,7 +400,9 @@ class CheckpointTab(Vertical):
             text.append(("  " if household else "") + "⚠ " + notice, style="bold yellow")
         if hint:
             text.append(("  " if text.plain else "") + hint, style="dim")
-        self.query_one("#cp-info", Static).update(text)
+        if text != self._info:  # typing on: the same line is not sent again
+            self._info = text
+            self.query_one("#cp-info", Static).update(text, layout=False)  # one line high
         self.set_class(bool(notice), "-repeat")
 
     def action_recall(self) -> None:

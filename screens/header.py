@@ -52,18 +52,24 @@ class AlertBar(Static):
     def __init__(self) -> None:
         super().__init__(markup=False, id="alert-bar")
         self.display = False
+        self._text = ""
 
     def on_mount(self) -> None:
         """Alerts checked before this bar existed (a check racing the sign-in)."""
         self.show(self.app.alerts)
 
     def show(self, current: list[Alert]) -> None:
-        self.display = bool(current)
+        """Redraw only when the line changes (the check runs every 20 s)."""
+        text = ""
         if current:
             first = sorted(current, key=lambda a: a.severity != "error")[0]
-            self.update(i18n.t("header.alerts", n=len(current),
-                               first=" ".join(first.message.split())))
-            self.set_class(any(a.severity == "error" for a in current), "-error")
+            text = i18n.t("header.alerts", n=len(current), first=" ".join(first.message.split()))
+        if text == self._text:
+            return
+        self._text = text
+        self.display = bool(current)
+        self.update(text, layout=False)  # one line, shown or not
+        self.set_class(any(a.severity == "error" for a in current), "-error")
 
 
 class AlertsScreen(ModalScreen):
