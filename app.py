@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from console import cli, i18n
+from console import cli
+from console.core import i18n
 
 i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
 
@@ -21,9 +22,10 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, heap, settings  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store  # noqa: E402
+from console import features  # noqa: E402
+from console.core import alerts, clock, heap, settings  # noqa: E402
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
 from screens.checkpoint import CheckpointTab  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
@@ -110,7 +112,7 @@ class DeskApp(App):
     ALERT_SECONDS = 20.0
 
     #: seconds after sign-in (and after a tab is first shown) when what was
-    #: loaded is frozen out of the garbage collector's way (see console.heap)
+    #: loaded is frozen out of the garbage collector's way (see console.core.heap)
     FREEZE_AFTER = 3.0
 
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
@@ -234,7 +236,7 @@ class DeskApp(App):
     def _check_alerts(self) -> None:
         if not self.actor:
             return
-        current = alerts.current(self.store, clock.now())
+        current = features.alerts(self.store, clock.now())
         self.call_from_thread(self._show_alerts, current)
 
     def _show_alerts(self, current: list[alerts.Alert]) -> None:

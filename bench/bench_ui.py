@@ -137,9 +137,10 @@ def writer(data: str) -> subprocess.Popen:
     """Another desk: logs a gate entry about every 100 ms until killed."""
     code = (
         "import sys, time; sys.path.insert(0, %r)\n"
-        "from console import checkpoint as cp, i18n\n"
-        "from console.operators import Actor\n"
-        "from console.store import Store\n"
+        "from console.checkpoint import gate as cp\n"
+        "from console.core import i18n\n"
+        "from console.core.operators import Actor\n"
+        "from console.core.store import Store\n"
         "i18n.set_lang('en'); s = Store(%r); a = Actor('刘敏', 'volunteer')\n"
         "s.actor = {'op': a.name, 'role': a.role}\n"
         "g = cp.gates(s)[0]['name']\n"
@@ -154,17 +155,13 @@ async def desk(data: str) -> dict:
     from textual.widgets import DataTable, Input, Select
 
     from app import DeskApp, MainScreen
-    from console.store import Store
+    from console.core.store import Store
 
     probe = Probe()
-    try:  # the console's start-up garbage-collection policy, where the version has one
-        from console import heap
-    except ImportError:
-        app = DeskApp(Store(data), lang="en")
-    else:
-        heap.tune()
-        heap.freeze_loaded(collect=True)
-        app = DeskApp(Store(data), lang="en", tune_gc=True)
+    from console.core import heap
+    heap.tune()  # as app.run_app does
+    heap.freeze_loaded(collect=True)
+    app = DeskApp(Store(data), lang="en", tune_gc=True)
     rows: list = []
     counts: dict[str, int] = {}
     async with app.run_test(size=(80, 24)) as pilot:

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import demo  # noqa: E402
-from console.store import Store  # noqa: E402
+from console import features  # noqa: E402
+from console.core.store import Store  # noqa: E402
+from console.demo import roster  # noqa: E402
 
 STORY = {"gate": 10_000, "orders": 1_500, "movements": 1_000}
 META = ("_at", "_by")
@@ -32,11 +33,11 @@ META = ("_at", "_by")
 def _copy(row: dict, rng: random.Random) -> dict:
     out = {k: v for k, v in row.items() if k not in META}
     if out.get("name"):
-        out["name"] = demo.person_name(rng)
+        out["name"] = roster.person_name(rng)
     if out.get("person"):
-        out["person"] = demo.person_name(rng)
+        out["person"] = roster.person_name(rng)
     if out.get("phone"):
-        out["phone"] = demo.mobile(rng)
+        out["phone"] = roster.mobile(rng)
     return out
 
 
@@ -54,7 +55,7 @@ def _gate(store: Store, rng: random.Random, target: int) -> int:
 
 
 def _orders(store: Store, rng: random.Random, target: int) -> int:
-    from console import purchases as P  # noqa: PLC0415
+    from console.purchases import orders as P  # noqa: PLC0415
     with store.transaction(P.REQUESTS, P.RUNS) as tx:
         requests, runs = tx.table(P.REQUESTS), tx.table(P.RUNS)
         rows = requests.all()
@@ -75,7 +76,7 @@ def _orders(store: Store, rng: random.Random, target: int) -> int:
 
 
 def _movements(store: Store, rng: random.Random, target: int) -> int:
-    from console import stock  # noqa: PLC0415
+    from console.stock import ledger as stock  # noqa: PLC0415
     with store.transaction(stock.MOVES) as tx:
         moves = tx.table(stock.MOVES)
         rows = sorted(moves.all(), key=lambda m: m.get("no", 0))
@@ -92,10 +93,10 @@ def _movements(store: Store, rng: random.Random, target: int) -> int:
 def build(path: Path, scale: float = 10, seed: int = 2020) -> list[str]:
     """Fill an empty data directory at ``scale`` × the story's scale."""
     store = Store(path)
-    lines = demo.build(store, seed=seed)
+    lines = features.build_demo(store, seed=seed)
     if scale > 0:
         rng = random.Random(seed + 1)
-        store.actor = {"op": demo.VOLUNTEERS[0], "role": "leader"}
+        store.actor = {"op": roster.VOLUNTEERS[0], "role": "leader"}
         gate = _gate(store, rng, int(STORY["gate"] * scale))
         orders = _orders(store, rng, int(STORY["orders"] * scale))
         moves = _movements(store, rng, int(STORY["movements"] * scale))

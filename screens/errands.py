@@ -21,8 +21,10 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from console import clock, errands, households, i18n, operators, printers, slips
-from console.i18n import DomainError
+from console.core import clock, i18n, operators, printing
+from console.errands import errand as errands, printers, slips
+from console.households import registry as households
+from console.core.i18n import DomainError
 from screens.scan import ScanPanel
 
 i18n.add({
@@ -37,6 +39,7 @@ i18n.add({
     "errtab.col.window": ("时间", "Window"),
     "errtab.key.new": ("新申请", "New"),
     "errtab.key.approve": ("批准", "Approve"),
+    "errtab.key.standing": ("出入证", "Standing passes"),
     "errtab.key.reject": ("驳回", "Reject"),
     "errtab.key.print": ("打印", "Print"),
     "errtab.key.revoke": ("撤销", "Revoke"),
@@ -367,6 +370,7 @@ class ErrandsTab(Vertical):
         Binding("v", "revoke", i18n.t("errtab.key.revoke")),
         Binding("s", "show_qr", i18n.t("errtab.key.qr")),
         Binding("g", "scan", i18n.t("errtab.key.scan"), show=False),
+        Binding("h", "standing", i18n.t("errtab.key.standing")),
         Binding("c", "close_errand", i18n.t("errtab.key.close"), show=False),
         Binding("f", "cycle_filter(1)", i18n.t("errtab.key.filter"), show=False),
         Binding("F", "cycle_filter(-1)", i18n.t("errtab.key.filter"), show=False),
@@ -394,7 +398,7 @@ class ErrandsTab(Vertical):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # leader-only keys are hidden from volunteers (console/ refuses them anyway)
-        if action in ("approve", "reject", "revoke"):
+        if action in ("approve", "reject", "revoke", "standing"):
             return bool(self.app.actor and self.app.actor.is_leader)
         return True
 
@@ -527,8 +531,22 @@ class ErrandsTab(Vertical):
         self.app.push_screen(RequestScreen(), done)
 
     def action_approve(self) -> None:
-        if e := self._current():
-            self._do(errands.approve, e["number"], done_key="errtab.approved")
+        if not (e := self._current()):
+            return
+        try:
+            errands.approve(self.app.store, self.app.actor, e["number"])
+        except DomainError as exc:
+            if exc.key != "errands.denied_mark":
+                self._say(str(exc), error=True)
+                return
+
+            def done(reason: str | None) -> None:   # a key-person household: only with a reason
+                if reason:
+                    self._do(errands.approve, e["number"], reason, done_key="errtab.approved")
+            self.app.push_screen(ReasonScreen(str(exc)), done)
+            return
+        self._say(i18n.t("errtab.approved", number=e["number"]))
+        self.reload()
 
     def _with_reason(self, fn, title_key: str, done_key: str) -> None:
         """Ask for a reason in a modal, then run ``fn`` (reject, revoke)."""
@@ -572,7 +590,7 @@ class ErrandsTab(Vertical):
     def _print(self, number: int) -> None:
         app, store = self.app, self.app.store
         try:
-            slips.require_font()     # never issue a pass that cannot be printed
+            printing.require_font()     # never issue a pass that cannot be printed
             errand = errands.issue_pass(store, app.actor, number)
             result = printers.print_slips(store, [errand], gate=app.gate)
         except DomainError as exc:
@@ -592,3 +610,8 @@ class ErrandsTab(Vertical):
 
     def action_scan(self) -> None:
         self.app.push_screen(ScanScreen(), lambda _: self.reload())
+
+    def action_standing(self) -> None:
+        from screens.standing import StandingScreen  # noqa: PLC0415  (it uses this module's dialogs)
+
+        self.app.push_screen(StandingScreen())

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import TabbedContent
 
 from app import TABS, DeskApp, MainScreen
-from console import alerts
-from console.alerts import Alert
+from console import features
+from console.core.alerts import Alert
 from screens.checkpoint import CheckpointTab
 from screens.header import AlertBar
 from screens.purchases import PurchasesTab
@@ -38,7 +38,7 @@ async def test_only_the_first_tab_is_built_at_sign_in_the_others_when_shown(stor
 async def test_alerts_arriving_while_the_main_screen_composes_are_shown(store, volunteer,
                                                                        monkeypatch):
     overdue = [Alert("late", "errand 7 is overdue", "error")]
-    monkeypatch.setattr(alerts, "current", lambda store, now: overdue)
+    monkeypatch.setattr(features, "alerts", lambda store, now: overdue)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

@@ -33,7 +33,7 @@ async def test_header_is_redrawn_only_when_its_text_changes(store, volunteer, fr
 async def test_text_boxes_have_a_steady_cursor_and_alerts_redraw_only_on_change(store, volunteer):
     from textual.widgets import Input
 
-    from console.alerts import Alert
+    from console.core.alerts import Alert
     from screens.header import AlertBar
 
     app = DeskApp(store, actor=volunteer, gate="西门")
