@@ -124,6 +124,7 @@ class DeskApp(App):
         self.actor: Actor | None = actor
         self.gate = gate or ""
         self._watches: list[_Watch] = []
+        self._polling = False
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self.alerts: list[alerts.Alert] = []
@@ -226,9 +227,24 @@ class DeskApp(App):
     def _poll(self) -> None:
         self._idle_check()
         self._watches = [w for w in self._watches if w.owner.is_attached]
-        for watch in self._watches:
-            now = self._versions(watch)
-            if now != watch.seen:
+        if self._watches and not self._polling:  # a slow poll is not stacked on
+            self._polling = True
+            self._poll_versions(list(self._watches))
+
+    @work(thread=True, group="poll")
+    def _poll_versions(self, watches: list[_Watch]) -> None:
+        """Ask the store what changed off the event loop (catching up on other
+        desks' writes reads and applies them); callbacks run on the loop."""
+        versions: list[tuple] = []
+        try:
+            versions = [self._versions(w) for w in watches]
+        finally:  # the next poll may start even if this one failed
+            self.call_from_thread(self._notify_changed, watches, versions)
+
+    def _notify_changed(self, watches: list[_Watch], versions: list[tuple]) -> None:
+        self._polling = False
+        for watch, now in zip(watches, versions):
+            if now != watch.seen and watch.owner.is_attached:
                 watch.seen = now
                 watch.callback()
 

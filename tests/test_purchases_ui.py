@@ -232,7 +232,8 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen):
         t = table(app, "req-table")
         first_key = next(iter(t.rows))
         P.create_request(store, volunteer, "1-102", lines="白菜1棵")   # "another desk"
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(cells(app, "req-table")) == 2
         assert next(iter(t.rows)) == first_key        # kept, not rebuilt
