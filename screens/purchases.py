@@ -8,7 +8,7 @@ purchase files; actions are bindings (Footer, command palette) on the view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -27,6 +27,7 @@ from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "pui.view.requests": ("代购单", "Requests"),
@@ -120,29 +121,6 @@ def _t(key: str, **kw) -> str:
     return i18n.t(key, **kw)
 
 
-def sync_rows(table: DataTable, rows: dict[str, tuple]) -> None:
-    """Make ``table`` show ``rows`` (key -> cells): add new rows, update
-    changed cells, drop gone rows. No rebuild, the cursor stays put."""
-    keys = list(table.columns)
-    have = {k.value for k in table.rows}
-    for key in have - rows.keys():
-        table.remove_row(key)
-    for key, cells in rows.items():
-        if key in have:
-            old = table.get_row(key)
-            for col, before, after in zip(keys, old, cells):
-                if before != after:
-                    table.update_cell(key, col, after)
-        else:
-            table.add_row(*cells, key=key)
-
-
-def selected(table: DataTable) -> str | None:
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
 def clip(text: str, cells: int) -> str:
     """Cut ``text`` to ``cells`` terminal columns (CJK characters take two)."""
     if cell_len(text) <= cells:
@@ -194,20 +172,66 @@ def _how(value: str) -> str:
 
 
 class View(Vertical):
-    """One view inside the tab: a keyed table and a status line."""
+    """One view inside the tab: a keyed table and a status line.
+
+    :meth:`load` reads the store in a worker and returns what to do on the
+    event loop (patch the table, which redraws only the changed cells). A
+    view that is not on screen only notes that it is stale and loads when
+    it is next shown, so another desk's edit reloads one view, not five."""
 
     TABLE_ID = ""
     COLUMNS: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def on_mount(self) -> None:
         table = self.table
         for col in self.COLUMNS:
             table.add_column(_t(f"pui.col.{col}"), key=col)
+        self._stale = True
+        self._loading = self._again = False
         self.reload()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.is_on_screen:
+            self._stale = True
+            return
+        self._stale = False
+        if self._loading:  # one read at a time; the latest change is read after it
+            self._again = True
+            return
+        self._loading = True
+        self._read(*self.wanted())
+
+    def wanted(self) -> tuple:
+        """What :meth:`load` needs from the screen, read on the loop."""
+        return ()
+
+    def load(self, *wanted) -> Callable[[], None]:  # pragma: no cover - overridden
+        """In a worker: read the store, return the update for the loop."""
+        return lambda: None
+
+    @work(thread=True, group="pur-view")
+    def _read(self, *wanted) -> None:
+        show = None
+        try:
+            show = self.load(*wanted)
+        finally:
+            self.app.call_from_thread(self._loaded, show)
+
+    def _loaded(self, show: Callable[[], None] | None) -> None:
+        self._loading = False
+        if show is not None and self.is_attached:
+            show()
+        if self._again:
+            self._again = False
+            self.reload()
 
     @property
     def table(self) -> DataTable:
@@ -224,11 +248,8 @@ class View(Vertical):
     def status(self, text: str) -> None:
         self.query_one(".pur-status", Static).update(text)
 
-    def reload(self) -> None:  # pragma: no cover - overridden
-        pass
-
     def current(self) -> str | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
         return key
@@ -273,21 +294,22 @@ class RequestsView(View):
         Binding("x", "cancel_request", _t("pui.key.cancel_req")),
     ]
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
         rows = rows[-MAX_ROWS:]
         runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
             items_text(r["lines"], 34) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
-                                           else "—")) for r in rows})
+                                           else "—")) for r in rows}
         specials = P.active_specials(self.store)
-        self.status(_t("pui.specials", list="；".join(
+        status = (_t("pui.specials", list="；".join(
             f"{s['name']} {P.money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
             if specials else _t("pui.no_specials"))
+        return lambda: (self.table.sync(list(cells.items())), self.status(status))
 
     def _fields(self, row: dict | None) -> list[Field]:
         fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",
@@ -401,7 +423,7 @@ class CatalogueView(View):
         Binding("delete,x", "remove", _t("pui.key.remove")),
     ]
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = {}
         for r in P.catalogue(self.store):
@@ -416,7 +438,7 @@ class CatalogueView(View):
                 where = r.get("supplier") or r.get("shop", "")
                 until = r.get("ends", "")
             rows[str(r["id"])] = (_t(f"pui.kind.{r['kind']}"), r["name"], price, where, until)
-        sync_rows(self.table, rows)
+        return lambda: self.table.sync(list(rows.items()))
 
     def action_bundle(self) -> None:
         self.form(_t("pui.t.bundle"), [
@@ -476,56 +498,71 @@ class RunsView(View):
     show_list = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row")
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row")
         yield Static("", id="run-summary", classes="pur-status", markup=False)
-        yield DataTable(id="run-detail", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="run-detail", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def run_id(self) -> int | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         return int(key) if key else None
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         runs = P.runs(self.store)[:30]
-        sync_rows(self.table, {str(r["id"]): (
+        rows = {str(r["id"]): (
             P.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
-            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs})
-        self.reload_detail()
+            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs}
+        return lambda: (self.table.sync(list(rows.items())), self.reload_detail())
 
     @on(DataTable.RowHighlighted, "#runs-table")
     def _run_changed(self) -> None:
         self.reload_detail()
 
     def reload_detail(self) -> None:
+        """The selected run's packs or shopping list, read in a worker."""
+        self._detail = getattr(self, "_detail", 0) + 1
+        self._read_detail(self._detail, self.run_id(), self.show_list)
+
+    @work(thread=True, group="pur-detail")
+    def _read_detail(self, ticket: int, run_id: int | None, show_list: bool) -> None:
+        rows, run, check = {}, None, None
+        if run_id is not None:
+            run = P.get_run(self.store, run_id)
+            if show_list:
+                rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
+                                                      str(r["households"]))
+                        for r in P.shopping_list(self.store, run_id)}
+            else:
+                rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
+                                       ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
+                                                if ln.get("short")),
+                                       clip(p["person"], 8), items_text(p["lines"], 34))
+                        for p in P.packing_list(self.store, run_id)}
+            check = P.receipt_check(self.store, run_id)
+        self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
+
+    def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
+                     rows: dict, check: dict | None) -> None:
+        if ticket != self._detail or not self.is_attached:  # the cursor moved on meanwhile
+            return
         detail = self.query_one("#run-detail", DataTable)
-        run_id = self.run_id()
-        mode = "list" if self.show_list else "packs"
+        mode = "list" if show_list else "packs"
         if getattr(self, "_mode", None) != (mode, run_id):
             detail.clear(columns=True)
-            cols = (("items", "qty", "homes") if self.show_list
+            cols = (("items", "qty", "homes") if show_list
                     else ("no", "door", "paid", "short", "person", "items"))
             for c in cols:
                 detail.add_column(_t(f"pui.col.{c}"), key=c)
             self._mode = (mode, run_id)
-        if run_id is None:
+        if run is None:
             self.query_one("#run-summary", Static).update("")
             return
-        run = P.get_run(self.store, run_id)
-        if self.show_list:
-            rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}", str(r["households"]))
-                    for r in P.shopping_list(self.store, run_id)}
-        else:
-            rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
-                                   ",".join(str(i + 1) for i, ln in enumerate(p["lines"]) if ln.get("short")),
-                                   clip(p["person"], 8), items_text(p["lines"], 34))
-                    for p in P.packing_list(self.store, run_id)}
-        sync_rows(detail, rows)
-        check = P.receipt_check(self.store, run_id)
+        detail.sync(list(rows.items()))
         self.query_one("#run-summary", Static).update(
             _t("pui.run_summary", no=P.run_label(run), date=run["date"], shop=run["shop"],
                status=_t(f"purchases.run.{run['status']}"), n=len(run["requests"]),
                deadline=run["deadline"][5:16].replace("T", " ")) + "  ·  " +
-            _t("pui.showing_list" if self.show_list else "pui.showing_packs"))
+            _t("pui.showing_list" if show_list else "pui.showing_packs"))
         self.status(_t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])))
 
     def action_toggle_list(self) -> None:
@@ -544,7 +581,7 @@ class RunsView(View):
 
     def action_paid(self) -> None:
         detail = self.query_one("#run-detail", DataTable)
-        key = None if self.show_list else selected(detail)
+        key = None if self.show_list else detail.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
             detail.focus()
@@ -612,8 +649,11 @@ class DeliveryView(View):
     ]
     unpaid_only = True
 
-    def reload(self) -> None:
-        if self.unpaid_only:
+    def wanted(self) -> tuple:
+        return (self.unpaid_only,)
+
+    def load(self, unpaid_only: bool) -> Callable[[], None]:
+        if unpaid_only:
             rows = P.unpaid(self.store)
         else:
             today = clock.today().isoformat()
@@ -626,26 +666,37 @@ class DeliveryView(View):
             if not s:
                 return ""
             return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r["no"], r["door"], r.get("person", ""), P.money(r.get("paid_fen")),
             _t(f"purchases.status.{r['status']}"),
             (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
-            settled(r)) for r in rows})
-        owed = [r for r in P.unpaid(self.store)]
-        self.status(_t("pui.unpaid_total", n=len(owed),
-                       amount=P.money(sum(r.get("paid_fen") or 0 for r in owed))))
+            settled(r)) for r in rows}
+        total = self._owed()
+        return lambda: (self.table.sync(list(cells.items())), self.status(total))
+
+    def _owed(self) -> str:
+        owed = P.unpaid(self.store)
+        return _t("pui.unpaid_total", n=len(owed),
+                  amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
 
     @on(DataTable.RowHighlighted, "#del-table")
     def _show_bill(self) -> None:
-        key = selected(self.table)
-        if key is None:
-            return
-        bill = P.bill(P.get_request(self.store, int(key)))
+        key = self.table.selected_key
+        if key is not None:
+            self._bill = getattr(self, "_bill", 0) + 1
+            self._read_bill(self._bill, int(key))
+
+    @work(thread=True, group="pur-bill")
+    def _read_bill(self, ticket: int, request_id: int) -> None:
+        bill = P.bill(P.get_request(self.store, request_id))
         lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
                           + (f"[{_t('purchases.short')}]" if ln["short"] else "") for ln in bill["lines"])
-        owed = [r for r in P.unpaid(self.store)]
-        total = _t("pui.unpaid_total", n=len(owed), amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
-        self.status(f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{total}")
+        text = f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{self._owed()}"
+        self.app.call_from_thread(self._show_bill_text, ticket, text)
+
+    def _show_bill_text(self, ticket: int, text: str) -> None:
+        if ticket == self._bill and self.is_attached:  # still the highlighted row's
+            self.status(text)
 
     def action_toggle_all(self) -> None:
         self.unpaid_only = not self.unpaid_only
@@ -695,14 +746,14 @@ class SchedulesView(View):
     def on_mount(self) -> None:   # View.on_mount runs too (Textual calls each class's handler)
         self.set_interval(30, self.reload)      # states change with the clock
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         rows = {}
         for s in S.due_list(self.store):
             state = Text(_t(f"schedules.state.{s['state']}"), style=self.STYLE[s["state"]])
             done = f"{s['done_by']} {s['done_at'][11:16]}" if s["done_by"] else ""
             rows[f"{s['schedule']}|{s['date']}|{s['time']}"] = (
                 s["time"], clip(s["what"], 18), s["door"], clip(s["to"], 16), state, done)
-        sync_rows(self.table, rows)
+        return lambda: self.table.sync(list(rows.items()))
 
     def action_new(self) -> None:
         def every(value: str) -> None:

@@ -1,4 +1,4 @@
-"""Signing in stays quick on big data: tabs are built when first shown, and
+"""Big data stays responsive: tabs are built when first shown, hidden views load when shown,
 an alert check racing the new main screen neither crashes nor gets lost."""
 
 from __future__ import annotations
@@ -68,3 +68,32 @@ async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(sto
         tab.reload()                              # what a poll does on another desk's write
         await pilot.pause()
         assert app.screen.query_one("#late-view").query_one("#req-table")
+
+
+async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(store, leader):
+    from console.core.store import Store
+    from console.purchases import orders as P
+    from screens.purchases import CatalogueView, RequestsView, View
+
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        loads: list[str] = []
+        for view in app.screen.query(View):
+            original = view.load
+            view.load = lambda *a, _v=view, _o=original: (loads.append(type(_v).__name__), _o(*a))[1]
+        other = Store(store.root)  # a second desk
+        other.actor = {"op": leader.name, "role": leader.role}
+        P.create_request(other, leader, "1-101", "王", "土豆2斤")
+        app._poll()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert loads == ["RequestsView"]  # in a worker; the four hidden views wait
+        assert app.screen.query_one(RequestsView).table.row_count == 1
+        await pilot.press("2")            # the catalogue, stale since that write, reads when shown
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert loads == ["RequestsView", "CatalogueView"]
+        assert app.screen.query_one(CatalogueView).is_on_screen

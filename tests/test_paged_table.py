@@ -110,3 +110,19 @@ async def test_a_layout_pass_elsewhere_does_not_repaint_the_scrollbars():
         table.move_cursor(row=60)  # scrolling still moves the bar
         await pilot.pause()
         assert table.scroll_y > 0
+
+
+async def test_a_new_row_is_placed_in_order_without_rebuilding_the_others():
+    rows = [(str(i), (f"#{i}", "new")) for i in range(40, 0, -1)]  # newest first
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        added = []
+        original_add = table.add_row
+        table.add_row = lambda *a, **kw: (added.append(kw.get("key")), original_add(*a, **kw))
+        app.rows = [("41", ("#41", "new"))] + rows
+        table.reload()
+        await _settled(app, pilot)
+        assert added == ["41"]
+        assert [r.key.value for r in table.ordered_rows][:3] == ["41", "40", "39"]

@@ -20,11 +20,17 @@ def frozen(freeze_clock):
     return freeze_clock(dt.datetime(2026, 3, 4, 9, 0, tzinfo=TZ))
 
 
+async def settle(pilot) -> None:
+    """The views read the store in workers: wait for them, then for the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_tab(pilot, view: str = "1") -> None:
     await pilot.press("f3")
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(view)
-    await pilot.pause()
+    await settle(pilot)
 
 
 def table(app, ident: str) -> DataTable:
@@ -47,33 +53,33 @@ async def test_new_request_validates_as_you_type_and_keeps_input(store, voluntee
         await open_tab(pilot)
         assert app.focused is table(app, "req-table")
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"9-909")
-        await pilot.pause()
+        await settle(pilot)
         assert "No household with door 9-909" in error_text(app, "door")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen) and P.requests(store) == []
         door = app.screen.query_one("#f-door", Input)
         door.value = "1栋101"
-        await pilot.pause()
+        await settle(pilot)
         assert error_text(app, "door") == ""
         app.screen.query_one("#f-lines", Input).value = "土豆2斤 牛奶1"
-        await pilot.pause()
+        await settle(pilot)
         assert "no unit" in error_text(app, "lines")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert app.screen.query_one("#f-lines", Input).value == "土豆2斤 牛奶1"   # nothing lost
         app.screen.query_one("#f-lines", Input).value = "土豆2斤 牛奶1箱"
         app.screen.query_one("#f-budget", Input).value = "1.234"
-        await pilot.pause()
+        await settle(pilot)
         assert "two decimals" in error_text(app, "budget")
         app.screen.query_one("#f-budget", Input).value = "60"
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
         (row,) = cells(app, "req-table")
         assert row[:2] == ["0304-001", "1-101"] and "土豆2斤 牛奶1箱" in row[-1]
@@ -90,10 +96,10 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen):
         (row,) = cells(app, "req-table")
         assert "gate" in row[-1]
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-lines", Input).value = "白糖5斤"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, doc_id)["lines"][0]["item"] == "白糖"
         assert "白糖5斤" in cells(app, "req-table")[0][-1]
 
@@ -103,20 +109,19 @@ async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot)
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         area = app.screen.query_one(TextArea)
         area.text = "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n"
         await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "2 orders readable; 1 lines" in str(app.screen.query_one("#import-msg", Label).render())
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert area.text == "3. 1-103 面包"
         assert len(P.requests(store)) == 2
         area.text = "3. 1-103 面包1个"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert len(P.requests(store)) == 3
         assert not app.screen.query("#paste")
         assert len(cells(app, "req-table")) == 3
@@ -133,46 +138,46 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
         assert cells(app, "runs-table")[0][0] == "R1"
         assert [r[1] for r in cells(app, "run-detail")] == ["1-101", "1-102"]
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert cells(app, "run-detail")[0] == ["土豆", "3斤", "2"]
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         table(app, "run-detail").focus()
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-amount", Input).value = "3.333"
-        await pilot.pause()
+        await settle(pilot)
         assert "two decimals" in error_text(app, "amount")
         app.screen.query_one("#f-amount", Input).value = "30.5"
         app.screen.query_one("#f-short", Input).value = "2"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         row = P.get_request(store, a["id"])
         assert row["paid_fen"] == 3050 and row["lines"][1]["short"]
         assert cells(app, "run-detail")[0][2:4] == ["30.50", "2"]
         P.record_paid(store, volunteer, b["id"], "2")
         table(app, "runs-table").focus()
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-receipt", Input).value = "30"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "off by 2.50" in error_text(app, "receipt")
         assert app.screen.query_one("#f-receipt", Input).value == "30"
         app.screen.query_one("#f-receipt", Input).value = "32.50"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_run(store, run["id"])["status"] == "bought"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_run(store, run["id"])["status"] == "closed"
         messages = []
         app.notify = lambda msg, **kw: messages.append(msg)
         await pilot.press("c", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert any("already closed" in m for m in messages)
 
 
@@ -186,23 +191,23 @@ async def test_delivery_and_settle(store, leader, volunteer, frozen):
         await open_tab(pilot, "4")
         assert cells(app, "del-table")[0][:4] == ["0304-001", "1-101", "户主1101", "3.00"]
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-by", Input).value = "刘敏"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, a["id"])["delivery"]["by"] == "刘敏"
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-how", Input).value = "减免"
         app.screen.query_one("#f-reason", Input).value = "困难户"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "Only a leader" in str(app.screen.query_one("#e-form", Label).render())
         app.screen.query_one("#f-how", Input).value = "已付"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, a["id"])["settlement"]["how"] == "paid"
         assert cells(app, "del-table") == []
 
@@ -217,9 +222,9 @@ async def test_schedule_due_list_and_done(store, volunteer, frozen):
         assert [r[0] for r in rows] == ["11:30", "17:20"]
         assert rows[0][4] == "overdue" and rows[1][4] == "later"
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert S.history(store, s["id"])[0]["by"] == volunteer.name
         assert cells(app, "sched-table")[0][4:] == ["done", f"{volunteer.name} 11:35"]
 
@@ -233,8 +238,7 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen):
         first_key = next(iter(t.rows))
         P.create_request(store, volunteer, "1-102", lines="白菜1棵")   # "another desk"
         app._poll()  # the store is asked in a worker
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(cells(app, "req-table")) == 2
         assert next(iter(t.rows)) == first_key        # kept, not rebuilt
 
@@ -248,7 +252,7 @@ async def test_views_switch_and_fit_80x24(store, volunteer, frozen):
                                  ("4", "delivery", "del-table"), ("5", "schedules", "sched-table"),
                                  ("1", "requests", "req-table")):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert inner.active == f"pv-{name}"
             assert app.focused is table(app, ident)
             assert table(app, ident).region.bottom <= 23

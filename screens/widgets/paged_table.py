@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual import work
+from textual._two_way_dict import TwoWayDict
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 from textual.worker import get_current_worker
 
 Row = tuple[str, tuple]
@@ -52,7 +54,6 @@ class PagedTable(DataTable):
         self.fetch = fetch
         self.start = 0
         self.total = 0
-        self._cells: dict[str, tuple] = {}
         self._sized: tuple | None = None
 
     # -- keyed rows --
@@ -64,27 +65,27 @@ class PagedTable(DataTable):
 
     def sync(self, rows: Sequence[Row]) -> None:
         """Show ``rows`` in this order: drop gone rows, add new ones, update
-        only the cells that changed; the cursor stays on its row."""
+        only the cells that changed, reorder without rebuilding; the cursor
+        stays on its row."""
         keep = self.selected_key
         wanted = dict(rows)
-        for key in [k for k in self._cells if k not in wanted]:
+        have = {k.value for k in self.rows}
+        for key in have - wanted.keys():
             self.remove_row(key)
-            del self._cells[key]
         columns = list(self.columns)
         for key, cells in rows:
-            old = self._cells.get(key)
-            if old is None:
+            if key not in have:
                 self.add_row(*cells, key=key)
-            elif old != cells:
-                for column, before, after in zip(columns, old, cells):
-                    if before != after:
-                        self.update_cell(key, column, after)
-            self._cells[key] = cells
+                continue
+            for column, before, after in zip(columns, self.get_row(key), cells):
+                if before != after:
+                    self.update_cell(key, column, after)
         order = [key for key, _ in rows]
         if [r.key.value for r in self.ordered_rows] != order:  # new rows landed out of place
-            self.clear()  # a window is small: rebuilding it in order is cheap
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
+            # what DataTable.sort does, with the order given: no row is rebuilt
+            self._row_locations = TwoWayDict({RowKey(key): i for i, key in enumerate(order)})
+            self._update_count += 1
+            self.refresh()
         if keep in wanted:
             self.move_cursor(row=order.index(keep), scroll=False)
 
