@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.checkpoint import gate as cp  # noqa: E402
 from console.core import clock, i18n  # noqa: E402
-from console.demo import roster as demo
+from console.demo import roster as demo  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
-from console.core.store import Store, Table  # noqa: E402
+from console.core.store import Store  # noqa: E402
 from screens.checkpoint import row_cells  # noqa: E402
 
 
@@ -77,8 +77,7 @@ def main() -> None:
         for k in range(ndays):
             day = today - dt.timedelta(days=ndays - 1 - k)
             rows = entries_for(rng, day, args.per_day, doors)
-            path = store.path_of("checkpoint", day.isoformat())
-            Table(store, "checkpoint", path, audited=day == today).insert_multiple(rows)
+            store.table("checkpoint", day.isoformat()).insert_multiple(rows)
         fill = time.perf_counter() - t0
         store.table("marks").insert_multiple(
             [{"door": d, "building": 1, "grid": "1", "colour": rng.choice(("red", "orange", "yellow")),
@@ -130,7 +129,8 @@ def main() -> None:
             t = time.perf_counter()
             cp.verdict_for(store, {**form, "direction": "out", "door": rng.choice(doors)})
             after_save.append(time.perf_counter() - t)
-        size = os.path.getsize(store.path_of("checkpoint", day)) / 1e6
+        store.checkpoint()
+        size = os.path.getsize(store.root / "tables" / "checkpoint" / f"{day}.json") / 1e6
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                 if ln.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs, {cpu}")

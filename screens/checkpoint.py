@@ -44,7 +44,7 @@ i18n.add({
     "checkpoint.ui.scan": ("扫通行证", "Scan pass"),
     "checkpoint.ui.all_outcomes": ("全部结果", "All outcomes"),
     "checkpoint.ui.all_purposes": ("全部事由", "All purposes"),
-    "checkpoint.ui.search": ("查找：姓名 电话 门牌 车牌", "Find: name phone door plate"),
+    "checkpoint.ui.search": ("查找姓名/电话/门牌", "Find name/phone/door"),
     "checkpoint.ui.status": ("{day} · 第 {page}/{pages} 页 · {n} 条", "{day} · page {page}/{pages} · {n}"),
     "checkpoint.ui.today": ("今天", "today"),
     "checkpoint.ui.household": ("{door} 户主 {head} · {members} 人", "{door} head {head} · {members} people"),
@@ -115,7 +115,8 @@ FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "p
           "purpose_note", "note")
 INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
 DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
-COLUMNS = ("no", "time", "name", "where", "dir", "purpose", "outcome", "temp", "plate")
+# temperature right after the name: a fever stays in sight on a 60-column terminal
+COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
 
 
 def _options(kind: str, codes) -> list[tuple[str, str]]:
@@ -134,10 +135,10 @@ def row_cells(e: dict) -> tuple:
     struck through; an annulment says which entry and why)."""
     struck = "strike dim" if e.get("corrected_by") else ""
     if e.get("correction") == "annul":
-        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6),
+        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), "",
                 _short(e.get("door") or e.get("org", ""), 10), "",
                 Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), 9), style="italic"),
-                Text(_short(e.get("reason", ""), 11), style="italic"), "", "")
+                Text(_short(e.get("reason", ""), 11), style="italic"), "")
     temp = e.get("temp")
     temp_cell = Text("" if temp is None else f"{temp:.1f}",
                      style=" ".join(p for p in ("bold red" if cp.is_fever(temp) else "", struck) if p))
@@ -148,12 +149,12 @@ def row_cells(e: dict) -> tuple:
     if e.get("correction") == "fix":
         purpose = i18n.t("gateui.fix_row", id=e["corrects"])
     return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), 6), style=struck),
-            Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
+            temp_cell, Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
             Text(cp.label("dir", e.get("direction", "")), style=struck),
             Text(_short(purpose, 9), style=struck),
             Text(_short(outcome, 11), style=" ".join(p for p in (
                 "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
-            temp_cell, Text(_short(e.get("plate", ""), 8), style=struck))
+            Text(_short(e.get("plate", ""), 8), style=struck))
 
 
 def _sig(cells: tuple) -> tuple:
@@ -180,10 +181,11 @@ class CheckpointTab(Vertical):
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True,
+                show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
-        Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True),
+        Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True, show=False),  # on the count
         Binding("f10", "rules", i18n.t("gateui.key.rules"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
         Binding("pagedown", "page(1)", i18n.t("checkpoint.key.next_page"), priority=True, show=False),
@@ -620,7 +622,7 @@ class CheckpointTab(Vertical):
         self.app.call_from_thread(self._show_shift, cp.shift_label(shift), line)
 
     def _show_shift(self, label: str, inside: str = "") -> None:
-        self.query_one("#cp-inside", Static).update(inside)
+        self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
         self.app.shift_label = label
         self.query_one("#cp-shift", Static).update(
             i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))

@@ -25,12 +25,14 @@ from console.core import clock, i18n, operators, printing
 from console.errands import errand as errands, printers, slips
 from console.households import registry as households
 from console.core.i18n import DomainError
+from screens.name_select import NameSelect
 from screens.scan import ScanPanel
 
 i18n.add({
     "errtab.filter.active": ("进行中", "In progress"),
     "errtab.filter.all": ("全部", "All"),
-    "errtab.title": ("外出申请：{filter}（{count} 条）  f 切换", "Errands: {filter} ({count})  f: filter"),
+    "errtab.title": ("外出申请：{filter}（{count} 条）  f 切换  h 出入证",
+                     "Errands: {filter} ({count})  f: filter  h: standing passes"),
     "errtab.col.no": ("号", "No"),
     "errtab.col.state": ("状态", "State"),
     "errtab.col.person": ("外出人", "Person"),
@@ -282,7 +284,7 @@ class RequestScreen(ModalScreen[dict | None]):
             "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
             "items": Input(id="f-items", max_length=80),
             "destination": Input(id="f-destination", max_length=40),
-            "escort": Select([(n, n) for n in names], id="f-escort",
+            "escort": NameSelect([(n, n) for n in names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
             "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),
@@ -370,7 +372,7 @@ class ErrandsTab(Vertical):
         Binding("v", "revoke", i18n.t("errtab.key.revoke")),
         Binding("s", "show_qr", i18n.t("errtab.key.qr")),
         Binding("g", "scan", i18n.t("errtab.key.scan"), show=False),
-        Binding("h", "standing", i18n.t("errtab.key.standing")),
+        Binding("h", "standing", i18n.t("errtab.key.standing"), show=False),  # named in the title
         Binding("c", "close_errand", i18n.t("errtab.key.close"), show=False),
         Binding("f", "cycle_filter(1)", i18n.t("errtab.key.filter"), show=False),
         Binding("F", "cycle_filter(-1)", i18n.t("errtab.key.filter"), show=False),

@@ -27,7 +27,7 @@ from console.core import i18n
 from console.core.i18n import DomainError
 
 i18n.add({
-    "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan a pass (or type the digits, Enter)"),
+    "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan pass or type digits"),
     "scan.ready": ("等待扫描通行证…", "Waiting for a pass scan…"),
     "scan.details": ("{number} 号外出 · {person} · {where} · {purpose}",
                      "Errand {number} · {person} · {where} · {purpose}"),

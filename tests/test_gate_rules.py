@@ -186,7 +186,7 @@ def test_leader_override_needs_a_reason_and_is_stored_and_audited(store, leader,
     e = cp.log_entry(store, leader, GATE, form(override="送医院复查，120 接送"))
     assert e["override"]["reason"] == "送医院复查，120 接送" and e["override"]["by"] == leader.name
     assert e["override"]["rule"] == "mark"
-    audit = [a for a in store.table("audit", day=DAY).all() if a["table"] == "checkpoint"]
+    audit = [a for a in store.history(DAY) if a["table"] == "checkpoint"]
     assert audit[-1]["after"]["override"]["reason"] == "送医院复查，120 接送"
 
 

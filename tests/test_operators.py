@@ -22,8 +22,10 @@ def test_first_leader_only_once(empty_store):
 
 
 def test_pin_is_never_stored_plain(store):
-    raw = (store.root / "roster.json").read_bytes()
-    assert b"1234" not in raw
+    store.checkpoint()
+    raw = (store.root / "tables" / "roster.json").read_bytes()
+    journal = b"".join(p.read_bytes() for p in (store.root / "journal").glob("*.jsonl"))
+    assert b"1234" not in raw and b"1234" not in journal
     member = orjson.loads(raw)["roster"]["1"]
     assert len(member["pin_hash"]) == 64 and member["salt"]
 
@@ -108,19 +110,20 @@ def test_duplicate_and_unknown_names(store, leader):
 def test_roster_changes_are_audited(store, leader):
     store.actor = {"op": leader.name, "role": leader.role}
     operators.set_member(store, leader, "志愿者乙", role="leader")
-    trail = store.table("audit", day=True).all()
+    trail = store.history()
     change = [e for e in trail if e["table"] == "roster" and e["op"] == "update"][-1]
     assert change["before"]["role"] == "volunteer" and change["after"]["role"] == "leader"
-    assert change["_by"]["op"] == "组长甲"
+    assert change["by"]["op"] == "组长甲"
 
 
-def test_audit_trail_is_append_only(store, leader):
-    from console.core.store import StoreError
-
+def test_audit_trail_keeps_every_change_and_names_tampering(store, leader):
     operators.set_member(store, leader, "志愿者乙", role="leader")
-    trail = store.table("audit", day=True)
-    with pytest.raises(StoreError):
-        trail.update({"op": "nothing happened"}, doc_ids=[1])
-    with pytest.raises(StoreError):
-        trail.remove(doc_ids=[1])
-    assert trail.get(doc_id=1)["table"] == "roster"
+    operators.set_member(store, leader, "志愿者乙", role="volunteer")
+    roles = [e["after"]["role"] for e in store.history() if e["table"] == "roster" and e["op"] == "update"]
+    assert roles[-2:] == ["leader", "volunteer"]  # a later change leaves the earlier one in the trail
+    [segment] = (store.root / "journal").glob("*.jsonl")
+    raw = segment.read_bytes()
+    at = raw.index(b'"role":"leader"')  # the first leader's line, long before the last one
+    segment.write_bytes(raw[:at] + b'"role":"leadxr"' + raw[at + 15:])  # someone edits history
+    problems = store.check(repair=False)
+    assert [p["problem"] for p in problems] == ["bad_line"]

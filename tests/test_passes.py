@@ -201,8 +201,28 @@ def test_key_file_is_group_shared_not_world_readable_and_secret_not_audited(stor
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & 0o007 == 0 and mode & 0o060 == 0o060
     secret = next(iter(passes.keyring(store).keys.values())).secret.hex()
-    for day in store.days("audit"):
-        assert secret not in (store.root / "audit" / f"{day}.json").read_text()
+    store.checkpoint()
+    assert [e["after"]["event"] for e in store.history() if e["table"] == passes.KEY_LOG] == ["create"]
+    for path in store.data_files():  # the journal (the audit trail) and the checkpoints
+        assert secret.encode() not in path.read_bytes()
+
+
+def test_missing_or_damaged_key_file_is_reported_never_replaced(store, pass_, leader):
+    path = store.root / passes.KEYS_FILE
+    good = path.read_bytes()
+    path.unlink()
+    [problem] = store.check()
+    assert problem["problem"] == "side_file" and "missing" in problem["detail"]
+    with pytest.raises(DomainError) as err:
+        passes.rotate_key(store, leader)
+    assert err.value.key == "passes.keys_missing" and not path.exists()  # not silently re-created
+    path.write_bytes(good[:20])
+    [problem] = store.check()
+    assert "damaged" in problem["detail"]
+    path.write_bytes(good)
+    assert store.check() == [] and passes.verify(store, pass_["code"]).ok
+    backup = store.snapshot()
+    assert (backup / passes.KEYS_FILE).read_bytes() == good  # backups include the key file
 
 
 def test_cli_verify_exit_codes(store, pass_, clk):

@@ -35,11 +35,11 @@ from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
 from console.checkpoint.rules import is_fever, live
-from console.core import clock, i18n, settings
+from console.core import clock, i18n, names, settings
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
-from console.core.store import Store
+from console.core.store import Store, atomic_write
 from console.households import registry as households
 from console.purchases import orders as purchases
 
@@ -64,16 +64,16 @@ i18n.add({
     "checkpoint.dir.in": ("进", "in"),
     "checkpoint.dir.out": ("出", "out"),
     "checkpoint.dir.attempt": ("闯卡", "attempt"),
-    "checkpoint.purpose.buy": ("购物", "buy goods"),
+    "checkpoint.purpose.buy": ("购物", "shopping"),
     "checkpoint.purpose.deliver": ("送货", "deliver"),
     "checkpoint.purpose.work": ("复工生产", "work"),
     "checkpoint.purpose.medical": ("就医", "medical"),
-    "checkpoint.purpose.home": ("回家", "return home"),
+    "checkpoint.purpose.home": ("回家", "home"),
     "checkpoint.purpose.other": ("其他", "other"),
     "checkpoint.purpose.errand": ("外出办事", "errand"),
     "checkpoint.outcome.turned_away": ("劝返", "turned away"),
     "checkpoint.outcome.allowed": ("放行", "allowed"),
-    "checkpoint.outcome.redirected": ("转代购", "to proxy purchase"),
+    "checkpoint.outcome.redirected": ("转代购", "proxy buy"),
     "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
     "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
     "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
@@ -338,7 +338,7 @@ def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
     if text:
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
-        return text.lower() in hay.lower()
+        return text.lower() in hay.lower() or names.matches(entry.get("name") or "", text)
     return True
 
 
@@ -471,7 +471,8 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
         for who, e in reversed(list(visitors.items())):
             if who in found:
                 continue
-            if who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix)):
+            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
+                    or names.matches(who[0], prefix)):
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
                               "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
                               "last": e.get("at", "")}
@@ -642,8 +643,7 @@ def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple
     day = check_day(day)
     data = export_csv(store, day)
     target = Path(path) if path else store.root / "exports" / f"checkpoint-{day}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    atomic_write(target, data)
     return target, len(store.table("checkpoint", day))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from tinydb import where
 
-from console.core import clock, i18n
+from console.core import clock, i18n, names
 from console.core.i18n import DomainError
 from console.core.store import Store
 
@@ -87,7 +87,7 @@ def roster(store: Store, active_only: bool = False) -> list[dict]:
             for r in store.table("roster").all()]
     if active_only:
         rows = [r for r in rows if r["active"]]
-    return sorted(rows, key=lambda r: r["name"])
+    return sorted(rows, key=lambda r: names.sort_key(r["name"]))
 
 
 def needs_first_leader(store: Store) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from console.core import i18n
 from console.core.i18n import DomainError
-from console.core.store import FILE_MODE, _mkdir  # TODO(store 0.2): the store's one atomic-write helper
+from console.core.store import atomic_write
 
 _PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
               "droidsansfallback", "ukai", "uming")
@@ -72,14 +72,6 @@ def require_font() -> str:
 
 
 def save_file(path: Path, payload: bytes) -> Path:
-    """Write group-shared (0660), replacing any earlier file whole."""
-    _mkdir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.write(fd, payload)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    return path
+    """Write group-shared (0660), replacing any earlier file whole; every
+    byte checked written (a full disk raises StoreError and leaves no temp)."""
+    return atomic_write(path, payload)

@@ -26,7 +26,8 @@ from qrcode.constants import ERROR_CORRECT_H
 from console.core import settings
 from console.errands.passes import groups
 from console.core.printing import require_font, save_file
-from console.core.store import Store, _mkdir  # TODO(store 0.2): a public mkdir for slips/
+from console.core.store import Store
+from console.core.store_files import mkdir
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
@@ -222,7 +223,7 @@ def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
 # -- files --
 def slips_dir(store: Store) -> Path:
     path = store.root / "slips"
-    _mkdir(path)
+    mkdir(path)
     return path
 
 

@@ -8,11 +8,12 @@ box, room to write each temperature. Names, phones and reasons are not printed.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from console.core import clock, i18n, printing
 from console.households.registry import building as get_building, in_building
-from console.core.store import Store
+from console.core.store import Store, atomic_write
 
 i18n.add({
     "sheets.title": ("{building} 栋 住户表   网格 {grid}   楼长 {leader}",
@@ -116,9 +117,7 @@ def sheet_pdf(store: Store, number: int, path: str | Path | None = None) -> Path
     data = sheet(store, number)
     img = draw_sheet(data)
     if path is None:
-        folder = store.root / "exports"
-        folder.mkdir(mode=0o2770, exist_ok=True)
-        path = folder / f"sheet-{number}-{clock.today().isoformat()}.pdf"
-    path = Path(path)
-    img.save(path, "PDF", resolution=150)
-    return path
+        path = store.root / "exports" / f"sheet-{number}-{clock.today().isoformat()}.pdf"
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150)
+    return atomic_write(Path(path), buf.getvalue())

@@ -193,8 +193,8 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
 def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk, demo_dir):
     """A member of a home-quarantine household wants out: the form says no as
     the door is typed; a leader lets them through with a reason; the log shows it."""
-    from console import marks  # noqa: PLC0415
-    from console.operators import Actor  # noqa: PLC0415
+    from console.core.operators import Actor  # noqa: PLC0415
+    from console.households import marks  # noqa: PLC0415
 
     store = Store(demo_dir)
     review = (clock.today() + dt.timedelta(days=7)).isoformat()
