@@ -254,7 +254,7 @@ class DeskApp(App):
     def _notify_changed(self, watches: list[_Watch], versions: list[tuple]) -> None:
         self._polling = False
         for watch, now in zip(watches, versions):
-            if now != watch.seen and watch.owner.is_attached:
+            if now != watch.seen and watch.owner.is_mounted and watch.owner.is_attached:
                 watch.seen = now
                 watch.callback()
 
