@@ -70,6 +70,13 @@ class _Watch:
     seen: tuple = field(default_factory=tuple)
 
 
+def _unless_removed(owner: Widget, callback: Callable, *args, **kwargs):
+    if owner.is_attached and not any(n._closing or n._pruning  # noqa: SLF001 (Textual's removal flags)
+                                     for n in owner.ancestors_with_self):
+        return callback(*args, **kwargs)
+    return None
+
+
 class MainScreen(Screen):
     """Header, the five tabs, the footer. A tab's content is built when the
     tab is first shown (sign-in mounts only the first), so signing in does
@@ -171,6 +178,15 @@ class DeskApp(App):
         """Once what a new screen or tab loads has arrived, freeze it."""
         if self.tune_gc:
             self.set_timer(self.FREEZE_AFTER, heap.freeze_loaded)
+
+    def call_from_thread(self, callback: Callable, *args, **kwargs):
+        """A worker's result for a widget that is being removed meanwhile (a
+        tab or screen rebuilt, the console closing) is dropped: its children
+        may already be gone, and a query for them would end the app."""
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, Widget):
+            callback = partial(_unless_removed, owner, callback)
+        return super().call_from_thread(callback, *args, **kwargs)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady cursor in every text box: over SSH a blinking one costs

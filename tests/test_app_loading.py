@@ -97,3 +97,18 @@ async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(sto
         await pilot.pause()
         assert loads == ["RequestsView", "CatalogueView"]
         assert app.screen.query_one(CatalogueView).is_on_screen
+
+
+async def test_a_worker_result_for_a_tab_being_removed_is_dropped(store, volunteer):
+    import asyncio
+
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tab = app.screen.query_one(CheckpointTab)
+        await tab.remove()  # e.g. sign-out rebuilds the main screen while a lookup is in flight
+        # the lookup worker's result arrives: it would query the removed form's hint line
+        await asyncio.to_thread(app.call_from_thread, tab._show_info, "", "came before", "")
+        await pilot.pause()
+        assert not tab.is_attached and app.is_running
