@@ -157,10 +157,10 @@ async def desk(data: str) -> dict:
     from app import DeskApp, MainScreen
     from console.core.store import Store
 
-    probe = Probe()
     from console.core import heap
-    heap.tune()  # as app.run_app does
+    heap.tune()  # as app.run_app does, before the UI (not counted below)
     heap.freeze_loaded(collect=True)
+    probe = Probe()
     app = DeskApp(Store(data), lang="en", tune_gc=True)
     rows: list = []
     counts: dict[str, int] = {}
