@@ -24,7 +24,8 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
 from console import features  # noqa: E402
-from console.core import alerts, clock, heap, settings  # noqa: E402
+from console.core import alerts, clock, heap, purge, settings  # noqa: E402
+from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
@@ -90,7 +91,7 @@ class MainScreen(Screen):
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
                     if i == 0:
                         yield widget()
-        yield Footer()
+        yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _mount_on_first_show(self, event: TabbedContent.TabActivated) -> None:
@@ -285,6 +286,10 @@ class DeskApp(App):
             return
         current = features.alerts(self.store, clock.now())
         self.call_from_thread(self._show_alerts, current)
+        try:
+            purge.run_retention(self.store, features.PURGE_RULES)  # the retention setting: daily, any desk
+        except DomainError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     def _show_alerts(self, current: list[alerts.Alert]) -> None:
         """Keep the alert line up to date; pop up only alerts new since the

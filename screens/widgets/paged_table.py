@@ -78,8 +78,8 @@ class PagedTable(DataTable):
                 self.add_row(*cells, key=key)
                 continue
             for column, before, after in zip(columns, self.get_row(key), cells):
-                if before != after:
-                    self.update_cell(key, column, after)
+                if before != after:  # columns widen to fit: 134.50, never 134.
+                    self.update_cell(key, column, after, update_width=True)
         order = [key for key, _ in rows]
         if [r.key.value for r in self.ordered_rows] != order:  # new rows landed out of place
             # what DataTable.sort does, with the order given: no row is rebuilt
