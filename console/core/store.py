@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from console.core import clock
+from console.core import clock, heap
 from console.core import store_checkpoint as ckpt
 from console.core.store_files import StoreError, atomic_write, mkdir
 from console.core.store_journal import Journal
@@ -220,7 +220,7 @@ class Store:
                 gc.enable()
         self._loaded[key] = rows
         if len(rows.docs) > 1000:
-            gc.freeze()
+            heap.freeze_loaded()  # a big load must not lengthen every later collection
         self._evict()
         return rows
 
