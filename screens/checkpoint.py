@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -184,6 +184,9 @@ class KeyedSelect(Select):
 
     def __init__(self, options: list[tuple[str, str]], **kw) -> None:
         self.keyed = [value for _, value in options]
+        #: the choices on one plain line: the drop-down list can lose CJK characters
+        #: where it overlaps other widgets (Textual issue #6357), this line cannot
+        self.choices = "  ".join(f"{n} {label}" for n, (label, _) in enumerate(options, 1))
         super().__init__([(f"{n} {label}", value) for n, (label, value) in enumerate(options, 1)],
                          type_to_search=False, **kw)  # digits pick, they do not search
         for n in range(1, len(options) + 1):
@@ -238,6 +241,7 @@ class CheckpointTab(Vertical):
         self.pages = 1
         self._cells: dict[str, tuple] = {}
         self._saving = False
+        self._hinting = False  # the info line shows a list's choices
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
         self._info = Text()
 
@@ -444,6 +448,19 @@ class CheckpointTab(Vertical):
             self.query_one("#purpose", Select).value = visitor["purpose"]
         self.clear_errors()
         self.query_one("#outcome", Select).focus()
+
+    @on(events.DescendantFocus)
+    def _choices_hint(self, event: events.DescendantFocus) -> None:
+        """On a numbered list the line under the form shows its choices; leaving it
+        brings the household / repeat-visitor line back."""
+        keyed = next((w for w in event.widget.ancestors_with_self if isinstance(w, KeyedSelect)), None)
+        if keyed is not None:
+            self._hinting = True
+            self.query_one("#cp-info", Static).update(Text(keyed.choices, style="bold"))
+        elif self._hinting:
+            self._hinting = False
+            v = self.values()
+            self._lookup(v["name"], v["phone"], v["door"])
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -795,14 +812,21 @@ class ShiftScreen(ModalScreen[None]):
         self.refresh_info()
 
     def action_close_shift(self) -> None:
-        try:
-            cp.close_shift(self.app.store, self.app.actor, self.app.gate,
-                           self.query_one("#handover", Input).value)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.notify(i18n.t("checkpoint.shift.closed"))
-        self.dismiss(None)
+        if close_with_note(self):
+            self.dismiss(None)
+
+
+def close_with_note(screen: ModalScreen) -> bool:
+    """Close the gate's shift with the note in the screen's #handover box; a
+    refusal goes to its #message line. True when the shift was closed."""
+    try:
+        cp.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
+                       screen.query_one("#handover", Input).value)
+    except DomainError as exc:
+        screen.query_one("#message", Label).update(str(exc))
+        return False
+    screen.notify(i18n.t("checkpoint.shift.closed"))
+    return True
 
 
 class SignOutScreen(ModalScreen[bool]):
@@ -838,14 +862,8 @@ class SignOutScreen(ModalScreen[bool]):
         self.action_close_and_go()
 
     def action_close_and_go(self) -> None:
-        try:
-            cp.close_shift(self.app.store, self.app.actor, self.app.gate,
-                           self.query_one("#handover", Input).value)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.notify(i18n.t("checkpoint.shift.closed"))
-        self.dismiss(True)
+        if close_with_note(self):
+            self.dismiss(True)
 
 
 class GatesScreen(ModalScreen[None]):

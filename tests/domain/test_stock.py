@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import app  # noqa: F401  (registers the CLI commands)
-from console.core import operators
+from console.core import clock, operators
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from console.core.store import Store, StoreError

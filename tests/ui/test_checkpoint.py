@@ -355,3 +355,15 @@ async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(sto
         assert cp.entries(store, DAY)[0]["shift"] == cp.current_shift(store, GATE)["id"]
         assert pilot.app.shift_label == "组长甲 10:00–"
         assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
+
+
+async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        tab.query_one("#purpose", Select).focus()
+        await pilot.pause()
+        info = str(tab.query_one("#cp-info", Static).render())
+        assert "4 medical" in info and "1 shopping" in info
+        tab.query_one("#name", Input).focus()
+        await settle(pilot)
+        assert "medical" not in str(tab.query_one("#cp-info", Static).render())
