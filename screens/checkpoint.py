@@ -203,6 +203,7 @@ class CheckpointTab(Vertical):
         self._cells: dict[str, tuple] = {}
         self._saving = False
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
+        self._info = Text()
 
     # -- layout --
     def compose(self) -> ComposeResult:
@@ -295,7 +296,7 @@ class CheckpointTab(Vertical):
         self.query_one(f"#{target}").focus()
 
     def clear_errors(self, field: str | None = None) -> None:
-        for lbl in self.query(".cp-err"):
+        for lbl in self.query(".cp-err.-shown"):  # the hidden ones are empty already
             if field is None or lbl.id == f"err-{field}":
                 lbl.update("")
                 lbl.remove_class("-shown")
@@ -367,7 +368,7 @@ class CheckpointTab(Vertical):
             self.query_one(f"#{f}", Select).value = v
         self.clear_errors()
         self._fixing = None
-        self.query_one("#cp-info", Static).update("")
+        self._show_info("", "", "")
         self.query_one("#cp-verdict", Static).update("")
         self.query_one("#name", Input).focus()
 
@@ -466,7 +467,9 @@ class CheckpointTab(Vertical):
             text.append(("  " if household else "") + "⚠ " + notice, style="bold yellow")
         if hint:
             text.append(("  " if text.plain else "") + hint, style="dim")
-        self.query_one("#cp-info", Static).update(text)
+        if text != self._info:  # typing on: the same line is not sent again
+            self._info = text
+            self.query_one("#cp-info", Static).update(text, layout=False)  # one line high
         self.set_class(bool(notice), "-repeat")
 
     def action_recall(self) -> None:

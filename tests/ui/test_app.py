@@ -141,7 +141,8 @@ async def test_another_sessions_write_reaches_an_open_view(store, leader, second
         await pilot.pause()
         other = second_desk  # a second desk: its own Store, its own cache
         operators.add_member(other, leader, "别的台加的", "volunteer", "1234")
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "别的台加的" in app.screen.query_one(DataTable).rows
 

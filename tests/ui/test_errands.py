@@ -134,7 +134,8 @@ async def test_other_sessions_writes_show_up(store, leader, volunteer, clk, open
         tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 0
         make_errand(store, volunteer)     # as if from another desk
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert tab.query_one(DataTable).row_count == 1
 
