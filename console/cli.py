@@ -186,7 +186,7 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
         if store.migrated:
             args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
         if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-            store.snapshot(keep=24)  # also writes a checkpoint
+            store.snapshot(keep=6)  # real copies: keep few; also writes a checkpoint
         elif store.needs_checkpoint():
             store.checkpoint()
         return run_app(store, args)

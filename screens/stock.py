@@ -46,7 +46,7 @@ i18n.add({
     "stockui.key.receive": ("入库", "Receive"),
     "stockui.key.lend": ("借枪", "Lend gun"),
     "stockui.key.back": ("还枪", "Gun back"),
-    "stockui.key.write_off": ("报损", "Broken/lost"),
+    "stockui.key.write_off": ("报损", "Write off"),
     "stockui.key.stock_take": ("盘点", "Stock-take"),
     "stockui.key.correct": ("更正", "Correct"),
     "stockui.key.print": ("打印发放表", "Print"),

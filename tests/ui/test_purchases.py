@@ -92,16 +92,23 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open
         assert "白糖5斤" in cells(app, "req-table")[0][-1]
 
 
+async def _check_paste(pilot, open_tab, text: str) -> TextArea:
+    """Open the paste box, paste ``text`` and check it (Ctrl+G)."""
+    await open_tab(pilot, "purchases", "1")
+    await pilot.press("i")
+    await pilot.pause()
+    area = pilot.app.screen.query_one(TextArea)
+    area.text = text
+    await pilot.press("ctrl+g")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return area
+
+
 async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
-        await pilot.press("i")
-        await settle(pilot)
-        area = app.screen.query_one(TextArea)
-        area.text = "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n"
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        area = await _check_paste(pilot, open_tab, "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n")
         assert "2 orders readable; 1 lines" in str(app.screen.query_one("#import-msg", Label).render())
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -328,20 +335,14 @@ async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen, o
         assert "隔离酒店3楼前台（武汉大道88号）" in _flat(app)
 
 
-async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen, open_tab, settle):
+async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
-        await pilot.press("i")
-        await settle(pilot)
-        app.screen.query_one(TextArea).text = "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n"
-        await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await settle(pilot)
+        await _check_paste(pilot, open_tab, "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n")
         assert "Startwithadoor(e.g.5栋302)orthehead'sname." in _flat(app)
 
 
-async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_tab, settle):
+async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_tab):
     items = "35元爱心蔬菜包1份 酱油1瓶 鸡蛋15个 白菜2棵 食用油1桶 大米1袋 面条2包"
     P.create_request(store, volunteer, "1-101", lines=items)
     for size, whole in (((80, 24), False), ((120, 40), True)):
