@@ -232,11 +232,9 @@ class CheckpointTab(Vertical):
             yield _field("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("note", Input(id="note", max_length=80, compact=True))
-            yield Static("", id="cp-shift")
+            yield Static("", id="cp-inside")  # who is inside / out (the header shows the shift)
         yield Static("", id="cp-info")
-        with Horizontal(id="cp-verdict-row"):
-            yield Static("", id="cp-verdict")
-            yield Static("", id="cp-inside")
+        yield Static("", id="cp-verdict")
         with Horizontal(id="cp-filters"):
             yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_outcomes"))
@@ -621,8 +619,6 @@ class CheckpointTab(Vertical):
     def _show_shift(self, label: str, inside: str = "") -> None:
         self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
         self.app.shift_label = label
-        self.query_one("#cp-shift", Static).update(
-            i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))
 
     # -- other screens --
     def action_shift(self) -> None:
