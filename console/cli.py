@@ -3,7 +3,7 @@
 Without a command the console starts. Commands are for admins and scripts;
 each prints in the user's language and exits non-zero when something is
 wrong. The commands below are the console's own (data files, demo, pass
-key, exports); each feature's commands come from console.features.
+key); each feature's commands come from console.features.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import console
 from console.core import i18n
 from console.core.i18n import DomainError
 from console import features
-from console.checkpoint import gate as checkpoint
 from console.core.commands import Command, admin_actor
 from console.core.store import Store
 from console.errands import passes
@@ -132,19 +131,7 @@ def _rotate_key(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(store: Store, args: argparse.Namespace) -> int:
-    return {"checkpoint": checkpoint.cli_export}[args.what](store, args)
-
-
-def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["checkpoint"])
-    p.add_argument("--day", help="YYYY-MM-DD (default: today)")
-    p.add_argument("-o", "--output", metavar="FILE", help="default: exports/ in the data directory")
-
-
 COMMANDS: list[Command] = [
-    Command("export", ("导出 CSV（UTF-8 带 BOM）", "export a day's log as CSV (UTF-8 with BOM)"),
-            _export_args, _export),
     Command("check", ("检查并修复数据文件", "check the journal and every checkpoint; repair"),
             lambda p: None, _check),
     Command("migrate", ("把 0.1 版数据目录转换成新格式", "convert a version 0.1 data directory"),
@@ -199,7 +186,7 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
         if store.migrated:
             args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
         if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-            store.snapshot(keep=24)  # also writes a checkpoint
+            store.snapshot(keep=6)  # real copies: keep few; also writes a checkpoint
         elif store.needs_checkpoint():
             store.checkpoint()
         return run_app(store, args)

@@ -8,16 +8,16 @@ purchase files; actions are bindings (Footer, command palette) on the view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Footer, Label, Static, TabbedContent, TabPane,
+from textual.widgets import (DataTable, Footer, Input, Label, Static, TabbedContent, TabPane,
                              TextArea)
 
 from console.core import clock, i18n
@@ -26,7 +26,9 @@ from console.purchases import schedules as S
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
+from screens import export
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "pui.view.requests": ("代购单", "Requests"),
@@ -61,6 +63,9 @@ i18n.add({
     "pui.key.done": ("已送", "Done"), "pui.key.stop": ("停止", "Stop"),
     "pui.key.check": ("检查", "Check"), "pui.key.do_import": ("导入", "Import"),
     "pui.key.close": ("关闭", "Close"),
+    "pui.key.find": ("查找", "Find"),
+    "pui.find": ("找：", "Find:"),
+    "pui.ph.find": ("门牌（5-302、5栋302）、姓名或拼音，Esc 清除", "door (5-302, 5栋302), name or pinyin; Esc clears"),
     "pui.f.door": ("门牌", "Door"), "pui.f.person": ("联系人", "Person"),
     "pui.f.items": ("物品", "Items"), "pui.f.note": ("备注", "Note"),
     "pui.f.budget": ("预算(元)", "Budget (yuan)"), "pui.f.name": ("名称", "Name"),
@@ -106,6 +111,8 @@ i18n.add({
                         "{no} {date} {shop} · {status} · {n} orders · deadline {deadline}"),
     "pui.showing_list": ("采购清单（合并数量）", "Shopping list (combined)"),
     "pui.showing_packs": ("分装单（每户一包）", "Packs (one per household)"),
+    "pui.schedule_detail": ("{time} {what} · {person}（{door}）→ {to} · 备注：{note}",
+                            "{time} {what} · {person} ({door}) → {to} · note: {note}"),
     "pui.unpaid_total": ("未付 {n} 单，共 {amount} 元", "{n} unpaid, {amount} yuan in all"),
     "pui.from_gate": ("卡口转来，待填写", "from the gate: fill in"),
     "pui.bad_short": ("请写物品序号，如 2 或 1,3。", "Write item numbers, e.g. 2 or 1,3."),
@@ -118,29 +125,6 @@ MAX_ROWS = 500
 
 def _t(key: str, **kw) -> str:
     return i18n.t(key, **kw)
-
-
-def sync_rows(table: DataTable, rows: dict[str, tuple]) -> None:
-    """Make ``table`` show ``rows`` (key -> cells): add new rows, update
-    changed cells, drop gone rows. No rebuild, the cursor stays put."""
-    keys = list(table.columns)
-    have = {k.value for k in table.rows}
-    for key in have - rows.keys():
-        table.remove_row(key)
-    for key, cells in rows.items():
-        if key in have:
-            old = table.get_row(key)
-            for col, before, after in zip(keys, old, cells):
-                if before != after:
-                    table.update_cell(key, col, after)
-        else:
-            table.add_row(*cells, key=key)
-
-
-def selected(table: DataTable) -> str | None:
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 def clip(text: str, cells: int) -> str:
@@ -194,20 +178,66 @@ def _how(value: str) -> str:
 
 
 class View(Vertical):
-    """One view inside the tab: a keyed table and a status line."""
+    """One view inside the tab: a keyed table and a status line.
+
+    :meth:`load` reads the store in a worker and returns what to do on the
+    event loop (patch the table, which redraws only the changed cells). A
+    view that is not on screen only notes that it is stale and loads when
+    it is next shown, so another desk's edit reloads one view, not five."""
 
     TABLE_ID = ""
     COLUMNS: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def on_mount(self) -> None:
         table = self.table
         for col in self.COLUMNS:
             table.add_column(_t(f"pui.col.{col}"), key=col)
+        self._stale = True
+        self._loading = self._again = False
         self.reload()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.is_on_screen:
+            self._stale = True
+            return
+        self._stale = False
+        if self._loading:  # one read at a time; the latest change is read after it
+            self._again = True
+            return
+        self._loading = True
+        self._read(*self.wanted())
+
+    def wanted(self) -> tuple:
+        """What :meth:`load` needs from the screen, read on the loop."""
+        return ()
+
+    def load(self, *wanted) -> Callable[[], None]:  # pragma: no cover - overridden
+        """In a worker: read the store, return the update for the loop."""
+        return lambda: None
+
+    @work(thread=True, group="pur-view")
+    def _read(self, *wanted) -> None:
+        show = None
+        try:
+            show = self.load(*wanted)
+        finally:
+            self.app.call_from_thread(self._loaded, show)
+
+    def _loaded(self, show: Callable[[], None] | None) -> None:
+        self._loading = False
+        if show is not None and self.is_attached:
+            show()
+        if self._again:
+            self._again = False
+            self.reload()
 
     @property
     def table(self) -> DataTable:
@@ -222,13 +252,31 @@ class View(Vertical):
         return self.app.actor
 
     def status(self, text: str) -> None:
-        self.query_one(".pur-status", Static).update(text)
+        """The view's bottom line (the runs view has its run summary above the packs)."""
+        self.query(".pur-status").last(Static).update(text)
 
-    def reload(self) -> None:  # pragma: no cover - overridden
-        pass
+    def room(self, table: DataTable, column: str, least: int = 34) -> int:
+        """Cells left for ``column`` once the other columns are drawn: a wide
+        terminal shows more of each order (at least ``least``)."""
+        others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
+        return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def found(self, rows: list[dict]) -> list[dict]:
+        """The rows the tab's find box keeps (a door exactly, a name, a number)."""
+        tab = next(a for a in self.ancestors if isinstance(a, PurchasesTab))
+        problem = ""
+        try:
+            rows = P.search(rows, tab.find_text)
+        except DomainError as exc:
+            problem = str(exc)
+        self.app.call_from_thread(tab.find_problem, problem)  # called from the view's worker
+        return rows
 
     def current(self) -> str | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
         return key
@@ -273,21 +321,25 @@ class RequestsView(View):
         Binding("x", "cancel_request", _t("pui.key.cancel_req")),
     ]
 
-    def reload(self) -> None:
+    def wanted(self) -> tuple:
+        return (self.room(self.table, "items"),)
+
+    def load(self, width: int) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
-        rows = rows[-MAX_ROWS:]
+        rows = self.found(rows)[-MAX_ROWS:]
         runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
-            items_text(r["lines"], 34) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
-                                           else "—")) for r in rows})
+            items_text(r["lines"], width) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
+                                              else "—")) for r in rows}
         specials = P.active_specials(self.store)
-        self.status(_t("pui.specials", list="；".join(
+        status = (_t("pui.specials", list="；".join(
             f"{s['name']} {P.money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
             if specials else _t("pui.no_specials"))
+        return lambda: (self.table.sync(list(cells.items())), self.status(status))
 
     def _fields(self, row: dict | None) -> list[Field]:
         fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",
@@ -350,11 +402,11 @@ class ImportScreen(ModalScreen):
             yield Static(_t("pui.t.import"), classes="pur-title")
             yield TextArea(id="paste", soft_wrap=True)
             yield Label("", id="import-msg")
-            yield DataTable(id="problems", cursor_type="row")
+            with VerticalScroll(id="problems"):   # wrapped: a line and why it cannot be read, in full
+                yield Static("", id="problem-lines", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#problems", DataTable).add_columns("#", _t("pui.col.items"))
         self.query_one(TextArea).focus()
 
     def action_check(self) -> None:
@@ -367,10 +419,8 @@ class ImportScreen(ModalScreen):
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result) -> None:
-        table = self.query_one("#problems", DataTable)
-        table.clear()
-        for p in result.problems:
-            table.add_row(str(p["line_no"]), f"{p['raw'].strip()}  ← {p['message']}")
+        self.query_one("#problem-lines", Static).update("\n".join(
+            f"{p['line_no']}: {p['raw'].strip()}  ← {p['message']}" for p in result.problems))
         self.query_one("#import-msg", Label).update(
             _t("pui.check_result", n=len(result.orders), bad=len(result.problems)))
 
@@ -401,7 +451,7 @@ class CatalogueView(View):
         Binding("delete,x", "remove", _t("pui.key.remove")),
     ]
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = {}
         for r in P.catalogue(self.store):
@@ -416,7 +466,7 @@ class CatalogueView(View):
                 where = r.get("supplier") or r.get("shop", "")
                 until = r.get("ends", "")
             rows[str(r["id"])] = (_t(f"pui.kind.{r['kind']}"), r["name"], price, where, until)
-        sync_rows(self.table, rows)
+        return lambda: self.table.sync(list(rows.items()))
 
     def action_bundle(self) -> None:
         self.form(_t("pui.t.bundle"), [
@@ -476,56 +526,72 @@ class RunsView(View):
     show_list = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row")
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row")
         yield Static("", id="run-summary", classes="pur-status", markup=False)
-        yield DataTable(id="run-detail", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="run-detail", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def run_id(self) -> int | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         return int(key) if key else None
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         runs = P.runs(self.store)[:30]
-        sync_rows(self.table, {str(r["id"]): (
+        rows = {str(r["id"]): (
             P.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
-            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs})
-        self.reload_detail()
+            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs}
+        return lambda: (self.table.sync(list(rows.items())), self.reload_detail())
 
     @on(DataTable.RowHighlighted, "#runs-table")
     def _run_changed(self) -> None:
         self.reload_detail()
 
     def reload_detail(self) -> None:
+        """The selected run's packs or shopping list, read in a worker."""
+        self._detail = getattr(self, "_detail", 0) + 1
+        self._read_detail(self._detail, self.run_id(), self.show_list,
+                          self.room(self.query_one("#run-detail", DataTable), "items"))
+
+    @work(thread=True, group="pur-detail")
+    def _read_detail(self, ticket: int, run_id: int | None, show_list: bool, width: int) -> None:
+        rows, run, check = {}, None, None
+        if run_id is not None:
+            run = P.get_run(self.store, run_id)
+            if show_list:
+                rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
+                                                      str(r["households"]))
+                        for r in P.shopping_list(self.store, run_id)}
+            else:
+                rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
+                                       ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
+                                                if ln.get("short")),
+                                       clip(p["person"], 8), items_text(p["lines"], width))
+                        for p in self.found(P.packing_list(self.store, run_id))}
+            check = P.receipt_check(self.store, run_id)
+        self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
+
+    def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
+                     rows: dict, check: dict | None) -> None:
+        if ticket != self._detail or not self.is_attached:  # the cursor moved on meanwhile
+            return
         detail = self.query_one("#run-detail", DataTable)
-        run_id = self.run_id()
-        mode = "list" if self.show_list else "packs"
+        mode = "list" if show_list else "packs"
         if getattr(self, "_mode", None) != (mode, run_id):
             detail.clear(columns=True)
-            cols = (("items", "qty", "homes") if self.show_list
+            cols = (("items", "qty", "homes") if show_list
                     else ("no", "door", "paid", "short", "person", "items"))
             for c in cols:
                 detail.add_column(_t(f"pui.col.{c}"), key=c)
             self._mode = (mode, run_id)
-        if run_id is None:
+        if run is None:
             self.query_one("#run-summary", Static).update("")
             return
-        run = P.get_run(self.store, run_id)
-        if self.show_list:
-            rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}", str(r["households"]))
-                    for r in P.shopping_list(self.store, run_id)}
-        else:
-            rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
-                                   ",".join(str(i + 1) for i, ln in enumerate(p["lines"]) if ln.get("short")),
-                                   clip(p["person"], 8), items_text(p["lines"], 34))
-                    for p in P.packing_list(self.store, run_id)}
-        sync_rows(detail, rows)
-        check = P.receipt_check(self.store, run_id)
+        detail.sync(list(rows.items()))
         self.query_one("#run-summary", Static).update(
             _t("pui.run_summary", no=P.run_label(run), date=run["date"], shop=run["shop"],
                status=_t(f"purchases.run.{run['status']}"), n=len(run["requests"]),
                deadline=run["deadline"][5:16].replace("T", " ")) + "  ·  " +
-            _t("pui.showing_list" if self.show_list else "pui.showing_packs"))
+            _t("pui.showing_list" if show_list else "pui.showing_packs"))
         self.status(_t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])))
 
     def action_toggle_list(self) -> None:
@@ -544,7 +610,7 @@ class RunsView(View):
 
     def action_paid(self) -> None:
         detail = self.query_one("#run-detail", DataTable)
-        key = None if self.show_list else selected(detail)
+        key = None if self.show_list else detail.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
             detail.focus()
@@ -609,43 +675,65 @@ class DeliveryView(View):
         Binding("d", "delivered", _t("pui.key.delivered")),
         Binding("s", "settle", _t("pui.key.settle")),
         Binding("u", "toggle_all", _t("pui.key.all")),
+        export.binding("unpaid"),
     ]
     unpaid_only = True
 
-    def reload(self) -> None:
-        if self.unpaid_only:
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
+
+    def wanted(self) -> tuple:
+        return (self.unpaid_only,)
+
+    def load(self, unpaid_only: bool) -> Callable[[], None]:
+        if unpaid_only:
             rows = P.unpaid(self.store)
         else:
             today = clock.today().isoformat()
             rows = [r for r in reversed(P.requests(self.store, ("bought", "out", "delivered")))
                     if not r.get("settlement") or r["settlement"]["at"][:10] == today]
-        rows = rows[-MAX_ROWS:]
+        rows = self.found(rows)[-MAX_ROWS:]
 
         def settled(r):
             s = r.get("settlement")
             if not s:
                 return ""
             return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r["no"], r["door"], r.get("person", ""), P.money(r.get("paid_fen")),
             _t(f"purchases.status.{r['status']}"),
             (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
-            settled(r)) for r in rows})
-        owed = [r for r in P.unpaid(self.store)]
-        self.status(_t("pui.unpaid_total", n=len(owed),
-                       amount=P.money(sum(r.get("paid_fen") or 0 for r in owed))))
+            settled(r)) for r in rows}
+        return lambda: (self.table.sync(list(cells.items())), self._show_bill())
+
+    def _owed(self) -> str:
+        owed = P.unpaid(self.store)
+        return _t("pui.unpaid_total", n=len(owed),
+                  amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
 
     @on(DataTable.RowHighlighted, "#del-table")
     def _show_bill(self) -> None:
-        key = selected(self.table)
-        if key is None:
-            return
-        bill = P.bill(P.get_request(self.store, int(key)))
-        lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
-                          + (f"[{_t('purchases.short')}]" if ln["short"] else "") for ln in bill["lines"])
-        owed = [r for r in P.unpaid(self.store)]
-        total = _t("pui.unpaid_total", n=len(owed), amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
-        self.status(f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{total}")
+        """The selected pack's bill (short items marked) over the unpaid total,
+        shown as soon as the list is, not only once the cursor moves; read
+        in a worker."""
+        key = self.table.selected_key
+        self._bill = getattr(self, "_bill", 0) + 1
+        self._read_bill(self._bill, None if key is None else int(key))
+
+    @work(thread=True, group="pur-bill")
+    def _read_bill(self, ticket: int, request_id: int | None) -> None:
+        text = self._owed()
+        if request_id is not None:
+            bill = P.bill(P.get_request(self.store, request_id))
+            lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
+                              + (f"[{_t('purchases.short')}]" if ln["short"] else "")
+                              for ln in bill["lines"])
+            text = f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{text}"
+        self.app.call_from_thread(self._show_bill_text, ticket, text)
+
+    def _show_bill_text(self, ticket: int, text: str) -> None:
+        if ticket == self._bill and self.is_attached:  # still the highlighted row's
+            self.status(text)
 
     def action_toggle_all(self) -> None:
         self.unpaid_only = not self.unpaid_only
@@ -691,18 +779,32 @@ class SchedulesView(View):
         Binding("x", "stop", _t("pui.key.stop")),
     ]
     STYLE = {"done": "green", "later": "", "soon": "bold yellow", "overdue": "bold white on red"}
+    _due: dict[str, dict] = {}
 
     def on_mount(self) -> None:   # View.on_mount runs too (Textual calls each class's handler)
         self.set_interval(30, self.reload)      # states change with the clock
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         rows = {}
-        for s in S.due_list(self.store):
+        due = {f"{s['schedule']}|{s['date']}|{s['time']}": s for s in self.found(S.due_list(self.store))}
+        for s in due.values():
             state = Text(_t(f"schedules.state.{s['state']}"), style=self.STYLE[s["state"]])
             done = f"{s['done_by']} {s['done_at'][11:16]}" if s["done_by"] else ""
             rows[f"{s['schedule']}|{s['date']}|{s['time']}"] = (
                 s["time"], clip(s["what"], 18), s["door"], clip(s["to"], 16), state, done)
-        sync_rows(self.table, rows)
+
+        def show() -> None:
+            self._due = due
+            self.table.sync(list(rows.items()))
+            self._show_detail()
+        return show
+
+    @on(DataTable.RowHighlighted, "#sched-table")
+    def _show_detail(self) -> None:
+        """The selected delivery in full: the table cuts long texts."""
+        s = self._due.get(self.table.selected_key or "")
+        self.status(_t("pui.schedule_detail", time=s["time"], what=s["what"], person=s["person"],
+                       door=s["door"], to=s["to"], note=s["note"] or "—") if s else "")
 
     def action_new(self) -> None:
         def every(value: str) -> None:
@@ -723,7 +825,7 @@ class SchedulesView(View):
         if key is None:
             return
         sched, day, time = key.split("|")
-        what = self.table.get_row(key)[1]
+        what = self._due[key]["what"]
         self.form(_t("pui.t.done", time=time, what=what), [
             Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
             lambda v: S.mark_done(self.store, self.actor, int(sched), day, time, v["by"] or None),
@@ -734,7 +836,7 @@ class SchedulesView(View):
         if key is None:
             return
         sched = int(key.split("|")[0])
-        what = self.table.get_row(key)[1]
+        what = self._due[key]["what"]
         self.confirm(_t("pui.confirm_stop", what=what),
                      lambda: S.stop_schedule(self.store, self.actor, sched))
 
@@ -748,9 +850,12 @@ class PurchasesTab(Vertical):
     """The F3 tab: five views; 1..5 switch between them."""
 
     DEFAULT_CSS = CSS
-    BINDINGS = [Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
-                for i, (name, _) in enumerate(VIEWS, start=1)]
+    BINDINGS = [*(Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
+                  for i, (name, _) in enumerate(VIEWS, start=1)),
+                Binding("ctrl+f", "find", _t("pui.key.find")),
+                Binding("escape", "close_find", _t("pui.key.close"), show=False)]
     FILES = (P.REQUESTS, P.RUNS, P.CATALOGUE, S.SCHEDULES)
+    find_text = ""
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="pur-views"):
@@ -758,6 +863,40 @@ class PurchasesTab(Vertical):
                 with TabPane(f"{VIEWS.index((name, view)) + 1} {_t(f'pui.view.{name}')}",
                              id=f"pv-{name}"):
                     yield view(id=f"view-{name}")
+        with Horizontal(id="pur-find"):
+            yield Label(_t("pui.find"))
+            yield Input(id="pur-find-text", placeholder=_t("pui.ph.find"), max_length=30, compact=True)
+        yield Label("", id="pur-find-msg", classes="pur-err")
+
+    def action_find(self) -> None:
+        self.query_one("#pur-find").display = True
+        self.query_one("#pur-find-text", Input).focus()
+
+    def find_problem(self, text: str) -> None:
+        msg = self.query_one("#pur-find-msg", Label)
+        msg.update(text)
+        msg.set_class(bool(text), "shown")
+
+    @on(Input.Changed, "#pur-find-text")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_text = event.value
+        self._active_view().reload()
+
+    @on(Input.Submitted, "#pur-find-text")
+    def _find_done(self) -> None:
+        self._focus_view()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return action != "close_find" or self.query_one("#pur-find").display
+
+    def action_close_find(self) -> None:
+        self.query_one("#pur-find-text", Input).value = ""
+        self.query_one("#pur-find").display = False
+        self._focus_view()
+
+    def _active_view(self) -> View:
+        active = self.query_one("#pur-views", TabbedContent).active
+        return self.query_one(f"#{active}").query_one(View)
 
     def on_mount(self) -> None:
         self.app.watch_files(self, self._files, self.reload)
@@ -767,7 +906,8 @@ class PurchasesTab(Vertical):
 
     def reload(self) -> None:
         for view in self.query(View):
-            view.reload()
+            if view.is_mounted:  # a view still composing loads itself when it mounts
+                view.reload()
 
     def on_show(self) -> None:
         self.call_after_refresh(self._focus_view)
@@ -783,6 +923,8 @@ class PurchasesTab(Vertical):
     @on(TabbedContent.TabActivated, "#pur-views")
     def _activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
+        if self.find_text:
+            self._active_view().reload()       # the find box applies to the view now shown
         self.call_after_refresh(self._focus_view)
 
     def action_view(self, name: str) -> None:
