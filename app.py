@@ -206,8 +206,7 @@ class DeskApp(App):
         else:
             await super().on_event(event)
 
-    def _idle_check(self) -> None:
-        minutes = settings.get(self.store, "idle_minutes") or 10
+    def _idle_check(self, minutes: int) -> None:
         if (self.actor and not isinstance(self.screen, LockScreen)
                 and time.monotonic() - self._last_input > minutes * 60):
             self.action_lock()
@@ -264,26 +263,28 @@ class DeskApp(App):
         return tuple(self.store.version(name, day) for name, day in watch.files())
 
     def _poll(self) -> None:
-        self._idle_check()
         if self.store.needs_checkpoint():
             self._checkpoint()
         self._watches = [w for w in self._watches if w.owner.is_attached]
-        if self._watches and not self._polling:  # a slow poll is not stacked on
+        if not self._polling:  # a slow poll is not stacked on
             self._polling = True
-            self._poll_versions(list(self._watches))
+            self._poll_store(list(self._watches))
 
     @work(thread=True, group="poll")
-    def _poll_versions(self, watches: list[_Watch]) -> None:
-        """Ask the store what changed off the event loop (catching up on other
-        desks' writes reads and applies them); callbacks run on the loop."""
-        versions: list[tuple] = []
+    def _poll_store(self, watches: list[_Watch]) -> None:
+        """Ask the store what changed (and the idle-lock setting) off the event
+        loop: catching up on other desks' writes reads and applies them.
+        The lock and the callbacks then run on the loop."""
+        minutes, versions = 10, []
         try:
+            minutes = settings.get(self.store, "idle_minutes") or 10
             versions = [self._versions(w) for w in watches]
         finally:  # the next poll may start even if this one failed
-            self.call_from_thread(self._notify_changed, watches, versions)
+            self.call_from_thread(self._polled, minutes, watches, versions)
 
-    def _notify_changed(self, watches: list[_Watch], versions: list[tuple]) -> None:
+    def _polled(self, minutes: int, watches: list[_Watch], versions: list[tuple]) -> None:
         self._polling = False
+        self._idle_check(minutes)
         for watch, now in zip(watches, versions):
             if now != watch.seen and watch.owner.is_mounted and watch.owner.is_attached:
                 watch.seen = now

@@ -86,7 +86,8 @@ async def test_idle_desk_locks_itself(store, volunteer):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         app._last_input -= 11 * 60
-        app._poll()
+        app._poll()  # the setting is read in the poll's worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
 
