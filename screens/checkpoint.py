@@ -455,7 +455,8 @@ class CheckpointTab(Vertical):
         keyed = next((w for w in event.widget.ancestors_with_self if isinstance(w, KeyedSelect)), None)
         if keyed is not None:
             self._hinting = True
-            self.query_one("#cp-info", Static).update(Text(keyed.choices, style="bold"))
+            self._info = Text(keyed.choices, style="bold")  # so the next info line replaces it
+            self.query_one("#cp-info", Static).update(self._info, layout=False)
         elif self._hinting:
             self._hinting = False
             v = self.values()

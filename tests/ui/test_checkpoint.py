@@ -280,7 +280,8 @@ async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_t
     assert cp.open_gates(store) == [GATE, "东门"]
 
 
-async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer, settle, open_tab):
+async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer, settle,
+                                                                      open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")
         assert tab.query_one("#purpose", Select).is_blank() and tab.query_one("#outcome", Select).is_blank()
@@ -303,7 +304,7 @@ async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, vol
         assert [(e["name"], e["purpose"], e["outcome"]) for e in saved] == [("李四", "medical", "allowed")]
 
 
-async def test_outcome_keys_are_in_the_footer(store, volunteer, open_tab):
+async def test_outcome_keys_are_in_the_footer(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(120, 24)) as pilot:
         await open_tab(pilot, "checkpoint")
         shown = {b.binding.key: b.binding.description for b in pilot.app.screen.active_bindings.values()
@@ -311,7 +312,7 @@ async def test_outcome_keys_are_in_the_footer(store, volunteer, open_tab):
         assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "proxy buy")
 
 
-async def test_esc_on_a_filled_form_asks_first(store, volunteer, open_tab):
+async def test_esc_on_a_filled_form_asks_first(store, volunteer, settle, open_tab):
     from screens.confirm import ConfirmScreen
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")
@@ -344,7 +345,8 @@ async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer, se
         assert str(err.render()) == ""
 
 
-async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader, settle, open_tab):
+async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader,
+                                                                             settle, open_tab):
     cp.open_shift(store, volunteer, GATE)
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")
