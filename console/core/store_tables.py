@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 COUNTERS = "_counters"
 
 
+def change_key(change: dict) -> str:
+    """The table a journal change belongs to: "name" or "name/day"."""
+    return change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+
+
 class Rows:
     """One table's records, its highest id ever (ids are never reused) and
     the journal sequence number its content is as of."""
@@ -124,8 +129,8 @@ class Table(_Reads):
     def _reading(self):
         return self.store._reading()
 
-    def version(self) -> int | None:
-        """Sequence number of the last change to this table (None: never written)."""
+    def version(self) -> tuple | None:
+        """Changes whenever this table changes (None: never written); see Store.version."""
         return self.store.version(self.name, self.day)
 
     def _write(self, op: Callable[[TxTable], Any]) -> Any:
