@@ -28,7 +28,7 @@ from bench.bench_checkpoint import entries_for, ms  # noqa: E402
 from console.checkpoint import gate  # noqa: E402
 from console.core import clock, exports, i18n  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
-from console.core.store import Store, Table  # noqa: E402
+from console.core.store import Store  # noqa: E402
 from console.demo import roster  # noqa: E402
 from console.households.registry_import import import_file  # noqa: E402
 
@@ -62,8 +62,8 @@ def main() -> None:
         roster.add_households(store, rng)
         doors = [h["door"] for h in store.table("households").all()]
         today = clock.today()
-        Table(store, "checkpoint", store.path_of("checkpoint", today.isoformat()),
-              audited=True).insert_multiple(entries_for(rng, today, args.per_day, doors))
+        store.table("checkpoint", today.isoformat()).insert_multiple(
+            entries_for(rng, today, args.per_day, doors))
         day = [today.isoformat()]
         timings: dict[str, list[float]] = {"xlsx": [], "csv": []}
         sizes = {}
