@@ -285,7 +285,7 @@ class StockTab(Vertical):
         Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take"), show=False),  # leaders:
         Binding("ctrl+z", "correct", i18n.t("stockui.key.correct"), show=False),  # in Ctrl+P
         Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
-        export.binding("handouts", show=False),   # in Ctrl+P: the footer is full at 80 columns
+        export.binding("handouts"),
     ]
 
     COLS = {
