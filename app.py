@@ -24,15 +24,17 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
 from console import features  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
 from console.core import alerts, clock, heap, purge, settings  # noqa: E402
 from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
+from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
@@ -125,6 +127,7 @@ class DeskApp(App):
     ]
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
+    RETENTION_SECONDS = 600.0   # the retention setting's daily purge: checked every 10 minutes
 
     #: seconds after sign-in (and after a tab is first shown) when what was
     #: loaded is frozen out of the garbage collector's way (see console.core.heap)
@@ -146,6 +149,7 @@ class DeskApp(App):
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self.keys = KeyOrder(self, super().on_event)
         self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
 
     # -- start, sign-in, lock --
@@ -153,6 +157,7 @@ class DeskApp(App):
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        self.set_interval(self.RETENTION_SECONDS, self._retention)
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
@@ -198,10 +203,12 @@ class DeskApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
-        await super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.keys.take(event)  # in order, each to the field focused when it is handled
+        else:
+            await super().on_event(event)
 
-    def _idle_check(self) -> None:
-        minutes = settings.get(self.store, "idle_minutes") or 10
+    def _idle_check(self, minutes: int) -> None:
         if (self.actor and not isinstance(self.screen, LockScreen)
                 and time.monotonic() - self._last_input > minutes * 60):
             self.action_lock()
@@ -218,6 +225,14 @@ class DeskApp(App):
             self.push_screen(LockScreen(self.actor))
 
     def action_sign_out(self) -> None:
+        """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
+        if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
+            self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
+        else:
+            self._sign_out()
+
+    def _sign_out(self) -> None:
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:
@@ -250,26 +265,28 @@ class DeskApp(App):
         return tuple(self.store.version(name, day) for name, day in watch.files())
 
     def _poll(self) -> None:
-        self._idle_check()
         if self.store.needs_checkpoint():
             self._checkpoint()
         self._watches = [w for w in self._watches if w.owner.is_attached]
-        if self._watches and not self._polling:  # a slow poll is not stacked on
+        if not self._polling:  # a slow poll is not stacked on
             self._polling = True
-            self._poll_versions(list(self._watches))
+            self._poll_store(list(self._watches))
 
     @work(thread=True, group="poll")
-    def _poll_versions(self, watches: list[_Watch]) -> None:
-        """Ask the store what changed off the event loop (catching up on other
-        desks' writes reads and applies them); callbacks run on the loop."""
-        versions: list[tuple] = []
+    def _poll_store(self, watches: list[_Watch]) -> None:
+        """Ask the store what changed (and the idle-lock setting) off the event
+        loop: catching up on other desks' writes reads and applies them.
+        The lock and the callbacks then run on the loop."""
+        minutes, versions = 10, []
         try:
+            minutes = settings.get(self.store, "idle_minutes") or 10
             versions = [self._versions(w) for w in watches]
         finally:  # the next poll may start even if this one failed
-            self.call_from_thread(self._notify_changed, watches, versions)
+            self.call_from_thread(self._polled, minutes, watches, versions)
 
-    def _notify_changed(self, watches: list[_Watch], versions: list[tuple]) -> None:
+    def _polled(self, minutes: int, watches: list[_Watch], versions: list[tuple]) -> None:
         self._polling = False
+        self._idle_check(minutes)
         for watch, now in zip(watches, versions):
             if now != watch.seen and watch.owner.is_mounted and watch.owner.is_attached:
                 watch.seen = now
@@ -286,8 +303,16 @@ class DeskApp(App):
             return
         current = features.alerts(self.store, clock.now())
         self.call_from_thread(self._show_alerts, current)
+
+    def _retention(self) -> None:
+        if self.actor and settings.get(self.store, "retention_days"):
+            self._purge_old()
+
+    @work(thread=True, exclusive=True, group="retention")
+    def _purge_old(self) -> None:
+        """Any signed-in desk runs the retention purge, once a day (purge.run_retention)."""
         try:
-            purge.run_retention(self.store, features.PURGE_RULES)  # the retention setting: daily, any desk
+            purge.run_retention(self.store, features.PURGE_RULES)
         except DomainError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 

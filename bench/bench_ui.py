@@ -91,7 +91,7 @@ def busy(app) -> bool:
     return any(w.is_running for w in app.workers)
 
 
-async def answer(app, key: str, done, limit: float = 20.0) -> None:
+async def answer(app, key: str, done, limit: float = 20.0) -> bool:
     """Press ``key`` as a terminal would (no Pilot waiting for animations or
     an idle CPU, which the probe's own timer defeats) and return once
     ``done()`` holds, no worker is running, and the loop is free again."""
@@ -104,15 +104,19 @@ async def answer(app, key: str, done, limit: float = 20.0) -> None:
         if done() and not busy(app):
             await asyncio.sleep(0)
             if done() and not busy(app):
-                return
+                return True
+    return False
 
 
-async def step(rows: list, name: str, app, pilot, probe: Probe, key: str, done) -> None:
+async def step(rows: list, name: str, app, pilot, probe: Probe, key: str, done,
+               limit: float = 20.0) -> None:
+    """One row; a key that changed nothing within ``limit`` (a list that fits
+    on the screen has no next page) gets no time, only its freeze."""
     await settle(app, pilot)
     probe.reset()
     t = time.perf_counter()
-    await answer(app, key, done)
-    rows.append((name, time.perf_counter() - t, probe.gap))
+    answered = await answer(app, key, done, limit)
+    rows.append((name, time.perf_counter() - t if answered else None, probe.gap))
 
 
 def _state(app) -> tuple:
@@ -189,7 +193,7 @@ async def desk(data: str) -> dict:
                         await settle(app, pilot)
                         before = _state(app)
                         await step(rows, f"page {tab}", app, pilot, probe, "pagedown",
-                                   lambda before=before: _state(app) != before)
+                                   lambda before=before: _state(app) != before, limit=2.0)
                         counts[tab] = big.row_count
         await pilot.press("f1")
         await settle(app, pilot)
@@ -274,7 +278,8 @@ def main() -> None:
         cells = []
         for n in names:
             hit = [r for r in results[n]["rows"] if r[0] == s]
-            cells.append(f"{hit[0][1] * 1000:7.0f} /{hit[0][2] * 1000:6.0f}" if hit else f"{'—':>15}")
+            took = "fits" if hit and hit[0][1] is None else f"{hit[0][1] * 1000:.0f}" if hit else ""
+            cells.append(f"{took:>7} /{hit[0][2] * 1000:6.0f}" if hit else f"{'—':>15}")
         print(f"{s:40}" + "".join(f"{c:>16}" for c in cells))
     print(f"{'rows in the paged lists':40}" + "".join(
         f"{' '.join(str(v) for v in results[n]['counts'].values()) or '—':>16}" for n in names))

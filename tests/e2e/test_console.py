@@ -141,6 +141,8 @@ def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     number = int(re.search(r"Errand (\d+) requested", screen).group(1))
     pane.wait_for(f"No. {number} · requested")  # the new errand is selected
     pane.keys("a")
+    pane.wait_for(f"Approve errand {number}")  # approving asks first
+    pane.keys("y")
     pane.wait_for(f"Errand {number} approved")
     pane.keys("p")
     pane.wait_for(f"No. {number} · pass issued", "print 1")
@@ -217,7 +219,7 @@ def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk,
     pane.keys("Tab", "Tab")       # past Purpose to Outcome
     pane.settle()
     pane.keys("Enter")
-    pane.wait_for("proxy buy")
+    pane.wait_for("Dismiss menu")  # the list is open
     pane.keys("Down", "Enter")
     pane.wait_until(lambda s: "allowed" in row(s, "Outcome"), "outcome allowed")
     pane.keys("C-s")

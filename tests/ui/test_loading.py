@@ -54,16 +54,20 @@ async def test_alerts_arriving_while_the_main_screen_composes_are_shown(store, v
         assert bar.display and "errand 7 is overdue" in str(bar.render())
 
 
+async def _purchases(app, pilot) -> PurchasesTab:
+    await pilot.press("f3")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen.query_one(PurchasesTab)
+
+
 async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(store, leader):
     """The 1 s poll may land between a Purchases view's mount and its compose."""
     from screens.purchases import RequestsView
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        tab = app.screen.query_one(PurchasesTab)
+        tab = await _purchases(app, pilot)
         tab.mount(RequestsView(id="late-view"))  # its table does not exist yet
         tab.reload()                              # what a poll does on another desk's write
         await pilot.pause()
@@ -77,11 +81,9 @@ async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(sto
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        tab = await _purchases(app, pilot)
         loads: list[str] = []
-        for view in app.screen.query(View):
+        for view in tab.query(View):
             original = view.load
             view.load = lambda *a, _v=view, _o=original: (loads.append(type(_v).__name__), _o(*a))[1]
         other = Store(store.root)  # a second desk

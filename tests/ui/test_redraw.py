@@ -18,11 +18,11 @@ async def test_header_is_redrawn_only_when_its_text_changes(store, volunteer, fr
         updates = []
         original = header.update
         header.update = lambda *a, **kw: (updates.append(a), original(*a, **kw))
-        now["t"] += dt.timedelta(seconds=20)   # same minute: nothing to redraw
+        now.advance(seconds=20)   # same minute: nothing to redraw
         header.refresh_text()
         header.refresh_text()
         assert updates == []
-        now["t"] += dt.timedelta(minutes=1)
+        now.advance(minutes=1)
         header.refresh_text()
         app.shift_label = "刘敏 09:00"
         header.refresh_text()
