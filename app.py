@@ -24,15 +24,17 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
 from console import features  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
 from console.core import alerts, clock, heap, purge, settings  # noqa: E402
 from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
+from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
@@ -146,6 +148,7 @@ class DeskApp(App):
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self.keys = KeyOrder(self, super().on_event)
         self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
 
     # -- start, sign-in, lock --
@@ -198,7 +201,10 @@ class DeskApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
-        await super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.keys.take(event)  # in order, each to the field focused when it is handled
+        else:
+            await super().on_event(event)
 
     def _idle_check(self, minutes: int) -> None:
         if (self.actor and not isinstance(self.screen, LockScreen)
@@ -217,6 +223,14 @@ class DeskApp(App):
             self.push_screen(LockScreen(self.actor))
 
     def action_sign_out(self) -> None:
+        """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
+        if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
+            self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
+        else:
+            self._sign_out()
+
+    def _sign_out(self) -> None:
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:

@@ -35,7 +35,7 @@ def test_sign_in_tabs_and_quit(desk):
     screen = sign_in(pane)
     assert f"{LEADER}（leader）" in screen or LEADER in row(screen, "│")
     assert "Checkpoint  Errands & passes" in row(screen, "Checkpoint")  # the tab bar
-    assert "^p palette" in screen  # the palette key is always there; long footers are cut at 80 columns
+    assert "^p Actions" in screen  # the palette key is always there; long footers are cut at 80 columns
     for key, marks in TAB_MARKS.items():
         pane.keys(key)
         pane.wait_until(lambda s: any(m in body(s) for m in marks),
@@ -141,6 +141,8 @@ def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     number = int(re.search(r"Errand (\d+) requested", screen).group(1))
     pane.wait_for(f"No. {number} · requested")  # the new errand is selected
     pane.keys("a")
+    pane.wait_for(f"Approve errand {number}")  # approving asks first
+    pane.keys("y")
     pane.wait_for(f"Errand {number} approved")
     pane.keys("p")
     pane.wait_for(f"No. {number} · pass issued", "print 1")
@@ -212,12 +214,12 @@ def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk,
     pane.keys("Enter")
     pane.wait_for("attempt")
     pane.keys("Down", "Enter")
-    pane.wait_for(f"Home quarantine until {review[5:]}: may not go out")
+    pane.wait_for(f"Home quarantine until {review[5:]}: may not go out", "anything they need")
     pane.settle()
     pane.keys("Tab", "Tab")       # past Purpose to Outcome
     pane.settle()
     pane.keys("Enter")
-    pane.wait_for("to proxy purchase")
+    pane.wait_for("Dismiss menu")  # the list is open
     pane.keys("Down", "Enter")
     pane.wait_until(lambda s: "allowed" in row(s, "Outcome"), "outcome allowed")
     pane.keys("C-s")
