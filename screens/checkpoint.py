@@ -215,9 +215,11 @@ class CheckpointTab(Vertical):
         *(Binding(key, f"outcome('{code}')", cp.label("outcome", code), priority=True)
           for key, code in OUTCOME_KEYS.items()),
         Binding("escape", "escape", i18n.t("checkpoint.key.clear")),
-        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
-        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
-        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
+        # Ctrl+N recall, Ctrl+K scan and Ctrl+F find are in Ctrl+P and the README: the
+        # footer has room for saving, the outcome keys, clearing and the shift
+        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True, show=False),
+        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True, show=False),
+        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True, show=False),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
         export.binding("checkpoint", show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
@@ -455,7 +457,8 @@ class CheckpointTab(Vertical):
         keyed = next((w for w in event.widget.ancestors_with_self if isinstance(w, KeyedSelect)), None)
         if keyed is not None:
             self._hinting = True
-            self.query_one("#cp-info", Static).update(Text(keyed.choices, style="bold"))
+            self._info = Text(keyed.choices, style="bold")  # so the next info line replaces it
+            self.query_one("#cp-info", Static).update(self._info, layout=False)
         elif self._hinting:
             self._hinting = False
             v = self.values()
