@@ -215,9 +215,11 @@ class CheckpointTab(Vertical):
         *(Binding(key, f"outcome('{code}')", cp.label("outcome", code), priority=True)
           for key, code in OUTCOME_KEYS.items()),
         Binding("escape", "escape", i18n.t("checkpoint.key.clear")),
-        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
-        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
-        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
+        # Ctrl+N recall, Ctrl+K scan and Ctrl+F find are in Ctrl+P and the README: the
+        # footer has room for saving, the outcome keys, clearing and the shift
+        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True, show=False),
+        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True, show=False),
+        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True, show=False),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
         export.binding("checkpoint", show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
@@ -673,7 +675,7 @@ class CheckpointTab(Vertical):
     def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
         rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
         cells = [(f"{day}:{e['id']}", row_cells(e)) for e in rows]
-        details = {f"{day}:{e['id']}": text for e in rows if (text := row_detail(e))}
+        details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
         self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1), details)
 
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int,
