@@ -57,7 +57,7 @@ async def test_palette_commands_and_texts_are_chinese(store, leader, zh, monkeyp
 
 async def test_keys_panel_speaks_chinese(store, leader, zh):
     app = DeskApp(store, actor=leader, gate="西门", lang="zh")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 60)) as pilot:  # the whole keys list in view
         await _palette(pilot, "按键")
         await pilot.press("enter")
         await pilot.pause()
