@@ -18,6 +18,7 @@ class Alert:
     key: str          # stable id, so a desk shows each alert once
     message: str      # in the current language
     severity: str = "warning"   # "information" | "warning" | "error"
+    leaders_only: bool = False  # shown only to desks whose operator is a leader now
 
 
 PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = []

@@ -23,7 +23,7 @@ i18n.add({
 
 
 def days(store: Store, actor: Actor) -> list[str]:
-    require_leader(actor, "audit.what")
+    require_leader(store, actor, "audit.what")
     return store.days("audit")
 
 
@@ -46,7 +46,7 @@ def summary(entry: dict) -> str:
 
 def entries(store: Store, actor: Actor, day: str, text: str = "", page: int = 0) -> tuple[list[dict], int]:
     """A day's entries, newest first, filtered by text; (page rows, total)."""
-    require_leader(actor, "audit.what")
+    require_leader(store, actor, "audit.what")
     rows = [{**e, "doc_id": e.doc_id} for e in store.table("audit", day=day).all()]
     rows.reverse()
     if text:

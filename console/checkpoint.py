@@ -227,7 +227,7 @@ def open_gates(store: Store) -> list[str]:
 
 def set_gates(store: Store, actor: Actor, new: list[dict]) -> list[dict]:
     """Replace the gate list (leaders only): names unique, one or more open."""
-    require_leader(actor, "checkpoint.what.gates")
+    require_leader(store, actor, "checkpoint.what.gates")
     clean = [{"name": _clean(g.get("name"), 12), "open": bool(g.get("open"))} for g in new]
     names = [g["name"] for g in clean]
     if not all(names) or len(set(names)) != len(names):

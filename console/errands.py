@@ -235,7 +235,7 @@ def _transition(store: Store, actor: Actor, number: int, action: str, allowed: t
 
 
 def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
-    require_leader(actor, "errands.what.approve")
+    require_leader(store, actor, "errands.what.approve")
     return _transition(store, actor, number, "approve", ("requested",), lambda tx, e: {
         "state": "approved", "approved_by": actor.name, "approved_at": clock.stamp(),
         "_event": _event(actor, "approved", note)})
@@ -249,7 +249,7 @@ def _reason(reason: str) -> str:
 
 
 def reject(store: Store, actor: Actor, number: int, reason: str) -> dict:
-    require_leader(actor, "errands.what.reject")
+    require_leader(store, actor, "errands.what.reject")
     reason = _reason(reason)
     return _transition(store, actor, number, "reject", ("requested",), lambda tx, e: {
         "state": "rejected", "reason": reason, "decided_by": actor.name,
@@ -258,7 +258,7 @@ def reject(store: Store, actor: Actor, number: int, reason: str) -> dict:
 
 def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
     """Revoke at once: the next scan of its pass reads "revoked"."""
-    require_leader(actor, "errands.what.revoke")
+    require_leader(store, actor, "errands.what.revoke")
     reason = _reason(reason)
     return _transition(store, actor, number, "revoke",
                        ("approved", "issued", "out", "overdue", "expired"), lambda tx, e: {

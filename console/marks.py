@@ -98,7 +98,7 @@ def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.
 def set_mark(store: Store, actor: Actor, door: str, colour: str, reason: str,
              review: str | dt.date, since: str | dt.date | None = None) -> dict:
     """Mark a household (or change its mark); leaders only; logged."""
-    require_leader(actor, "marks.what")
+    require_leader(store, actor, "marks.what")
     colour, reason, since_d, review_d = check_mark(colour, reason, since, review)
     house = find(store, door)
     doc = {"door": house["door"], "building": house["building"], "grid": house["grid"],
@@ -119,7 +119,7 @@ def set_mark(store: Store, actor: Actor, door: str, colour: str, reason: str,
 
 def clear_mark(store: Store, actor: Actor, door: str, reason: str) -> None:
     """Lift a mark (treated, observation over, quarantine finished); logged."""
-    require_leader(actor, "marks.what")
+    require_leader(store, actor, "marks.what")
     key = normalise_door(door)
     reason = " ".join(str(reason or "").split())
     if not reason:

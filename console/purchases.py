@@ -362,7 +362,7 @@ def add_special(store: Store, actor: Actor, name: str, unit: str, price: str | i
 
 
 def remove_catalogue(store: Store, actor: Actor, entry_id: int) -> None:
-    require_leader(actor, "purchases.what.catalogue")
+    require_leader(store, actor, "purchases.what.catalogue")
     store.table(CATALOGUE).remove(doc_ids=[int(entry_id)])
 
 
@@ -549,7 +549,7 @@ def mark_bought(store: Store, actor: Actor, run_id: int, receipt_total: str | in
 
 def close_run(store: Store, actor: Actor, run_id: int) -> dict:
     """Close a bought run (leaders). Closing twice is refused."""
-    require_leader(actor, "purchases.what.close")
+    require_leader(store, actor, "purchases.what.close")
     with store.transaction(RUNS) as tx:
         run = _run(tx, run_id)
         if run["status"] == "closed":
@@ -600,7 +600,7 @@ def settle(store: Store, actor: Actor, request_id: int, how: str, amount: str | 
     if how not in SETTLE:
         raise DomainError("purchases.bad_settle", field="how")
     if how == "waived":
-        require_leader(actor, "purchases.what.waive")
+        require_leader(store, actor, "purchases.what.waive")
         if not (reason or "").strip():
             raise DomainError("purchases.need_reason", field="reason")
     fen = parse_money(amount) if amount not in (None, "") else None

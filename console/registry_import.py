@@ -270,7 +270,7 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
     Never raises for bad content: the report's ``fatal`` says why the whole
     file was refused, ``rejected`` lists bad rows. Leaders only.
     """
-    require_leader(actor, "import.what")
+    require_leader(store, actor, "import.what")
     report = ImportReport()
     try:
         text, report.encoding = decode(data)

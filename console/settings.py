@@ -26,6 +26,6 @@ def get(store: Store, key: str) -> Any:
 
 def put(store: Store, actor: Actor, key: str, value: Any) -> None:
     """Change a setting (leaders only); audited like every write."""
-    require_leader(actor, "settings.what")
+    require_leader(store, actor, "settings.what")
     store.table("settings").upsert({"key": key, "value": value}, where("key") == key)
 

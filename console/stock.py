@@ -146,7 +146,7 @@ def low_levels(store: Store) -> dict[str, int]:
 
 def set_low(store: Store, actor: Actor, item: str, level: int | str) -> None:
     """Leaders set the low-stock warning level of an item."""
-    require_leader(actor, "stock.what.settings")
+    require_leader(store, actor, "stock.what.settings")
     _item(item_map(store), item)
     level = _whole(level, "stock.bad_low", "low", allow_zero=True)
     levels = dict(settings.get(store, "stock_low") or {})
@@ -386,7 +386,7 @@ class Ledger:
 
     def adjust(self, item: str, counted: Any, reason: Any) -> dict:
         """Stock-take: record what was counted against what the ledger expects."""
-        require_leader(self.actor, "stock.what.adjust")
+        require_leader(self.store, self.actor, "stock.what.adjust")
         self._check_item(item)
         counted = parse_count(counted)
         reason = _text(reason, "stock.need_reason", "reason", 80)
@@ -397,7 +397,7 @@ class Ledger:
 
     def reverse(self, no: Any, reason: Any) -> dict:
         """Cancel an earlier receive, handout or write-off with a new movement."""
-        require_leader(self.actor, "stock.what.correct")
+        require_leader(self.store, self.actor, "stock.what.correct")
         try:
             no = int(str(no).strip().lstrip("#"))
         except ValueError:
@@ -481,13 +481,13 @@ def write_off(store: Store, actor: Actor, item: str, qty: Any, kind: str, note: 
 
 
 def stock_take(store: Store, actor: Actor, item: str, counted: Any, reason: Any) -> dict:
-    require_leader(actor, "stock.what.adjust")
+    require_leader(store, actor, "stock.what.adjust")
     with ledger(store, actor) as led:
         return led.adjust(item, counted, reason)
 
 
 def reverse(store: Store, actor: Actor, no: Any, reason: Any) -> dict:
-    require_leader(actor, "stock.what.correct")
+    require_leader(store, actor, "stock.what.correct")
     with ledger(store, actor) as led:
         return led.reverse(no, reason)
 

@@ -8,6 +8,7 @@ from console import clock, i18n, operators
 from console.store import Store
 
 PIN = "1234"
+LEADER_PIN = "123456"
 
 
 def _small_households(store: Store) -> None:
@@ -27,6 +28,13 @@ def _small_households(store: Store) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch):
+    """Tests hash PINs with a tiny scrypt cost (production: operators.SCRYPT,
+    about 300 ms a check); hashes keep their cost, so both verify."""
+    monkeypatch.setattr(operators, "SCRYPT", {"n": 2**4, "r": 1, "p": 1})
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Tests read messages in English unless they switch language themselves."""
     before = i18n.lang()
@@ -42,7 +50,7 @@ def empty_store(tmp_path) -> Store:
 
 @pytest.fixture
 def store(empty_store: Store) -> Store:
-    leader = operators.create_first_leader(empty_store, "组长甲", PIN)
+    leader = operators.create_first_leader(empty_store, "组长甲", LEADER_PIN)
     operators.add_member(empty_store, leader, "志愿者乙", "volunteer", PIN)
     _small_households(empty_store)
     empty_store.actor = {"op": "", "role": ""}

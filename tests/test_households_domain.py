@@ -119,7 +119,7 @@ def test_check_only_writes_nothing_and_volunteer_cannot_import(store, leader, vo
 
 def test_first_import_into_empty_registry_sets_up_buildings(empty_store, leader):
     from console import operators
-    operators.create_first_leader(empty_store, leader.name, "1234")
+    operators.create_first_leader(empty_store, leader.name, "123456")
     data = (HEADER + "3,1,101,甲,,3,东区,组长甲,\n3,1,201,乙,,3,东区,,\n5,1,101,丙,,3,2,路人,\n"
             ).encode()
     report = import_households(empty_store, leader, data)
