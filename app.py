@@ -21,7 +21,8 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, settings  # noqa: E402
+from console import alerts, clock, operators, settings  # noqa: E402
+from console.i18n import DomainError  # noqa: E402
 from console.operators import Actor  # noqa: E402
 from console.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
@@ -48,6 +49,8 @@ i18n.add({
     "key.alerts": ("提醒", "Alerts"),
     "app.signed_out": ("已退出登录。", "Signed out."),
     "app.locked_idle": ("闲置 {minutes} 分钟，已锁屏。", "Locked after {minutes} idle minutes."),
+    "app.revoked": ("已退出登录：{reason}", "Signed out: {reason}"),
+    "app.role_now": ("你现在的角色是{role}。", "Your role is now {role}."),
 })
 
 TABS: list[tuple[str, type[Widget]]] = [
@@ -116,6 +119,7 @@ class DeskApp(App):
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        self.watch_files(self, lambda: [("roster", None)], self._roster_changed)
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
@@ -136,6 +140,34 @@ class DeskApp(App):
         else:
             self.push_screen(MainScreen())
         self._check_alerts()
+        if operators.needs_longer_pin(self.store, actor):
+            self.notify(i18n.t("auth.short_leader_pin"), severity="warning", timeout=30)
+
+    def unlocked(self, actor: Actor) -> None:
+        """Called by the lock screen: back to work with the role as it is now."""
+        self.pop_screen()
+        self._role_now(actor)
+
+    def _role_now(self, actor: Actor) -> None:
+        if self.actor and actor.role != self.actor.role:
+            self.notify(i18n.t("app.role_now", role=i18n.t(f"role.{actor.role}")))
+        self.actor = actor
+        self.store.actor = {"op": actor.name, "role": actor.role, "gate": self.gate}
+        if isinstance(self.screen, MainScreen):
+            self.screen.query_one(DeskHeader).refresh_text()
+
+    def _roster_changed(self) -> None:
+        """Another desk changed the roster: a deactivated operator is signed
+        out, a changed role applies at once."""
+        if not self.actor:
+            return
+        try:
+            actor = operators.current(self.store, self.actor)
+        except DomainError as exc:
+            self.action_sign_out(i18n.t("app.revoked", reason=str(exc)))
+            return
+        if actor != self.actor:
+            self._role_now(actor)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -159,13 +191,13 @@ class DeskApp(App):
         if self.actor and not isinstance(self.screen, LockScreen):
             self.push_screen(LockScreen(self.actor))
 
-    def action_sign_out(self) -> None:
+    def action_sign_out(self, message: str = "") -> None:
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(SignInScreen())
-        self.notify(i18n.t("app.signed_out"))
+        self.notify(message or i18n.t("app.signed_out"), severity="warning" if message else "information")
 
     def action_show_tab(self, name: str) -> None:
         if isinstance(self.screen, MainScreen):
@@ -205,6 +237,12 @@ class DeskApp(App):
         if not self.actor:
             return
         current = alerts.current(self.store, clock.now())
+        try:
+            leader = operators.current(self.store, self.actor).is_leader
+        except DomainError:
+            leader = False
+        if not leader:
+            current = [a for a in current if not a.leaders_only]
         self.call_from_thread(self._show_alerts, current)
 
     def _show_alerts(self, current: list[alerts.Alert]) -> None:

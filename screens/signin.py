@@ -150,8 +150,8 @@ class LockScreen(_PinForm):
     @work(thread=True, exclusive=True)
     def _check(self, pin: str) -> None:
         try:
-            operators.sign_in(self.app.store, self.actor.name, pin)
+            actor = operators.sign_in(self.app.store, self.actor.name, pin)
         except DomainError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.app.pop_screen)
+        self.app.call_from_thread(self.app.unlocked, actor)
