@@ -21,7 +21,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, operators, settings  # noqa: E402
+from console import alerts, clock, operators, safe_text, settings  # noqa: E402
 from console.i18n import DomainError  # noqa: E402
 from console.operators import Actor  # noqa: E402
 from console.store import Store  # noqa: E402
@@ -172,6 +172,10 @@ class DeskApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text, hidden = safe_text.scrub(event.text, multiline=True)
+            if hidden:
+                self.notify(i18n.t("safe_text.removed"), severity="warning")
         await super().on_event(event)
 
     def _idle_check(self) -> None:

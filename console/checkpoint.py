@@ -33,7 +33,7 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, households, i18n, purchases, settings
+from console import clock, households, i18n, purchases, safe_text, settings
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -124,7 +124,7 @@ _DOORISH = re.compile(r"[\d\s\-－—#/]+")
 
 
 def _clean(text: Any, limit: int = MAX_TEXT, field: str | None = None) -> str:
-    out = " ".join(unicodedata.normalize("NFKC", str(text or "")).split())
+    out = safe_text.line(text)
     if len(out) > limit:
         raise DomainError("checkpoint.too_long", field=field, n=limit)
     return out
@@ -380,7 +380,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
         door = households.normalise_door(door) if door else ""
     except DomainError:
         org, door = org or _clean(door, 200), ""
-    name = " ".join(unicodedata.normalize("NFKC", name or "").split())
+    name = safe_text.line(name)
     keys = person_keys(name, phone, door, org)
     today = today or clock.today().isoformat()
     out: dict[str, Any] = {"today": [], "turned": [], "notice": ""}
@@ -413,7 +413,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
 def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None) -> list[dict]:
     """Recent visitors whose name or phone starts with ``prefix``, newest
     first, one per person: {name, phone, door, org, plate, purpose, last}."""
-    prefix = " ".join(unicodedata.normalize("NFKC", prefix or "").split())
+    prefix = safe_text.line(prefix)
     if not prefix:
         return []
     today = today or clock.today().isoformat()

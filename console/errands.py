@@ -28,7 +28,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import clock, households, i18n, operators, passes
+from console import clock, households, i18n, operators, passes, safe_text
 from console.alerts import PROVIDERS, Alert
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -180,16 +180,16 @@ def request(store: Store, actor: Actor, *, person: str, purpose: str, start, end
             destination: str = "", escort: str = "") -> dict:
     """A new errand request (any volunteer). Nothing is written if any field is wrong."""
     now = clock.now()
-    door, org = (door or "").strip(), " ".join((org or "").split())
+    door, org = (door or "").strip(), safe_text.line(org)
     if door and org:
         raise DomainError("errands.both_requester", field="org")
     if not door and not org:
         raise DomainError("errands.need_requester", field="door")
     household = households.find(store, door) if door else None
-    person = " ".join((person or "").split()) or (household["head"] if household else "")
+    person = safe_text.line(person) or (household["head"] if household else "")
     if not person:
         raise DomainError("errands.need_person", field="person")
-    purpose = (purpose or "").strip()
+    purpose = safe_text.line(purpose)
     if not purpose:
         raise DomainError("errands.need_purpose", field="purpose")
     start_t = _as_time(start, "start")
@@ -242,7 +242,7 @@ def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
 
 
 def _reason(reason: str) -> str:
-    reason = " ".join((reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("errands.need_reason", field="reason")
     return reason

@@ -13,7 +13,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import i18n
+from console import i18n, safe_text
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -144,7 +144,7 @@ def known_grids(store: Store) -> set[str]:
 
 def _roster_name(store: Store, name: str | None) -> str:
     """'' clears; otherwise the name must be an active roster member."""
-    name = " ".join(str(name or "").split())
+    name = safe_text.line(name)
     if not name:
         return ""
     member = store.table("roster").get(where("name") == name)

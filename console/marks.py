@@ -15,7 +15,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import alerts, clock, i18n
+from console import alerts, clock, i18n, safe_text
 from console.households import MASK, find, mask_phone, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -78,7 +78,7 @@ def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.
     """Validated (colour, reason, since, review) or a DomainError for its field."""
     if colour not in COLOURS:
         raise DomainError("marks.bad_colour", field="colour")
-    reason = " ".join(str(reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("marks.no_reason", field="reason")
     if len(reason) > 60:
@@ -121,7 +121,7 @@ def clear_mark(store: Store, actor: Actor, door: str, reason: str) -> None:
     """Lift a mark (treated, observation over, quarantine finished); logged."""
     require_leader(store, actor, "marks.what")
     key = normalise_door(door)
-    reason = " ".join(str(reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("marks.no_reason", field="reason")
     with store.transaction("marks", "marks_history") as tx:

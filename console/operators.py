@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from tinydb import where
 
-from console import alerts, clock, i18n, keyfiles
+from console import alerts, clock, i18n, keyfiles, safe_text
 from console.i18n import DomainError
 from console.store import Store, StoreError
 
@@ -136,7 +136,7 @@ def _save_pin(store: Store, name: str, pin: str) -> None:
 
 
 def _check_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = safe_text.line(name)
     if not 1 <= len(name) <= 20:
         raise DomainError("auth.bad_name", field="name")
     return name

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from console import i18n
+from console import i18n, safe_text
 from console.households import normalise_door
 from console.i18n import DomainError
 
@@ -76,7 +76,7 @@ _NOTE = re.compile(r"(?:备注|注)\s*[:]\s*(?P<note>.+)$")
 
 def clean(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), brackets unified."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", safe_text.clean(text or "", multiline=True))
     return text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
 
 
@@ -276,6 +276,7 @@ class ChatResult:
     orders: list[dict] = field(default_factory=list)     # each with "line_no" and "raw"
     problems: list[dict] = field(default_factory=list)   # {"line_no", "raw", "message", "key"}
     headers: list[int] = field(default_factory=list)     # line numbers of title lines
+    cleaned: list[int] = field(default_factory=list)     # lines that held hidden characters
 
 
 def parse_chat(text: str, registry: Registry) -> ChatResult:
@@ -286,6 +287,9 @@ def parse_chat(text: str, registry: Registry) -> ChatResult:
     """
     result = ChatResult()
     for no, raw in enumerate((text or "").splitlines(), start=1):
+        raw, hidden = safe_text.scrub(raw)
+        if hidden:
+            result.cleaned.append(no)
         if not raw.strip():
             continue
         numbered = bool(_SEQ.match(clean(raw)))

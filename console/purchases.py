@@ -697,6 +697,9 @@ def parse_orders_command(store: Store, args) -> int:
 
     text = Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-" else sys.stdin.read()
     result = parse_chat(text, registry(store))
+    if result.cleaned:
+        print(i18n.t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned))),
+              file=sys.stderr)
     for order in result.orders:
         print(json.dumps(order, ensure_ascii=False))
     for p in result.problems:

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from console import i18n
+from console import i18n, safe_text
 from console.households import grid_key, normalise_door
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -109,6 +109,7 @@ class ImportReport:
     same: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, door/raw, reason)
     new_buildings: list[int] = field(default_factory=list)
+    cleaned: list[int] = field(default_factory=list)  # lines that held hidden characters
     fatal: str = ""           # the file as a whole was refused: nothing imported
     written: bool = False
 
@@ -127,6 +128,8 @@ class ImportReport:
         if self.new_buildings:
             out.append(i18n.t("import.new_buildings",
                               buildings=", ".join(map(str, self.new_buildings))))
+        if self.cleaned:
+            out.append(i18n.t("safe_text.removed_lines", lines=", ".join(map(str, self.cleaned))))
         out += [i18n.t("import.line", line=line, door=door, reason=reason)
                 for line, door, reason in self.rejected]
         return out
@@ -149,7 +152,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return safe_text.line(text)
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -279,6 +282,7 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
         report.fatal = str(exc)
         return report
     report.rows = len(rows)
+    report.cleaned = [line for line, cells in rows if any(safe_text.scrub(c)[1] for c in cells)]
     parsed: list[tuple[int, dict]] = []
     for line, cells in rows:
         try:

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, households, i18n, settings, slips
+from console import alerts, clock, households, i18n, safe_text, settings, slips
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -199,7 +199,7 @@ def yuan(fen: int) -> str:
 
 
 def _text(value: Any, key: str, field: str, limit: int = 40) -> str:
-    text = " ".join(unicodedata.normalize("NFKC", str(value or "")).split())[:limit]
+    text = safe_text.line(value)[:limit]
     if not text:
         raise DomainError(key, field=field)
     return text

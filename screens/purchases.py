@@ -371,8 +371,10 @@ class ImportScreen(ModalScreen):
         table.clear()
         for p in result.problems:
             table.add_row(str(p["line_no"]), f"{p['raw'].strip()}  ← {p['message']}")
-        self.query_one("#import-msg", Label).update(
-            _t("pui.check_result", n=len(result.orders), bad=len(result.problems)))
+        message = _t("pui.check_result", n=len(result.orders), bad=len(result.problems))
+        if result.cleaned:
+            message += " " + _t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned)))
+        self.query_one("#import-msg", Label).update(message)
 
     def action_import_orders(self) -> None:
         area = self.query_one(TextArea)
