@@ -21,12 +21,13 @@ from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 
-from console import alerts, clock, operators, safe_text, settings  # noqa: E402
+from console import alerts, clock, logs, operators, safe_text, settings  # noqa: E402
 from console.i18n import DomainError  # noqa: E402
 from console.operators import Actor  # noqa: E402
 from console.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
 from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.crash import CrashScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
@@ -98,6 +99,11 @@ class DeskApp(App):
     ]
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
+    #: tests set this: an unexpected error then fails the Pilot test as Textual would
+    RAISE_UNEXPECTED = False
+    #: this many unexpected errors within CRASH_WINDOW seconds close the console
+    CRASH_LIMIT = 3
+    CRASH_WINDOW = 30.0
 
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
                  lang: str | None = None, problems: Iterable[str] = ()):
@@ -113,6 +119,27 @@ class DeskApp(App):
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self._crashes: list[float] = []
+        self.crash_message = ""  # set when an unexpected error closed the console
+
+    # -- unexpected errors: a short message on screen, the details in the log --
+    def _handle_exception(self, error: Exception) -> None:
+        """Replaces Textual's handler, whose traceback (with local variables)
+        would reach the volunteer's terminal: log it, show a short message and
+        carry on; close with that message only when errors keep coming."""
+        if self.RAISE_UNEXPECTED:
+            super()._handle_exception(error)
+            return
+        message = logs.crash_message(error, type(self.screen).__name__ if self._running else "start")
+        now = time.monotonic()
+        self._crashes = [t for t in self._crashes if t > now - self.CRASH_WINDOW] + [now]
+        if self._running and len(self._crashes) < self.CRASH_LIMIT:
+            self.push_screen(CrashScreen(message))
+            return
+        self.crash_message = message
+        self._return_code = 1
+        self._exit_renderables.append(message)  # printed instead of a traceback
+        self._close_messages_no_wait()
 
     # -- start, sign-in, lock --
     def on_mount(self) -> None:
@@ -282,8 +309,9 @@ class DeskApp(App):
 
 
 def run_app(store: Store, args) -> int:
-    DeskApp(store, gate=args.gate, problems=args.problems).run()
-    return 0
+    app = DeskApp(store, gate=args.gate, problems=args.problems)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import console
-from console import i18n
+from console import i18n, logs
 from console.i18n import DomainError
 from console.operators import Actor
 from console.store import Store
@@ -40,7 +40,11 @@ i18n.add({
     "cli.key_rotated": ("新的通行证密钥：{kid}。已打印的通行证仍然有效。",
                         "New pass key: {kid}. Passes already printed stay valid."),
     "cli.demo_done": ("演示数据已写入 {path}：", "Demo data written to {path}:"),
+    "cli.os_error": ("{path}：{reason}", "{path}: {reason}"),
 })
+
+EXIT_REFUSED = 2     # bad input or a file problem: the message says what to fix
+EXIT_CRASHED = 3     # an unexpected error: details in the log file
 
 
 @dataclass
@@ -163,25 +167,52 @@ def early_lang(argv: list[str]) -> str:
     return i18n.lang()
 
 
+def _log(store: Store, args: argparse.Namespace) -> int:
+    target = logs.path(store.root)
+    print(i18n.t("logs.where" if target.exists() else "logs.none", path=target))
+    for line in logs.tail(store.root, args.lines):
+        print(line)
+    return 0
+
+
+COMMANDS.append(Command("log", ("显示日志文件的位置和最后几行", "print where the log file is and its last lines"),
+                        lambda p: p.add_argument("-n", "--lines", type=int, default=20), _log))
+
+
 def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
+    """Run a command or the console. Whatever goes wrong ends in a message
+    and a non-zero exit, never a traceback."""
     args = parser().parse_args(argv)
     if args.lang:
         i18n.set_lang(args.lang)
+    os.umask(0o007)  # whatever the admin's shell or cron says: nothing for other users
     try:
-        store = Store(data_dir(args.data_dir))
-        if args.command:
-            cmd = next(c for c in COMMANDS if c.name == args.command)
-            return cmd.run(store, args)
-        args.problems, usable = check_report(store)
-        if not usable:  # a damaged file with no good snapshot: don't start on it
-            print("\n".join(args.problems), file=sys.stderr)
-            return 2
-        if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-            store.snapshot()
-        return run_app(store, args)
+        return _run(args, run_app)
     except DomainError as exc:
         print(str(exc), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(i18n.t("cli.os_error", path=exc.filename or "", reason=reason), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001  (the one place nothing may escape)
+        print(logs.crash_message(exc, args.command or "console"), file=sys.stderr)
+        return EXIT_CRASHED
+
+
+def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
+    store = Store(data_dir(args.data_dir))
+    logs.setup(store.root)
+    if args.command:
+        cmd = next(c for c in COMMANDS if c.name == args.command)
+        return cmd.run(store, args)
+    args.problems, usable = check_report(store)
+    if not usable:  # a damaged file with no good snapshot: don't start on it
+        print("\n".join(args.problems), file=sys.stderr)
+        return EXIT_REFUSED
+    if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
+        store.snapshot()
+    return run_app(store, args)
 
 from console import registry_import  # noqa: E402  (households: `import households FILE.csv`)
 

@@ -57,6 +57,7 @@ i18n.add({
         "当前账号 {user} 不能写入数据目录 {path}（目录属于组 {group}）。管理员请运行：usermod -aG {group} {user}",
         "This account ({user}) cannot write to the data directory {path} (group {group}). "
         "Admin: run usermod -aG {group} {user}"),
+    "launcher.press_enter": ("按回车键关闭。", "Press Enter to close."),
     "launcher.no_tty": (
         "这里没有终端。请用 ssh -t 登录。",
         "There is no terminal here. Log in with ssh -t."),
@@ -178,7 +179,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as refusal:
         print(refusal.message(), file=sys.stderr)
         return EXIT_REFUSED
-    return run_app(app_args(data_dir, config, argv)) or 0
+    try:
+        code = run_app(app_args(data_dir, config, argv)) or 0
+    except Exception as exc:  # noqa: BLE001  (an SSH session must never just vanish)
+        from console import logs  # noqa: PLC0415
+
+        logs.setup(data_dir)
+        print(logs.crash_message(exc, "launcher"), file=sys.stderr)
+        code = 3
+    if code:
+        hold_screen()
+    return code
+
+
+def hold_screen() -> None:
+    """Keep a failed session's last message readable: under the forced SSH
+    command the connection closes as soon as the console exits."""
+    print(i18n.t("launcher.press_enter"), file=sys.stderr)
+    try:
+        input()
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
 
 
 if __name__ == "__main__":

@@ -41,16 +41,14 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
-import orjson
 from tinydb import where
 
-from console import clock, i18n
+from console import clock, i18n, keyfiles
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
-from console.store import Store, _identity, atomic_write
+from console.store import Store
 
 VERSION = 1
 LENGTH = 52
@@ -61,7 +59,7 @@ MAX_MINUTES = 9999
 MIN_AWAY = dt.timedelta(seconds=60)
 #: out and not back this long after the window ends: overdue
 GRACE = dt.timedelta(minutes=30)
-KEYS_FILE = Path("keys") / "passes.json"
+KEYS = "passes"  # keys/passes.json, see console.keyfiles
 
 _FIELDS = (("version", 1), ("key_id", 3), ("number", 6), ("generation", 2), ("kind", 1),
            ("valid_from", 8), ("minutes", 4), ("escort", 1))
@@ -135,41 +133,23 @@ class KeyRing:
         return key if key and not key.retired else None
 
 
-_ring_cache: dict[Path, tuple[tuple, KeyRing]] = {}
-
-
-def _keys_path(store: Store) -> Path:
-    return store.root / KEYS_FILE
-
-
-def _read_ring(path: Path) -> KeyRing:
-    ident = _identity(path)
-    if ident is None:
-        return KeyRing(None, {})
-    hit = _ring_cache.get(path)
-    if hit and hit[0] == ident:
-        return hit[1]
-    raw = orjson.loads(path.read_bytes() or b"{}")
-    ring = KeyRing(raw.get("current"), {
-        kid: Key(kid, bytes.fromhex(k["secret"]), bool(k.get("retired")))
-        for kid, k in raw.get("keys", {}).items()})
-    _ring_cache[path] = (ident, ring)
-    return ring
-
-
 def keyring(store: Store) -> KeyRing:
-    """The key ring as stored now (cached while the file is unchanged)."""
-    return _read_ring(_keys_path(store))
+    """The key ring as stored now; a damaged key file raises a DomainError
+    that names the file, never its content."""
+    raw = keyfiles.read(store, KEYS)
+    try:
+        return KeyRing(raw.get("current"), {
+            kid: Key(kid, bytes.fromhex(k["secret"]), bool(k.get("retired")))
+            for kid, k in raw.get("keys", {}).items()})
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise DomainError("keyfiles.damaged", file=str(keyfiles.path_of(store, KEYS))) from None
 
 
 @contextlib.contextmanager
 def _edit_ring(store: Store):
-    path = _keys_path(store)
-    with store._lock(path):
-        raw = orjson.loads(path.read_bytes() or b"{}") if path.exists() else {}
+    with keyfiles.edit(store, KEYS) as raw:
         raw.setdefault("keys", {})
         yield raw
-        atomic_write(path, orjson.dumps(raw, option=orjson.OPT_INDENT_2))
 
 
 def _new_key(raw: dict) -> str:
@@ -186,7 +166,7 @@ def _new_key(raw: dict) -> str:
 def _log_key(store: Store, op: str, key_id: str) -> None:
     # the audit line names the key, never its secret
     store.table("audit", day=True).insert(
-        {"file": str(KEYS_FILE), "table": "keys", "op": op, "id": int(key_id),
+        {"file": f"keys/{KEYS}.json", "table": "keys", "op": op, "id": int(key_id),
          "before": None, "after": {"key_id": key_id}})
 
 

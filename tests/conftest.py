@@ -35,6 +35,15 @@ def _cheap_pins(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _unexpected_errors_fail_tests(monkeypatch):
+    """The console shows a short message for an unexpected error and goes on;
+    in tests such an error fails the test (tests/test_crash.py turns this off)."""
+    from app import DeskApp
+
+    monkeypatch.setattr(DeskApp, "RAISE_UNEXPECTED", True)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Tests read messages in English unless they switch language themselves."""
     before = i18n.lang()

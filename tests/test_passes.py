@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from console import errands, passes
+from console import errands, keyfiles, passes
 from console.i18n import DomainError
 from console.store import Store
 from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
@@ -196,7 +196,7 @@ def test_rotation_keeps_old_passes_and_retire_stops_them(store, pass_, leader, v
 
 
 def test_key_file_is_group_shared_not_world_readable_and_secret_not_audited(store, pass_):
-    path = store.root / passes.KEYS_FILE
+    path = keyfiles.path_of(store, passes.KEYS)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & 0o007 == 0 and mode & 0o060 == 0o060
     secret = next(iter(passes.keyring(store).keys.values())).secret.hex()
