@@ -20,6 +20,7 @@ from textual.binding import Binding  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
+from textual.worker import WorkerFailed  # noqa: E402
 
 from console import alerts, clock, logs, operators, safe_text, settings  # noqa: E402
 from console.i18n import DomainError  # noqa: E402
@@ -130,6 +131,8 @@ class DeskApp(App):
         if self.RAISE_UNEXPECTED:
             super()._handle_exception(error)
             return
+        if isinstance(error, WorkerFailed):  # the worker's own error has the traceback
+            error = error.error
         message = logs.crash_message(error, type(self.screen).__name__ if self._running else "start")
         now = time.monotonic()
         self._crashes = [t for t in self._crashes if t > now - self.CRASH_WINDOW] + [now]

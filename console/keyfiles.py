@@ -19,13 +19,12 @@ from pathlib import Path
 
 import orjson
 
-from console import i18n
+from console import i18n, logs
 from console.i18n import DomainError
 from console.store import FILE_MODE, Store, _identity, _mkdir, atomic_write
 
 i18n.add({
-    "keyfiles.damaged": ("密钥文件 {file} 已损坏或读不了。请管理员从备份恢复它。",
-                         "The key file {file} is damaged or unreadable. Admin: restore it from a backup."),
+    "keyfiles.damaged": ("密钥文件损坏，请找管理员。", "Key file damaged: tell the admin."),
 })
 
 _cache: dict[Path, tuple[tuple, dict]] = {}
@@ -36,13 +35,20 @@ def path_of(store: Store, name: str) -> Path:
     return store.root / "keys" / f"{name}.json"
 
 
+def damaged(path: Path) -> DomainError:
+    """The error for an unreadable key file; the log names it for the admin,
+    who restores it from a backup (`python app.py log`)."""
+    logs.log.error("key file %s is damaged or unreadable: restore it from a backup", path)
+    return DomainError("keyfiles.damaged")
+
+
 def _parse(path: Path, raw: bytes) -> dict:
     try:
         data = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError:
         data = None
     if not isinstance(data, dict):
-        raise DomainError("keyfiles.damaged", file=str(path))
+        raise damaged(path)
     return data
 
 
@@ -58,7 +64,7 @@ def read(store: Store, name: str) -> dict:
     try:
         raw = path.read_bytes()
     except OSError:
-        raise DomainError("keyfiles.damaged", file=str(path)) from None
+        raise damaged(path) from None
     data = _parse(path, raw)
     _cache[path] = (ident, data)
     return data
@@ -78,7 +84,7 @@ def edit(store: Store, name: str) -> Iterator[dict]:
             try:
                 raw = path.read_bytes() if path.exists() else b"{}"
             except OSError:
-                raise DomainError("keyfiles.damaged", file=str(path)) from None
+                raise damaged(path) from None
             data = _parse(path, raw)
             yield data
             atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2))

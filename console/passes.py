@@ -142,7 +142,7 @@ def keyring(store: Store) -> KeyRing:
             kid: Key(kid, bytes.fromhex(k["secret"]), bool(k.get("retired")))
             for kid, k in raw.get("keys", {}).items()})
     except (AttributeError, KeyError, TypeError, ValueError):
-        raise DomainError("keyfiles.damaged", file=str(keyfiles.path_of(store, KEYS))) from None
+        raise keyfiles.damaged(keyfiles.path_of(store, KEYS)) from None
 
 
 @contextlib.contextmanager

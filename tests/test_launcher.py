@@ -169,3 +169,27 @@ def test_refusal_as_a_real_process(tmp_path):
     assert "不存在" in done.stderr and "does not exist" in done.stderr
     assert done.stdout == ""
     assert "textual" not in done.stderr.lower()  # refused before the UI was imported
+
+
+@pytest.mark.parametrize("outcome", ["exit 1", "raises"])
+def test_a_failed_session_keeps_its_message_until_enter(env, shared, capsys, ran, monkeypatch,
+                                                       outcome):
+    """Under the forced SSH command the connection closes when the console
+    exits: a crash must leave its short message readable, never a traceback."""
+    def app(args):
+        if outcome == "raises":
+            raise RuntimeError("boom")
+        return 1
+
+    monkeypatch.setenv("DESK_DATA", str(shared))
+    monkeypatch.setattr(launcher, "run_app", app)
+    pressed = []
+    monkeypatch.setattr("builtins.input", lambda *a: pressed.append(True) or "")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert launcher.main([]) in (1, 3)
+    err = capsys.readouterr().err
+    assert pressed == [True] and "Press Enter" in err
+    assert "Traceback" not in err and "boom" not in err
+    if outcome == "raises":
+        assert "Tell a leader" in err and "boom" in (shared / "logs" / "console.log").read_text()
