@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import operators, passes, slips  # noqa: E402
+from console import gate_scan, operators, passes, slips  # noqa: E402
 from console.store import Store  # noqa: E402
 
 
@@ -76,7 +76,7 @@ def main() -> None:
     t = timed(lambda: passes.verify(store, last, now), 300)
     rows.append(("verify, 5,000 errands, last one", statistics.median(t) * 1e6, "us"))
     codes = iter(d["code"] for d in docs[1:])
-    t = timed(lambda: passes.scan(store, next(codes), "西门", leader), 30)
+    t = timed(lambda: gate_scan.scan(store, next(codes), "西门", leader), 30)
     rows.append(("gate scan recorded (3 files, 5,000 errands)", statistics.median(t) * 1e3, "ms"))
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")

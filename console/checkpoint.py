@@ -33,9 +33,10 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, households, i18n, purchases, safe_text, settings
+from console import clock, gate_rules, households, i18n, inside, purchases, safe_text, settings
+from console.gate_rules import is_fever, live
 from console.i18n import DomainError
-from console.operators import Actor, require_leader
+from console.operators import Actor, current, require_leader
 from console.store import Store
 
 DIRECTIONS = ("in", "out", "attempt")
@@ -45,7 +46,7 @@ FORM_PURPOSES = PURPOSES[:-1]
 OUTCOMES = ("turned_away", "allowed", "redirected", "allowed_with_pass")
 PASS = "allowed_with_pass"
 REDIRECTED = "redirected"
-TEMP_MIN, TEMP_MAX, FEVER = 34.0, 42.0, 37.3
+TEMP_MIN, TEMP_MAX = 34.0, 42.0
 PAGE = 200
 LOOKBACK_DAYS = 14
 ERRAND_DAYS = 3
@@ -164,10 +165,6 @@ def parse_temp(text: Any) -> float | None:
     return value
 
 
-def is_fever(temp: float | None) -> bool:
-    return temp is not None and temp >= FEVER
-
-
 def split_door_or_org(store: Store, text: str) -> tuple[str, str, dict | None]:
     """The 'door or organisation' field -> (door, org, household).
 
@@ -250,7 +247,12 @@ def _check_gate(store: Store, gate: str) -> None:
 
 def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     """Validate and save one arrival at ``gate`` today; returns the entry
-    (with ``id`` and ``day``; ``request`` when redirected to proxy purchase)."""
+    (with ``id`` and ``day``; ``request`` when redirected to proxy purchase).
+
+    The gate rules are checked inside the write, on the log as it is then:
+    letting a denied person through needs a leader and a reason
+    (``fields["override"]``), stored on the entry."""
+    actor = current(store, actor)  # a leader's override needs the role they have now
     entry = validate(store, fields)
     _check_gate(store, gate)
     now = clock.now()
@@ -258,12 +260,23 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     shift = current_shift(store, gate)
     entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
                   "shift": shift["id"] if shift else None})
-    if entry["outcome"] != REDIRECTED:
-        entry_id = store.table("checkpoint", day).insert(entry)
-        return {**entry, "id": entry_id, "day": day}
+    redirected = entry["outcome"] == REDIRECTED
     # purchase_requests first: its file keeps the request counter (purchases._number)
-    with store.transaction(purchases.REQUESTS, ("checkpoint", day)) as tx:
-        entry_id = tx.table("checkpoint", day).insert(entry)
+    tables = (purchases.REQUESTS, ("checkpoint", day)) if redirected else (("checkpoint", day),)
+    with store.transaction(*tables) as tx:
+        log = tx.table("checkpoint", day)
+        decision = gate_rules.decide(
+            store, direction=entry["direction"], door=entry["door"], name=entry["name"],
+            phone=entry["phone"], org=entry["org"], temp=entry["temp"], now=now,
+            today_rows=log.all())
+        override = gate_rules.enforce(decision, entry["outcome"], actor, fields.get("override"))
+        if decision.kind != "none":
+            entry["rule"] = decision.record()
+        if override:
+            entry["override"] = override
+        entry_id = log.insert(entry)
+        if not redirected:
+            return {**entry, "id": entry_id, "day": day}
         phone = entry["phone"]
         if not phone and entry["door"]:
             phone = households.find(store, entry["door"]).get("phone", "")
@@ -302,7 +315,10 @@ def page_of(store: Store, day: str | None = None, outcome: str | None = None,
             size: int = PAGE) -> tuple[list[dict], int, int]:
     """(entries on ``page``, newest first; matching count; page count)."""
     text = unicodedata.normalize("NFKC", text or "").strip()
-    rows = [e for e in entries(store, day) if matches(e, outcome, purpose, text)]
+    everything = entries(store, day)
+    fixes = gate_rules.corrections_of(everything)
+    rows = [{**e, "corrected_by": fixes[e["id"]]} if e["id"] in fixes else e
+            for e in everything if matches(e, outcome, purpose, text)]
     rows.reverse()
     pages = max(1, -(-len(rows) // size))
     page = min(max(page, 0), pages - 1)
@@ -344,7 +360,7 @@ def _day_index(store: Store, day: str) -> dict:
             return hit
     index: dict[tuple, list[dict]] = {}
     visitors: dict[tuple, dict] = {}
-    for e in entries(store, day):
+    for e in live(store.table("checkpoint", day).all()):
         for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
                                e.get("org", "")):
             index.setdefault(key, []).append(e)
@@ -494,6 +510,8 @@ def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> di
     end = clock.now()
     counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
     counts["out_on_errand"] = len(out_on_errand(store, gate))
+    counts["inside"] = len(inside.inside_now(store, end))
+    counts["residents_out"] = len(inside.out_now(store, end))
     with store.transaction("shifts") as tx:
         table = tx.table("shifts")
         row = table.get(doc_id=shift["id"])
@@ -518,7 +536,7 @@ def shift_counts(store: Store, gate: str, start: str, end: str | None = None) ->
     by_outcome: Counter = Counter()
     fevers = passes_out = passes_in = total = 0
     for day in _days_between(start, end):
-        for e in store.table("checkpoint", day).all():
+        for e in live(store.table("checkpoint", day).all()):
             if e.get("gate") != gate or not e.get("at"):
                 continue
             if not t0 <= dt.datetime.fromisoformat(e["at"]) < t1 + dt.timedelta(seconds=1):
@@ -539,7 +557,7 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
     today = today or clock.today().isoformat()
     out: dict[Any, dict] = {}
     for day in _recent_days(store, today, ERRAND_DAYS):
-        for e in entries(store, day):
+        for e in live(store.table("checkpoint", day).all()):
             if e.get("outcome") != PASS:
                 continue
             key = e.get("pass") or e.get("errand") or (e.get("name"), e.get("door"), e.get("org"))

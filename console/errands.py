@@ -28,7 +28,7 @@ import unicodedata
 
 from tinydb import where
 
-from console import clock, households, i18n, operators, passes, safe_text
+from console import clock, households, i18n, mark_rules, operators, passes, safe_text
 from console.alerts import PROVIDERS, Alert
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -69,6 +69,9 @@ i18n.add({
     "errands.unknown": ("没有编号为 {number} 的外出申请。", "There is no errand number {number}."),
     "errands.bad_state": ("外出申请 {number} 现在是“{state}”，不能{action}。",
                           "Errand {number} is {state}: cannot {action}."),
+    "errands.denied_mark": ("{door} 是重点人员户：{message}（{instruction}）。确要批准请写明理由。",
+                            "{door} is a key-person household: {message} ({instruction}). "
+                            "Approve only with a reason."),
     "errands.action.approve": ("批准", "approve it"),
     "errands.action.reject": ("驳回", "reject it"),
     "errands.action.issue": ("打印通行证", "print its pass"),
@@ -235,10 +238,23 @@ def _transition(store: Store, actor: Actor, number: int, action: str, allowed: t
 
 
 def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
+    """Approve a request. A household the gate would deny going out (its
+    key-person mark) is approved only with a reason in ``note``, kept as an
+    override in the errand's history."""
     require_leader(store, actor, "errands.what.approve")
-    return _transition(store, actor, number, "approve", ("requested",), lambda tx, e: {
-        "state": "approved", "approved_by": actor.name, "approved_at": clock.stamp(),
-        "_event": _event(actor, "approved", note)})
+    note = safe_text.line(note)
+
+    def change(tx, e: dict) -> dict:
+        mark = mark_rules.gate_mark(store, e.get("door", ""), clock.today())
+        event = _event(actor, "approved", note)
+        if mark and mark.action == "deny":
+            if not note:
+                raise DomainError("errands.denied_mark", field="note", door=e["door"],
+                                  message=mark.message, instruction=mark.instruction)
+            event["override"] = mark.code
+        return {"state": "approved", "approved_by": actor.name, "approved_at": clock.stamp(),
+                "_event": event}
+    return _transition(store, actor, number, "approve", ("requested",), change)
 
 
 def _reason(reason: str) -> str:
@@ -434,4 +450,5 @@ def demo_part(store: Store, rng, days: int) -> str:
         s = status(d, now)
         states[s] = states.get(s, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
-    return f"errands: {len(docs)} ({summary}); {printed} slips under slips/"
+    slips_line = f"{printed} slips under slips/" if printed else i18n.t("slips.no_font")
+    return f"errands: {len(docs)} ({summary}); {slips_line}"

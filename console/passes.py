@@ -1,4 +1,4 @@
-"""Pass codes for approved errands: encode, verify, keys, the gate scan ledger.
+"""Pass codes for errands and standing passes: encode, verify, keys.
 
 A pass code is digits only, because USB scanners in keyboard mode and Chinese
 input methods mangle letters and punctuation. Layout (52 digits, fits QR
@@ -11,7 +11,8 @@ version 3 at error correction H, numeric mode, 58 digits max)::
     |  |    |     |  |    |      |  escort (0 none, 1 escorted)
     |  |    |     |  |    |      duration in minutes
     |  |    |     |  |    valid from, Unix time in minutes
-    |  |    |     |  kind (1 household errand, 2 organisation errand)
+    |  |    |     |  kind (1 household errand, 2 organisation errand,
+    |  |    |     |        3 household pass, 4 work pass: window 0 = see the record)
     |  |    |     generation (bumped by every reprint)
     |  |    pass number
     |  key id (random, so another site's codes read "unknown key")
@@ -24,11 +25,12 @@ ring lives in the data directory (``keys/passes.json``, group-shared 0660,
 never in the audit trail), keys carry an id and can be rotated without
 breaking passes already printed.
 
-Whether a pass may go out or come in comes from its errand record (table
-``errands``): a pass goes OUT once and comes back IN once. :func:`verify`
-only reads; :func:`scan` records the scan in the daily ``scans`` table, the
-gate entry in the daily ``checkpoint`` table and moves the errand on, all in
-one transaction.
+Whether an errand pass may go out or come in comes from its errand record
+(table ``errands``): it goes OUT once and comes back IN once. A standing pass
+(table ``standing_passes``, :mod:`console.standing`) is checked against its
+record's dates, state and hours; whether its holder is going out or coming
+back, and the gate rules (marks, quota), are the gate's part:
+:mod:`console.gate_scan` records scans. :func:`verify` here only reads.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ VERSION = 1
 LENGTH = 52
 KIND_HOUSEHOLD = 1
 KIND_ORG = 2
+KIND_HOUSEHOLD_PASS = 3
+KIND_COMMUTER_PASS = 4
+STANDING_KINDS = {KIND_HOUSEHOLD_PASS: "household", KIND_COMMUTER_PASS: "commuter"}
+STANDING_TABLE = "standing_passes"
 MAX_MINUTES = 9999
 #: an IN scan this soon after the OUT scan is a double read, not a return
 MIN_AWAY = dt.timedelta(seconds=60)
@@ -67,7 +73,8 @@ BODY = sum(n for _, n in _FIELDS)   # 26
 TAG = 25                            # 2**80 has 25 decimal digits
 
 VERDICTS = ("valid_out", "valid_in", "typo", "forged", "unknown_key", "not_yet_valid",
-            "expired", "revoked", "already_used", "replaced", "not_issued")
+            "expired", "revoked", "already_used", "replaced", "not_issued",
+            "denied_mark", "over_quota", "outside_hours")
 
 i18n.add({
     "passes.verdict.valid_out": ("有效：可以出门", "VALID: may go out"),
@@ -85,6 +92,10 @@ i18n.add({
     "passes.verdict.replaced": ("这张旧条已作废（已重新打印第 {generation} 版）",
                                 "Old slip: replaced by reprint no. {generation}"),
     "passes.verdict.not_issued": ("记录里没有这张通行证", "No such pass in the records"),
+    "passes.verdict.denied_mark": ("不能出门：重点人员户", "DENIED: key-person household"),
+    "passes.verdict.over_quota": ("不能出门：本户外出名额已用完", "DENIED: household quota used"),
+    "passes.verdict.outside_hours": ("不在通行时段（{hours}）", "Outside the pass's hours ({hours})"),
+    "passes.once_a_day": ("今天已经出入过一次（每天一次）", "already out and back today (once a day)"),
     "passes.late": ("已超时返回", "came back late"),
     "passes.double_scan": ("刚刚扫过出门（{time}）", "just scanned out ({time})"),
     "passes.what.rotate": ("更换通行证密钥", "rotate pass keys"),
@@ -290,6 +301,8 @@ class Verdict:
     late: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    #: the gate rules' answer (console.gate_rules.Decision), set at the gate
+    decision: Any = None
 
     @property
     def ok(self) -> bool:
@@ -311,9 +324,35 @@ def _hm(when: dt.datetime) -> str:
     return when.strftime("%m-%d %H:%M")
 
 
-def judge(code: str, ring: KeyRing, lookup: Callable[[int], dict | None],
+def _judge_standing(v: Verdict, now: dt.datetime) -> Verdict:
+    """A standing pass against its record. A pass fit for use reads valid_out
+    here; the gate turns it into valid_in when its holder is out."""
+    rec, fields = v.errand, v.fields
+    today = now.date().isoformat()
+    if rec is None or not rec.get("pass_gen"):
+        return v
+    hours = rec.get("hours") or []
+    if rec.get("state") == "revoked":
+        v.kind = "revoked"
+    elif fields.generation < rec["pass_gen"]:
+        v.kind, v.params = "replaced", {"generation": rec["pass_gen"]}
+    elif fields.generation > rec["pass_gen"]:
+        v.kind = "not_issued"
+    elif today < rec["start"]:
+        v.kind, v.params = "not_yet_valid", {"start": rec["start"][5:]}
+    elif rec.get("until") and today > rec["until"]:
+        v.kind, v.params = "expired", {"end": rec["until"][5:]}
+    elif hours and not hours[0] <= now.strftime("%H:%M") < hours[1]:
+        v.kind, v.params = "outside_hours", {"hours": "–".join(hours)}
+    else:
+        v.kind = "valid_out"
+    return v
+
+
+def judge(code: str, ring: KeyRing, lookup: Callable[[PassFields], dict | None],
           now: dt.datetime) -> Verdict:
-    """The verdict for ``code`` now; ``lookup(pass_number)`` gives its errand."""
+    """The verdict for ``code`` now; ``lookup(fields)`` gives its errand or
+    standing-pass record."""
     code = normalise(code)
     fields = parse(code)
     if fields is None:
@@ -323,8 +362,10 @@ def judge(code: str, ring: KeyRing, lookup: Callable[[int], dict | None],
         return Verdict("unknown_key", code, fields)
     if not hmac.compare_digest(_tag(key.secret, code[:BODY]), code[BODY:BODY + TAG]):
         return Verdict("forged", code, fields)
-    errand = lookup(fields.number)
+    errand = lookup(fields)
     v = Verdict("not_issued", code, fields, errand)
+    if fields.kind in STANDING_KINDS:
+        return _judge_standing(v, now)
     if errand is None or not errand.get("pass_gen"):
         return v
     if errand.get("state") == "revoked":
@@ -351,86 +392,20 @@ def judge(code: str, ring: KeyRing, lookup: Callable[[int], dict | None],
     return v
 
 
-def _lookup_in(table) -> Callable[[int], dict | None]:
-    def lookup(number: int) -> dict | None:
-        return table.get(where("pass_no") == number)
+def lookup_in(errands, standing) -> Callable[[PassFields], dict | None]:
+    """A record lookup over the ``errands`` and ``standing_passes`` tables."""
+    def lookup(fields: PassFields) -> dict | None:
+        if fields.kind in STANDING_KINDS:
+            return standing.get(where("number") == fields.number)
+        return errands.get(where("pass_no") == fields.number)
     return lookup
 
 
 def verify(store: Store, code: str, now: dt.datetime | None = None) -> Verdict:
-    """Check a code now; records nothing (for `app.py verify` and previews)."""
-    return judge(code, keyring(store), _lookup_in(store.table("errands")), now or clock.now())
-
-
-def scan(store: Store, code: str, gate: str, actor: Actor | None = None) -> Verdict:
-    """A gate scan: judge the code, record the scan in ``scans`` and, when
-    valid, the gate entry in ``checkpoint`` and the errand's move (out or
-    back), in one transaction so the three never disagree."""
-    now = clock.now()
-    day = now.date().isoformat()
-    ring = keyring(store)
-    with store.transaction("errands", ("scans", day), ("checkpoint", day)) as tx:
-        errands = tx.table("errands")
-        v = judge(code, ring, _lookup_in(errands), now)
-        e = v.errand
-        tx.table("scans", day).insert({
-            "at": now.isoformat(), "code": v.code[:80], "verdict": v.kind, "gate": gate or "",
-            "pass": v.fields.number if v.fields else None,
-            "generation": v.fields.generation if v.fields else None,
-            "errand": e["number"] if e else None, "late": v.late,
-            "by": actor.name if actor else ""})
-        if v.ok:
-            direction = v.direction
-            tx.table("checkpoint", day).insert({
-                "at": now.isoformat(), "name": e["person"], "phone": e.get("phone", ""),
-                "door": e.get("door", ""), "org": e.get("org", ""), "direction": direction,
-                "purpose": "errand", "outcome": "allowed_with_pass", "temp": None,
-                "plate": "", "note": f"pass {e['pass_no']}", "gate": gate or "",
-                "errand": e["number"], "pass": e["pass_no"],
-                "by": actor.name if actor else ""})
-            event = {"at": now.isoformat(), "event": direction, "gate": gate or "",
-                     "by": actor.name if actor else ""}
-            if direction == "out":
-                upd = {"state": "out", "out_at": now.isoformat(), "out_gate": gate or ""}
-            else:
-                upd = {"state": "back", "in_at": now.isoformat(), "in_gate": gate or "",
-                       "late": v.late}
-            errands.update({**upd, "history": [*e.get("history", []), event]},
-                           doc_ids=[e.doc_id])
-            v.errand = errands.get(doc_id=e.doc_id)
-    return v
-
-
-def cli_verify(store: Store, code: str) -> tuple[str, int]:
-    """`python app.py verify CODE`: the verdict text and exit status (0 only
-    for a pass valid now). Records nothing."""
-    v = verify(store, code)
-    lines = [f"{v.kind}: {v.message}"]
-    if v.errand:
-        e = v.errand
-        lines.append(f"errand {e['number']} · {e['person']} · {e.get('door') or e.get('org')}"
-                     f" · {e['purpose']} · {e['start'][:16].replace('T', ' ')} – {e['end'][11:16]}")
-    return "\n".join(lines), 0 if v.ok else 1
+    """Check a code and its record now (not the gate rules); records nothing."""
+    return judge(code, keyring(store),
+                 lookup_in(store.table("errands"), store.table(STANDING_TABLE)), now or clock.now())
 
 
 def scans_today(store: Store, day: str | None = None) -> list[dict]:
     return store.table("scans", day=day or True).all()
-
-
-def _verify_command(store: Store, args) -> int:
-    text, rc = cli_verify(store, " ".join(args.code))
-    print(text)
-    return rc
-
-
-def _register_cli() -> None:
-    from console import cli   # the command line collects each module's commands
-
-    if not any(c.name == "verify" for c in cli.COMMANDS):
-        cli.COMMANDS.append(cli.Command(
-            "verify", ("检查一张通行证（只看不记）；有效时退出码为 0",
-                       "check a pass code now (records nothing); exit 0 only if valid"),
-            lambda p: p.add_argument("code", nargs="+", metavar="CODE"), _verify_command))
-
-
-_register_cli()

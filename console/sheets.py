@@ -8,18 +8,13 @@ box, room to write each temperature. Names, phones and reasons are not printed.
 
 from __future__ import annotations
 
-import functools
-import subprocess
 from pathlib import Path
 
-from console import clock, i18n
+from console import clock, i18n, slips
 from console.households import building as get_building, in_building
-from console.i18n import DomainError
 from console.store import Store
 
 i18n.add({
-    "sheets.no_font": ("找不到中文字体，无法打印。请安装字体包：sudo apt install fonts-wqy-zenhei",
-                       "No Chinese font found, cannot print. Install one: sudo apt install fonts-wqy-zenhei"),
     "sheets.title": ("{building} 栋 住户表   网格 {grid}   楼长 {leader}",
                      "Building {building} sheet   grid {grid}   leader {leader}"),
     "sheets.subtitle": ("{households} 户，在家 {home} 户   日期 ________   测温人 ________",
@@ -59,25 +54,9 @@ def sheet(store: Store, number: int, marks: dict[str, dict] | None = None) -> di
             "floors": [{"floor": f, "cells": floors[f]} for f in sorted(floors, reverse=True)]}
 
 
-@functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Path of a font with Chinese glyphs (fc-list), or None."""
-    try:
-        out = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True,
-                             text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    paths = sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()},
-                   key=lambda p: (not p.endswith((".ttc", ".ttf", ".otf")), "zenhei" not in p, p))
-    return paths[0] if paths else None
-
-
 def _font(size: int):
     from PIL import ImageFont
-    path = cjk_font()
-    if path is None:
-        raise DomainError("sheets.no_font")
-    return ImageFont.truetype(path, size)
+    return ImageFont.truetype(slips.require_font(), size)
 
 
 def draw_sheet(data: dict):

@@ -36,20 +36,22 @@ QR_VERSION = 3
 QUIET = 4
 A4_DPI = 200
 A4 = (1654, 2339)            # 210 x 297 mm at 200 dpi
-FONT_PACKAGES = "fonts-wqy-zenhei / fonts-noto-cjk"
 _PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
               "droidsansfallback", "ukai", "uming")
 
 i18n.add({
     "slips.no_font": (
-        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt install {packages}",
+        "找不到中文字体，不能打印（会印成方框）。请管理员安装：sudo apt-get install fonts-wqy-zenhei"
+        "（或 fonts-noto-cjk）",
         "No Chinese font found, so nothing was printed (it would print empty boxes). "
-        "Ask the admin to install one: sudo apt install {packages}"),
+        "Ask the admin to install one: sudo apt-get install fonts-wqy-zenhei (or fonts-noto-cjk)"),
 })
 
 # slip text in both languages, chosen per slip (not by the session language)
 _TEXT = {
     "title": ("外出通行证", "ERRAND PASS"),
+    "title.household": ("居民出入证", "HOUSEHOLD PASS"),
+    "title.commuter": ("单位工作证明", "WORK PASS"),
     "number": ("编号 {number}", "No. {number}"),
     "gen": ("第 {gen} 版", "print {gen}"),
     "person": ("姓名", "Name"),
@@ -64,6 +66,12 @@ _TEXT = {
     "gate": ("出入口", "Gate"),
     "rule": ("出门一次、返回一次，请按时返回。重新打印后旧条作废。",
              "Out once, back in once; return on time. A reprint voids earlier slips."),
+    "rule.household": ("本户成员凭证出入，按本户外出名额；撤销或重新打印后旧证作废。",
+                       "For this household's members, within its out-quota. "
+                       "Revoking or reprinting voids earlier slips."),
+    "rule.commuter": ("本人每天出门、返回各一次，限通行时段；重新打印后旧证作废。",
+                      "For this person only: out and back once a day within the hours. "
+                      "A reprint voids earlier slips."),
     "issued": ("签发 {who} {at}", "Issued by {who} {at}"),
 }
 
@@ -112,7 +120,7 @@ def require_font() -> str:
     """The CJK font, or a DomainError naming the package to install."""
     path = find_cjk_font()
     if not path:
-        raise DomainError("slips.no_font", packages=FONT_PACKAGES)
+        raise DomainError("slips.no_font")
     return path
 
 
@@ -204,7 +212,8 @@ def render(errand: dict, *, lang: str = "zh", width: int = 384, gate: str = "",
 
     if site:
         text(site, mid, center=True)
-    text(_t("title", lang), big, center=True)
+    kind = errand.get("pass_kind")  # standing passes (console.standing) say which
+    text(_t(f"title.{kind}" if kind else "title", lang), big, center=True)
     number = f"{errand['pass_no']:06d}"
     text(_t("number", lang, number=number) + "  " + _t("gen", lang, gen=errand["pass_gen"]),
          mid, center=True)
@@ -218,7 +227,7 @@ def render(errand: dict, *, lang: str = "zh", width: int = 384, gate: str = "",
     if errand.get("destination"):
         rows.append(("destination", errand["destination"]))
     rows += [("escort", errand.get("escort") or _t("no_escort", lang)),
-             ("window", _fmt_window(errand))]
+             ("window", errand.get("window") or _fmt_window(errand))]
     if gate:
         rows.append(("gate", gate))
     for key, value in rows:
@@ -228,7 +237,7 @@ def render(errand: dict, *, lang: str = "zh", width: int = 384, gate: str = "",
     y += qr.height + 4
     text(groups(code), mid, center=True)
     rule()
-    text(_t("rule", lang), small)
+    text(_t(f"rule.{kind}" if kind else "rule", lang), small)
     issued = (errand.get("issued_at") or "")[:16].replace("T", " ")
     text(_t("issued", lang, who=errand.get("issued_by", ""), at=issued), small)
     return canvas.crop((0, 0, width, y + pad))
@@ -294,8 +303,8 @@ def png_bytes(image: Image.Image) -> bytes:
 
 
 def save_png(store: Store, errand: dict, image: Image.Image) -> Path:
-    """``slips/e<errand>-p<pass>-g<generation>-<width>.png``."""
-    name = (f"e{errand['number']:05d}-p{errand['pass_no']:06d}-g{errand['pass_gen']}"
+    """``slips/e<errand>-p<pass>-g<generation>-<width>.png`` (``s…`` for a standing pass)."""
+    name = (f"{'s' if errand.get('pass_kind') else 'e'}{errand['number']:05d}-p{errand['pass_no']:06d}-g{errand['pass_gen']}"
             f"-{image.width}.png")
     return save_file(slips_dir(store) / name, png_bytes(image))
 

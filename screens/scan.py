@@ -2,7 +2,7 @@
 
 :class:`ScanField` is the input; on Enter it NFKC-normalises what came in
 (full-width digits from a Chinese input method are fine), judges and records
-the scan in a worker (:func:`console.passes.scan`: the scan ledger, the gate
+the scan in a worker (:func:`console.gate_scan.scan`: the scan ledger, the gate
 log entry and the errand's move happen in one transaction), clears itself for
 the next scan and shows the verdict large and coloured with the errand's
 details in a :class:`VerdictView`. Inside a :class:`ScanPanel` it uses the
@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from console import errands, i18n, passes
+from console import errands, gate_scan, i18n, passes
 from console.i18n import DomainError
 
 i18n.add({
@@ -110,7 +110,7 @@ class ScanField(Input):
     def _scan(self, raw: str) -> None:
         app = self.app
         try:
-            verdict = passes.scan(app.store, raw, app.gate, app.actor)
+            verdict = gate_scan.scan(app.store, raw, app.gate, app.actor)
         except DomainError as exc:
             app.call_from_thread(self._failed, str(exc))
             return

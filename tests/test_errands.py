@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from console import alerts, errands, passes
+from console import alerts, errands, gate_scan, passes
 from console.i18n import DomainError
 from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
 
@@ -85,9 +85,9 @@ def test_reject_needs_reason_and_is_final(store, leader, volunteer, clk):
 def test_full_life_and_history(store, leader, volunteer, clk):
     e = issued(store, leader, volunteer)
     assert e["state"] == "issued" and e["pass_gen"] == 1 and e["code"]
-    passes.scan(store, e["code"], "西门", volunteer)
+    gate_scan.scan(store, e["code"], "西门", volunteer)
     clk.advance(minutes=30)
-    passes.scan(store, e["code"], "西门", volunteer)
+    gate_scan.scan(store, e["code"], "西门", volunteer)
     e = errands.close(store, volunteer, e["number"])
     assert [h["event"] for h in e["history"]] == [
         "requested", "approved", "issued", "out", "in", "closed"]
@@ -100,7 +100,7 @@ def test_full_life_and_history(store, leader, volunteer, clk):
 
 def test_cannot_close_while_out(store, leader, volunteer, clk):
     e = issued(store, leader, volunteer)
-    passes.scan(store, e["code"], "西门", volunteer)
+    gate_scan.scan(store, e["code"], "西门", volunteer)
     with pytest.raises(DomainError):
         errands.close(store, volunteer, e["number"])
 
@@ -114,7 +114,7 @@ def test_unknown_number(store, leader, clk):
 def test_expired_and_overdue_status_and_alert(store, leader, volunteer, clk):
     a = issued(store, leader, volunteer)
     b = issued(store, leader, volunteer, door="1-102")
-    passes.scan(store, b["code"], "西门", volunteer)
+    gate_scan.scan(store, b["code"], "西门", volunteer)
     clk.set(T0 + dt.timedelta(hours=2, minutes=10))
     groups = errands.by_status(store)
     assert [e["number"] for e in groups["expired"]] == [a["number"]]
@@ -125,7 +125,7 @@ def test_expired_and_overdue_status_and_alert(store, leader, volunteer, clk):
     assert [x.key for x in found] == [f"errand-overdue-{b['number']}"]
     assert "张三" in found[0].message and found[0].severity == "error"
     # once back, no more alert
-    passes.scan(store, b["code"], "西门", volunteer)
+    gate_scan.scan(store, b["code"], "西门", volunteer)
     assert alerts.current(store, clk.t) == []
 
 

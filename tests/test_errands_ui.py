@@ -11,6 +11,7 @@ from console import errands, passes
 from screens.errands import ConfirmScreen, QrScreen, ReasonScreen, RequestScreen, qr_text
 from screens.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
+from tests import needs
 
 
 def _text(widget) -> str:
@@ -60,6 +61,7 @@ async def test_request_form_validates_and_saves(store, volunteer, clk):
                                                                  "requested")
 
 
+@needs.font
 async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, volunteer, clk):
     make_errand(store, volunteer)
     app = DeskApp(store, actor=volunteer, gate="西门")

@@ -10,6 +10,7 @@ import pytest
 from console import alerts, clock, households as hh, marks, roll, sheets
 from console.i18n import DomainError
 from console.registry_import import check_households, decode, import_households
+from tests import needs
 
 TODAY = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -289,9 +290,8 @@ def test_sheet_layout_top_floor_first_with_marks_and_away(store, leader):
         sheets.sheet(store, 9)
 
 
+@needs.font
 def test_sheet_pdf_is_one_a4_page(store, leader, tmp_path):
-    if sheets.cjk_font() is None:
-        pytest.skip("no CJK font installed")
     marks.set_mark(store, leader, "1-101", "red", "确诊", "2026-03-07")
     path = sheets.sheet_pdf(store, 1)
     raw = path.read_bytes()

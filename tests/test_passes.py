@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from console import errands, keyfiles, passes
+from console import errands, gate_scan, keyfiles, passes
 from console.i18n import DomainError
 from console.store import Store
 from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
@@ -111,16 +111,16 @@ def test_window_verdicts(store, pass_, clk):
 
 def test_out_in_already_used_and_ledger(store, pass_, clk, volunteer):
     code = pass_["code"]
-    v = passes.scan(store, code, "西门", volunteer)
+    v = gate_scan.scan(store, code, "西门", volunteer)
     assert v.kind == "valid_out" and v.errand["state"] == "out"
     # a double beep of the scanner is not a return
-    v = passes.scan(store, code, "西门", volunteer)
+    v = gate_scan.scan(store, code, "西门", volunteer)
     assert v.kind == "already_used" and not v.ok
     assert errands.get(store, pass_["number"])["state"] == "out"
     clk.advance(minutes=50)
-    v = passes.scan(store, code, "西门", volunteer)
+    v = gate_scan.scan(store, code, "西门", volunteer)
     assert v.kind == "valid_in" and v.errand["state"] == "back" and not v.late
-    v = passes.scan(store, code, "西门", volunteer)
+    v = gate_scan.scan(store, code, "西门", volunteer)
     assert v.kind == "already_used"
     day = T0.date().isoformat()
     log = store.table("checkpoint", day=day).all()
@@ -133,17 +133,17 @@ def test_out_in_already_used_and_ledger(store, pass_, clk, volunteer):
 
 
 def test_late_return_is_let_in_and_flagged(store, pass_, clk, volunteer):
-    passes.scan(store, pass_["code"], "西门", volunteer)
+    gate_scan.scan(store, pass_["code"], "西门", volunteer)
     clk.set(T0 + dt.timedelta(hours=3))
     assert errands.status(errands.get(store, pass_["number"])) == "overdue"
-    v = passes.scan(store, pass_["code"], "西门", volunteer)
+    v = gate_scan.scan(store, pass_["code"], "西门", volunteer)
     assert v.kind == "valid_in" and v.late
     assert errands.get(store, pass_["number"])["late"] is True
 
 
 def test_revoked_a_second_ago(store, pass_, clk, leader, volunteer):
     errands.revoke(store, leader, pass_["number"], "疫情升级")
-    v = passes.scan(store, pass_["code"], "西门", volunteer)
+    v = gate_scan.scan(store, pass_["code"], "西门", volunteer)
     assert v.kind == "revoked"
     assert store.table("checkpoint", day=T0.date().isoformat()).all() == []
     assert errands.get(store, pass_["number"])["state"] == "revoked"
@@ -168,7 +168,7 @@ def test_every_verdict_has_text_in_both_languages(store):
     for kind in passes.VERDICTS:
         for lang in ("zh", "en"):
             i18n.set_lang(lang)
-            assert passes.Verdict(kind, "", params={"start": "x", "end": "y",
+            assert passes.Verdict(kind, "", params={"start": "x", "end": "y", "hours": "z",
                                                     "generation": 2}).message
 
 
@@ -205,10 +205,10 @@ def test_key_file_is_group_shared_not_world_readable_and_secret_not_audited(stor
 
 
 def test_cli_verify_exit_codes(store, pass_, clk):
-    text, rc = passes.cli_verify(store, pass_["code"])
+    text, rc = gate_scan.cli_verify(store, pass_["code"])
     assert rc == 0 and "valid_out" in text and "张三" in text
-    text, rc = passes.cli_verify(store, pass_["code"][:-1] + "0" if pass_["code"][-1] != "0"
+    text, rc = gate_scan.cli_verify(store, pass_["code"][:-1] + "0" if pass_["code"][-1] != "0"
                                  else pass_["code"][:-1] + "1")
     assert rc == 1 and text.startswith("typo")
     clk.advance(hours=5)
-    assert passes.cli_verify(store, pass_["code"])[1] == 1
+    assert gate_scan.cli_verify(store, pass_["code"])[1] == 1

@@ -8,6 +8,7 @@ import pytest
 
 from console import purchases as P
 from console.i18n import DomainError
+from tests import needs
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -229,11 +230,9 @@ def test_chat_import_keeps_problem_lines(store, volunteer, frozen):
     assert len(P.requests(store)) == 2
 
 
+@needs.font
 def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
     run, *_ = _bought_run(store, volunteer, leader)
-    from console.slips import find_cjk_font
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font")
     path = P.run_pdf(store, run["id"], tmp_path / "run.pdf")
     assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size > 1000
     pages = P.sheet_text(store, run["id"])

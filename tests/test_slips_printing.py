@@ -14,8 +14,10 @@ from PIL import Image
 from console import printers, slips
 from console.i18n import DomainError
 from tests.errand_helpers import clk, pass_  # noqa: F401  (fixtures)
+from tests import needs
 
 
+@needs.font
 @pytest.mark.parametrize("width", slips.WIDTHS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_saved_png_decodes_back_to_code(store, pass_, width, lang):
@@ -48,11 +50,13 @@ def test_no_cjk_font_refuses_and_names_package(store, pass_, monkeypatch):
     assert not list(store.root.glob("slips/*.png"))
 
 
+@needs.font
 def test_font_discovery_finds_installed_cjk_font():
     path = slips.find_cjk_font(refresh=True)
     assert path and os.path.isfile(path)
 
 
+@needs.font
 def test_a4_pdf_holds_several_slips_per_page(pass_):
     img = slips.render(pass_, lang="zh", width=576)
     pages = slips.sheet_pages([img] * 5)
@@ -61,6 +65,7 @@ def test_a4_pdf_holds_several_slips_per_page(pass_):
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") == 2
 
 
+@needs.font
 def test_files_backend_saves_pngs_and_sheet(store, pass_):
     res = printers.print_slips(store, [pass_], lang="en", gate="西门")
     assert res.backend == "files"
@@ -88,6 +93,7 @@ print("request id is desk-42 (1 file(s))")
     return out
 
 
+@needs.font
 def test_lp_backend_sends_pdf_on_stdin(store, pass_, fake_lp):
     res = printers.print_slips(store, [pass_], cfg={"backend": "lp", "lp_dest": "office"})
     assert res.job == "request id is desk-42 (1 file(s))"
@@ -97,6 +103,7 @@ def test_lp_backend_sends_pdf_on_stdin(store, pass_, fake_lp):
     assert any(p.suffix == ".png" for p in res.files)
 
 
+@needs.font
 def test_lp_failure_is_reported(store, pass_, fake_lp):
     with pytest.raises(DomainError) as err:
         printers.print_slips(store, [pass_], cfg={"backend": "lp", "lp_dest": "broken"})
@@ -105,6 +112,7 @@ def test_lp_failure_is_reported(store, pass_, fake_lp):
     assert list((store.root / "slips").glob("*.png"))
 
 
+@needs.font
 def test_lp_missing(store, pass_, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(DomainError) as err:
@@ -112,6 +120,7 @@ def test_lp_missing(store, pass_, tmp_path, monkeypatch):
     assert err.value.key == "printers.no_lp"
 
 
+@needs.font
 def test_escpos_dummy_gets_raster_image(store, pass_):
     dummy = Dummy()
     res = printers.print_slips(store, [pass_], cfg={"backend": "escpos", "width": 576},
@@ -125,6 +134,7 @@ def test_escpos_dummy_gets_raster_image(store, pass_):
     assert Image.open(png).width == 576
 
 
+@needs.font
 def test_escpos_errors_become_domain_errors(store, pass_):
     class Broken(Dummy):
         def image(self, *a, **k):

@@ -16,6 +16,7 @@ from console import clock, operators, stock
 from console.i18n import DomainError
 from console.store import Store, StoreError
 from tests.conftest import _small_households
+from tests import needs
 
 NOW = dt.datetime(2020, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -204,6 +205,7 @@ def test_ledger_is_append_only_in_the_store(store, volunteer):
     assert stock.movements(store)[0]["qty"] == 3
 
 
+@needs.font
 def test_views_sources_missing_low_and_sheet(store, volunteer, leader, tmp_path):
     stock.receive(store, volunteer, "mercury", 8, "中心A", "3.5")
     stock.receive(store, volunteer, "mercury", 4, "中心B", "4")

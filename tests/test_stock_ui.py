@@ -9,6 +9,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, St
 from app import DeskApp
 from console import stock
 from screens.stock import FormModal, StockTab
+from tests import needs
 
 
 def _msg(app) -> str:
@@ -161,6 +162,7 @@ async def test_guns_lend_and_back_and_correct_a_handout(store, leader):
         assert stock.held_by_door(store) == {"1-101": 0}
 
 
+@needs.font
 async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store, volunteer):
     stock.receive(store, volunteer, "mercury", 5, "中心A")
     app = DeskApp(store, actor=volunteer, gate="西门")

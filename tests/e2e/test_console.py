@@ -11,6 +11,7 @@ from console.store import Store
 
 from .tmux import ScreenTimeout
 from .conftest import LEADER, VOLUNTEER, needs_tab, sign_in
+from tests import needs
 
 
 def test_launcher_refusal_is_readable_in_a_terminal(desk, tmp_path):
@@ -116,6 +117,7 @@ def test_two_sessions_see_each_others_roster_changes(desk):
         assert pane.wait_exit() == 0
 
 
+@needs.font
 @needs_tab("errands")
 def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     pane = desk()
