@@ -33,7 +33,7 @@ from typing import Any
 
 from tinydb import where
 
-from console import clock, gate_rules, households, i18n, inside, purchases, safe_text, settings
+from console import clock, gate_rules, households, i18n, inside, output, purchases, safe_text, settings
 from console.gate_rules import is_fever, live
 from console.i18n import DomainError
 from console.operators import Actor, current, require_leader
@@ -605,9 +605,7 @@ def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple
     in the data directory); returns (path, number of entries)."""
     day = check_day(day)
     data = export_csv(store, day)
-    target = Path(path) if path else store.root / "exports" / f"checkpoint-{day}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target = output.write(store, path or store.root / "exports" / f"checkpoint-{day}.csv", data)
     return target, len(store.table("checkpoint", day))
 
 

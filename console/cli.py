@@ -8,6 +8,7 @@ wrong. Each tab's module adds its own command by appending to COMMANDS.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import sys
@@ -17,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import console
-from console import i18n, logs
+from console import i18n, logs, output  # noqa: F401  (output: its messages)
 from console.i18n import DomainError
 from console.operators import Actor
-from console.store import Store
+from console.store import DIR_MODE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
@@ -36,6 +37,9 @@ i18n.add({
                       "{file} is damaged and no good snapshot exists; it was left in place. Restore it from a backup."),
     "cli.backup_done": ("备份完成：{dest}", "Backup written to {dest}"),
     "cli.backup_exists": ("{dest} 已存在，请换一个目标。", "{dest} already exists: choose another destination."),
+    "cli.backup_failed": ("备份没有写成（{reason}），{dest} 没有留下半份备份。",
+                          "The backup was not written ({reason}); nothing half-made is left at {dest}."),
+    "cli.disk_full": ("磁盘已满", "the disk is full"),
     "cli.demo_exists": ("{path} 里已经有数据，保留不动。", "{path} already has data: keeping it."),
     "cli.key_rotated": ("新的通行证密钥：{kid}。已打印的通行证仍然有效。",
                         "New pass key: {kid}. Passes already printed stay valid."),
@@ -87,12 +91,31 @@ def _check(store: Store, args: argparse.Namespace) -> int:
 
 
 def _backup(store: Store, args: argparse.Namespace) -> int:
-    dest = Path(args.dest)
-    if dest.exists() and any(dest.iterdir()):
-        print(i18n.t("cli.backup_exists", dest=dest), file=sys.stderr)
-        return 1
+    """Copy a snapshot to DEST (a new or empty folder in an existing one),
+    whole or not at all: it is copied beside DEST and renamed at the end."""
+    dest = Path(args.dest).expanduser().absolute()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise DomainError("cli.backup_exists", dest=dest)
+    if not dest.parent.is_dir():
+        raise DomainError("output.no_folder", folder=str(dest.parent))
     snap = store.snapshot()
-    shutil.copytree(snap, dest, dirs_exist_ok=True)
+    partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
+    try:
+        for src in [snap, *sorted(snap.rglob("*"))]:  # stops at the first failure
+            dst = partial / src.relative_to(snap)
+            if src.is_dir():
+                dst.mkdir()
+                os.chmod(dst, DIR_MODE)
+            else:
+                shutil.copy2(src, dst)
+        if dest.exists():
+            dest.rmdir()
+        os.replace(partial, dest)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise DomainError("cli.backup_failed", dest=dest,
+                          reason=i18n.t("cli.disk_full") if full else exc.strerror or exc) from None
     print(i18n.t("cli.backup_done", dest=dest))
     return 0
 

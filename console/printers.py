@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console import clock, i18n, settings, slips
+from console import clock, i18n, output, settings, slips
 from console.i18n import DomainError
 from console.store import Store
 
@@ -143,7 +143,7 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
                       slips.render(e, lang=lang, width=sheet_width, gate=gate, site=site))
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if backend == "files":
-        pdf = slips.save_file(slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
+        pdf = output.write(store, slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
         files.append(pdf)
         return PrintResult("files", i18n.t("printers.done_files", count=len(errands),
                                            path=str(pdf.parent)), files)

@@ -16,6 +16,7 @@ A run moves  open -> bought -> closed.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from tinydb import where
 
-from console import clock, i18n
+from console import clock, i18n, output, safe_text
 from console.households import find
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
@@ -680,10 +681,10 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
         for i, text in enumerate(lines):
             draw.text((90, 90 + i * 26), text, font=font, fill=0)
         images.append(img.convert("RGB"))
-    out = Path(path) if path else store.root / "exports" / f"run-{run_label(run)}-{run['date']}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    images[0].save(out, "PDF", resolution=150, save_all=True, append_images=images[1:])
-    return out
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=150, save_all=True, append_images=images[1:])
+    return output.write(store, path or store.root / "exports" / f"run-{run_label(run)}-{run['date']}.pdf",
+                        buf.getvalue())
 
 
 
@@ -695,7 +696,8 @@ def parse_orders_command(store: Store, args) -> int:
     import json  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    text = Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-" else sys.stdin.read()
+    data = Path(args.file).read_bytes() if args.file != "-" else sys.stdin.buffer.read()
+    text, _ = safe_text.decode(data)
     result = parse_chat(text, registry(store))
     if result.cleaned:
         print(i18n.t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned))),

@@ -34,11 +34,6 @@ from console.store import Store
 
 i18n.add({
     "import.what": ("导入住户登记表", "import the household registry"),
-    "import.encoding": ("文件编码无法识别（不是 UTF-8 也不是 GBK）。请在表格软件里另存为“CSV UTF-8”。",
-                        "Cannot read the file's encoding (neither UTF-8 nor GBK). "
-                        "Save it from the spreadsheet as “CSV UTF-8”."),
-    "import.utf16": ("这是 UTF-16“Unicode 文本”，请另存为“CSV UTF-8”。",
-                     "This is UTF-16 “Unicode text”: save it as “CSV UTF-8” instead."),
     "import.empty": ("文件是空的，没有表头。", "The file is empty: no header row."),
     "import.not_csv": ("文件不是有效的 CSV：{reason}", "The file is not valid CSV: {reason}"),
     "import.missing": ("缺少列：{columns}。", "Missing columns: {columns}."),
@@ -133,22 +128,6 @@ class ImportReport:
         out += [i18n.t("import.line", line=line, door=door, reason=reason)
                 for line, door, reason in self.rejected]
         return out
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name): UTF-8 with or without BOM, else GBK (GB18030)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DomainError("import.utf16")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GBK"
-    except UnicodeDecodeError:
-        raise DomainError("import.encoding") from None
 
 
 def _norm(text: str) -> str:
@@ -276,7 +255,7 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
     require_leader(store, actor, "import.what")
     report = ImportReport()
     try:
-        text, report.encoding = decode(data)
+        text, report.encoding = safe_text.decode(data)
         cols, rows = _rows(text)
     except DomainError as exc:
         report.fatal = str(exc)

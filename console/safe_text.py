@@ -13,11 +13,19 @@ import re
 import unicodedata
 
 from console import i18n
+from console.i18n import DomainError
 
 i18n.add({
     "safe_text.removed": ("已去掉隐藏的控制字符（终端转义、文字方向控制等）。",
                           "Hidden control characters (terminal escapes, text-direction overrides) "
                           "were removed."),
+    "safe_text.encoding": ("文件编码无法识别（不是 UTF-8 也不是 GBK）。请另存为 UTF-8（表格软件里选“CSV UTF-8”）。",
+                           "Cannot read the file's encoding (neither UTF-8 nor GBK). Save it as "
+                           "UTF-8 (from a spreadsheet: “CSV UTF-8”)."),
+    "safe_text.utf16": ("这是 UTF-16“Unicode 文本”，请另存为 UTF-8（表格软件里选“CSV UTF-8”）。",
+                        "This is UTF-16 “Unicode text”: save it as UTF-8 (from a spreadsheet: "
+                        "“CSV UTF-8”) instead."),
+    "safe_text.binary": ("这不是文本文件。", "This is not a text file."),
     "safe_text.removed_lines": ("第 {lines} 行含有隐藏的控制字符，已去掉。",
                                 "Hidden control characters were removed on lines {lines}."),
 })
@@ -61,3 +69,25 @@ def line(value: object) -> str:
     """One line of typed or imported text: hidden characters out, NFKC
     (full-width letters and digits to plain ones), runs of spaces as one."""
     return " ".join(unicodedata.normalize("NFKC", clean(str(value or ""))).split())
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a text file: UTF-8 with or without BOM, else
+    GBK (GB18030, what Chinese Windows saves); binary data is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, bom = data[3:], " (BOM)"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DomainError("safe_text.utf16")
+    else:
+        bom = ""
+    if b"\x00" in data:
+        raise DomainError("safe_text.binary")
+    try:
+        return data.decode("utf-8"), "UTF-8" + bom
+    except UnicodeDecodeError:
+        if bom:
+            raise DomainError("safe_text.encoding") from None
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError:
+        raise DomainError("safe_text.encoding") from None

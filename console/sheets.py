@@ -8,9 +8,10 @@ box, room to write each temperature. Names, phones and reasons are not printed.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from console import clock, i18n, slips
+from console import clock, i18n, output, slips
 from console.households import building as get_building, in_building
 from console.store import Store
 
@@ -115,10 +116,7 @@ def sheet_pdf(store: Store, number: int, path: str | Path | None = None) -> Path
     (default ``<data>/exports/sheet-<building>-<date>.pdf``)."""
     data = sheet(store, number)
     img = draw_sheet(data)
-    if path is None:
-        folder = store.root / "exports"
-        folder.mkdir(mode=0o2770, exist_ok=True)
-        path = folder / f"sheet-{number}-{clock.today().isoformat()}.pdf"
-    path = Path(path)
-    img.save(path, "PDF", resolution=150)
-    return path
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150)
+    return output.write(store, path or store.root / "exports" / f"sheet-{number}-{clock.today().isoformat()}.pdf",
+                        buf.getvalue())

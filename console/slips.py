@@ -26,10 +26,10 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_H
 
-from console import i18n, settings
+from console import i18n, output, settings
 from console.i18n import DomainError
 from console.passes import groups
-from console.store import FILE_MODE, Store, _mkdir
+from console.store import Store, _mkdir
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
@@ -282,20 +282,6 @@ def slips_dir(store: Store) -> Path:
     return path
 
 
-def save_file(path: Path, payload: bytes) -> Path:
-    """Write group-shared (0660), replacing any earlier file whole."""
-    _mkdir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.write(fd, payload)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    return path
-
-
 def png_bytes(image: Image.Image) -> bytes:
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=False, dpi=(203, 203))
@@ -306,7 +292,7 @@ def save_png(store: Store, errand: dict, image: Image.Image) -> Path:
     """``slips/e<errand>-p<pass>-g<generation>-<width>.png`` (``s…`` for a standing pass)."""
     name = (f"{'s' if errand.get('pass_kind') else 'e'}{errand['number']:05d}-p{errand['pass_no']:06d}-g{errand['pass_gen']}"
             f"-{image.width}.png")
-    return save_file(slips_dir(store) / name, png_bytes(image))
+    return output.write(store, slips_dir(store) / name, png_bytes(image))
 
 
 def site_name(store: Store) -> str:

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console import alerts, clock, households, i18n, safe_text, settings, slips
+from console import alerts, clock, households, i18n, output, safe_text, settings, slips
 from console.i18n import DomainError
 from console.operators import Actor, require_leader
 from console.store import Store
@@ -606,12 +606,13 @@ def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path
     """An A4 PDF (one line per household without a thermometer, a box to sign,
     away households shaded) for one building. Returns its path (default
     ``<data>/exports/thermometers-<building>-<time>.pdf``, group-shared)."""
+    households.building(store, building)  # an unknown building: a message, not an empty sheet
     pages = sheet_pages(store, building)
     if path is None:
         path = store.root / "exports" / f"thermometers-{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
-    return slips.save_file(Path(path), buf.getvalue())
+    return output.write(store, path, buf.getvalue())
 
 
 def sheet_pages(store: Store, building: int) -> list:

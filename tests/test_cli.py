@@ -52,7 +52,7 @@ def test_backup_copies_every_file(store, tmp_path, capsys):
     copy = Store(dest)
     assert len(copy.table("households")) == 48 and len(copy.table("roster")) == 2
     assert os.stat(dest / "roster.json").st_ino != os.stat(store.root / "roster.json").st_ino
-    assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 1
+    assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 2  # refused: not empty
 
 
 def test_demo_fills_once_and_keeps_existing_data(tmp_path):

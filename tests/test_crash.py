@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from app import DeskApp
-from console import keyfiles, logs, passes
+from console import gate_scan, keyfiles, logs, passes
 from screens.crash import CrashScreen
 from screens.scan import ScanField
 
@@ -75,7 +75,7 @@ async def test_unexpected_error_shows_a_reference_and_logs_the_details(store, vo
         key = bytes.fromhex(secret)  # a local variable Textual would have printed
         raise RuntimeError(f"cannot sign with {key.hex()}")
 
-    monkeypatch.setattr(passes, "scan", broken)
+    monkeypatch.setattr(gate_scan, "scan", broken)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(100, 30)) as pilot:
         text = await _scan(app, pilot)

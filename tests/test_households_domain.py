@@ -9,7 +9,8 @@ import pytest
 
 from console import alerts, clock, households as hh, marks, roll, sheets
 from console.i18n import DomainError
-from console.registry_import import check_households, decode, import_households
+from console.registry_import import check_households, import_households
+from console.safe_text import decode
 from tests import needs
 
 TODAY = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
