@@ -61,6 +61,14 @@ TABS: list[tuple[str, type[Widget]]] = [
 ]
 
 
+#: Textual's own palette commands kept (by title); everything else is left out
+SAFE_SYSTEM_COMMANDS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
+#: Textual actions that write files or suspend to a shell: never run
+BLOCKED_ACTIONS = {"screenshot", "suspend_process"}
+#: app actions for leaders only
+LEADER_ACTIONS = {"audit"}
+
+
 @dataclass
 class _Watch:
     owner: Widget
@@ -183,6 +191,7 @@ class DeskApp(App):
             self.notify(i18n.t("app.role_now", role=i18n.t(f"role.{actor.role}")))
         self.actor = actor
         self.store.actor = {"op": actor.name, "role": actor.role, "gate": self.gate}
+        self.refresh_bindings()
         if isinstance(self.screen, MainScreen):
             self.screen.query_one(DeskHeader).refresh_text()
 
@@ -216,9 +225,16 @@ class DeskApp(App):
             self.notify(i18n.t("app.locked_idle", minutes=minutes))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Desk actions exist only once someone is signed in."""
+        """Desk actions exist only once someone is signed in; leader actions
+        only for a leader (the role as the app knows it now: it follows the
+        roster); nothing that writes files or leaves to a shell."""
+        if action in BLOCKED_ACTIONS:
+            return False
         if action in {"lock", "sign_out", "roster", "audit", "show_tab", "alerts"}:
-            return self.actor is not None and not isinstance(self.screen, LockScreen)
+            if self.actor is None or isinstance(self.screen, LockScreen):
+                return False
+        if action in LEADER_ACTIONS:
+            return self.actor is not None and self.actor.is_leader
         return True
 
     def action_lock(self) -> None:
@@ -297,11 +313,13 @@ class DeskApp(App):
 
     # -- command palette: every binding is also a command --
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's harmless commands (not Screenshot, which saves the screen,
+        residents' data included, as a file), then every binding usable now."""
+        yield from (c for c in super().get_system_commands(screen) if c.title in SAFE_SYSTEM_COMMANDS)
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.description and binding.action not in seen:
+            if binding.description and active.enabled and binding.action not in seen:
                 seen.add(binding.action)
                 yield SystemCommand(binding.description, binding.key_display or binding.key,
                                     partial(self.run_action, binding.action, active.node))
