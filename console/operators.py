@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from tinydb import where
 
-from console import alerts, clock, i18n, keyfiles, safe_text
+from console import alerts, clock, i18n, keyfiles, logs, safe_text
 from console.i18n import DomainError
 from console.store import Store, StoreError
 
@@ -314,8 +314,8 @@ def sign_in(store: Store, name: str, pin: str) -> Actor:
     try:
         store.table("signin_failures").remove(where("name") == name)
         _upgrade(store, member, record, pin)
-    except (StoreError, DomainError):
-        pass  # signed in all the same: the attempt was recorded
+    except DomainError as exc:  # signed in all the same: the attempt was recorded
+        logs.log.warning("after %s signed in: %s", name, i18n.both(exc.key, **exc.params))
     actor = Actor(member["name"], member["role"])
     store.actor = {"op": actor.name, "role": actor.role}
     return actor

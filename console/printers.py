@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console import clock, i18n, output, settings, slips
+from console import clock, i18n, logs, output, settings, slips
 from console.i18n import DomainError
 from console.store import Store
 
@@ -147,10 +147,15 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
         files.append(pdf)
         return PrintResult("files", i18n.t("printers.done_files", count=len(errands),
                                            path=str(pdf.parent)), files)
-    if backend == "lp":
-        numbers = ",".join(str(e["pass_no"]) for e in errands)
-        job = _lp(slips.pdf_bytes(images), cfg, f"passes {numbers}")
-        dest = cfg.get("lp_dest") or i18n.t("printers.default_dest")
-        return PrintResult("lp", i18n.t("printers.done_lp", dest=dest, job=job), files, job)
-    _escpos(images, cfg, device)
+    numbers = ",".join(str(e["pass_no"]) for e in errands)
+    try:
+        if backend == "lp":
+            job = _lp(slips.pdf_bytes(images), cfg, f"passes {numbers}")
+            dest = cfg.get("lp_dest") or i18n.t("printers.default_dest")
+            return PrintResult("lp", i18n.t("printers.done_lp", dest=dest, job=job), files, job)
+        _escpos(images, cfg, device)
+    except DomainError as exc:
+        logs.log.warning("printing passes %s on %s failed: %s (slips kept in %s)", numbers, backend,
+                         i18n.both(exc.key, **exc.params), slips.slips_dir(store))
+        raise
     return PrintResult("escpos", i18n.t("printers.done_escpos", count=len(errands)), files)
