@@ -3,6 +3,7 @@ and the command line (`python app.py --help`)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from console import cli, i18n
+from console import cli, launcher
+from console.core import i18n
 
 i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
 
@@ -22,10 +24,11 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
-from console import alerts, clock, logs, operators, safe_text, settings  # noqa: E402
-from console.i18n import DomainError  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store  # noqa: E402
+from console import features  # noqa: E402
+from console.core import alerts, clock, logs, operators, safe_text, settings  # noqa: E402
+from console.core.i18n import DomainError  # noqa: E402
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
 from screens.checkpoint import CheckpointTab  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
@@ -286,7 +289,7 @@ class DeskApp(App):
     def _check_alerts(self) -> None:
         if not self.actor:
             return
-        current = alerts.current(self.store, clock.now())
+        current = features.alerts(self.store, clock.now())
         try:
             leader = operators.current(self.store, self.actor).is_leader
         except DomainError:
@@ -336,7 +339,10 @@ def run_app(store: Store, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.main(argv, run_app)
+    code = cli.main(argv, run_app)
+    if code and os.environ.get("DESK_HOLD_ON_ERROR"):  # set by the SSH launcher
+        launcher.hold_screen()
+    return code
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import checkpoint as cp  # noqa: E402
-from console import clock, demo, i18n  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store, Table  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
+from console.core import clock, i18n  # noqa: E402
+from console.demo import roster as demo
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store, Table  # noqa: E402
 from screens.checkpoint import row_cells  # noqa: E402
 
 
@@ -59,8 +60,8 @@ def main() -> None:
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")
-        demo._roster(store)
-        demo._households(store, rng)
+        demo.add_roster(store)
+        demo.add_households(store, rng)
         doors = list(store.table("households").all())
         doors = [h["door"] for h in doors]
         today = clock.today()

@@ -15,9 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import demo, households as hh, marks, operators, roll, sheets  # noqa: E402
-from console.registry_import import import_households  # noqa: E402
-from console.store import Store  # noqa: E402
+from console import features  # noqa: E402
+from console.demo import roster as demo  # noqa: E402
+from console.households import registry as hh, marks, roll, sheets
+from console.core import operators
+from console.households.registry_import import import_households  # noqa: E402
+from console.core.store import Store  # noqa: E402
 
 
 def timed(fn, repeat: int = 20) -> tuple[float, float]:
@@ -34,7 +37,7 @@ def main() -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")
-        demo.build(store, days=7)
+        features.build_demo(store, days=7)
         boss = operators.Actor(demo.VOLUNTEERS[0], "leader")
         # a 300-household building: 30 floors x 10 doors, added by CSV import
         lines = ["楼号,门牌,户主,电话,人数,网格,在家"]

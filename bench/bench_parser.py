@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import orders_parser as op  # noqa: E402
-from console.i18n import DomainError  # noqa: E402
+from console.core.i18n import DomainError  # noqa: E402
+from console.purchases import parser as op  # noqa: E402
 
 CASES = {
     "word 土豆…": "土豆",

@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import gate_scan, operators, passes, slips  # noqa: E402
-from console.store import Store  # noqa: E402
+from console.checkpoint import scan as gate_scan  # noqa: E402
+from console.core import operators  # noqa: E402
+from console.errands import passes, slips  # noqa: E402
+from console.core.store import Store  # noqa: E402
 
 
 def timed(fn, repeat: int) -> list[float]:

@@ -20,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import demo, purchases as P  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.orders_parser import parse_chat  # noqa: E402
-from console.purchases_demo import _chat_line  # noqa: E402
-from console.store import Store  # noqa: E402
+from console.demo import roster as demo  # noqa: E402
+from console.purchases import orders as P
+from console.core.operators import Actor  # noqa: E402
+from console.purchases.parser import parse_chat  # noqa: E402
+from console.demo.purchases import _chat_line  # noqa: E402
+from console.core.store import Store  # noqa: E402
 
 
 def timed(rows: list, label: str, fn, n: int = 1):
@@ -43,8 +44,8 @@ def main() -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")
-        demo._roster(store)
-        demo._households(store, rng)
+        demo.add_roster(store)
+        demo.add_households(store, rng)
         actor = Actor(demo.VOLUNTEERS[0], "leader")
         store.actor = {"op": actor.name, "role": actor.role}
         homes = [h for h in store.table("households").all() if len(h["room"]) <= 4]

@@ -22,9 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("DESK_CODE") or str(Path(__file__).resolve().parent.parent))
 
-from console import operators  # noqa: E402
-from console.i18n import DomainError  # noqa: E402
-from console.store import Store  # noqa: E402
+try:  # the package layout, else the flat one of older versions (DESK_CODE)
+    from console.core import operators
+    from console.core.i18n import DomainError
+    from console.core.store import Store
+except ImportError:
+    from console import operators
+    from console.i18n import DomainError
+    from console.store import Store
 
 SESSIONS = 16
 NAME = "志愿者乙"

@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import demo, stock  # noqa: E402
-from console.operators import Actor  # noqa: E402
-from console.store import Store  # noqa: E402
+from console.demo import roster as demo  # noqa: E402
+from console.stock import ledger as stock
+from console.core.operators import Actor  # noqa: E402
+from console.core.store import Store  # noqa: E402
 
 
 def _median_ms(fn, repeat: int = 7) -> float:
@@ -33,7 +34,7 @@ def build(root: Path, n: int) -> Store:
     """1,472 households and about ``n`` movements: receipts, handouts, gun loans."""
     store = Store(root)
     rng = random.Random(n)
-    demo._households(store, rng)
+    demo.add_households(store, rng)
     leader = Actor("bench", "leader")
     doors = [h["door"] for h in stock.households.all_households(store)]
     now = stock.clock.now()

@@ -49,8 +49,8 @@ def record(i: int) -> dict:
 
 def setup_store(root: Path, n: int) -> str:
     """A data directory with n checkpoint records, PER_DAY a day, ending today."""
-    from console import clock
-    from console.store import Store
+    from console.core import clock
+    from console.core.store import Store
     Store(root)
     today = clock.today()
     days = max(1, -(-n // PER_DAY))
@@ -85,7 +85,7 @@ def setup_sqlite(path: Path, n: int) -> None:
 
 def count(kind: str, path: Path, day: str) -> int:
     if kind.startswith("store"):
-        from console.store import Store
+        from console.core.store import Store
         return len(Store(path).table("checkpoint", day=day))
     if kind == "tinydb":
         return len(orjson.loads(path.read_bytes())["_default"])
@@ -100,7 +100,7 @@ def count(kind: str, path: Path, day: str) -> int:
 
 def writer(kind: str, path: str, day: str, inserts: int, tag: int, go, out) -> None:
     if kind.startswith("store"):
-        from console.store import Store, Table
+        from console.core.store import Store, Table
         store = Store(path)
         store.actor = {"op": "郭振兴", "role": "leader"}
         table = store.table("checkpoint", day=day)

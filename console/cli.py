@@ -2,7 +2,8 @@
 
 Without a command the console starts. Commands are for admins and scripts;
 each prints in the user's language and exits non-zero when something is
-wrong. Each tab's module adds its own command by appending to COMMANDS.
+wrong. The commands below are the console's own (data files, demo, pass
+key, exports); each feature's commands come from console.features.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import console
-from console import i18n, logs, output  # noqa: F401  (output: its messages)
-from console.i18n import DomainError
-from console.operators import Actor
-from console.store import DIR_MODE, Store
+from console import features
+from console.checkpoint import gate as checkpoint
+from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
+from console.core.commands import Command, admin_actor
+from console.core.i18n import DomainError
+from console.core.store import DIR_MODE, Store
+from console.errands import passes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
@@ -50,24 +53,6 @@ i18n.add({
 EXIT_REFUSED = 2     # bad input or a file problem: the message says what to fix
 EXIT_CRASHED = 3     # an unexpected error: details in the log file
 
-
-@dataclass
-class Command:
-    name: str
-    help_key: tuple[str, str]          # (zh, en) one-line help
-    setup: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[Store, argparse.Namespace], int]
-
-
-COMMANDS: list[Command] = []
-
-
-def admin_actor(store: Store) -> Actor:
-    """Who a command acts as: a shell on the data directory is an admin, so a
-    leader named after the Unix account. Also stamps the store."""
-    actor = Actor(f"命令行 {store.identity.get('unix', '')}".strip(), "leader", shell=True)
-    store.actor = {"op": actor.name, "role": actor.role}
-    return actor
 
 
 def data_dir(arg: str | None) -> Path:
@@ -121,12 +106,10 @@ def _backup(store: Store, args: argparse.Namespace) -> int:
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
-    from console import demo  # noqa: PLC0415  (pulls in every tab's demo part)
-
     if len(store.table("roster")):
         print(i18n.t("cli.demo_exists", path=store.root))
         return 0
-    lines = demo.build(store, days=args.days)
+    lines = features.build_demo(store, days=args.days)
     print(i18n.t("cli.demo_done", path=store.root))
     for line in lines:
         print("  " + line)
@@ -134,15 +117,11 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _rotate_key(store: Store, args: argparse.Namespace) -> int:
-    from console import passes  # noqa: PLC0415
-
     print(i18n.t("cli.key_rotated", kid=passes.rotate_key(store, admin_actor(store))))
     return 0
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
-    from console import checkpoint  # noqa: PLC0415
-
     return {"checkpoint": checkpoint.cli_export}[args.what](store, args)
 
 
@@ -152,7 +131,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="default: exports/ in the data directory")
 
 
-COMMANDS += [
+COMMANDS: list[Command] = [
     Command("export", ("导出 CSV（UTF-8 带 BOM）", "export a day's log as CSV (UTF-8 with BOM)"),
             _export_args, _export),
     Command("check", ("检查并修复数据文件", "check every data file; repair from snapshots"),
@@ -164,6 +143,7 @@ COMMANDS += [
     Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
                            "sign new passes with a fresh key (printed passes stay valid)"),
             lambda p: None, _rotate_key),
+    *features.COMMANDS,
 ]
 
 
@@ -236,11 +216,3 @@ def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace]
     if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
         store.snapshot()
     return run_app(store, args)
-
-from console import registry_import  # noqa: E402  (households: `import households FILE.csv`)
-
-COMMANDS.append(registry_import.command())
-
-from console import stock as stock_tab  # noqa: E402  (thermometers: `stock` prints the balances)
-
-COMMANDS.append(stock_tab.command())

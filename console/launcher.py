@@ -18,6 +18,7 @@ Refusals print Chinese and English and exit with status 2.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 import sys
@@ -25,7 +26,7 @@ import tomllib
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
-from console import i18n
+from console.core import i18n
 
 DEFAULT_CONFIG = "/etc/desk-console.toml"
 EXIT_REFUSED = 2
@@ -61,6 +62,9 @@ i18n.add({
     "launcher.no_tty": (
         "这里没有终端。请用 ssh -t 登录。",
         "There is no terminal here. Log in with ssh -t."),
+    "launcher.no_app": (
+        "找不到 app.py（安装不完整）。",
+        "app.py was not found: the installation is incomplete."),
 })
 
 
@@ -148,6 +152,7 @@ def prepare_environment(env: MutableMapping[str, str], config: dict) -> None:
     env.setdefault("TEXTUAL_COLOR_SYSTEM", str(config.get("color_system", "256")))
     env["ESCDELAY"] = "25"  # a lone Esc is a key press, not the start of a sequence
     env["TEXTUAL_ANIMATIONS"] = "none"  # animations crawl over slow links
+    env["DESK_HOLD_ON_ERROR"] = "1"  # the app waits for Enter before a failed session closes
 
 
 def app_args(data_dir: Path, config: dict, argv: Sequence[str]) -> list[str]:
@@ -159,9 +164,14 @@ def app_args(data_dir: Path, config: dict, argv: Sequence[str]) -> list[str]:
 
 
 def run_app(args: list[str]) -> int | None:
-    import app  # the Textual app: imported only once the checks have passed
-
-    return app.main(args)
+    """Replace this process with ``app.py ARGS`` (same interpreter, same
+    terminal). The launcher runs the app as a program instead of importing
+    it: the domain never imports the UI, and Textual is first loaded only
+    after :func:`prepare_environment` has set what it reads at import."""
+    spec = importlib.util.find_spec("app")
+    if spec is None or not spec.origin:
+        raise Refused("launcher.no_app")
+    os.execv(sys.executable, [sys.executable, spec.origin, *args])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,25 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_data_dir(data_dir)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise Refused("launcher.no_tty")
+        return run_app(app_args(data_dir, config, argv)) or 0
     except Refused as refusal:
         print(refusal.message(), file=sys.stderr)
         return EXIT_REFUSED
-    try:
-        code = run_app(app_args(data_dir, config, argv)) or 0
-    except Exception as exc:  # noqa: BLE001  (an SSH session must never just vanish)
-        from console import logs  # noqa: PLC0415
-
-        logs.setup(data_dir)
-        print(logs.crash_message(exc, "launcher"), file=sys.stderr)
-        code = 3
-    if code:
-        hold_screen()
-    return code
 
 
 def hold_screen() -> None:
     """Keep a failed session's last message readable: under the forced SSH
-    command the connection closes as soon as the console exits."""
+    command the connection closes as soon as the console exits. The app
+    calls this when it exits non-zero and ``DESK_HOLD_ON_ERROR`` is set."""
     print(i18n.t("launcher.press_enter"), file=sys.stderr)
     try:
         input()

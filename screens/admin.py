@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from console import audit, i18n, operators
-from console.i18n import DomainError
+from console.core import audit, i18n, operators
+from console.core.i18n import DomainError
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),

@@ -21,9 +21,9 @@ from textual.widgets import (DataTable, Footer, Input, Label, OptionList, Select
                              TabbedContent, TabPane)
 from textual.widgets.option_list import Option
 
-from console import checkpoint as cp
-from console import clock, i18n
-from console.i18n import DomainError
+from console.checkpoint import gate as cp
+from console.core import clock, i18n
+from console.core.i18n import DomainError
 from screens.scan import ScanField
 
 i18n.add({

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from console import i18n
+from console.core import i18n
 
 i18n.add({
     "crash.back": ("回到服务台", "Back to the console"),

@@ -21,8 +21,10 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from console import clock, errands, households, i18n, operators, printers, slips
-from console.i18n import DomainError
+from console.core import clock, i18n, operators, printing
+from console.errands import errand as errands, printers, slips
+from console.households import registry as households
+from console.core.i18n import DomainError
 from screens.scan import ScanPanel
 
 i18n.add({
@@ -572,7 +574,7 @@ class ErrandsTab(Vertical):
     def _print(self, number: int) -> None:
         app, store = self.app, self.app.store
         try:
-            slips.require_font()     # never issue a pass that cannot be printed
+            printing.require_font()     # never issue a pass that cannot be printed
             errand = errands.issue_pass(store, app.actor, number)
             result = printers.print_slips(store, [errand], gate=app.gate)
         except DomainError as exc:

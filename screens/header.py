@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 
-from console import clock, i18n
-from console.alerts import Alert
+from console.core import clock, i18n
+from console.core.alerts import Alert
 
 i18n.add({
     "header.no_shift": ("未开班", "no shift open"),

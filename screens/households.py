@@ -20,9 +20,10 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
 
-from console import clock, households as hh, i18n, marks, roll, sheets
-from console.i18n import DomainError
-from console.registry_import import ImportReport, import_households
+from console.core import clock, i18n
+from console.households import registry as hh, marks, roll, sheets
+from console.core.i18n import DomainError
+from console.households.registry_import import ImportReport, import_households
 
 t = i18n.t
 
@@ -263,7 +264,7 @@ class PickMemberScreen(ModalScreen[str | None]):
         self.what, self.current = what, current
 
     def compose(self) -> ComposeResult:
-        from console import operators
+        from console.core import operators
         names = [m["name"] for m in operators.roster(self.app.store, active_only=True)]
         options = [(t("hh.pick_none"), "")] + [(n, n) for n in names]
         self.initial = self.current if self.current in names else ""
@@ -928,7 +929,7 @@ class GridsView(_View):
 
     def action_add_grid(self) -> None:
         try:
-            from console.operators import require_leader
+            from console.core.operators import require_leader
             require_leader(self.app.store, self.app.actor, "households.what.registry")
         except DomainError as exc:
             self.notify(str(exc), severity="error", markup=False)

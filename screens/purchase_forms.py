@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
-from console import i18n
-from console.i18n import DomainError
+from console.core import i18n
+from console.core.i18n import DomainError
 
 i18n.add({
     "pui.save": ("保存", "Save"),

@@ -20,12 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import (DataTable, Footer, Label, Static, TabbedContent, TabPane,
                              TextArea)
 
-from console import clock, i18n
-from console import purchases as P
-from console import schedules as S
-from console.households import find
-from console.i18n import DomainError
-from console.orders_parser import format_items, parse_items
+from console.core import clock, i18n
+from console.purchases import orders as P
+from console.purchases import schedules as S
+from console.households.registry import find
+from console.core.i18n import DomainError
+from console.purchases.parser import format_items, parse_items
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
 
 i18n.add({
@@ -362,7 +362,7 @@ class ImportScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="parse")
     def _parse(self, text: str) -> None:
-        from console.orders_parser import parse_chat  # noqa: PLC0415
+        from console.purchases.parser import parse_chat  # noqa: PLC0415
         result = parse_chat(text, P.registry(self.app.store))
         self.app.call_from_thread(self._show, result)
 
@@ -382,7 +382,7 @@ class ImportScreen(ModalScreen):
         lines = area.text.splitlines()
         area.text = "\n".join(lines[p["line_no"] - 1] for p in problems)
         self.app.notify(_t("pui.imported", n=len(created), bad=len(problems)), markup=False)
-        from console.orders_parser import ChatResult  # noqa: PLC0415
+        from console.purchases.parser import ChatResult  # noqa: PLC0415
         renumbered = [{**p, "line_no": i} for i, p in enumerate(problems, start=1)]
         self._show(ChatResult(orders=[], problems=renumbered))
         if not problems:

@@ -21,8 +21,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from console import errands, gate_scan, i18n, passes
-from console.i18n import DomainError
+from console.errands import errand as errands, passes
+from console.checkpoint import scan as gate_scan
+from console.core import i18n
+from console.core.i18n import DomainError
 
 i18n.add({
     "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan a pass (or type the digits, Enter)"),

@@ -9,9 +9,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from console import i18n, operators, settings
-from console.i18n import DomainError
-from console.operators import Actor
+from console.core import i18n, operators, settings
+from console.core.i18n import DomainError
+from console.core.operators import Actor
 
 i18n.add({
     "signin.title": ("{site} · 登录", "{site} · Sign in"),

@@ -24,8 +24,10 @@ from textual.validation import Function, Validator
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
-from console import clock, households, i18n, stock
-from console.i18n import DomainError
+from console.core import clock, i18n
+from console.households import registry as households
+from console.stock import ledger as stock
+from console.core.i18n import DomainError
 
 i18n.add({
     "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),

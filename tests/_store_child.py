@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import orjson  # noqa: E402
 from tinydb import where  # noqa: E402
 
-from console.store import Store, StoreError  # noqa: E402
+from console.core.store import Store, StoreError  # noqa: E402
 
 
 def wait_for(path: Path) -> None:

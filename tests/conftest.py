@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from console import clock, i18n, operators
-from console.store import Store
+from console.core import clock, i18n, operators
+from console.core.store import Store
 
 PIN = "1234"
 LEADER_PIN = "123456"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from console import clock, errands
+from console.core import clock
+from console.errands import errand as errands
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2026, 3, 5, 10, 0, tzinfo=TZ)

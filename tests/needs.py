@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from console import slips
+from console.core import printing
 
 font = pytest.mark.skipif(
-    slips.find_cjk_font() is None,
+    printing.find_cjk_font() is None,
     reason="no Chinese font, printing is refused: sudo apt-get install fonts-wqy-zenhei")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Label, Select, TabbedContent
 
 from app import DeskApp, MainScreen
-from console import operators
+from console import features
+from console.core import operators
 from screens.admin import AuditScreen, RosterScreen
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen
 
@@ -135,7 +136,7 @@ async def test_leader_browses_the_audit_trail(store, leader):
 
 
 async def test_another_sessions_write_reaches_an_open_view(store, leader, tmp_path):
-    from console.store import Store
+    from console.core.store import Store
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -157,11 +158,11 @@ async def test_command_palette_lists_desk_actions(store, leader):
 
 
 async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypatch):
-    from console import alerts
+    from console.core import alerts
     from screens.header import AlertBar, AlertsScreen
 
     current = [alerts.Alert("a", "errand 3 is overdue"), alerts.Alert("b", "gun 4 overdue")]
-    monkeypatch.setattr(alerts, "PROVIDERS", [lambda s, now: list(current)])
+    monkeypatch.setattr(features, "ALERT_PROVIDERS", [lambda s, now: list(current)])
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

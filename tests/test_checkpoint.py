@@ -10,10 +10,10 @@ import random
 
 import pytest
 
-from console import checkpoint as cp
-from console import clock, settings
-from console.i18n import DomainError
-from console.store import Store
+from console.checkpoint import gate as cp
+from console.core import clock, settings
+from console.core.i18n import DomainError
+from console.core.store import Store
 
 GATE = "西门"
 T0 = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -87,7 +87,7 @@ def test_redirect_writes_request_in_same_write(store, volunteer, at):
     assert r["phone"] == "13800001302"  # the household's phone when none was given
     assert r["source"] == {"checkpoint": "2026-03-05", "id": e["id"]} and r["lines"] == []
     assert e["request"]["id"] == r.doc_id and r["no"] == "0305-001"
-    from console import purchases
+    from console.purchases import orders as purchases
     assert purchases.get_request(store, r.doc_id)["person"] == "王伟"  # the Purchases tab reads it
     assert cp.requests(store)[0]["person"] == "王伟"
 
@@ -217,11 +217,11 @@ def test_cli_export(store, volunteer, at, tmp_path, capsys):
 
 
 def test_demo_part_scale_and_mix(tmp_path):
-    from console import demo
+    from console.demo import checkpoint as checkpoint_demo, roster as demo
     s = Store(tmp_path / "d")
-    demo._roster(s)
-    demo._households(s, random.Random(1))
-    line = cp.demo(s, random.Random(2), 5)
+    demo.add_roster(s)
+    demo.add_households(s, random.Random(1))
+    line = checkpoint_demo.part(s, random.Random(2), 5)
     assert "checkpoint:" in line
     days = s.days("checkpoint")
     assert len(days) == 5

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console import checkpoint as cp
-from console import clock
+from console.checkpoint import gate as cp
+from console.core import clock
 
 GATE = "西门"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import app
-from console.store import Store
+from console.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], capture_output=True,
                           text=True, env={**os.environ, "LANG": "C.UTF-8", **(env or {})}, timeout=120)
+
+
+def test_console_cli_alone_knows_every_command():
+    """Nothing registers itself on import: a fresh `import console.cli` lists them all."""
+    code = "import console.cli as c; print(' '.join(x.name for x in c.COMMANDS))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.split() == ["export", "check", "backup", "demo", "rotate-key", "import", "verify",
+                                  "stock", "parse-orders"], out.stderr
+    assert "textual" not in subprocess.run(
+        [sys.executable, "-c", "import sys, console.cli; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120).stdout.split()
 
 
 def test_version():
@@ -111,7 +122,7 @@ async def test_restored_file_is_reported_on_screen(store):
 
 
 def test_rotate_key_keeps_printed_passes_valid(store, capsys):
-    from console import passes
+    from console.errands import passes
 
     old = passes.rotate_key(store, app.cli.admin_actor(store))
     assert app.main(["--data-dir", str(store.root), "rotate-key"]) == 0

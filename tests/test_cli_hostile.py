@@ -12,7 +12,9 @@ import orjson
 import pytest
 
 import app
-from console import cli, keyfiles, logs, passes
+from console import cli
+from console.core import keyfiles, logs
+from console.errands import passes
 
 
 @pytest.fixture

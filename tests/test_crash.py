@@ -11,7 +11,9 @@ import orjson
 import pytest
 
 from app import DeskApp
-from console import gate_scan, keyfiles, logs, passes
+from console.checkpoint import scan as gate_scan
+from console.core import keyfiles, logs
+from console.errands import passes
 from screens.crash import CrashScreen
 from screens.scan import ScanField
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from console.i18n import DomainError
+from console.core.i18n import DomainError
 
 
 def test_door_forms():
-    from console.households import normalise_door
+    from console.households.registry import normalise_door
 
     for text in ("5-302", "5栋302", "5#302", "５－３０２", "五栋三零二", "5号楼302", "5栋2单元302"):
         assert normalise_door(text) == "5-302", text

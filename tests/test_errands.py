@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from console import alerts, errands, gate_scan, passes
-from console.i18n import DomainError
+from console import features
+from console.errands import errand as errands, passes
+from console.checkpoint import scan as gate_scan
+from console.core.i18n import DomainError
 from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)
 
 
@@ -119,14 +121,14 @@ def test_expired_and_overdue_status_and_alert(store, leader, volunteer, clk):
     groups = errands.by_status(store)
     assert [e["number"] for e in groups["expired"]] == [a["number"]]
     assert [e["number"] for e in groups["out"]] == [b["number"]]
-    assert alerts.current(store, clk.t) == []
+    assert features.alerts(store, clk.t) == []
     clk.set(T0 + dt.timedelta(hours=2, minutes=31))
-    found = alerts.current(store, clk.t)
+    found = features.alerts(store, clk.t)
     assert [x.key for x in found] == [f"errand-overdue-{b['number']}"]
     assert "张三" in found[0].message and found[0].severity == "error"
     # once back, no more alert
     gate_scan.scan(store, b["code"], "西门", volunteer)
-    assert alerts.current(store, clk.t) == []
+    assert features.alerts(store, clk.t) == []
 
 
 def test_parse_time_forms(clk):

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Label
 
 from app import DeskApp
-from console import errands, passes
+from console.errands import errand as errands, passes
 from screens.errands import ConfirmScreen, QrScreen, ReasonScreen, RequestScreen, qr_text
 from screens.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fixtures)

@@ -9,10 +9,13 @@ import threading
 
 import pytest
 
-from console import alerts, corrections, gate_rules, inside, marks, settings
-from console import checkpoint as cp
-from console.i18n import DomainError
-from console.store import Store
+from console import features
+from console.core import settings
+from console.checkpoint import corrections, rules as gate_rules, inside
+from console.households import marks
+from console.checkpoint import gate as cp
+from console.core.i18n import DomainError
+from console.core.store import Store
 
 GATE = "西门"
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -119,7 +122,7 @@ def test_back_late_is_marked_and_moves_the_next_turn(store, leader, volunteer, n
     cp.log_entry(store, volunteer, GATE, form())
     later(now, hours=2, minutes=40)
     assert [r["door"] for r in inside.out_now(store) if r["late"]] == ["1-302"]
-    assert any("Out past their time: 1-302" in a.message for a in alerts.current(store, now["t"]))
+    assert any("Out past their time: 1-302" in a.message for a in features.alerts(store, now["t"]))
     d = decide(store, direction="in")
     assert d.kind == "advise" and d.code == "late" and d.late_minutes == 40
     assert "next turn moves to 03-07 09:40" in d.text
@@ -279,7 +282,7 @@ def test_outsiders_inside_until_logged_out_and_overstay_alert(store, leader, vol
     assert "Inside since 09:00" in d.message
     later(now, hours=2)
     assert inside.inside_now(store)[0]["over"]
-    assert any("Outsider still inside: 李强" in a.message for a in alerts.current(store, now["t"]))
+    assert any("Outsider still inside: 李强" in a.message for a in features.alerts(store, now["t"]))
     settings.put(store, leader, "gate_inside_hours", 4)
     assert not inside.inside_now(store)[0]["over"]
     cp.log_entry(store, volunteer, GATE, form(name="李强", door="顺丰快递", direction="out",

@@ -7,10 +7,12 @@ import re
 
 import pytest
 
-from console import alerts, clock, households as hh, marks, roll, sheets
-from console.i18n import DomainError
-from console.registry_import import check_households, import_households
-from console.safe_text import decode
+from console import features
+from console.core import clock, printing
+from console.households import registry as hh, marks, roll, sheets
+from console.core.i18n import DomainError
+from console.households.registry_import import check_households, import_households
+from console.core.safe_text import decode
 from tests import needs
 
 TODAY = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -120,7 +122,7 @@ def test_check_only_writes_nothing_and_volunteer_cannot_import(store, leader, vo
 
 
 def test_first_import_into_empty_registry_sets_up_buildings(empty_store, leader):
-    from console import operators
+    from console.core import operators
     operators.create_first_leader(empty_store, leader.name, "123456")
     data = (HEADER + "3,1,101,甲,,3,东区,组长甲,\n3,1,201,乙,,3,东区,,\n5,1,101,丙,,3,2,路人,\n"
             ).encode()
@@ -132,7 +134,7 @@ def test_first_import_into_empty_registry_sets_up_buildings(empty_store, leader)
 
 
 def test_leader_conflict_within_file(store, leader):
-    from console import operators
+    from console.core import operators
     operators.add_member(store, leader, "丙", "volunteer", "1234")
     data = (HEADER + "1,1,101,甲,,3,1,组长甲,\n1,1,102,乙,,3,1,丙,\n").encode()
     report = import_households(store, leader, data)
@@ -224,7 +226,7 @@ def test_review_due_and_fever_alerts(store, leader, volunteer):
     roll.report(store, volunteer, "1-102", "fever", "38.4")
     roll.report(store, volunteer, "1-103", "fever")
     marks.set_mark(store, leader, "1-103", "orange", "发热", "2026-03-07")
-    got = [a.message for a in alerts.current(store, TODAY)]
+    got = [a.message for a in features.alerts(store, TODAY)]
     assert any("due for review" in m and "1-101" in m for m in got)
     assert any("1-102 reported a fever" in m for m in got)
     assert not any("1-103 reported" in m for m in got)

@@ -8,8 +8,9 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console import clock, households as hh, marks, roll
-from console.store import Store
+from console.core import clock
+from console.households import registry as hh, marks, roll
+from console.core.store import Store
 from screens.households import (ConfirmScreen, HouseholdScreen, HouseholdsTab, PickMemberScreen,
                                 SummaryScreen)
 
@@ -221,7 +222,7 @@ async def test_other_sessions_changes_update_the_sheet_in_place(store, leader):
 
 
 async def test_chinese_labels_fit(store, leader):
-    from console import i18n
+    from console.core import i18n
     app = DeskApp(store, actor=leader, gate="西门", lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await _open_tab(pilot)

@@ -11,8 +11,8 @@ import pytest
 import app  # noqa: F401  (registers the shell's strings)
 import console
 import screens
-from console import i18n
-from console.i18n import DomainError
+from console.core import i18n
+from console.core.i18n import DomainError
 
 for pkg in (console, screens):
     for mod in pkgutil.iter_modules(pkg.__path__):

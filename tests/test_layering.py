@@ -1,11 +1,24 @@
-"""The domain core never imports textual (the UI calls the domain, not the reverse)."""
+"""Imports flow one way: the import-linter contracts in pyproject.toml hold,
+and the domain never imports textual (the UI calls the domain, not the reverse)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-CONSOLE = Path(__file__).resolve().parents[1] / "console"
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+CONSOLE = ROOT / "console"
+
+
+def test_import_contracts_are_kept(capsys, monkeypatch):
+    """Every layer imports only the layers below it (imports inside functions count too)."""
+    monkeypatch.chdir(ROOT)
+    status = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    report = capsys.readouterr().out
+    assert status == 0, report
+    assert "3 kept, 0 broken" in report, report
 
 
 def textual_imports(source: str) -> list[str]:

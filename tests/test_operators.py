@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import orjson
 
-from console import clock, operators
-from console.i18n import DomainError
-from console.operators import Actor
+from console.core import clock, operators
+from console.core.i18n import DomainError
+from console.core.operators import Actor
 from conftest import LEADER_PIN, PIN
 
 
@@ -126,7 +126,7 @@ def test_roster_changes_are_audited(store, leader):
 
 
 def test_audit_trail_is_append_only(store, leader):
-    from console.store import StoreError
+    from console.core.store import StoreError
 
     operators.set_pin(store, leader, "志愿者乙", LEADER_PIN)
     operators.set_member(store, leader, "志愿者乙", role="leader")

@@ -4,7 +4,7 @@ and leader-only commands only to a leader who is not locked out."""
 from __future__ import annotations
 
 from app import DeskApp
-from console.operators import Actor
+from console.core.operators import Actor
 
 
 def titles(app) -> list[str]:

@@ -8,9 +8,11 @@ import stat
 
 import pytest
 
-from console import errands, gate_scan, keyfiles, passes
-from console.i18n import DomainError
-from console.store import Store
+from console.errands import errand as errands, passes
+from console.checkpoint import scan as gate_scan
+from console.core import keyfiles
+from console.core.i18n import DomainError
+from console.core.store import Store
 from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
 
 
@@ -26,7 +28,7 @@ def test_layout_and_round_trip(store, pass_):
 
 
 def test_qr_is_version_3_at_ecc_h(pass_):
-    from console import slips
+    from console.errands import slips
     matrix = slips.qr_matrix(pass_["code"])
     assert len(matrix) == 29 + 2 * slips.QUIET
 
@@ -84,7 +86,7 @@ def test_full_width_digits_spaces_and_groups_are_accepted(store, pass_):
 def test_other_sites_key_reads_unknown_key(store, pass_, tmp_path, leader, volunteer):
     other = Store(tmp_path / "other")
     other.table("households").insert({"door": "1-101", "head": "x", "phone": ""})
-    from console import operators
+    from console.core import operators
     operators.create_first_leader(other, "组长甲", "123456")
     operators.add_member(other, leader, "志愿者乙", "volunteer", "1234")
     theirs = issued(other, leader, volunteer)
@@ -164,7 +166,7 @@ def test_not_issued_when_record_is_missing(store, pass_):
 
 
 def test_every_verdict_has_text_in_both_languages(store):
-    from console import i18n
+    from console.core import i18n
     for kind in passes.VERDICTS:
         for lang in ("zh", "en"):
             i18n.set_lang(lang)

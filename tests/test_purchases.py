@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from console import purchases as P
-from console.i18n import DomainError
+from console.purchases import orders as P
+from console.core.i18n import DomainError
 from tests import needs
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -243,7 +243,8 @@ def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
 def test_demo_part(store, frozen):
     import random
 
-    from console import purchases_demo, schedules
+    from console.demo import purchases as purchases_demo
+    from console.purchases import schedules
     line = purchases_demo.part(store, random.Random(1), 6)
     assert "village groups" in line
     runs = P.runs(store)

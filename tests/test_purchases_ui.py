@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 
 from app import DeskApp
-from console import purchases as P
-from console import schedules as S
+from console.purchases import orders as P
+from console.purchases import schedules as S
 from screens.purchase_forms import ConfirmScreen, FormScreen
 
 TZ = dt.timezone(dt.timedelta(hours=8))

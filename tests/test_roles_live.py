@@ -7,10 +7,10 @@ import pytest
 from textual.widgets import Input
 
 from app import DeskApp, MainScreen
-from console import audit, operators
-from console.i18n import DomainError
-from console.operators import Actor
-from console.store import Store
+from console.core import audit, operators
+from console.core.i18n import DomainError
+from console.core.operators import Actor
+from console.core.store import Store
 from conftest import LEADER_PIN
 from screens.signin import LockScreen, SignInScreen
 

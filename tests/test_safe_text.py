@@ -8,7 +8,10 @@ from textual import events
 from textual.widgets import Input
 
 from app import DeskApp
-from console import checkpoint, households, orders_parser, registry_import, safe_text
+from console.checkpoint import gate as checkpoint
+from console.core import safe_text
+from console.households import registry as households, registry_import
+from console.purchases import parser as orders_parser
 
 HOSTILE = "王\x00伟\x1b[2J\x1b]0;pwned\x07\u202e203\u202c"
 
@@ -37,7 +40,7 @@ def test_registry_import_strips_and_says_on_which_lines(store, leader):
            "1,102,李四,2,1\n"
            "1,103,王\u202e五\x00,2,1\n").encode()
     report = registry_import.import_households(store, leader, csv)
-    assert report.cleaned == [2, 4]
+    assert report.cleaned == [2, 4], report.lines()
     assert any("removed on lines 2, 4" in line for line in report.lines())
     assert households.find(store, "1-101")["head"] == "张三"
     assert households.find(store, "1-103")["head"] == "王五"

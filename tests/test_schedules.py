@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from console import alerts, clock
-from console import schedules as S
-from console.i18n import DomainError
+from console import features
+from console.core import clock
+from console.purchases import schedules as S
+from console.core.i18n import DomainError
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -49,7 +50,7 @@ def test_due_list_states_through_the_day(store, volunteer, frozen, meals):
 
 
 def test_alerts_remind_ten_minutes_before_and_alarm_when_overdue(store, volunteer, frozen, meals):
-    assert S.alerts in alerts.PROVIDERS
+    assert S.alerts in features.ALERT_PROVIDERS
     frozen["t"] = at(5, 11, 19)
     assert S.alerts(store, clock.now()) == []
     frozen["t"] = at(5, 11, 20)
@@ -61,7 +62,7 @@ def test_alerts_remind_ten_minutes_before_and_alarm_when_overdue(store, voluntee
     frozen["t"] = at(5, 11, 41)
     (again,) = S.alerts(store, clock.now())
     assert again.key != alarm.key            # nags again every ten minutes
-    assert [a.key for a in alerts.current(store, clock.now()) if a.key.startswith("schedule:")] == \
+    assert [a.key for a in features.alerts(store, clock.now()) if a.key.startswith("schedule:")] == \
         [again.key]
     S.mark_done(store, volunteer, meals["id"], "2026-03-05", "11:30", by="周显甫")
     assert S.alerts(store, clock.now()) == []

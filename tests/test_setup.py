@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from console import slips
+from console.core import printing
 from tests import needs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def test_the_message_follows_the_language(tmp_path):
 
 @needs.font
 def test_a_machine_with_the_font_hears_nothing(tmp_path):
-    font_dir = os.path.dirname(slips.find_cjk_font())
+    font_dir = os.path.dirname(printing.find_cjk_font())
     done = _setup(_machine(tmp_path), _fontconfig(tmp_path, font_dir), "--tests")
     assert (done.returncode, done.stderr) == (0, "")
 
@@ -90,9 +90,9 @@ def test_root_installs_what_is_missing_and_updates_only_then(tmp_path):
     assert "Installing what this machine lacks: fonts-wqy-zenhei" in done.stderr
     # the stand-in installed nothing, so the check after it still names the font
     assert "Run: sudo apt-get install fonts-wqy-zenhei" in done.stderr
-    if slips.find_cjk_font():
+    if printing.find_cjk_font():
         (tmp_path / "apt.log").unlink()
         (tmp_path / "fc-cache").rename(tmp_path / "old-cache")
-        conf = _fontconfig(tmp_path, os.path.dirname(slips.find_cjk_font()))
+        conf = _fontconfig(tmp_path, os.path.dirname(printing.find_cjk_font()))
         assert _setup(bin_dir, conf, "--tests").stderr == ""
         assert not (tmp_path / "apt.log").exists()

@@ -14,9 +14,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from console import alerts, keyfiles, operators
-from console.i18n import DomainError
-from console.store import Store
+from console import features
+from console.core import keyfiles, operators
+from console.core.i18n import DomainError
+from console.core.store import Store
 from conftest import LEADER_PIN, PIN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,9 +28,9 @@ T0 = dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.timezone.utc)
 CHILD = """
 import datetime as dt, os, sys, time
 sys.path.insert(0, sys.argv[1])
-from console import clock, operators
-from console.i18n import DomainError
-from console.store import Store
+from console.core import clock, operators
+from console.core.i18n import DomainError
+from console.core.store import Store
 t0 = dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.timezone.utc)
 clock.now = lambda: t0
 store = Store(sys.argv[2])
@@ -90,7 +91,7 @@ def test_leaders_are_alerted_after_repeated_failures(store, freeze_clock):
         now["t"] = T0 + dt.timedelta(seconds=operators.MAX_WAIT * n)
         with pytest.raises(DomainError):
             operators.sign_in(store, "志愿者乙", "0000")
-    found = [a for a in alerts.current(store, now["t"]) if a.key.startswith("auth.guessing")]
+    found = [a for a in features.alerts(store, now["t"]) if a.key.startswith("auth.guessing")]
     assert len(found) == 1 and found[0].leaders_only
     assert "志愿者乙" in found[0].message and f"{operators.ALERT_AFTER} wrong PINs" in found[0].message
 

@@ -11,8 +11,9 @@ import zxingcpp
 from escpos.printer import Dummy
 from PIL import Image
 
-from console import printers, slips
-from console.i18n import DomainError
+from console.core import printing
+from console.errands import printers, slips
+from console.core.i18n import DomainError
 from tests.errand_helpers import clk, pass_  # noqa: F401  (fixtures)
 from tests import needs
 
@@ -41,7 +42,7 @@ def test_qr_modules_are_whole_pixels_with_quiet_zone(pass_):
 
 
 def test_no_cjk_font_refuses_and_names_package(store, pass_, monkeypatch):
-    monkeypatch.setattr(slips, "find_cjk_font", lambda refresh=False: None)
+    monkeypatch.setattr(printing, "find_cjk_font", lambda refresh=False: None)
     with pytest.raises(DomainError) as err:
         slips.render(pass_, lang="zh")
     assert "fonts-wqy-zenhei" in str(err.value) and "fonts-noto-cjk" in str(err.value)
@@ -52,7 +53,7 @@ def test_no_cjk_font_refuses_and_names_package(store, pass_, monkeypatch):
 
 @needs.font
 def test_font_discovery_finds_installed_cjk_font():
-    path = slips.find_cjk_font(refresh=True)
+    path = printing.find_cjk_font(refresh=True)
     assert path and os.path.isfile(path)
 
 
@@ -105,7 +106,7 @@ def test_lp_backend_sends_pdf_on_stdin(store, pass_, fake_lp):
 
 @needs.font
 def test_lp_failure_is_reported_and_logged(store, pass_, fake_lp):
-    from console import logs
+    from console.core import logs
 
     logs.setup(store.root)
     with pytest.raises(DomainError) as err:

@@ -9,9 +9,11 @@ import datetime as dt
 
 import pytest
 
-from console import checkpoint as cp
-from console import corrections, errands, gate_scan, marks, passes, standing
-from console.i18n import DomainError
+from console.checkpoint import gate as cp
+from console.checkpoint import corrections, scan as gate_scan
+from console.errands import errand as errands, passes, standing
+from console.households import marks
+from console.core.i18n import DomainError
 from tests.errand_helpers import T0, issued, make_errand
 
 GATE = "西门"

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import app  # noqa: F401  (registers the CLI commands)
-from console import clock, operators, stock
-from console.i18n import DomainError
-from console.store import Store, StoreError
+from console.core import clock, operators
+from console.stock import ledger as stock
+from console.core.i18n import DomainError
+from console.core.store import Store, StoreError
 from tests.conftest import _small_households
 from tests import needs
 
@@ -137,7 +138,7 @@ def test_guns_lent_returned_overdue_and_never_lent(store, volunteer):
     later = NOW + dt.timedelta(hours=3)
     out = {m["no"]: m["overdue"] for m in stock.loans(store, later)}
     assert out == {a["no"]: True, b["no"]: False}
-    assert [al.key for al in stock._alerts(store, later)] == [f"stock.overdue.{a['no']}"]
+    assert [al.key for al in stock.stock_alerts(store, later)] == [f"stock.overdue.{a['no']}"]
     stock.give_back(store, volunteer, team="第1组")
     with unchanged(store, "stock.not_lent"):
         stock.give_back(store, volunteer, loan=a["no"])  # already back
@@ -223,13 +224,13 @@ def test_views_sources_missing_low_and_sheet(store, volunteer, leader, tmp_path)
         stock.set_low(store, volunteer, "mercury", 5)
     stock.set_low(store, leader, "mercury", "5")
     assert not stock.balances(store)[0]["is_low"]
-    assert stock._alerts(store, NOW) == []
+    assert stock.stock_alerts(store, NOW) == []
     pdf = stock.handout_sheet(store, 1, tmp_path / "b1.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
 
 
 def test_items_are_configurable(store, volunteer, leader):
-    from console import settings
+    from console.core import settings
     settings.put(store, leader, "stock_items", [
         {"key": "ear", "zh": "耳温枪", "en": "ear thermometer", "kind": "handout", "low": 1}])
     stock.receive(store, volunteer, "ear", 2, "捐赠")

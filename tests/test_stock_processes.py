@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
-from console import operators, stock
-from console.store import Store
+from console.core import operators
+from console.stock import ledger as stock
+from console.core.store import Store
 
 
 def _desk(root: str, door: str, barrier, results) -> None:
-    from console import i18n  # noqa: PLC0415
-    from console.i18n import DomainError  # noqa: PLC0415
+    from console.core import i18n  # noqa: PLC0415
+    from console.core.i18n import DomainError  # noqa: PLC0415
 
     i18n.set_lang("en")
     store = Store(root)

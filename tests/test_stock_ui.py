@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console import stock
+from console.stock import ledger as stock
 from screens.stock import FormModal, StockTab
 from tests import needs
 
@@ -173,7 +173,7 @@ async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store,
         missing = tab.query_one("#missing", DataTable)
         assert missing.row_count == 24 and "1-101" in missing.rows
         # another desk (its own Store object) hands one out; the poll picks it up
-        from console.store import Store
+        from console.core.store import Store
         other = Store(store.root)
         stock.issue(other, volunteer, "1-101")
         app._poll()
@@ -187,7 +187,7 @@ async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store,
 
 
 async def test_overdue_gun_is_marked(store, leader, monkeypatch):
-    from console import clock
+    from console.core import clock
     stock.receive(store, leader, "gun", 1, "区卫健委")
     stock.lend(store, leader, "gun", "第4组", clock.now() + dt.timedelta(hours=1))
     later = clock.now() + dt.timedelta(hours=2)

@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import where
 
-import console.store as store_mod
-from console import clock
-from console.store import Store, StoreError
+import console.core.store as store_mod
+from console.core import clock
+from console.core.store import Store, StoreError
 
 NOW = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -420,7 +420,7 @@ def test_read_only_data_dir_is_a_store_error():
         ro = base / "data"
         ro.mkdir()
         os.chmod(ro, 0o555)
-        code = ("import sys; from console.store import Store, StoreError\n"
+        code = ("import sys; from console.core.store import Store, StoreError\n"
                 "try:\n    Store(sys.argv[1])\nexcept StoreError as e:\n    print(e.key)\n")
         kwargs = {}
         if os.geteuid() == 0:

@@ -18,7 +18,7 @@ import orjson
 import pytest
 from tinydb import where
 
-from console.store import Store
+from console.core.store import Store
 
 CHILD = Path(__file__).with_name("_store_child.py")
 

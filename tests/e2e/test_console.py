@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from console import clock, errands
-from console.store import Store
+from console.core import clock
+from console.errands import errand as errands
+from console.core.store import Store
 
 from .tmux import ScreenTimeout
 from .conftest import LEADER, VOLUNTEER, needs_tab, sign_in

@@ -1,0 +1,1 @@
+"""Checkpoint: the gate log, gates, shifts and handover, who is out on an errand."""

@@ -1,0 +1,620 @@
+"""The gate log, gates, shifts and handover (story 1: one open gate of seven).
+
+Every arrival at a gate is one entry in the daily table ``checkpoint``
+(``checkpoint/2026-03-05.json``)::
+
+    {at, name, phone, door, org, direction, purpose, purpose_note, outcome,
+     temp, fever, plate, note, gate, shift, by}   (+ _at/_by stamps)
+
+``door`` is a household from the registry; an outsider has ``door`` empty and
+an organisation in ``org`` (optional). Pass scans from the errands tab write
+entries of the same shape with outcome ``allowed_with_pass`` and a ``pass``.
+
+An entry redirected to proxy purchase writes a purchase request (table
+``purchase_requests``, the Purchases tab's shape and numbering) in the same
+transaction, so neither exists without the other.
+
+Shifts live in the table ``shifts``: one open shift per gate; closing it
+stores a handover note and the shift's counts, which the next volunteer at
+that gate sees after signing in.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import threading
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tinydb import where
+
+from console.checkpoint import inside, rules as gate_rules
+from console.checkpoint.rules import is_fever, live
+from console.core import clock, i18n, output, safe_text, settings
+from console.core.i18n import DomainError
+from console.core.operators import Actor, current, require_leader
+from console.core.store import Store
+from console.households import registry as households
+from console.purchases import orders as purchases
+
+DIRECTIONS = ("in", "out", "attempt")
+PURPOSES = ("buy", "deliver", "work", "medical", "home", "other", "errand")
+#: purposes a volunteer picks in the form (errand entries come from pass scans)
+FORM_PURPOSES = PURPOSES[:-1]
+OUTCOMES = ("turned_away", "allowed", "redirected", "allowed_with_pass")
+PASS = "allowed_with_pass"
+REDIRECTED = "redirected"
+TEMP_MIN, TEMP_MAX = 34.0, 42.0
+PAGE = 200
+LOOKBACK_DAYS = 14
+ERRAND_DAYS = 3
+MAX_TEXT = 40
+
+DEFAULT_GATES = [{"name": "西门", "open": True}] + [
+    {"name": n, "open": False} for n in ("东门", "南门", "北门", "巷道一", "巷道二", "巷道三")]
+settings.DEFAULTS.setdefault("gates", DEFAULT_GATES)
+
+i18n.add({
+    "checkpoint.dir.in": ("进", "in"),
+    "checkpoint.dir.out": ("出", "out"),
+    "checkpoint.dir.attempt": ("闯卡", "attempt"),
+    "checkpoint.purpose.buy": ("购物", "buy goods"),
+    "checkpoint.purpose.deliver": ("送货", "deliver"),
+    "checkpoint.purpose.work": ("复工生产", "work"),
+    "checkpoint.purpose.medical": ("就医", "medical"),
+    "checkpoint.purpose.home": ("回家", "return home"),
+    "checkpoint.purpose.other": ("其他", "other"),
+    "checkpoint.purpose.errand": ("外出办事", "errand"),
+    "checkpoint.outcome.turned_away": ("劝返", "turned away"),
+    "checkpoint.outcome.allowed": ("放行", "allowed"),
+    "checkpoint.outcome.redirected": ("转代购", "to proxy purchase"),
+    "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
+    "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
+    "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
+                             "A phone is 11 digits starting with 1, or empty."),
+    "checkpoint.bad_temp": ("体温应在 34.0 到 42.0 °C 之间，或留空。",
+                            "Temperature must be 34.0 to 42.0 °C, or empty."),
+    "checkpoint.bad_choice": ("请选择{what}。", "Pick the {what}."),
+    "checkpoint.what.direction": ("方向", "direction"),
+    "checkpoint.what.purpose": ("事由", "purpose"),
+    "checkpoint.what.outcome": ("处理结果", "outcome"),
+    "checkpoint.need_purpose_note": ("事由选“其他”时请写明。", "Say what the other purpose is."),
+    "checkpoint.too_long": ("太长了（最多 {n} 个字）。", "Too long (at most {n} characters)."),
+    "checkpoint.bad_plate": ("车牌看不懂，例如 鄂A12345。", "Cannot read the plate, e.g. 鄂A12345."),
+    "checkpoint.bad_gate": ("卡口“{gate}”不在设置里。", "Gate “{gate}” is not configured."),
+    "checkpoint.gate_closed": ("{gate} 已封闭，不能登记。", "{gate} is sealed: nothing can be logged there."),
+    "checkpoint.what.gates": ("修改卡口设置", "change the gates"),
+    "checkpoint.gates_need_open": ("至少要有一个卡口开放。", "At least one gate must be open."),
+    "checkpoint.gates_bad_name": ("卡口名称要 1 到 12 个字且不能重复。",
+                                  "Gate names are 1 to 12 characters and unique."),
+    "checkpoint.shift_open": ("{gate} 已有 {who} 从 {since} 开始的班次，请先交班。",
+                              "{gate} already has {who}'s shift since {since}: close it first."),
+    "checkpoint.no_shift": ("{gate} 现在没有开着的班次。", "No shift is open at {gate}."),
+    "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
+                                "Came {n}× today (last {time}, {outcome})"),
+    "checkpoint.repeat_turned": ("此前被劝返 {n} 次（最近 {day}）",
+                                 "Turned away {n}× before (last {day})"),
+    "checkpoint.handover_notice": ("{gate} 上一班交接（{who}，{at}）：{note}",
+                                   "{gate}, last handover ({who}, {at}): {note}"),
+    "checkpoint.request_note": ("卡口转代购：{purpose}", "Redirected at the gate: {purpose}"),
+    "checkpoint.csv.at": ("时间", "time"),
+    "checkpoint.csv.no": ("序号", "no"),
+    "checkpoint.csv.gate": ("卡口", "gate"),
+    "checkpoint.csv.name": ("姓名", "name"),
+    "checkpoint.csv.phone": ("电话", "phone"),
+    "checkpoint.csv.door": ("门牌", "door"),
+    "checkpoint.csv.org": ("单位", "organisation"),
+    "checkpoint.csv.direction": ("方向", "direction"),
+    "checkpoint.csv.purpose": ("事由", "purpose"),
+    "checkpoint.csv.purpose_note": ("事由说明", "purpose note"),
+    "checkpoint.csv.outcome": ("处理结果", "outcome"),
+    "checkpoint.csv.temp": ("体温", "temperature"),
+    "checkpoint.csv.fever": ("发热", "fever"),
+    "checkpoint.csv.plate": ("车牌", "plate"),
+    "checkpoint.csv.note": ("备注", "note"),
+    "checkpoint.csv.by": ("登记人", "logged by"),
+    "checkpoint.export_done": ("已导出 {n} 条到 {path}", "Exported {n} entries to {path}"),
+    "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
+})
+
+_PHONE = re.compile(r"1\d{10}")
+_PLATE = re.compile(r"[\u4e00-\u9fffA-Z0-9]{5,9}")
+_DOORISH = re.compile(r"[\d\s\-－—#/]+")
+
+
+def _clean(text: Any, limit: int = MAX_TEXT, field: str | None = None) -> str:
+    out = safe_text.line(text)
+    if len(out) > limit:
+        raise DomainError("checkpoint.too_long", field=field, n=limit)
+    return out
+
+
+def label(kind: str, code: str) -> str:
+    """Translated label of a direction / purpose / outcome code."""
+    key = f"checkpoint.{kind}.{code}"
+    try:
+        return i18n.t(key)
+    except KeyError:
+        return code
+
+
+# -- validation ---------------------------------------------------------------
+
+def normalise_phone(text: str) -> str:
+    """'138 0000 1234' / full-width -> '13800001234'; '' stays ''; else DomainError."""
+    digits = re.sub(r"[\s\-－()+]", "", unicodedata.normalize("NFKC", str(text or "")))
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if digits and not _PHONE.fullmatch(digits):
+        raise DomainError("checkpoint.bad_phone", field="phone")
+    return digits
+
+
+def parse_temp(text: Any) -> float | None:
+    """'36.8' -> 36.8; '' -> None; outside 34.0..42.0 or unreadable -> DomainError."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    try:
+        value = round(float(unicodedata.normalize("NFKC", str(text)).strip()), 1)
+    except ValueError:
+        raise DomainError("checkpoint.bad_temp", field="temp") from None
+    if not TEMP_MIN <= value <= TEMP_MAX:
+        raise DomainError("checkpoint.bad_temp", field="temp")
+    return value
+
+
+def split_door_or_org(store: Store, text: str) -> tuple[str, str, dict | None]:
+    """The 'door or organisation' field -> (door, org, household).
+
+    Text that reads as a door must be in the registry; text made only of
+    digits and separators is a mistyped door; anything else is an outsider's
+    organisation.
+    """
+    text = _clean(text, field="door")
+    if not text:
+        return "", "", None
+    try:
+        door = households.normalise_door(text)
+    except DomainError:
+        if _DOORISH.fullmatch(text):
+            raise
+        return "", text, None
+    return door, "", households.find(store, door)
+
+
+def validate(store: Store, fields: dict) -> dict:
+    """A clean entry from form values, or DomainError naming the field."""
+    name = _clean(fields.get("name"), 20, "name")
+    phone = normalise_phone(fields.get("phone", ""))
+    if fields.get("door") or not fields.get("org"):
+        door, org, _ = split_door_or_org(store, fields.get("door", "") or "")
+    else:
+        door, org = "", _clean(fields.get("org"), field="door")
+    if not name and not org:
+        raise DomainError("checkpoint.need_name", field="name")
+    for kind, allowed in (("direction", DIRECTIONS), ("purpose", PURPOSES), ("outcome", OUTCOMES)):
+        if fields.get(kind) not in allowed:
+            raise DomainError("checkpoint.bad_choice", field=kind,
+                              what=i18n.t(f"checkpoint.what.{kind}"))
+    purpose_note = _clean(fields.get("purpose_note"), field="purpose_note")
+    if fields["purpose"] == "other" and not purpose_note:
+        raise DomainError("checkpoint.need_purpose_note", field="purpose_note")
+    temp = parse_temp(fields.get("temp"))
+    plate = _clean(fields.get("plate"), 10, "plate").replace(" ", "").upper()
+    if plate and not _PLATE.fullmatch(plate):
+        raise DomainError("checkpoint.bad_plate", field="plate")
+    return {"name": name, "phone": phone, "door": door, "org": org,
+            "direction": fields["direction"], "purpose": fields["purpose"],
+            "purpose_note": purpose_note, "outcome": fields["outcome"], "temp": temp,
+            "fever": is_fever(temp), "plate": plate, "note": _clean(fields.get("note"), 80, "note")}
+
+
+# -- gates --------------------------------------------------------------------
+
+def gates(store: Store) -> list[dict]:
+    """Configured gates [{name, open}], in order."""
+    return [dict(g) for g in settings.get(store, "gates") or DEFAULT_GATES]
+
+
+def open_gates(store: Store) -> list[str]:
+    return [g["name"] for g in gates(store) if g.get("open")]
+
+
+def set_gates(store: Store, actor: Actor, new: list[dict]) -> list[dict]:
+    """Replace the gate list (leaders only): names unique, one or more open."""
+    require_leader(store, actor, "checkpoint.what.gates")
+    clean = [{"name": _clean(g.get("name"), 12), "open": bool(g.get("open"))} for g in new]
+    names = [g["name"] for g in clean]
+    if not all(names) or len(set(names)) != len(names):
+        raise DomainError("checkpoint.gates_bad_name", field="gates")
+    if not any(g["open"] for g in clean):
+        raise DomainError("checkpoint.gates_need_open", field="gates")
+    settings.put(store, actor, "gates", clean)
+    return clean
+
+
+def _check_gate(store: Store, gate: str) -> None:
+    known = {g["name"]: g for g in gates(store)}
+    if gate not in known:
+        raise DomainError("checkpoint.bad_gate", field="gate", gate=gate)
+    if not known[gate].get("open"):
+        raise DomainError("checkpoint.gate_closed", field="gate", gate=gate)
+
+
+# -- the log ------------------------------------------------------------------
+
+def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
+    """Validate and save one arrival at ``gate`` today; returns the entry
+    (with ``id`` and ``day``; ``request`` when redirected to proxy purchase).
+
+    The gate rules are checked inside the write, on the log as it is then:
+    letting a denied person through needs a leader and a reason
+    (``fields["override"]``), stored on the entry."""
+    actor = current(store, actor)  # a leader's override needs the role they have now
+    entry = validate(store, fields)
+    _check_gate(store, gate)
+    now = clock.now()
+    day = now.date().isoformat()
+    shift = current_shift(store, gate)
+    entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
+                  "shift": shift["id"] if shift else None})
+    redirected = entry["outcome"] == REDIRECTED
+    # purchase_requests first: its file keeps the request counter (purchases.next_number)
+    tables = (purchases.REQUESTS, ("checkpoint", day)) if redirected else (("checkpoint", day),)
+    with store.transaction(*tables) as tx:
+        log = tx.table("checkpoint", day)
+        decision = gate_rules.decide(
+            store, direction=entry["direction"], door=entry["door"], name=entry["name"],
+            phone=entry["phone"], org=entry["org"], temp=entry["temp"], now=now,
+            today_rows=log.all())
+        override = gate_rules.enforce(decision, entry["outcome"], actor, fields.get("override"))
+        if decision.kind != "none":
+            entry["rule"] = decision.record()
+        if override:
+            entry["override"] = override
+        entry_id = log.insert(entry)
+        if not redirected:
+            return {**entry, "id": entry_id, "day": day}
+        phone = entry["phone"]
+        if not phone and entry["door"]:
+            phone = households.find(store, entry["door"]).get("phone", "")
+        note = i18n.t("checkpoint.request_note", purpose=label("purpose", entry["purpose"]))
+        request = {"door": entry["door"], "person": entry["name"] or entry["org"], "phone": phone,
+                   "org": entry["org"], "status": "new", "note": (entry["note"] or note),
+                   "source": {"checkpoint": day, "id": entry_id}, "lines": [],
+                   "no": purchases.next_number(tx), "run": None, "budget_fen": None,
+                   "ordered_at": None, "paid_fen": None, "delivery": {}, "settlement": None,
+                   "at": entry["at"], "by": actor.name}
+        request_id = tx.table(purchases.REQUESTS).insert(request)
+    return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}}
+
+
+def entries(store: Store, day: str | None = None) -> list[dict]:
+    """A day's entries, oldest first, each with its ``id`` (number in the day)."""
+    return [{**e, "id": e.doc_id} for e in store.table("checkpoint", day or True).all()]
+
+
+def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
+            text: str = "") -> bool:
+    """Does an entry pass the log's filters (text: name, phone, door, org, plate, note)?"""
+    if outcome and entry.get("outcome") != outcome:
+        return False
+    if purpose and entry.get("purpose") != purpose:
+        return False
+    if text:
+        hay = " ".join(str(entry.get(k) or "") for k in
+                       ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
+        return text.lower() in hay.lower()
+    return True
+
+
+def page_of(store: Store, day: str | None = None, outcome: str | None = None,
+            purpose: str | None = None, text: str = "", page: int = 0,
+            size: int = PAGE) -> tuple[list[dict], int, int]:
+    """(entries on ``page``, newest first; matching count; page count)."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    everything = entries(store, day)
+    fixes = gate_rules.corrections_of(everything)
+    rows = [{**e, "corrected_by": fixes[e["id"]]} if e["id"] in fixes else e
+            for e in everything if matches(e, outcome, purpose, text)]
+    rows.reverse()
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(page, 0), pages - 1)
+    return rows[page * size:(page + 1) * size], len(rows), pages
+
+
+def requests(store: Store, status: str | None = None) -> list[dict]:
+    """Purchase requests made at the gate, newest first."""
+    rows = [{**r, "id": r.doc_id} for r in store.table("purchase_requests").all()
+            if isinstance(r.get("source"), dict) and "checkpoint" in r["source"]]
+    if status:
+        rows = [r for r in rows if r.get("status") == status]
+    return rows[::-1]
+
+
+# -- repeat visitors and recall -----------------------------------------------
+
+_index_lock = threading.Lock()
+_index_cache: dict[tuple, dict] = {}
+
+
+def person_keys(name: str, phone: str, door: str, org: str = "") -> list[tuple]:
+    """Identities of a person: their phone, and name + household (or org)."""
+    keys = []
+    if phone:
+        keys.append(("phone", phone))
+    if name and (door or org):
+        keys.append(("name", name, door or org))
+    return keys
+
+
+def _day_index(store: Store, day: str) -> dict:
+    """Per-day lookup {key: [entries]} and a visitor list, cached by file identity."""
+    version = store.version("checkpoint", day)
+    cache_key = (str(store.root), day)
+    with _index_lock:
+        hit = _index_cache.get(cache_key)
+        if hit and hit["version"] == version:
+            return hit
+    index: dict[tuple, list[dict]] = {}
+    visitors: dict[tuple, dict] = {}
+    for e in live(store.table("checkpoint", day).all()):
+        for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
+                               e.get("org", "")):
+            index.setdefault(key, []).append(e)
+        who = (e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""))
+        if who[0] or who[3]:
+            visitors[who] = e  # later entries win: the freshest details
+    hit = {"version": version, "index": index, "visitors": visitors}
+    with _index_lock:
+        _index_cache[cache_key] = hit
+        if len(_index_cache) > 128:
+            _index_cache.pop(next(iter(_index_cache)))
+    return hit
+
+
+def _recent_days(store: Store, today: str, back: int) -> list[str]:
+    days = [d for d in store.days("checkpoint") if d <= today]
+    return days[-back:]
+
+
+def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
+                org: str = "", today: str | None = None) -> dict:
+    """What the gate already knows about this person.
+
+    ``{"today": [entries today, oldest first], "turned": [earlier turned-away
+    entries in the last LOOKBACK_DAYS days], "notice": one line or ""}``.
+    Fields may be raw form text; unreadable ones are ignored.
+    """
+    try:
+        phone = normalise_phone(phone)
+    except DomainError:
+        phone = ""
+    try:
+        door = households.normalise_door(door) if door else ""
+    except DomainError:
+        org, door = org or _clean(door, 200), ""
+    name = safe_text.line(name)
+    keys = person_keys(name, phone, door, org)
+    today = today or clock.today().isoformat()
+    out: dict[str, Any] = {"today": [], "turned": [], "notice": ""}
+    if not keys:
+        return out
+    for day in reversed(_recent_days(store, today, LOOKBACK_DAYS)):
+        idx = _day_index(store, day)["index"]
+        seen: dict[int, dict] = {}
+        for key in keys:
+            for e in idx.get(key, []):
+                seen[e["id"]] = e
+        found = sorted(seen.values(), key=lambda e: e["id"])
+        if day == today:
+            out["today"] = found
+        out["turned"] += [{**e, "day": day} for e in reversed(found)
+                          if e.get("outcome") == "turned_away"]
+    parts = []
+    if out["today"]:
+        last = out["today"][-1]
+        parts.append(i18n.t("checkpoint.repeat_today", n=len(out["today"]),
+                            time=str(last.get("at", ""))[11:16],
+                            outcome=label("outcome", last.get("outcome", ""))))
+    if out["turned"]:
+        parts.append(i18n.t("checkpoint.repeat_turned", n=len(out["turned"]),
+                            day=out["turned"][0]["day"][5:]))
+    out["notice"] = " · ".join(parts)
+    return out
+
+
+def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None) -> list[dict]:
+    """Recent visitors whose name or phone starts with ``prefix``, newest
+    first, one per person: {name, phone, door, org, plate, purpose, last}."""
+    prefix = safe_text.line(prefix)
+    if not prefix:
+        return []
+    today = today or clock.today().isoformat()
+    found: dict[tuple, dict] = {}
+    for day in reversed(_recent_days(store, today, LOOKBACK_DAYS)):
+        visitors = _day_index(store, day)["visitors"]
+        for who, e in reversed(list(visitors.items())):
+            if who in found:
+                continue
+            if who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix)):
+                found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
+                              "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
+                              "last": e.get("at", "")}
+                if len(found) >= limit:
+                    return list(found.values())
+    return list(found.values())
+
+
+# -- shifts -------------------------------------------------------------------
+
+def _shift(row) -> dict:
+    return {**row, "id": row.doc_id}
+
+
+def current_shift(store: Store, gate: str) -> dict | None:
+    """The open shift at ``gate`` ({id, gate, opened_at, opened_by, ...}) or None."""
+    rows = store.table("shifts").search((where("gate") == gate) & (where("closed_at") == None))  # noqa: E711
+    return _shift(rows[-1]) if rows else None
+
+
+def last_handover(store: Store, gate: str) -> dict | None:
+    """The last closed shift at ``gate``: {handover, closed_by, closed_at, counts, ...}."""
+    rows = store.table("shifts").search((where("gate") == gate) & (where("closed_at") != None))  # noqa: E711
+    if not rows:
+        return None
+    return _shift(max(rows, key=lambda r: (r["closed_at"], r.doc_id)))
+
+
+def handover_notice(store: Store, gate: str) -> str:
+    """The line a volunteer sees after signing in at ``gate``: the last
+    handover note, who left it and when; '' if there is none."""
+    last = last_handover(store, gate)
+    if not last or not last.get("handover"):
+        return ""
+    return i18n.t("checkpoint.handover_notice", gate=gate, who=last["closed_by"],
+                  at=last["closed_at"][5:16].replace("T", " "), note=last["handover"])
+
+
+def shift_label(shift: dict | None) -> str:
+    """'刘敏 08:00–' for the header; '' without a shift."""
+    if not shift:
+        return ""
+    return f"{shift['opened_by']} {shift['opened_at'][11:16]}–"
+
+
+def open_shift(store: Store, actor: Actor, gate: str) -> dict:
+    """Start a shift at ``gate``; refused while another is open there."""
+    _check_gate(store, gate)
+    with store.transaction("shifts") as tx:
+        table = tx.table("shifts")
+        rows = table.search((where("gate") == gate) & (where("closed_at") == None))  # noqa: E711
+        if rows:
+            r = rows[-1]
+            raise DomainError("checkpoint.shift_open", gate=gate, who=r["opened_by"],
+                              since=r["opened_at"][5:16].replace("T", " "))
+        row = {"gate": gate, "opened_at": clock.stamp(), "opened_by": actor.name,
+               "closed_at": None, "closed_by": "", "handover": "", "counts": {}}
+        shift_id = table.insert(row)
+    return {**row, "id": shift_id}
+
+
+def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
+    """End the open shift at ``gate`` with a handover note; stores its counts."""
+    note = _clean(handover, 500, "handover")
+    shift = current_shift(store, gate)
+    if shift is None:
+        raise DomainError("checkpoint.no_shift", gate=gate)
+    end = clock.now()
+    counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
+    counts["out_on_errand"] = len(out_on_errand(store, gate))
+    counts["inside"] = len(inside.inside_now(store, end))
+    counts["residents_out"] = len(inside.out_now(store, end))
+    with store.transaction("shifts") as tx:
+        table = tx.table("shifts")
+        row = table.get(doc_id=shift["id"])
+        if row is None or row.get("closed_at"):
+            raise DomainError("checkpoint.no_shift", gate=gate)
+        fields = {"closed_at": end.isoformat(), "closed_by": actor.name,
+                  "handover": note, "counts": counts}
+        table.update(fields, doc_ids=[shift["id"]])
+    return {**shift, **fields}
+
+
+def _days_between(start: str, end: str) -> list[str]:
+    a, b = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10])
+    return [(a + dt.timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
+
+
+def shift_counts(store: Store, gate: str, start: str, end: str | None = None) -> dict:
+    """Counts for entries at ``gate`` with start <= at < end: arrivals by
+    outcome, fevers, passes out and in, and the total."""
+    end = end or clock.stamp()
+    t0, t1 = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
+    by_outcome: Counter = Counter()
+    fevers = passes_out = passes_in = total = 0
+    for day in _days_between(start, end):
+        for e in live(store.table("checkpoint", day).all()):
+            if e.get("gate") != gate or not e.get("at"):
+                continue
+            if not t0 <= dt.datetime.fromisoformat(e["at"]) < t1 + dt.timedelta(seconds=1):
+                continue
+            total += 1
+            by_outcome[e.get("outcome", "")] += 1
+            fevers += bool(e.get("fever") or is_fever(e.get("temp")))
+            if e.get("outcome") == PASS:
+                passes_out += e.get("direction") == "out"
+                passes_in += e.get("direction") == "in"
+    return {"total": total, "outcomes": {k: by_outcome.get(k, 0) for k in OUTCOMES},
+            "fevers": fevers, "passes_out": passes_out, "passes_in": passes_in}
+
+
+def out_on_errand(store: Store, gate: str | None = None, today: str | None = None) -> list[dict]:
+    """People who went out with a pass and have not come back in (last
+    ERRAND_DAYS days, any gate unless ``gate``): their OUT entries, oldest first."""
+    today = today or clock.today().isoformat()
+    out: dict[Any, dict] = {}
+    for day in _recent_days(store, today, ERRAND_DAYS):
+        for e in live(store.table("checkpoint", day).all()):
+            if e.get("outcome") != PASS:
+                continue
+            key = e.get("pass") or e.get("errand") or (e.get("name"), e.get("door"), e.get("org"))
+            if e.get("direction") == "out":
+                out[key] = {**e, "day": day}
+            elif e.get("direction") == "in":
+                out.pop(key, None)
+    rows = list(out.values())
+    return [r for r in rows if gate is None or r.get("gate") == gate]
+
+
+# -- export -------------------------------------------------------------------
+
+CSV_FIELDS = ("no", "at", "gate", "name", "phone", "door", "org", "direction", "purpose",
+              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by")
+
+
+def check_day(day: str) -> str:
+    try:
+        return dt.date.fromisoformat(str(day)).isoformat()
+    except ValueError:
+        raise DomainError("checkpoint.bad_day", field="day") from None
+
+
+def export_csv(store: Store, day: str) -> bytes:
+    """A day's log as CSV, UTF-8 with BOM (spreadsheets read the Chinese right)."""
+    day = check_day(day)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([i18n.t(f"checkpoint.csv.{f}") for f in CSV_FIELDS])
+    for e in entries(store, day):
+        w.writerow([
+            e["id"], str(e.get("at", ""))[:19].replace("T", " "), e.get("gate", ""),
+            e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""),
+            label("dir", e.get("direction", "")), label("purpose", e.get("purpose", "")),
+            e.get("purpose_note", ""), label("outcome", e.get("outcome", "")),
+            "" if e.get("temp") is None else f"{e['temp']:.1f}",
+            i18n.t("yes") if is_fever(e.get("temp")) else "", e.get("plate", ""),
+            e.get("note", ""), e.get("by", "")])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple[Path, int]:
+    """Write the day's CSV to ``path`` (default ``exports/checkpoint-DAY.csv``
+    in the data directory); returns (path, number of entries)."""
+    day = check_day(day)
+    data = export_csv(store, day)
+    target = output.write(store, path or store.root / "exports" / f"checkpoint-{day}.csv", data)
+    return target, len(store.table("checkpoint", day))
+
+
+def cli_export(store: Store, args) -> int:
+    """`python app.py export checkpoint --day YYYY-MM-DD [-o FILE]`."""
+    day = args.day or clock.today().isoformat()
+    path, n = export_file(store, day, getattr(args, "output", None))
+    print(i18n.t("checkpoint.export_done", n=n, path=path))
+    return 0

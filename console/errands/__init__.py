@@ -1,0 +1,1 @@
+"""Errands: the errand state machine, pass codes and keys, slips, printers."""

@@ -1,0 +1,68 @@
+"""Every feature's command-line commands, alert providers and demo part, listed once.
+
+Nothing registers itself by being imported: the command line (console.cli),
+the app's alert poll (:func:`alerts`) and the demo (:func:`build_demo`) read
+these lists, so `import console.cli` alone knows every command. A new feature
+adds its entries here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from console.core.alerts import Alert
+from console.core import operators
+from console.core.commands import Command
+from console.core.store import Store
+from console.demo import checkpoint as checkpoint_demo
+from console.demo import errands as errands_demo
+from console.demo import households as households_demo
+from console.demo import purchases as purchases_demo
+from console.demo import roster
+from console.demo import stock as stock_demo
+from console.checkpoint import inside, scan
+from console.errands import errand
+from console.households import marks, registry_import, roll
+from console.purchases import orders, schedules
+from console.stock import ledger as stock
+
+# `python app.py COMMAND`, after the console's own commands (console.cli), in this order.
+COMMANDS: list[Command] = [
+    registry_import.command(),      # import households FILE.csv
+    scan.command(),                 # verify CODE (gate rules included)
+    stock.command(),                # stock [--sources | --sheet N]
+    orders.command(),               # parse-orders FILE
+]
+
+# What every signed-in desk is warned about: (store, now) -> alerts.
+ALERT_PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = [
+    errand.overdue_alerts,          # errands not back at the end of their window
+    roll.fever_alerts,              # fevers in today's daily roll
+    marks.review_alerts,            # key-person marks due for review
+    schedules.alerts,               # recurring deliveries due or late
+    stock.stock_alerts,             # low stock, loans overdue
+    inside.inside_alerts,           # visitors inside too long, residents late back
+    operators.guessing_alerts,      # repeated wrong PINs for one name (leaders only)
+]
+
+# Demo data, written in this order after the roster and the households.
+DEMO_PARTS: list[Callable[[Store, random.Random, int], str]] = [
+    households_demo.part, errands_demo.part, checkpoint_demo.part, purchases_demo.part, stock_demo.part,
+]
+
+
+def alerts(store: Store, now: dt.datetime) -> list[Alert]:
+    """Every provider's alerts now."""
+    return [alert for provider in ALERT_PROVIDERS for alert in provider(store, now)]
+
+
+def build_demo(store: Store, days: int = 28, seed: int = 2020) -> list[str]:
+    """Fill an empty data directory; returns one summary line per part."""
+    rng = random.Random(seed)
+    lines = [roster.add_roster(store), roster.add_households(store, rng)]
+    for part in DEMO_PARTS:
+        lines.append(part(store, rng, days))
+    store.actor = {"op": "", "role": ""}
+    return lines

@@ -1,0 +1,1 @@
+"""Households: registry, buildings and grids, key-person marks, daily roll, building sheets, CSV import."""

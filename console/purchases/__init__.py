@@ -1,0 +1,1 @@
+"""Purchases: requests, the 接龙 chat parser, catalogue, runs, settlement, recurring deliveries."""

@@ -1,0 +1,1 @@
+"""Stock: the thermometer ledger, hand-outs, lent guns, stock-take."""
