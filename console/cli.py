@@ -121,6 +121,14 @@ def _rotate_key(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log(store: Store, args: argparse.Namespace) -> int:
+    target = logs.path(store.root)
+    print(i18n.t("logs.where" if target.exists() else "logs.none", path=target))
+    for line in logs.tail(store.root, args.lines):
+        print(line)
+    return 0
+
+
 def _export(store: Store, args: argparse.Namespace) -> int:
     return {"checkpoint": checkpoint.cli_export}[args.what](store, args)
 
@@ -143,6 +151,8 @@ COMMANDS: list[Command] = [
     Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
                            "sign new passes with a fresh key (printed passes stay valid)"),
             lambda p: None, _rotate_key),
+    Command("log", ("显示日志文件的位置和最后几行", "print where the log file is and its last lines"),
+            lambda p: p.add_argument("-n", "--lines", type=int, default=20), _log),
     *features.COMMANDS,
 ]
 
@@ -168,18 +178,6 @@ def early_lang(argv: list[str]) -> str:
         if arg.startswith("--lang=") and arg[7:] in i18n.LANGS:
             return arg[7:]
     return i18n.lang()
-
-
-def _log(store: Store, args: argparse.Namespace) -> int:
-    target = logs.path(store.root)
-    print(i18n.t("logs.where" if target.exists() else "logs.none", path=target))
-    for line in logs.tail(store.root, args.lines):
-        print(line)
-    return 0
-
-
-COMMANDS.append(Command("log", ("显示日志文件的位置和最后几行", "print where the log file is and its last lines"),
-                        lambda p: p.add_argument("-n", "--lines", type=int, default=20), _log))
 
 
 def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:

@@ -24,7 +24,7 @@ def test_console_cli_alone_knows_every_command():
     """Nothing registers itself on import: a fresh `import console.cli` lists them all."""
     code = "import console.cli as c; print(' '.join(x.name for x in c.COMMANDS))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.stdout.split() == ["export", "check", "backup", "demo", "rotate-key", "import", "verify",
+    assert out.stdout.split() == ["export", "check", "backup", "demo", "rotate-key", "log", "import", "verify",
                                   "stock", "parse-orders"], out.stderr
     assert "textual" not in subprocess.run(
         [sys.executable, "-c", "import sys, console.cli; print(' '.join(sys.modules))"],

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import orjson
 
-from console.core import i18n, logs
+from console.core import i18n, logs, output
 from console.core.i18n import DomainError
-from console.core.store import FILE_MODE, Store, _identity, _mkdir, atomic_write
+from console.core.store import FILE_MODE, Store, atomic_write
 
 i18n.add({
     "keyfiles.damaged": ("密钥文件损坏，请找管理员。", "Key file damaged: tell the admin."),
@@ -55,9 +55,13 @@ def _parse(path: Path, raw: bytes) -> dict:
 def read(store: Store, name: str) -> dict:
     """The file's content now ({} when missing), cached while it is unchanged."""
     path = path_of(store, name)
-    ident = _identity(path)
-    if ident is None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
         return {}
+    except OSError:
+        raise damaged(path) from None
+    ident = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
     hit = _cache.get(path)
     if hit and hit[0] == ident:
         return hit[1]
@@ -75,7 +79,7 @@ def edit(store: Store, name: str) -> Iterator[dict]:
     """Yield the file's content to change in place; written when the block ends
     without an exception, under the file's lock."""
     path = path_of(store, name)
-    _mkdir(path.parent)
+    output.folder(path.parent)
     with _threads:
         fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:

@@ -26,7 +26,7 @@ from qrcode.constants import ERROR_CORRECT_H
 from console.core import output, settings
 from console.errands.passes import groups
 from console.core.printing import require_font
-from console.core.store import Store, _mkdir  # TODO(store 0.2): a public mkdir for slips/
+from console.core.store import Store
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
@@ -221,9 +221,7 @@ def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
 
 # -- files --
 def slips_dir(store: Store) -> Path:
-    path = store.root / "slips"
-    _mkdir(path)
-    return path
+    return output.folder(store.root / "slips")
 
 
 def png_bytes(image: Image.Image) -> bytes:
