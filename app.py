@@ -19,6 +19,7 @@ i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at imp
 from textual import events, work  # noqa: E402
 from textual.app import App, ComposeResult, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
+from textual.theme import ThemeProvider  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
@@ -38,6 +39,7 @@ from screens.households import HouseholdsTab  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
+from screens import textual_text  # noqa: E402
 
 i18n.add({
     "app.title": ("社区防控服务台", "Community desk console"),
@@ -52,6 +54,8 @@ i18n.add({
     "key.roster": ("名单", "Roster"),
     "key.audit": ("操作记录", "Audit"),
     "key.alerts": ("提醒", "Alerts"),
+    "key.palette": ("命令", "Actions"),
+    "key.palette_tip": ("按名字搜索所有操作", "Search every action by name"),
     "app.signed_out": ("已退出登录。", "Signed out."),
     "app.locked_idle": ("闲置 {minutes} 分钟，已锁屏。", "Locked after {minutes} idle minutes."),
     "app.revoked": ("已退出登录：{reason}", "Signed out: {reason}"),
@@ -102,12 +106,15 @@ class DeskApp(App):
     BINDINGS = [
         *(Binding(f"f{i}", f"show_tab('{name}')", i18n.t(f"tab.{name}"), show=False)
           for i, (name, _) in enumerate(TABS, start=1)),
-        Binding("ctrl+l", "lock", i18n.t("key.lock")),
-        Binding("ctrl+o", "sign_out", i18n.t("key.sign_out")),
+        # in the palette, not the footer: the footer is for the tab's own keys at 80 columns
+        Binding("ctrl+l", "lock", i18n.t("key.lock"), show=False),
+        Binding("ctrl+o", "sign_out", i18n.t("key.sign_out"), show=False),
         Binding("ctrl+r", "roster", i18n.t("key.roster"), show=False),
         Binding("ctrl+t", "audit", i18n.t("key.audit"), show=False),
         Binding("f12", "alerts", i18n.t("key.alerts"), show=False),
-        Binding("ctrl+q", "quit", i18n.t("key.quit"), priority=True),
+        Binding("ctrl+q", "quit", i18n.t("key.quit"), show=False, priority=True),
+        Binding(App.COMMAND_PALETTE_BINDING, "command_palette", i18n.t("key.palette"), show=False,
+                priority=True, tooltip=i18n.t("key.palette_tip")),   # instead of Textual's "palette"
     ]
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
@@ -121,6 +128,7 @@ class DeskApp(App):
                  lang: str | None = None, problems: Iterable[str] = ()):
         if lang:
             i18n.set_lang(lang)
+        textual_text.apply()
         super().__init__()
         self.store = store
         self.actor: Actor | None = actor
@@ -278,12 +286,19 @@ class DeskApp(App):
 
     def _poll(self) -> None:
         self._idle_check()
+        if self.store.needs_checkpoint():
+            self._checkpoint()
         self._watches = [w for w in self._watches if w.owner.is_attached]
         for watch in self._watches:
             now = self._versions(watch)
             if now != watch.seen:
                 watch.seen = now
                 watch.callback()
+
+    @work(thread=True, exclusive=True, group="checkpoint")
+    def _checkpoint(self) -> None:
+        """Fold the journal tail into checkpoints, off the UI thread."""
+        self.store.checkpoint()
 
     @work(thread=True, exclusive=True, group="alerts")
     def _check_alerts(self) -> None:
@@ -315,14 +330,25 @@ class DeskApp(App):
             self.push_screen(AlertsScreen(self.alerts))
 
     # -- command palette: every binding is also a command --
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not textual_text.DeskPalette.is_open(self):
+            self.push_screen(textual_text.DeskPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(textual_text.DeskPalette(providers=[ThemeProvider],
+                                                  placeholder="Search for themes…"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's harmless commands (not Screenshot, which saves the screen,
-        residents' data included, as a file), then every binding usable now."""
-        yield from (c for c in super().get_system_commands(screen) if c.title in SAFE_SYSTEM_COMMANDS)
-        seen = set()
+        residents' data included, as a file), translated; then every binding usable now."""
+        for command in super().get_system_commands(screen):
+            if command.title in SAFE_SYSTEM_COMMANDS:
+                yield textual_text.system_command(command)
+        seen = {f"show_tab('{name}')" for name, _ in TABS}   # listed below with their F-key
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.description and active.enabled and binding.action not in seen:
+            if (binding.description and active.enabled and binding.action not in seen
+                    and not textual_text.is_textual(binding)):
                 seen.add(binding.action)
                 yield SystemCommand(binding.description, binding.key_display or binding.key,
                                     partial(self.run_action, binding.action, active.node))

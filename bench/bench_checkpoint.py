@@ -1,4 +1,5 @@
-"""Checkpoint benchmarks: save an entry with 100k entries stored, open a 2,000-entry day.
+"""Checkpoint benchmarks: save an entry with 100k entries stored, open a 2,000-entry day,
+the gate verdict the form asks for on every keystroke that changes the door.
 
     python bench/bench_checkpoint.py [--entries 100000] [--per-day 2000] [--saves 60]
 
@@ -7,6 +8,11 @@ with its audit trail); each save is a full `checkpoint.log_entry` (validation,
 registry lookup, shift lookup, locked atomic write of today's file and its
 audit entry). "Open a day" is what the tab's worker does: read and parse the
 day's file, filter, sort newest first, page, and build the table cells.
+The gate verdict (`checkpoint.verdict_for` -> `gate_rules.decide`: door
+parsed, marks + quota + who is inside) runs
+with 20 marked households and residents going out and back in the log; it
+is timed as the door changes (log unchanged) and as the first verdict after
+a save (today's digest is rebuilt).
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.checkpoint import gate as cp  # noqa: E402
 from console.core import clock, i18n  # noqa: E402
-from console.demo import roster as demo
+from console.demo import roster as demo  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
-from console.core.store import Store, Table  # noqa: E402
+from console.core.store import Store  # noqa: E402
 from screens.checkpoint import row_cells  # noqa: E402
 
 
@@ -38,8 +44,9 @@ def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str]) -> l
     for i in range(n):
         at = start + dt.timedelta(seconds=int(i * 86000 / n))
         outcome = rng.choices(cp.OUTCOMES, (70, 15, 8, 7))[0]
+        direction = "out" if outcome != "turned_away" and rng.random() < 0.4 else "in"
         out.append({"at": at.isoformat(), "name": demo.person_name(rng), "phone": demo.mobile(rng),
-                    "door": rng.choice(doors), "org": "", "direction": "in", "purpose": "buy",
+                    "door": rng.choice(doors), "org": "", "direction": direction, "purpose": "buy",
                     "purpose_note": "", "outcome": outcome, "temp": 36.5, "fever": False,
                     "plate": "", "note": "", "gate": "西门", "shift": 1, "by": "刘敏"})
     return out
@@ -70,9 +77,13 @@ def main() -> None:
         for k in range(ndays):
             day = today - dt.timedelta(days=ndays - 1 - k)
             rows = entries_for(rng, day, args.per_day, doors)
-            path = store.path_of("checkpoint", day.isoformat())
-            Table(store, "checkpoint", path, audited=day == today).insert_multiple(rows)
+            store.table("checkpoint", day.isoformat()).insert_multiple(rows)
         fill = time.perf_counter() - t0
+        store.table("marks").insert_multiple(
+            [{"door": d, "building": 1, "grid": "1", "colour": rng.choice(("red", "orange", "yellow")),
+              "reason": "x", "since": today.isoformat(),
+              "review": (today + dt.timedelta(days=7)).isoformat(), "by": "x"}
+             for d in rng.sample(doors, 20)])
         actor = Actor("刘敏", "volunteer")
         cp.open_shift(store, actor, "西门")
         form = {"name": "王伟", "phone": "13800001234", "door": doors[5], "direction": "in",
@@ -107,7 +118,19 @@ def main() -> None:
             cp.repeat_info(store, "王伟", "13800001234", doors[5])
             cp.recall(store, "王")
             rep.append(time.perf_counter() - t)
-        size = os.path.getsize(store.path_of("checkpoint", day)) / 1e6
+        typed, after_save = [], []
+        for i in range(2000):
+            door = rng.choice(doors)
+            t = time.perf_counter()
+            cp.verdict_for(store, {**form, "direction": "out", "door": door})
+            typed.append(time.perf_counter() - t)
+        for i in range(20):
+            cp.log_entry(store, actor, "西门", form)
+            t = time.perf_counter()
+            cp.verdict_for(store, {**form, "direction": "out", "door": rng.choice(doors)})
+            after_save.append(time.perf_counter() - t)
+        store.checkpoint()
+        size = os.path.getsize(store.root / "tables" / "checkpoint" / f"{day}.json") / 1e6
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                 if ln.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs, {cpu}")
@@ -120,6 +143,8 @@ def main() -> None:
     print(f"{'open the same day again (cached parse)':58} {ms(warm)}")
     print(f"{'cells for all ' + str(args.per_day) + ' entries of the day':58} {ms(all_rows)}")
     print(f"{'repeat notice + recall (14 days looked back)':58} {ms(rep)}")
+    print(f"{'gate verdict as the door is typed (marks+quota+inside)':58} {ms(typed)}")
+    print(f"{'gate verdict, first after a save (today re-digested)':58} {ms(after_save)}")
 
 
 if __name__ == "__main__":

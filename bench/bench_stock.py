@@ -59,7 +59,8 @@ def main() -> None:
             store = build(Path(tmp) / "data", n)
             built = time.perf_counter() - t
             moves = len(stock.movements(store))
-            size = store.path_of(stock.MOVES).stat().st_size // 1024
+            store.checkpoint()
+            size = (store.root / "tables" / f"{stock.MOVES}.json").stat().st_size // 1024
             cold = _median_ms(lambda: stock.balances(Store(store.root)), 5)
             warm = _median_ms(lambda: stock.balances(store))
             views = _median_ms(lambda: (stock.sources(store), stock.loans(store),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from console.checkpoint import gate as checkpoint
 from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
 from console.core.commands import Command, admin_actor
 from console.core.i18n import DomainError
-from console.core.store import DIR_MODE, Store
+from console.core.store import Store
 from console.errands import passes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +32,31 @@ i18n.add({
     "cli.description": ("社区防控服务台：卡口登记、代购、体温计、住户。",
                         "Desk console for community checkpoint and supply desks."),
     "cli.check_ok": ("检查了 {n} 个数据文件，全部完好。", "Checked {n} data files: all good."),
-    "cli.check_restored": ("{file} 已损坏：已从快照 {src} 恢复，坏文件保存在 {kept}。快照之后的修改可能丢失，请核对。",
-                           "{file} was damaged: restored from snapshot {src}; the damaged file is kept at {kept}. "
-                           "Changes after that snapshot may be missing: please check."),
-    "cli.check_bad": ("{file} 已损坏，没有可用的快照，文件保持原样。请从备份恢复。",
-                      "{file} is damaged and no good snapshot exists; it was left in place. Restore it from a backup."),
+    "cli.check.torn_tail.cut": (
+        "{file}：最后一笔没写完的操作（没有确认过）已截掉，已确认的数据都在。",
+        "{file}: an unfinished last transaction (never acknowledged) was cut off; everything acknowledged is there."),
+    "cli.check.bad_line.restored": (
+        "{file}：第 {detail} 号操作记录损坏，已从快照恢复，没有丢失。",
+        "{file}: transaction {detail} was damaged and was restored from a snapshot; nothing lost."),
+    "cli.check.bad_line.lost": (
+        "{file}：第 {detail} 号操作记录损坏，没有快照保存它，无法恢复：这笔操作的修改丢失了，请核对那时前后改过的记录。",
+        "{file}: transaction {detail} was damaged and no snapshot holds it: it could not be recovered and its "
+        "changes are lost. Check the records changed around that time."),
+    "cli.check.bad_line.none": (
+        "{file}：第 {detail} 号操作记录损坏。请运行 `python app.py check` 修复，或从备份恢复。",
+        "{file}: transaction {detail} is damaged. Run `python app.py check` to repair it, or restore a backup."),
+    "cli.check.rebuilt": (
+        "{file}：检查点{what}，已从操作日志重建，没有丢失；坏文件保存在 damaged/。",
+        "{file}: checkpoint {what}: rebuilt from the journal, nothing lost; any damaged copy is kept in damaged/."),
+    "cli.check.not_rebuilt": (
+        "{file}：检查点{what}。请运行 `python app.py check` 从操作日志重建。",
+        "{file}: checkpoint {what}. Run `python app.py check` to rebuild it from the journal."),
+    "cli.what.bad_manifest": ("目录已损坏", "index damaged"),
+    "cli.what.bad_checkpoint": ("已损坏", "damaged"),
+    "cli.what.missing_checkpoint": ("不见了", "missing"),
+    "cli.what.stale_checkpoint": ("是旧的副本", "is an old copy"),
+    "cli.migrated": ("数据目录已从 0.1 版转换：", "The data directory was converted from version 0.1:"),
+    "cli.migrate_none": ("{path} 已经是新格式，不需要转换。", "{path} is already in the current format: nothing to convert."),
     "cli.backup_done": ("备份完成：{dest}", "Backup written to {dest}"),
     "cli.backup_exists": ("{dest} 已存在，请换一个目标。", "{dest} already exists: choose another destination."),
     "cli.backup_failed": ("备份没有写成（{reason}），{dest} 没有留下半份备份。",
@@ -60,13 +79,24 @@ def data_dir(arg: str | None) -> Path:
     return Path(arg or os.environ.get("DESK_DATA") or DEFAULT_DATA)
 
 
-def check_report(store: Store) -> tuple[list[str], bool]:
-    """Check and repair every data file: (messages, True if all usable now)."""
-    problems = store.check(repair=True)
-    lines = [i18n.t("cli.check_restored" if p["action"] == "restored" else "cli.check_bad",
-                    file=p["file"], src=p.get("from", ""), kept=p.get("kept", ""))
-             for p in problems]
-    return lines, all(p["action"] == "restored" for p in problems)
+def problem_text(p: dict) -> str:
+    """One line for a problem found by ``Store.check``."""
+    if p["problem"] == "side_file":
+        return p["detail"]
+    if p["problem"] in ("torn_tail", "bad_line"):
+        key = f"cli.check.{p['problem']}.{p['action']}"
+        return i18n.t(key if p["action"] != "none" or p["problem"] == "bad_line" else "cli.check.bad_line.none",
+                      file=p["file"], detail=p["detail"])
+    return i18n.t("cli.check.rebuilt" if p["action"] == "rebuilt" else "cli.check.not_rebuilt",
+                  file=p["file"], what=i18n.t(f"cli.what.{p['problem']}"))
+
+
+def check_report(store: Store, full: bool = True) -> tuple[list[str], bool]:
+    """Check and repair the journal and checkpoints (``full``, or only the
+    journal tail and checkpoint headers): (messages, True if usable now)."""
+    problems = store.check(repair=True, full=full)
+    usable = all(p["action"] != "none" or p["problem"] == "side_file" for p in problems)
+    return [problem_text(p) for p in problems], usable
 
 
 def _check(store: Store, args: argparse.Namespace) -> int:
@@ -83,25 +113,32 @@ def _backup(store: Store, args: argparse.Namespace) -> int:
         raise DomainError("cli.backup_exists", dest=dest)
     if not dest.parent.is_dir():
         raise DomainError("output.no_folder", folder=str(dest.parent))
-    snap = store.snapshot()
     partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
     try:
-        for src in [snap, *sorted(snap.rglob("*"))]:  # stops at the first failure
-            dst = partial / src.relative_to(snap)
-            if src.is_dir():
-                dst.mkdir()
-                os.chmod(dst, DIR_MODE)
-            else:
-                shutil.copy2(src, dst)
+        store.snapshot(dest=partial)
         if dest.exists():
             dest.rmdir()
         os.replace(partial, dest)
-    except OSError as exc:
+    except (OSError, DomainError) as exc:  # the store says StoreError (a DomainError)
         shutil.rmtree(partial, ignore_errors=True)
-        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
-        raise DomainError("cli.backup_failed", dest=dest,
-                          reason=i18n.t("cli.disk_full") if full else exc.strerror or exc) from None
+        if isinstance(exc, DomainError):
+            reason = str(exc)
+        elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = i18n.t("cli.disk_full")
+        else:
+            reason = exc.strerror or str(exc)
+        raise DomainError("cli.backup_failed", dest=dest, reason=reason) from None
     print(i18n.t("cli.backup_done", dest=dest))
+    return 0
+
+
+def _migrate(store: Store, args: argparse.Namespace) -> int:
+    if not store.migrated:
+        print(i18n.t("cli.migrate_none", path=store.root))
+        return 0
+    print(i18n.t("cli.migrated"))
+    for line in store.migrated:
+        print("  " + line)
     return 0
 
 
@@ -142,8 +179,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 COMMANDS: list[Command] = [
     Command("export", ("导出 CSV（UTF-8 带 BOM）", "export a day's log as CSV (UTF-8 with BOM)"),
             _export_args, _export),
-    Command("check", ("检查并修复数据文件", "check every data file; repair from snapshots"),
+    Command("check", ("检查并修复数据文件", "check the journal and every checkpoint; repair"),
             lambda p: None, _check),
+    Command("migrate", ("把 0.1 版数据目录转换成新格式", "convert a version 0.1 data directory"),
+            lambda p: None, _migrate),
     Command("backup", ("把数据备份到 DEST", "copy a consistent snapshot of the data to DEST"),
             lambda p: p.add_argument("dest", metavar="DEST"), _backup),
     Command("demo", ("生成演示数据", "fill an empty data directory with demo data"),
@@ -207,10 +246,14 @@ def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace]
     if args.command:
         cmd = next(c for c in COMMANDS if c.name == args.command)
         return cmd.run(store, args)
-    args.problems, usable = check_report(store)
-    if not usable:  # a damaged file with no good snapshot: don't start on it
+    args.problems, usable = check_report(store, full=False)
+    if not usable:  # damage that could not be repaired: don't start on it
         print("\n".join(args.problems), file=sys.stderr)
         return EXIT_REFUSED
+    if store.migrated:
+        args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
     if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-        store.snapshot()
+        store.snapshot(keep=24)  # also writes a checkpoint
+    elif store.needs_checkpoint():
+        store.checkpoint()
     return run_app(store, args)

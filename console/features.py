@@ -18,6 +18,7 @@ from console.core.commands import Command
 from console.core.store import Store
 from console.demo import checkpoint as checkpoint_demo
 from console.demo import errands as errands_demo
+from console.demo import gate as gate_demo
 from console.demo import households as households_demo
 from console.demo import purchases as purchases_demo
 from console.demo import roster
@@ -49,7 +50,8 @@ ALERT_PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = [
 
 # Demo data, written in this order after the roster and the households.
 DEMO_PARTS: list[Callable[[Store, random.Random, int], str]] = [
-    households_demo.part, errands_demo.part, checkpoint_demo.part, purchases_demo.part, stock_demo.part,
+    households_demo.part, errands_demo.part, checkpoint_demo.part, gate_demo.part,
+    purchases_demo.part, stock_demo.part,
 ]
 
 

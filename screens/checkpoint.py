@@ -21,9 +21,13 @@ from textual.widgets import (DataTable, Footer, Input, Label, OptionList, Select
                              TabbedContent, TabPane)
 from textual.widgets.option_list import Option
 
+from console.checkpoint import corrections
 from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
+from screens.errands import ReasonScreen
+from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
+                             verdict_text)
 from screens.scan import ScanField
 
 i18n.add({
@@ -40,7 +44,7 @@ i18n.add({
     "checkpoint.ui.scan": ("扫通行证", "Scan pass"),
     "checkpoint.ui.all_outcomes": ("全部结果", "All outcomes"),
     "checkpoint.ui.all_purposes": ("全部事由", "All purposes"),
-    "checkpoint.ui.search": ("查找：姓名 电话 门牌 车牌", "Find: name phone door plate"),
+    "checkpoint.ui.search": ("查找姓名/电话/门牌", "Find name/phone/door"),
     "checkpoint.ui.status": ("{day} · 第 {page}/{pages} 页 · {n} 条", "{day} · page {page}/{pages} · {n}"),
     "checkpoint.ui.today": ("今天", "today"),
     "checkpoint.ui.household": ("{door} 户主 {head} · {members} 人", "{door} head {head} · {members} people"),
@@ -111,7 +115,8 @@ FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "p
           "purpose_note", "note")
 INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
 DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
-COLUMNS = ("no", "time", "name", "where", "dir", "purpose", "outcome", "temp", "plate")
+# temperature right after the name: a fever stays in sight on a 60-column terminal
+COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
 
 
 def _options(kind: str, codes) -> list[tuple[str, str]]:
@@ -126,16 +131,36 @@ def _short(text: str, width: int) -> str:
 
 
 def row_cells(e: dict) -> tuple:
-    """The log's cells for one entry (fevers in bold red)."""
+    """The log's cells for one entry (fevers in bold red; a corrected entry
+    struck through; an annulment says which entry and why)."""
+    struck = "strike dim" if e.get("corrected_by") else ""
+    if e.get("correction") == "annul":
+        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), "",
+                _short(e.get("door") or e.get("org", ""), 10), "",
+                Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), 9), style="italic"),
+                Text(_short(e.get("reason", ""), 11), style="italic"), "")
     temp = e.get("temp")
     temp_cell = Text("" if temp is None else f"{temp:.1f}",
-                     style="bold red" if cp.is_fever(temp) else "")
+                     style=" ".join(p for p in ("bold red" if cp.is_fever(temp) else "", struck) if p))
     outcome = cp.label("outcome", e.get("outcome", ""))
-    return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6),
-            _short(e.get("door") or e.get("org", ""), 10), cp.label("dir", e.get("direction", "")),
-            _short(cp.label("purpose", e.get("purpose", "")), 9),
-            Text(_short(outcome, 11), style="bold" if e.get("outcome") != "turned_away" else ""),
-            temp_cell, _short(e.get("plate", ""), 8))
+    if e.get("override"):
+        outcome = "⚑" + outcome
+    purpose = cp.label("purpose", e.get("purpose", ""))
+    if e.get("correction") == "fix":
+        purpose = i18n.t("gateui.fix_row", id=e["corrects"])
+    return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), 6), style=struck),
+            temp_cell, Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
+            Text(cp.label("dir", e.get("direction", "")), style=struck),
+            Text(_short(purpose, 9), style=struck),
+            Text(_short(outcome, 11), style=" ".join(p for p in (
+                "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
+            Text(_short(e.get("plate", ""), 8), style=struck))
+
+
+def _sig(cells: tuple) -> tuple:
+    """Cells compared with their styles (rich's Text equality ignores style)."""
+    return tuple((c.plain, str(c.style), tuple(c.spans)) if isinstance(c, Text) else c
+                 for c in cells)
 
 
 def _field(name: str, widget) -> Vertical:
@@ -156,9 +181,12 @@ class CheckpointTab(Vertical):
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True),
+        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True,
+                show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
+        Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True, show=False),  # on the count
+        Binding("f10", "rules", i18n.t("gateui.key.rules"), priority=True, show=False),
         Binding("pageup", "page(-1)", i18n.t("checkpoint.key.prev_page"), priority=True, show=False),
         Binding("pagedown", "page(1)", i18n.t("checkpoint.key.next_page"), priority=True, show=False),
         Binding("ctrl+pageup", "day(-1)", i18n.t("checkpoint.key.prev_day"), priority=True, show=False),
@@ -176,6 +204,7 @@ class CheckpointTab(Vertical):
         self.pages = 1
         self._cells: dict[str, tuple] = {}
         self._saving = False
+        self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
 
     # -- layout --
     def compose(self) -> ComposeResult:
@@ -205,6 +234,9 @@ class CheckpointTab(Vertical):
             yield _field("note", Input(id="note", max_length=80, compact=True))
             yield Static("", id="cp-shift")
         yield Static("", id="cp-info")
+        with Horizontal(id="cp-verdict-row"):
+            yield Static("", id="cp-verdict")
+            yield Static("", id="cp-inside")
         with Horizontal(id="cp-filters"):
             yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_outcomes"))
@@ -212,7 +244,7 @@ class CheckpointTab(Vertical):
                          prompt=i18n.t("checkpoint.ui.all_purposes"))
             yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
             yield Static("", id="cp-status")
-        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#log", DataTable)
@@ -281,29 +313,49 @@ class CheckpointTab(Vertical):
             self.show_error(exc.field, str(exc))
             return
         self._saving = True
-        self._save(values)
+        self._save(values, self._fixing)
 
     @work(thread=True, group="cp-save")
-    def _save(self, values: dict) -> None:
+    def _save(self, values: dict, fixing: tuple[str, int] | None) -> None:
+        app = self.app
         try:
-            entry = cp.log_entry(self.app.store, self.app.actor, self.app.gate, values)
+            if fixing:
+                entry = corrections.fix(app.store, app.actor, *fixing, values)
+            else:
+                entry = cp.log_entry(app.store, app.actor, app.gate, values)
         except DomainError as exc:
-            self.app.call_from_thread(self._save_failed, exc)
+            app.call_from_thread(self._save_failed, exc, values)
             return
-        self.app.call_from_thread(self._saved, entry)
+        app.call_from_thread(self._saved, entry)
 
-    def _save_failed(self, exc: DomainError) -> None:
+    def _save_failed(self, exc: DomainError, values: dict) -> None:
         self._saving = False
-        if exc.field in FIELDS:
+        if exc.key == "gate.override_reason":
+            self._ask_override(values)
+        elif exc.field in FIELDS:
             self.show_error(exc.field, str(exc))
         else:
             self.notify(str(exc), severity="error", markup=False)
 
+    def _ask_override(self, values: dict) -> None:
+        """A leader letting a denied person through: ask why, then save again."""
+        message = verdict_text(cp.verdict_for(self.app.store, values)).plain.lstrip("⛔ ")
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._saving = True
+                self._save({**values, "override": reason}, self._fixing)
+        self.app.push_screen(ReasonScreen(i18n.t("gateui.override_title", message=message)), done)
+
     def _saved(self, entry: dict) -> None:
         self._saving = False
+        fixed = self._fixing
         self.action_clear()
-        self.notify(i18n.t("checkpoint.ui.saved", id=entry["id"], name=entry["name"] or entry["org"]),
-                    markup=False, timeout=3)
+        if fixed:
+            self.notify(i18n.t("gateui.fixed", id=fixed[1], new=entry["id"]), markup=False)
+        else:
+            self.notify(i18n.t("checkpoint.ui.saved", id=entry["id"],
+                               name=entry["name"] or entry["org"]), markup=False, timeout=3)
         if entry.get("request"):
             r = entry["request"]
             self.notify(i18n.t("checkpoint.ui.redirected", person=r["person"], door=r["door"] or r["org"]),
@@ -316,7 +368,9 @@ class CheckpointTab(Vertical):
         for f, v in DEFAULTS.items():
             self.query_one(f"#{f}", Select).value = v
         self.clear_errors()
+        self._fixing = None
         self.query_one("#cp-info", Static).update("")
+        self.query_one("#cp-verdict", Static).update("")
         self.query_one("#name", Input).focus()
 
     def fill(self, visitor: dict) -> None:
@@ -344,6 +398,8 @@ class CheckpointTab(Vertical):
             if ident in ("name", "phone", "door"):
                 v = self.values()
                 self._lookup(v["name"], v["phone"], v["door"])
+            if ident in ("name", "phone", "door", "temp"):
+                self._verdict(self.values())
         elif ident == "f-text":
             self.page = 0
             self.reload()
@@ -371,6 +427,8 @@ class CheckpointTab(Vertical):
             self.reload()
         elif event.select.id in FIELDS:
             self.clear_errors(event.select.id)
+            if event.select.id == "direction":
+                self._verdict(self.values())
 
     @work(thread=True, exclusive=True, group="cp-lookup")
     def _lookup(self, name: str, phone: str, door: str) -> None:
@@ -392,8 +450,20 @@ class CheckpointTab(Vertical):
         hint = i18n.t("checkpoint.ui.recall_hint", n=n) if n else ""
         self.app.call_from_thread(self._show_info, " · ".join(parts), info["notice"], hint)
 
+    @work(thread=True, exclusive=True, group="cp-verdict")
+    def _verdict(self, values: dict) -> None:
+        """The gate rules' answer for the form so far (cached: cheap per keystroke)."""
+        decision = cp.verdict_for(self.app.store, values)
+        self.app.call_from_thread(self._show_verdict, decision)
+
+    def _show_verdict(self, decision) -> None:
+        self.query_one("#cp-verdict", Static).update(verdict_text(decision))
+        self.set_class(decision.denied, "-denied")
+
     def _show_info(self, household: str, notice: str, hint: str) -> None:
         text = Text(household)
+        if self._fixing:
+            text = Text(i18n.t("gateui.fixing", id=self._fixing[1]) + " ", style="bold") + text
         if notice:
             text.append(("  " if household else "") + "⚠ " + notice, style="bold yellow")
         if hint:
@@ -435,6 +505,51 @@ class CheckpointTab(Vertical):
     def action_find(self) -> None:
         self.query_one("#f-text", Input).focus()
 
+    def action_inside(self) -> None:
+        self.app.push_screen(InsideScreen())
+
+    def action_rules(self) -> None:
+        self.app.push_screen(RulesScreen(), lambda _: self._verdict(self.values()))
+
+    # -- corrections --
+    @on(LogTable.Correct)
+    def _correct(self, event: LogTable.Correct) -> None:
+        if not event.key:
+            self.notify(i18n.t("gateui.no_entry"))
+            return
+        day, entry_id = event.key.rsplit(":", 1)
+        entry = next((e for e in cp.entries(self.app.store, day) if e["id"] == int(entry_id)), None)
+        if entry is None:
+            return
+        if event.kind == "fix":
+            self.fill({**entry, "door": entry.get("door") or entry.get("org", "")})
+            for f in ("temp", "note", "purpose_note"):
+                value = entry.get(f)
+                self.query_one(f"#{f}", Input).value = "" if value is None else str(value)
+            for f in ("direction", "outcome"):
+                if entry.get(f) in (cp.DIRECTIONS if f == "direction" else cp.OUTCOMES):
+                    self.query_one(f"#{f}", Select).value = entry[f]
+            self._fixing = (day, int(entry_id))
+            self.query_one("#cp-info", Static).update(i18n.t("gateui.fixing", id=entry_id))
+            self.query_one("#name", Input).focus()
+            return
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._annul(day, int(entry_id), reason)
+        self.app.push_screen(ReasonScreen(i18n.t(
+            "gateui.annul_title", id=entry_id, who=entry.get("name") or entry.get("org", ""))), done)
+
+    @work(thread=True, group="cp-save")
+    def _annul(self, day: str, entry_id: int, reason: str) -> None:
+        try:
+            corrections.annul(self.app.store, self.app.actor, day, entry_id, reason)
+        except DomainError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, i18n.t("gateui.annulled", id=entry_id), markup=False)
+        self.app.call_from_thread(self.reload)
+
     # -- the log --
     def action_page(self, step: int) -> None:
         self.page = min(max(0, self.page + step), self.pages - 1)
@@ -462,6 +577,8 @@ class CheckpointTab(Vertical):
                    None if purpose is Select.NULL else purpose,
                    self.query_one("#f-text", Input).value, self.page)
         self._load_shift()
+        if self.query_one("#door", Input).value:  # the log changed: the verdict may too
+            self._verdict(self.values())
 
     @work(thread=True, exclusive=True, group="cp-load")
     def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
@@ -484,9 +601,9 @@ class CheckpointTab(Vertical):
             if old is None:
                 table.add_row(*row, key=key)
                 added = True
-            elif old != row:
+            elif _sig(old) != _sig(row):
                 for col, (a, b) in zip(COLUMNS, zip(old, row)):
-                    if a != b:
+                    if _sig((a,)) != _sig((b,)):
                         table.update_cell(key, col, b)
             self._cells[key] = row
         if added and [r.key.value for r in table.ordered_rows] != [k for k, _ in cells]:
@@ -498,9 +615,11 @@ class CheckpointTab(Vertical):
     @work(thread=True, exclusive=True, group="cp-shift")
     def _load_shift(self) -> None:
         shift = cp.current_shift(self.app.store, self.app.gate)
-        self.app.call_from_thread(self._show_shift, cp.shift_label(shift))
+        line = inside_line(self.app.store)
+        self.app.call_from_thread(self._show_shift, cp.shift_label(shift), line)
 
-    def _show_shift(self, label: str) -> None:
+    def _show_shift(self, label: str, inside: str = "") -> None:
+        self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
         self.app.shift_label = label
         self.query_one("#cp-shift", Static).update(
             i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))
@@ -567,6 +686,7 @@ class ShiftScreen(ModalScreen[None]):
             yield Static("", id="shift-now")
             yield Static("", id="shift-counts")
             yield Static("", id="shift-errands")
+            yield Static("", id="shift-inside")
             yield Static("", id="shift-last")
             yield Label(i18n.t("checkpoint.shift.note"))
             yield Input(id="handover", max_length=500)
@@ -584,9 +704,11 @@ class ShiftScreen(ModalScreen[None]):
         counts = cp.shift_counts(store, gate, shift["opened_at"]) if shift else None
         out = cp.out_on_errand(store, gate)
         last = cp.last_handover(store, gate)
-        self.app.call_from_thread(self._show, shift, counts, out, last)
+        who = inside_names(store)
+        self.app.call_from_thread(self._show, shift, counts, out, last, who)
 
-    def _show(self, shift, counts, out, last) -> None:
+    def _show(self, shift, counts, out, last, who: str = "") -> None:
+        self.query_one("#shift-inside", Static).update(who)
         self.query_one("#shift-now", Static).update(
             i18n.t("checkpoint.shift.now", who=shift["opened_by"],
                    since=shift["opened_at"][5:16].replace("T", " "))

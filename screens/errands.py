@@ -25,12 +25,14 @@ from console.core import clock, i18n, operators, printing
 from console.errands import errand as errands, printers, slips
 from console.households import registry as households
 from console.core.i18n import DomainError
+from screens.name_select import NameSelect
 from screens.scan import ScanPanel
 
 i18n.add({
     "errtab.filter.active": ("进行中", "In progress"),
     "errtab.filter.all": ("全部", "All"),
-    "errtab.title": ("外出申请：{filter}（{count} 条）  f 切换", "Errands: {filter} ({count})  f: filter"),
+    "errtab.title": ("外出申请：{filter}（{count} 条）  f 切换  h 出入证",
+                     "Errands: {filter} ({count})  f: filter  h: standing passes"),
     "errtab.col.no": ("号", "No"),
     "errtab.col.state": ("状态", "State"),
     "errtab.col.person": ("外出人", "Person"),
@@ -39,6 +41,7 @@ i18n.add({
     "errtab.col.window": ("时间", "Window"),
     "errtab.key.new": ("新申请", "New"),
     "errtab.key.approve": ("批准", "Approve"),
+    "errtab.key.standing": ("出入证", "Standing passes"),
     "errtab.key.reject": ("驳回", "Reject"),
     "errtab.key.print": ("打印", "Print"),
     "errtab.key.revoke": ("撤销", "Revoke"),
@@ -281,7 +284,7 @@ class RequestScreen(ModalScreen[dict | None]):
             "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
             "items": Input(id="f-items", max_length=80),
             "destination": Input(id="f-destination", max_length=40),
-            "escort": Select([(n, n) for n in names], id="f-escort",
+            "escort": NameSelect([(n, n) for n in names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
             "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),
@@ -369,6 +372,7 @@ class ErrandsTab(Vertical):
         Binding("v", "revoke", i18n.t("errtab.key.revoke")),
         Binding("s", "show_qr", i18n.t("errtab.key.qr")),
         Binding("g", "scan", i18n.t("errtab.key.scan"), show=False),
+        Binding("h", "standing", i18n.t("errtab.key.standing"), show=False),  # named in the title
         Binding("c", "close_errand", i18n.t("errtab.key.close"), show=False),
         Binding("f", "cycle_filter(1)", i18n.t("errtab.key.filter"), show=False),
         Binding("F", "cycle_filter(-1)", i18n.t("errtab.key.filter"), show=False),
@@ -396,7 +400,7 @@ class ErrandsTab(Vertical):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # leader-only keys are hidden from volunteers (console/ refuses them anyway)
-        if action in ("approve", "reject", "revoke"):
+        if action in ("approve", "reject", "revoke", "standing"):
             return bool(self.app.actor and self.app.actor.is_leader)
         return True
 
@@ -529,8 +533,22 @@ class ErrandsTab(Vertical):
         self.app.push_screen(RequestScreen(), done)
 
     def action_approve(self) -> None:
-        if e := self._current():
-            self._do(errands.approve, e["number"], done_key="errtab.approved")
+        if not (e := self._current()):
+            return
+        try:
+            errands.approve(self.app.store, self.app.actor, e["number"])
+        except DomainError as exc:
+            if exc.key != "errands.denied_mark":
+                self._say(str(exc), error=True)
+                return
+
+            def done(reason: str | None) -> None:   # a key-person household: only with a reason
+                if reason:
+                    self._do(errands.approve, e["number"], reason, done_key="errtab.approved")
+            self.app.push_screen(ReasonScreen(str(exc)), done)
+            return
+        self._say(i18n.t("errtab.approved", number=e["number"]))
+        self.reload()
 
     def _with_reason(self, fn, title_key: str, done_key: str) -> None:
         """Ask for a reason in a modal, then run ``fn`` (reject, revoke)."""
@@ -594,3 +612,8 @@ class ErrandsTab(Vertical):
 
     def action_scan(self) -> None:
         self.app.push_screen(ScanScreen(), lambda _: self.reload())
+
+    def action_standing(self) -> None:
+        from screens.standing import StandingScreen  # noqa: PLC0415  (it uses this module's dialogs)
+
+        self.app.push_screen(StandingScreen())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,13 +32,34 @@ class DeskHeader(Static):
         self.refresh_text()
         self.set_interval(1.0, self.refresh_text)
 
+    def on_resize(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         app = self.app
         actor = app.actor
         who = f"{actor.name}（{i18n.t('role.' + actor.role)}）" if actor else ""
         label = app.shift_label
         shift = i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift")
-        self.update(f"{app.title} · {app.gate}  │  {who}  │  {shift}  │  {clock.now():%H:%M:%S}")
+        self.update(header_line([f"{app.title} · {app.gate}", who, shift], f"{clock.now():%H:%M:%S}",
+                                self.content_size.width or 80))
+
+
+def header_line(parts: list[str], time: str, width: int) -> str:
+    """Site · gate │ who │ shift on the left, the clock at the right end; when
+    that is too wide the separators narrow, then the site name goes (the gate
+    stays), then the left side is cut with "…" — the clock is never cut."""
+    room = width - cell_len(time) - 2
+    for sep in ("  │  ", " │ "):
+        left = sep.join(p for p in parts if p)
+        if cell_len(left) <= room:
+            break
+    else:
+        gate = parts[0].rpartition(" · ")[2]
+        left = " │ ".join(p for p in [gate, *parts[1:]] if p)
+        if cell_len(left) > room:
+            left = set_cell_size(left, max(room - 1, 0)) + "…"
+    return left + " " * (width - cell_len(left) - cell_len(time)) + time
 
 
 class AlertBar(Static):

@@ -24,6 +24,7 @@ from console.core import clock, i18n
 from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
 from console.households.registry_import import ImportReport, import_households
+from screens.name_select import NameSelect
 
 t = i18n.t
 
@@ -41,6 +42,7 @@ i18n.add({
     "hh.key.prev_b": ("上一栋", "Prev bldg"),
     "hh.key.next_b": ("下一栋", "Next bldg"),
     "hh.key.goto": ("找门牌", "Find door"),
+    "hh.key.buildings": ("上/下一栋", "Building"),
     "hh.key.print": ("打印 PDF", "Print PDF"),
     "hh.key.normal": ("正常", "Normal"),
     "hh.key.fever": ("发热", "Fever"),
@@ -138,6 +140,7 @@ i18n.add({
 MARK_STYLE = {"red": "bold white on red", "orange": "bold black on dark_orange",
               "yellow": "bold black on yellow"}
 AWAY_STYLE = "grey70 on grey23"
+BUILDING_KEYS = Binding.Group(t("hh.key.buildings"), compact=True)   # [ ] share one footer label
 
 
 def mark_letter(colour: str | None) -> str:
@@ -270,7 +273,7 @@ class PickMemberScreen(ModalScreen[str | None]):
         self.initial = self.current if self.current in names else ""
         with Vertical(classes="hh-dialog"):
             yield Static(t("hh.pick_title", what=self.what), classes="title")
-            yield Select(options, id="member", allow_blank=False, value=self.initial)
+            yield NameSelect(options, id="member", allow_blank=False, value=self.initial)
             yield Static(t("hh.pick_hint"), markup=False)
         yield Footer()
 
@@ -531,8 +534,10 @@ class SheetView(_View):
     BINDINGS = [
         Binding("space", "toggle_home", t("hh.key.toggle")),
         Binding("o", "open", t("hh.key.open")),
-        Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="["),
-        Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]"),
+        Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="[",
+                group=BUILDING_KEYS),
+        Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]",
+                group=BUILDING_KEYS),
         Binding("ctrl+left", "building(-1)", t("hh.key.prev_b"), show=False),
         Binding("ctrl+right", "building(1)", t("hh.key.next_b"), show=False),
         Binding("d", "goto", t("hh.key.goto")),
@@ -731,8 +736,10 @@ class RollView(_View):
         Binding("t", "temp", t("hh.key.temp")),
         Binding("escape", "table", t("hh.key.close"), show=False),
         Binding("s", "summary", t("hh.key.summary")),
-        Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="["),
-        Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]"),
+        Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="[",
+                group=BUILDING_KEYS),
+        Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]",
+                group=BUILDING_KEYS),
         Binding("ctrl+left", "day(-1)", t("hh.key.prev_day"), show=False),
         Binding("ctrl+right", "day(1)", t("hh.key.next_day"), show=False),
     ]

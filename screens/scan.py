@@ -27,13 +27,15 @@ from console.core import i18n
 from console.core.i18n import DomainError
 
 i18n.add({
-    "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan a pass (or type the digits, Enter)"),
+    "scan.placeholder": ("扫描通行证（或输入数字后回车）", "Scan pass or type digits"),
     "scan.ready": ("等待扫描通行证…", "Waiting for a pass scan…"),
     "scan.details": ("{number} 号外出 · {person} · {where} · {purpose}",
                      "Errand {number} · {person} · {where} · {purpose}"),
     "scan.window": ("时间 {window} · 陪同 {escort} · 通行证 {pass_no} 第 {gen} 版",
                     "Window {window} · escort {escort} · pass {pass_no} print {gen}"),
     "scan.no_escort": ("无", "none"),
+    "scan.standing": ("{kind} {number} · {person} · {door} · {window} · 第 {gen} 版",
+                      "{kind} {number} · {person} · {door} · {window} · print {gen}"),
     "scan.recorded_out": ("已登记出门", "logged OUT"),
     "scan.recorded_in": ("已登记返回", "logged IN"),
 })
@@ -50,7 +52,11 @@ def verdict_text(v: passes.Verdict) -> Text:
         headline += " · " + i18n.t(f"scan.recorded_{v.direction}")
     text.append(headline, style="bold")
     e = v.errand
-    if e:
+    if e and e.get("pass_kind"):   # a standing pass (console.standing)
+        text.append("\n" + i18n.t("scan.standing", kind=i18n.t(f"standing.kind.{e['pass_kind']}"),
+                                   number=e["number"], person=e["person"], door=e["door"],
+                                   window=e["window"], gen=e["pass_gen"]))
+    elif e:
         text.append("\n" + i18n.t("scan.details", number=e["number"], person=e["person"],
                                    where=errands.where_from(e), purpose=e["purpose"]))
         start, end = errands.when(e["start"]), errands.when(e["end"])

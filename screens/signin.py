@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from console.core import i18n, operators, settings
 from console.core.i18n import DomainError
 from console.core.operators import Actor
+from screens.name_select import NameSelect
 
 i18n.add({
     "signin.title": ("{site} · 登录", "{site} · Sign in"),
@@ -73,7 +74,7 @@ class SignInScreen(_PinForm):
         with Vertical(classes="form-card"):
             yield Static(i18n.t("signin.title", site=self.app.title), classes="title")
             yield Label(i18n.t("signin.name"))
-            yield Select([(n, n) for n in names], id="name", prompt=i18n.t("signin.name"))
+            yield NameSelect([(n, n) for n in names], id="name", prompt=i18n.t("signin.name"))
             yield Label(i18n.t("signin.gate"))
             yield Select([(g, g) for g in gates], id="gate", allow_blank=False,
                          value=self.app.gate if self.app.gate in gates else gates[0])

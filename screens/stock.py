@@ -48,7 +48,7 @@ i18n.add({
     "stockui.key.write_off": ("报损", "Broken/lost"),
     "stockui.key.stock_take": ("盘点", "Stock-take"),
     "stockui.key.correct": ("更正", "Correct"),
-    "stockui.key.print": ("打印发放表", "Print sheet"),
+    "stockui.key.print": ("打印发放表", "Print"),
     "stockui.col.item": ("物品", "Item"),
     "stockui.col.balance": ("库存", "Stock"),
     "stockui.col.out": ("借出", "Out"),
@@ -244,16 +244,16 @@ class StockTab(Vertical):
 
     DEFAULT_CSS = CSS_TEXT
     BINDINGS = [
-        Binding("f6", "view('ledger')", i18n.t("stockui.view.ledger")),
-        Binding("f7", "view('sources')", i18n.t("stockui.view.sources")),
-        Binding("f8", "view('missing')", i18n.t("stockui.view.missing")),
-        Binding("f9", "view('guns')", i18n.t("stockui.view.guns")),
+        Binding("f6", "view('ledger')", i18n.t("stockui.view.ledger"), show=False),
+        Binding("f7", "view('sources')", i18n.t("stockui.view.sources"), show=False),
+        Binding("f8", "view('missing')", i18n.t("stockui.view.missing"), show=False),
+        Binding("f9", "view('guns')", i18n.t("stockui.view.guns"), show=False),
         Binding("ctrl+n", "receive", i18n.t("stockui.key.receive")),
         Binding("ctrl+g", "lend", i18n.t("stockui.key.lend")),
         Binding("ctrl+b", "gun_back", i18n.t("stockui.key.back")),
         Binding("ctrl+y", "write_off", i18n.t("stockui.key.write_off")),
-        Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take")),
-        Binding("ctrl+z", "correct", i18n.t("stockui.key.correct")),
+        Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take"), show=False),  # leaders:
+        Binding("ctrl+z", "correct", i18n.t("stockui.key.correct"), show=False),  # in Ctrl+P
         Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
     ]
 

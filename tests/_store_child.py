@@ -14,7 +14,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import orjson  # noqa: E402
 from tinydb import where  # noqa: E402
 
 from console.core.store import Store, StoreError  # noqa: E402
@@ -38,21 +37,25 @@ def insert(data: str, tag: str, count: str, go: str) -> None:
 
 
 def read(data: str, stop: str) -> None:
-    """Read "entries" in a loop until `stop` exists; any error is printed."""
+    """Read in a loop until `stop` exists: "entries" never shrinks, and every
+    pair written by one transaction into "left" and "right" is seen whole
+    ("left" is read first, so each of its keys must already be in "right")."""
     store = Store(data)
-    path = store.path_of("entries")
     reads, most = 0, 0
     print("ready", flush=True)
     while not os.path.exists(stop):
         try:
             rows = store.table("entries").all()
-            if path.exists():
-                orjson.loads(path.read_bytes())  # the raw file parses, every time
-        except (StoreError, orjson.JSONDecodeError, OSError) as exc:
+            left = {d["key"] for d in store.table("left").all()}
+            right = {d["key"] for d in store.table("right").all()}
+        except StoreError as exc:
             print(f"ERROR {type(exc).__name__}: {exc}", flush=True)
             sys.exit(1)
         if len(rows) < most:
             print(f"ERROR went back from {most} to {len(rows)} records", flush=True)
+            sys.exit(1)
+        if not left <= right:
+            print(f"ERROR half a transaction: {sorted(left - right)[:3]}", flush=True)
             sys.exit(1)
         most = len(rows)
         reads += 1
@@ -60,30 +63,42 @@ def read(data: str, stop: str) -> None:
     print(f"done {reads} {most}", flush=True)
 
 
-def churn(data: str, tag: str) -> None:
-    """Write forever (until killed): inserts into today's checkpoint file and
-    transactions that allocate a pass number; print what was acknowledged.
-    "errands" shares the "passes" file: tables that must agree even across a
-    crash live in one file (a transaction over several files is atomic per
-    file only)."""
-    Store.share_file("errands", "passes")
+def pairs(data: str, tag: str, count: str, go: str) -> None:
+    """`count` transactions, each inserting one key into "left" and "right"."""
+    store = Store(data)
+    store.actor = {"op": tag, "role": "volunteer"}
+    print("ready", flush=True)
+    wait_for(Path(go))
+    for n in range(int(count)):
+        with store.transaction("left", "right") as tx:
+            tx.table("left").insert({"key": f"{tag}-{n}"})
+            tx.table("right").insert({"key": f"{tag}-{n}"})
+        print(n, flush=True)
+
+
+def churn(data: str, tag: str, ack: int) -> None:
+    """Write forever (until killed), acknowledging each commit on fd ``ack``
+    once the store returned: plain inserts into a daily table, transactions
+    over three tables that allocate a pass number, now and then a checkpoint."""
     store = Store(data)
     store.actor = {"op": tag, "role": "volunteer"}
     log = store.table("checkpoint", day="2026-03-05")
     n = 0
-    print("ready", flush=True)
     while True:
         key = f"{tag}-{n}"
-        if n % 3 == 2:
-            with store.transaction("passes", "errands") as tx:
+        if n % 2:
+            with store.transaction("passes", "errands", ("checkpoint", "2026-03-05")) as tx:
                 number = tx.next_number("pass")
                 tx.table("passes").insert({"key": key, "number": number})
-                tx.table("errands").insert({"key": key, "pass": number})
-            print(f"tx {key} {number}", flush=True)
+                tx.table("errands").insert({"key": key, "pass": number, "note": "买菜" * (n % 7)})
+                tx.table("checkpoint").insert({"key": key, "pass": number})
+            os.write(ack, f"tx {key} {number}\n".encode())
         else:
-            log.insert({"key": key, "door": "5-302", "note": "买菜" * (n % 7)})
-            print(f"ins {key}", flush=True)
+            log.insert({"key": key, "door": "5-302"})
+            os.write(ack, f"ins {key}\n".encode())
         n += 1
+        if n % 15 == 0:
+            store.checkpoint()  # killed in the middle of one, too
 
 
 def follow(data: str) -> None:
@@ -121,4 +136,4 @@ def sell(data: str, tag: str, go: str) -> None:
 
 
 if __name__ == "__main__":
-    {"insert": insert, "read": read, "churn": churn, "follow": follow, "sell": sell}[sys.argv[1]](*sys.argv[2:])
+    {"insert": insert, "read": read, "pairs": pairs, "follow": follow, "sell": sell}[sys.argv[1]](*sys.argv[2:])

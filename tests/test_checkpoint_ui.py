@@ -130,7 +130,7 @@ async def test_redirect_creates_purchase_request(store, volunteer):
         await type_into(pilot, tab, "name", "张三")
         await type_into(pilot, tab, "door", "2-401")
         tab.query_one("#outcome", Select).focus()
-        await pilot.press("enter")  # open the list, pick "to proxy purchase"
+        await pilot.press("enter")  # open the list, pick "proxy buy"
         await pilot.pause()
         await pilot.press("down", "down", "enter")
         await pilot.pause()

@@ -24,7 +24,7 @@ def test_console_cli_alone_knows_every_command():
     """Nothing registers itself on import: a fresh `import console.cli` lists them all."""
     code = "import console.cli as c; print(' '.join(x.name for x in c.COMMANDS))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.stdout.split() == ["export", "check", "backup", "demo", "rotate-key", "log", "import", "verify",
+    assert out.stdout.split() == ["export", "check", "migrate", "backup", "demo", "rotate-key", "log", "import", "verify",
                                   "stock", "parse-orders"], out.stderr
     assert "textual" not in subprocess.run(
         [sys.executable, "-c", "import sys, console.cli; print(' '.join(sys.modules))"],
@@ -36,33 +36,47 @@ def test_version():
     assert out.returncode == 0 and "desk-console" in out.stdout
 
 
-def test_check_clean_then_damaged_file_is_named_and_restored(store, capsys):
+def _segment(store: Store) -> Path:
+    return sorted((store.root / "journal").glob("*.jsonl"))[-1]
+
+
+def _damage_line(store: Store, n: int) -> None:
+    """Flip a byte inside journal line ``n`` (1-based), in place."""
+    path = _segment(store)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[n - 1] = lines[n - 1].replace(b'"op":"', b'"op":"~', 1)
+    path.write_bytes(b"".join(lines))
+
+
+def test_check_clean_then_damaged_checkpoint_is_named_and_rebuilt(store, capsys):
     assert app.main(["--data-dir", str(store.root), "check"]) == 0
     assert "all good" in capsys.readouterr().out
-    store.snapshot()
-    bad = store.root / "x.tmp"
-    bad.write_text("{not json")
-    os.replace(bad, store.root / "households.json")
+    store.checkpoint()
+    (store.root / "tables" / "households.json").write_text("{not json")
     assert app.main(["--data-dir", str(store.root), "check"]) == 1
     out = capsys.readouterr().out
-    assert "households.json" in out and "restored" in out
+    assert "households.json" in out and "rebuilt from the journal" in out and "nothing lost" in out
     assert len(Store(store.root).table("households")) == 48
-    assert list((store.root / "damaged").iterdir())
+    assert list((store.root / "damaged").rglob("households.json.*"))
+    assert app.main(["--data-dir", str(store.root), "check"]) == 0
 
 
-def test_damaged_file_without_snapshot_is_left_and_reported(store, capsys):
-    (store.root / "roster.json").write_text("[1, 2")
+def test_damaged_line_without_snapshot_is_named_and_listed_as_lost(store, capsys):
+    _damage_line(store, 2)
     assert app.main(["--data-dir", str(store.root), "check"]) == 1
-    assert "roster.json" in capsys.readouterr().out
-    assert (store.root / "roster.json").read_text() == "[1, 2"
+    out = capsys.readouterr().out
+    assert _segment(store).name in out and "transaction 2" in out and "could not be recovered" in out
+    assert list((store.root / "damaged").rglob("*.jsonl.*"))  # the damaged segment is kept
+    assert len(Store(store.root).table("households")) == 48  # the lines after it are all there
+    assert app.main(["--data-dir", str(store.root), "check"]) == 0
 
 
-def test_backup_copies_every_file(store, tmp_path, capsys):
+def test_backup_is_a_real_copy_that_opens_as_a_data_directory(store, tmp_path, capsys):
     dest = tmp_path / "backup"
     assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 0
     copy = Store(dest)
     assert len(copy.table("households")) == 48 and len(copy.table("roster")) == 2
-    assert os.stat(dest / "roster.json").st_ino != os.stat(store.root / "roster.json").st_ino
+    assert os.stat(_segment(copy)).st_ino != os.stat(_segment(store)).st_ino
     assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 2  # refused: not empty
 
 
@@ -99,22 +113,22 @@ def test_messages_follow_the_language(tmp_path):
     assert "不存在" in out.stderr
 
 
-def test_console_refuses_to_start_on_a_damaged_file_it_cannot_restore(store):
-    (store.root / "roster.json").write_text("{")
+def test_console_refuses_to_start_on_damage_it_cannot_repair(store):
+    _damage_line(store, 2)
+    _damage_line(store, 3)  # two in a row: nothing left to tie the chain to
     out = run("--data-dir", str(store.root))
-    assert out.returncode == 2 and "roster.json" in out.stderr
+    assert out.returncode == 2 and _segment(store).name in out.stderr and "Traceback" not in out.stderr
 
 
-async def test_restored_file_is_reported_on_screen(store):
+async def test_repaired_checkpoint_is_reported_on_screen(store):
     from app import DeskApp
     from console.cli import check_report
 
-    store.snapshot()
-    bad = store.root / "x.tmp"
-    bad.write_text("oops")
-    os.replace(bad, store.root / "roster.json")
-    lines, usable = check_report(store)
+    store.checkpoint()
+    (store.root / "tables" / "roster.json").write_text("{}")  # valid JSON, but not the roster
+    lines, usable = check_report(store, full=False)
     assert usable and "roster.json" in lines[0]
+    assert len(store.table("roster")) == 2
     app_ = DeskApp(store, problems=lines)
     async with app_.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -129,5 +143,5 @@ def test_rotate_key_keeps_printed_passes_valid(store, capsys):
     out = capsys.readouterr().out
     new = out.split(":")[1].split(".")[0].strip()
     assert new and new != old
-    audit = store.table("audit", day=True).all()
-    assert audit and audit[-1]["_by"]["op"].startswith("命令行")
+    audit = store.history()
+    assert audit[-1]["table"] == "pass_keys" and audit[-1]["by"]["op"].startswith("命令行")

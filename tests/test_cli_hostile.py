@@ -13,7 +13,7 @@ import pytest
 
 import app
 from console import cli
-from console.core import keyfiles, logs
+from console.core import logs
 from console.errands import passes
 
 
@@ -117,11 +117,11 @@ def test_backup_is_whole_and_group_only(cmd, tmp_path):
 
 def test_verify_with_a_damaged_key_file(cmd, store):
     secret = "ab" * 32
-    path = keyfiles.path_of(store, passes.KEYS)
+    path = store.root / passes.KEYS_FILE
     path.parent.mkdir(exist_ok=True)
     path.write_text('{"current": "123", "keys": {"123": {"secret": "' + secret)
     code, out, err = cmd("verify", "1" * 52)
-    assert code == cli.EXIT_REFUSED and "Key file damaged" in err
+    assert code == cli.EXIT_REFUSED and "pass key file" in err and "damaged" in err
     assert secret[:8] not in out + err
 
 

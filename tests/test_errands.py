@@ -14,7 +14,7 @@ from tests.errand_helpers import T0, clk, issued, make_errand  # noqa: F401  (fi
 
 
 def _files(store):
-    return {p: p.read_bytes() for p in store.data_files() if "audit" not in p.parts}
+    return {p: p.read_bytes() for p in store.data_files()}
 
 
 def test_request_fills_from_household(store, volunteer, clk):
@@ -95,7 +95,7 @@ def test_full_life_and_history(store, leader, volunteer, clk):
         "requested", "approved", "issued", "out", "in", "closed"]
     assert e["approved_by"] == "组长甲"
     # stamped and audited
-    audit = store.table("audit", day=T0.date().isoformat()).all()
+    audit = store.history(T0.date().isoformat())
     assert any(a["table"] == "errands" and a["op"] == "update" and a["after"]["state"] == "closed"
                for a in audit)
 

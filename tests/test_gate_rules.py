@@ -10,12 +10,13 @@ import threading
 import pytest
 
 from console import features
-from console.core import settings
-from console.checkpoint import corrections, rules as gate_rules, inside
-from console.households import marks
+from console.checkpoint import corrections, inside
 from console.checkpoint import gate as cp
+from console.checkpoint import rules as gate_rules
+from console.core import operators, settings
 from console.core.i18n import DomainError
 from console.core.store import Store
+from console.households import marks
 
 GATE = "西门"
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -185,7 +186,7 @@ def test_leader_override_needs_a_reason_and_is_stored_and_audited(store, leader,
     e = cp.log_entry(store, leader, GATE, form(override="送医院复查，120 接送"))
     assert e["override"]["reason"] == "送医院复查，120 接送" and e["override"]["by"] == leader.name
     assert e["override"]["rule"] == "mark"
-    audit = [a for a in store.table("audit", day=DAY).all() if a["table"] == "checkpoint"]
+    audit = [a for a in store.history(DAY) if a["table"] == "checkpoint"]
     assert audit[-1]["after"]["override"]["reason"] == "送医院复查，120 接送"
 
 
@@ -297,3 +298,54 @@ def test_residents_out_listed_with_since_and_due(store, volunteer, now):
     rows = inside.out_now(store)
     assert [(r["door"], r["name"], r["since"].strftime("%H:%M"), r["due"].strftime("%H:%M"))
             for r in rows] == [("1-302", "王伟", "09:00", "11:00"), ("2-101", "陈静", "09:10", "11:10")]
+
+
+def test_demo_part_shows_every_rule(tmp_path, now):
+    """Marked households turned away, an override, over quota, a late return,
+    an annulment, both standing passes, outsiders inside (one overstaying)."""
+    import random
+
+    from console.demo import gate as gate_demo
+    from console.demo import roster as demo
+    from console.errands import standing
+    s = Store(tmp_path / "d")
+    demo.add_roster(s)
+    demo.add_households(s, random.Random(1))
+    boss = next(m["name"] for m in operators.roster(s) if m["role"] == "leader")
+    for door, colour in (("1-101", "red"), ("1-102", "orange"), ("1-103", "yellow"),
+                         ("1-104", "red"), ("1-105", "red")):
+        marks.set_mark(s, operators.Actor(boss, "leader"), door, colour, "x", "2026-03-20")
+    now["t"] = T0.replace(hour=15)
+    line = gate_demo.part(s, random.Random(2), 1)
+    assert "gate rules:" in line
+    rows = cp.entries(s, DAY)
+    assert sum(e.get("rule", {}).get("code") in ("mark", "quarantine") and
+               e["outcome"] == "turned_away" for e in rows) == 4
+    assert [e["override"]["reason"] for e in rows if e.get("override")] == ["发热门诊复查，社区医生陪同"]
+    assert any(e.get("rule", {}).get("code") == "quota" and e["outcome"] == "turned_away" for e in rows)
+    assert any(e.get("rule", {}).get("code") == "late" for e in rows)
+    assert sum(e.get("correction") == "annul" for e in rows) == 1
+    assert {p["pass_kind"] for p in standing.listing(s)} == {"household", "commuter"}
+    inside_rows = inside.inside_now(s)
+    assert len(inside_rows) == 4 and sum(r["over"] for r in inside_rows) == 1
+    assert any(r["via"] == "household" for r in inside.out_now(s))
+
+
+def test_rules_changed_together_or_not_at_all(store, leader):
+    with pytest.raises(DomainError):
+        settings.put_many(store, leader, {"gate_inside_hours": 3, "gate_quota": {"people": -2}})
+    assert settings.get(store, "gate_inside_hours") == 2
+    settings.put_many(store, leader, {"gate_inside_hours": 3, "gate_quota": {"people": 2}})
+    assert settings.get(store, "gate_inside_hours") == 3
+    assert settings.get(store, "gate_quota")["people"] == 2
+
+
+def test_export_shows_overrides_and_corrections(store, leader, now):
+    import csv
+    import io
+    marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
+    e = cp.log_entry(store, leader, GATE, form(override="送医院"))
+    corrections.annul(store, leader, DAY, e["id"], "登记错了")
+    rows = list(csv.reader(io.StringIO(cp.export_csv(store, DAY).decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["leader override", "correction"]
+    assert rows[1][-2] == f"{leader.name}: 送医院" and rows[2][-1] == "annuls entry 1: 登记错了"

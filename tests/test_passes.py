@@ -10,7 +10,6 @@ import pytest
 
 from console.errands import errand as errands, passes
 from console.checkpoint import scan as gate_scan
-from console.core import keyfiles
 from console.core.i18n import DomainError
 from console.core.store import Store
 from tests.errand_helpers import T0, clk, issued, pass_  # noqa: F401  (fixtures)
@@ -198,12 +197,32 @@ def test_rotation_keeps_old_passes_and_retire_stops_them(store, pass_, leader, v
 
 
 def test_key_file_is_group_shared_not_world_readable_and_secret_not_audited(store, pass_):
-    path = keyfiles.path_of(store, passes.KEYS)
+    path = store.root / passes.KEYS_FILE
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & 0o007 == 0 and mode & 0o060 == 0o060
     secret = next(iter(passes.keyring(store).keys.values())).secret.hex()
-    for day in store.days("audit"):
-        assert secret not in (store.root / "audit" / f"{day}.json").read_text()
+    store.checkpoint()
+    assert [e["after"]["event"] for e in store.history() if e["table"] == passes.KEY_LOG] == ["create"]
+    for path in store.data_files():  # the journal (the audit trail) and the checkpoints
+        assert secret.encode() not in path.read_bytes()
+
+
+def test_missing_or_damaged_key_file_is_reported_never_replaced(store, pass_, leader):
+    path = store.root / passes.KEYS_FILE
+    good = path.read_bytes()
+    path.unlink()
+    [problem] = store.check()
+    assert problem["problem"] == "side_file" and "missing" in problem["detail"]
+    with pytest.raises(DomainError) as err:
+        passes.rotate_key(store, leader)
+    assert err.value.key == "passes.keys_missing" and not path.exists()  # not silently re-created
+    path.write_bytes(good[:20])
+    [problem] = store.check()
+    assert "damaged" in problem["detail"]
+    path.write_bytes(good)
+    assert store.check() == [] and passes.verify(store, pass_["code"]).ok
+    backup = store.snapshot()
+    assert (backup / passes.KEYS_FILE).read_bytes() == good  # backups include the key file
 
 
 def test_cli_verify_exit_codes(store, pass_, clk):

@@ -175,9 +175,9 @@ def test_close_before_bought_refused(store, leader, frozen):
 # ---------------------------------------------------------------- delivery and settlement
 def test_delivery_settlement_and_unpaid(store, volunteer, leader, frozen):
     run, a, b, c = _bought_run(store, volunteer, leader)
+    assert err(P.send_out, store, volunteer, a["id"]).key == "purchases.not_bought"
     for r, amt in ((a, "30"), (b, "20"), (c, "10")):
         P.record_paid(store, volunteer, r["id"], amt)
-    assert err(P.send_out, store, volunteer, a["id"]).key == "purchases.not_bought"
     P.mark_bought(store, leader, run["id"], "60")
     frozen["t"] = at(5, 15, 5)
     P.send_out(store, volunteer, a["id"], by="刘敏")
@@ -196,6 +196,29 @@ def test_delivery_settlement_and_unpaid(store, volunteer, leader, frozen):
     assert [r["no"] for r in P.unpaid(store)] == [c["no"]]
     P.settle(store, volunteer, c["id"], "free")
     assert P.unpaid(store) == []
+
+
+def test_a_pack_goes_out_and_is_settled_as_soon_as_it_is_bought(store, volunteer, leader, frozen):
+    run, a, b, c = _bought_run(store, volunteer, leader)
+    assert err(P.deliver, store, volunteer, a["id"]).key == "purchases.not_bought"
+    P.record_paid(store, volunteer, a["id"], "30", short=[1])   # a's checkout done, the rest still shopping
+    assert P.get_request(store, a["id"])["status"] == "bought"
+    assert P.get_run(store, run["id"])["status"] == "open"
+    assert [r["no"] for r in P.unpaid(store)] == [a["no"]]
+    P.record_paid(store, volunteer, a["id"], "31.50", short=[1])   # a typo corrected
+    P.send_out(store, volunteer, a["id"], by="刘敏")
+    P.deliver(store, volunteer, a["id"])
+    assert P.settle(store, volunteer, a["id"], "paid")["settlement"]["amount_fen"] == 3150
+    assert err(P.record_paid, store, volunteer, a["id"], "40").key == "purchases.already_settled"
+    e = err(P.set_lines, store, volunteer, a["id"], "土豆9斤")
+    assert e.key == "purchases.pack_bought" and e.field == "lines"
+    assert err(P.cancel_request, store, volunteer, a["id"]).key == "purchases.pack_bought"
+    P.set_lines(store, volunteer, b["id"], "土豆1斤")          # a pack not yet bought still changes
+    P.record_paid(store, volunteer, b["id"], "20")
+    P.record_paid(store, volunteer, c["id"], "10")
+    P.mark_bought(store, leader, run["id"], "61.50")
+    assert [P.get_request(store, r["id"])["status"] for r in (a, b, c)] == ["delivered", "bought",
+                                                                            "bought"]
 
 
 # ---------------------------------------------------------------- catalogue
@@ -254,3 +277,16 @@ def test_demo_part(store, frozen):
     assert [s["times"] for s in schedules.schedules(store)] == [["11:30", "17:20"]]
     waiting = [r for r in P.requests(store, "new") if r.get("source", {}).get("checkpoint")]
     assert len(waiting) == 2 and waiting[0]["lines"] == []
+
+
+def test_find_by_door_in_any_form_exactly_or_by_name(store, volunteer, frozen):
+    P.create_request(store, volunteer, "1-101", person="王中", lines="土豆2斤")
+    P.create_request(store, volunteer, "1-102", person="李四", lines="白菜1棵")
+    rows = P.requests(store) + [{"no": "x", "door": "11-101", "person": "王五"}]
+    doors = lambda text: sorted(r["door"] for r in P.search(rows, text))  # noqa: E731
+    for text in ("1-101", "1栋101", "一栋一零一", "１－１０１"):
+        assert doors(text) == ["1-101"], text                       # never 11-101
+    assert doors("wz") == ["1-101"] and doors("王") == ["1-101", "11-101"]
+    assert doors("lisi") == ["1-102"] and doors("") == ["1-101", "1-102", "11-101"]
+    assert doors(rows[0]["no"]) == [rows[0]["door"]]
+    assert err(P.search, rows, "1-1").key == "households.bad_door"

@@ -34,8 +34,9 @@ def test_household_pass_same_code_layout_kind_and_slip_fields(store, leader, now
     f = passes.parse(p["code"])
     assert len(p["code"]) == passes.LENGTH and f.kind == passes.KIND_HOUSEHOLD_PASS
     assert f.number == p["number"] and f.generation == 1
-    assert p["person"] == "户主1302" and p["window"] == "2026-03-05 to 2026-04-30"
-    assert standing.issue_household(store, leader, "1-303")["window"] == "from 2026-03-05 until revoked"
+    assert p["person"] == "户主1302" and p["window"] == "2026-03-05 – 2026-04-30"
+    assert standing.issue_household(store, leader, "1-303")["window"] == "2026-03-05 –"
+    assert p["purpose"] == "本户成员（户主 户主1302，3 人） / Household members (head 户主1302, 3)"
 
 
 def test_household_pass_out_back_then_over_quota(store, leader, volunteer, now):
@@ -149,3 +150,19 @@ def test_annulled_scan_lets_the_household_pass_out_again(store, leader, voluntee
     corrections.annul(store, leader, DAY, entry["id"], "误扫（测试）")
     later(now, minutes=5)
     assert gate_scan.scan(store, p["code"], GATE, volunteer).kind == "valid_out"
+
+
+def test_annulled_errand_scan_takes_the_errand_back(store, leader, volunteer, now):
+    e = issued(store, leader, volunteer)
+    gate_scan.scan(store, e["code"], GATE, volunteer)
+    later(now, minutes=30)
+    gate_scan.scan(store, e["code"], GATE, volunteer)
+    out_entry, in_entry = cp.entries(store, DAY)
+    with pytest.raises(DomainError, match="scanned again later"):
+        corrections.annul(store, leader, DAY, out_entry["id"], "误扫")
+    corrections.annul(store, leader, DAY, in_entry["id"], "同一人扫了两次")
+    assert errands.get(store, e["number"])["state"] == "out"
+    assert [r["name"] for r in cp.out_on_errand(store)] == ["张三"]
+    corrections.annul(store, leader, DAY, out_entry["id"], "测试")
+    assert errands.get(store, e["number"])["state"] == "issued"
+    assert gate_scan.verify(store, e["code"]).kind == "valid_out"

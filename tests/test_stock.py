@@ -28,13 +28,13 @@ def _frozen(monkeypatch):
 
 
 def _file(store: Store) -> bytes:
-    path = store.path_of(stock.MOVES)
-    return path.read_bytes() if path.exists() else b""
+    """The whole journal: a refused call must not add a line to it."""
+    return b"".join(p.read_bytes() for p in sorted((store.root / "journal").glob("*.jsonl")))
 
 
 @contextmanager
 def unchanged(store: Store, key: str):
-    """The call must fail with ``key`` and leave the ledger file byte-identical."""
+    """The call must fail with ``key`` and leave the journal byte-identical."""
     before = _file(store)
     with pytest.raises(DomainError) as err:
         yield err

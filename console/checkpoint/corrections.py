@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tinydb import where
+
 from console.checkpoint import gate as checkpoint, rules as gate_rules
 from console.core import clock, i18n
 from console.core.i18n import DomainError
@@ -36,6 +38,8 @@ i18n.add({
     "corr.too_late": ("登记超过 {n} 分钟了，请找组长更正。",
                       "It is more than {n} minutes since it was logged: ask a leader."),
     "corr.fix_reason": ("改正登记错误", "fixed a logging mistake"),
+    "corr.later_scan": ("这张通行证之后又扫过，请先作废后面那次。",
+                        "This pass was scanned again later: annul that scan first."),
     "corr.annulled": ("作废", "annulled"),
     "corr.fixed": ("已改正", "fixed"),
 })
@@ -70,15 +74,32 @@ def _target(rows, day: str, entry_id: int, actor: Actor, now: dt.datetime) -> di
     return entry
 
 
+def _undo_errand_move(errands, entry: dict, actor: Actor, reason: str) -> None:
+    """An annulled errand-pass scan takes the errand back to before it, if it
+    was the errand's last move (else the log and the errand would disagree)."""
+    errand = errands.get(where("number") == entry["errand"])
+    if errand is None:
+        return
+    undo = {"out": ("out", "out_at", "issued"), "in": ("back", "in_at", "out")}.get(entry["direction"])
+    if undo is None or errand["state"] != undo[0] or errand.get(undo[1]) != entry["at"]:
+        raise DomainError("corr.later_scan")
+    event = {"at": clock.stamp(), "event": "annulled", "by": actor.name, "note": reason}
+    errands.update({"state": undo[2], undo[1]: "", "history": [*errand.get("history", []), event]},
+                   doc_ids=[errand.doc_id])
+
+
 def annul(store: Store, actor: Actor, day: str, entry_id: int, reason: str) -> dict:
-    """Annul entry ``entry_id`` of ``day`` (wrong person, double scan, test)."""
+    """Annul entry ``entry_id`` of ``day`` (wrong person, double scan, test).
+    An errand-pass scan also takes its errand back a step."""
     actor = current(store, actor)  # others' entries need the role they have now
     day = checkpoint.check_day(day)
     reason = _reason(reason, required=True)
     now = clock.now()
-    with store.transaction(("checkpoint", day)) as tx:
+    with store.transaction("errands", ("checkpoint", day)) as tx:
         log = tx.table("checkpoint", day)
         entry = _target(log.all(), day, entry_id, actor, now)
+        if entry.get("errand"):
+            _undo_errand_move(tx.table("errands"), entry, actor, reason)
         row = {"corrects": entry.doc_id, "correction": "annul", "reason": reason,
                "at": now.isoformat(), "by": actor.name, "gate": entry.get("gate", ""),
                "name": entry.get("name", ""), "door": entry.get("door", ""),

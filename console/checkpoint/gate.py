@@ -35,7 +35,8 @@ from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
 from console.checkpoint.rules import is_fever, live
-from console.core import clock, i18n, output, safe_text, settings
+from console.core import clock, i18n, names, output, safe_text, settings
+from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, current, require_leader
 from console.core.store import Store
@@ -63,16 +64,16 @@ i18n.add({
     "checkpoint.dir.in": ("进", "in"),
     "checkpoint.dir.out": ("出", "out"),
     "checkpoint.dir.attempt": ("闯卡", "attempt"),
-    "checkpoint.purpose.buy": ("购物", "buy goods"),
+    "checkpoint.purpose.buy": ("购物", "shopping"),
     "checkpoint.purpose.deliver": ("送货", "deliver"),
     "checkpoint.purpose.work": ("复工生产", "work"),
     "checkpoint.purpose.medical": ("就医", "medical"),
-    "checkpoint.purpose.home": ("回家", "return home"),
+    "checkpoint.purpose.home": ("回家", "home"),
     "checkpoint.purpose.other": ("其他", "other"),
     "checkpoint.purpose.errand": ("外出办事", "errand"),
     "checkpoint.outcome.turned_away": ("劝返", "turned away"),
     "checkpoint.outcome.allowed": ("放行", "allowed"),
-    "checkpoint.outcome.redirected": ("转代购", "to proxy purchase"),
+    "checkpoint.outcome.redirected": ("转代购", "proxy buy"),
     "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
     "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
     "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
@@ -118,6 +119,10 @@ i18n.add({
     "checkpoint.csv.plate": ("车牌", "plate"),
     "checkpoint.csv.note": ("备注", "note"),
     "checkpoint.csv.by": ("登记人", "logged by"),
+    "checkpoint.csv.override": ("组长放行理由", "leader override"),
+    "checkpoint.csv.correction": ("更正", "correction"),
+    "checkpoint.csv.annuls": ("作废第 {id} 条：{reason}", "annuls entry {id}: {reason}"),
+    "checkpoint.csv.fixes": ("更正第 {id} 条：{reason}", "fixes entry {id}: {reason}"),
     "checkpoint.export_done": ("已导出 {n} 条到 {path}", "Exported {n} entries to {path}"),
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
@@ -212,6 +217,31 @@ def validate(store: Store, fields: dict) -> dict:
             "direction": fields["direction"], "purpose": fields["purpose"],
             "purpose_note": purpose_note, "outcome": fields["outcome"], "temp": temp,
             "fever": is_fever(temp), "plate": plate, "note": _clean(fields.get("note"), 80, "note")}
+
+
+def verdict_for(store: Store, fields: dict) -> gate_rules.Decision:
+    """The gate rules' answer for the form as typed so far (for the line
+    under the form; half-typed fields count as empty). Cheap enough for
+    every keystroke: the registry and the log are read through caches."""
+    try:
+        door = households.normalise_door(fields.get("door") or "")
+    except DomainError:
+        door = ""
+    homes = cached(store, "households", lambda: set(households.by_door(store)))
+    org = "" if door in homes else " ".join(unicodedata.normalize(
+        "NFKC", str(fields.get("door") or fields.get("org") or "")).split())
+    try:
+        temp = parse_temp(fields.get("temp"))
+    except DomainError:
+        temp = None
+    try:
+        phone = normalise_phone(fields.get("phone", ""))
+    except DomainError:
+        phone = ""
+    name = " ".join(unicodedata.normalize("NFKC", str(fields.get("name") or "")).split())
+    return gate_rules.decide(store, direction=fields.get("direction") or "",
+                             door=door if door in homes else "", name=name, phone=phone,
+                             org="" if door else org, temp=temp)
 
 
 # -- gates --------------------------------------------------------------------
@@ -309,7 +339,7 @@ def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
     if text:
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
-        return text.lower() in hay.lower()
+        return text.lower() in hay.lower() or names.matches(entry.get("name") or "", text)
     return True
 
 
@@ -442,7 +472,8 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
         for who, e in reversed(list(visitors.items())):
             if who in found:
                 continue
-            if who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix)):
+            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
+                    or names.matches(who[0], prefix)):
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
                               "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
                               "last": e.get("at", "")}
@@ -575,7 +606,8 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
 # -- export -------------------------------------------------------------------
 
 CSV_FIELDS = ("no", "at", "gate", "name", "phone", "door", "org", "direction", "purpose",
-              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by")
+              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by", "override",
+              "correction")
 
 
 def check_day(day: str) -> str:
@@ -599,7 +631,10 @@ def export_csv(store: Store, day: str) -> bytes:
             e.get("purpose_note", ""), label("outcome", e.get("outcome", "")),
             "" if e.get("temp") is None else f"{e['temp']:.1f}",
             i18n.t("yes") if is_fever(e.get("temp")) else "", e.get("plate", ""),
-            e.get("note", ""), e.get("by", "")])
+            e.get("note", ""), e.get("by", ""),
+            f"{e['override']['by']}: {e['override']['reason']}" if e.get("override") else "",
+            i18n.t(f"checkpoint.csv.{'annuls' if e['correction'] == 'annul' else 'fixes'}",
+                   id=e["corrects"], reason=e.get("reason", "")) if e.get("correction") else ""])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

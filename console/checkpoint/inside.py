@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from console.core import alerts, clock, i18n
-from console.checkpoint.rules import COUNTED, digests, inside_map, quota_rule, setting, trips
+from console.core import alerts, clock, i18n, settings
+from console.checkpoint.rules import COUNTED, digests, inside_map, quota_rule, trips
 from console.core.store import Store
 
 i18n.add({
@@ -25,7 +25,7 @@ i18n.add({
 
 
 def limit(store: Store) -> dt.timedelta:
-    return dt.timedelta(hours=setting(store, "gate_inside_hours"))
+    return dt.timedelta(hours=settings.current(store, "gate_inside_hours"))
 
 
 def inside_now(store: Store, now: dt.datetime | None = None) -> list[dict]:

@@ -27,12 +27,12 @@ import math
 from dataclasses import dataclass, field
 
 from console.core import clock, i18n, settings
-from console.households import mark_rules
 from console.core.cache import cached
 from console.core.i18n import DomainError
-from console.households.mark_rules import clean_instruction, setting
 from console.core.operators import Actor
 from console.core.store import Store
+from console.households import mark_rules
+from console.households.mark_rules import clean_instruction
 
 FEVER = 37.3
 #: outcomes that let someone through the gate
@@ -241,10 +241,13 @@ def outsider_key(name: str, phone: str, org: str):
 
 
 def inside_map(store: Store, now: dt.datetime, today_rows=None) -> dict[tuple, dict]:
-    """Outsiders let in and not logged out (last LOOKBACK days): key -> IN move."""
+    """Outsiders let in at the form and not logged out (last LOOKBACK days):
+    key -> IN move. (An organisation's pass goes out and back: not a visit.)"""
     found: dict[tuple, dict] = {}
     for _, d in digests(store, now, today_rows)[-LOOKBACK:]:
         for ev in d["outsiders"]:
+            if ev["pass"]:
+                continue
             key = outsider_key(ev["name"], ev["phone"], ev["org"])
             if ev["dir"] == "in":
                 found.setdefault(key, ev)
@@ -256,7 +259,7 @@ def inside_map(store: Store, now: dt.datetime, today_rows=None) -> dict[tuple, d
 # -- the verdict ---------------------------------------------------------------
 
 def quota_rule(store: Store) -> dict:
-    return setting(store, "gate_quota")
+    return settings.current(store, "gate_quota")
 
 
 @dataclass(frozen=True)
@@ -378,7 +381,7 @@ def decide(store: Store, *, direction: str, door: str = "", name: str = "", phon
         d = _resident_in(store, door, name, pass_key, now, today_rows)
     else:
         d = _outsider(store, direction, name, phone, org, now, today_rows)
-    fever = setting(store, "gate_fever")
+    fever = settings.current(store, "gate_fever")
     if is_fever(temp) and fever["action"] != "none":
         line = i18n.t("gate.fever", temp=f"{temp:.1f}")
         instruction = fever["instruction"] or i18n.t("gate.instruction.fever")

@@ -55,8 +55,8 @@ def gate_verdict(store: Store, v: passes.Verdict, now: dt.datetime,
     v.decision = d
     if d.denied:
         v.kind = _DENIED.get(d.code, "denied_mark")
-    if d.kind == "allow" and d.due_back:  # the pass already says "may go out"
-        line = i18n.t("gate.back_by", due=d.due_back.strftime("%H:%M"))
+    if d.kind == "allow":  # the pass already says "may go out" / "welcome back"
+        line = i18n.t("gate.back_by", due=d.due_back.strftime("%H:%M")) if d.due_back else ""
     else:
         line = d.text if d.kind != "none" else ""
     sep = "；" if i18n.lang() == "zh" else "; "

@@ -1,8 +1,8 @@
-"""Browsing the append-only audit trail (leaders only).
+"""Browsing the audit trail (leaders only).
 
-The store writes the trail itself: every insert, update and remove of any
-table lands in the daily table "audit" with who, when, which record, and the
-record before and after. This module reads it for people.
+The store's journal is the trail: every committed transaction is one line
+with who, when, and each insert, update and remove with the record before
+and after (console/store_journal.py). This module reads it for people.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ i18n.add({
 
 def days(store: Store, actor: Actor) -> list[str]:
     require_leader(store, actor, "audit.what")
-    return store.days("audit")
+    return store.history_days()
 
 
 def changes(before: dict | None, after: dict | None) -> dict[str, tuple[object, object]]:
@@ -47,7 +47,8 @@ def summary(entry: dict) -> str:
 def entries(store: Store, actor: Actor, day: str, text: str = "", page: int = 0) -> tuple[list[dict], int]:
     """A day's entries, newest first, filtered by text; (page rows, total)."""
     require_leader(store, actor, "audit.what")
-    rows = [{**e, "doc_id": e.doc_id} for e in store.table("audit", day=day).all()]
+    rows = [{**e, "_at": e["at"], "_by": e["by"], "doc_id": i}
+            for i, e in enumerate(store.history(day)) if not e["table"].startswith("_")]
     rows.reverse()
     if text:
         needle = text.lower()

@@ -19,8 +19,9 @@ import secrets
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from console.core import clock, i18n, output
+from console.core import clock, i18n
 from console.core.store import FILE_MODE
+from console.core.store_files import mkdir
 
 log = logging.getLogger("desk")
 log.propagate = False  # never Python's last-resort handler on stderr
@@ -76,7 +77,7 @@ def setup(root: Path) -> Path | None:
         log.removeHandler(h)
         h.close()
     try:
-        output.folder(target.parent)
+        mkdir(target.parent)
         handler = _GroupFile(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8",
                              delay=True)
     except Exception:  # noqa: BLE001  (a full disk or bad permissions must not stop the desk)

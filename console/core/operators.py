@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from tinydb import where
 
-from console.core import alerts, clock, i18n, keyfiles, logs, safe_text
+from console.core import alerts, clock, i18n, keyfiles, logs, names, safe_text
 from console.core.i18n import DomainError
 from console.core.store import Store, StoreError
 
@@ -43,6 +43,7 @@ SCRYPT = {"n": 2**15, "r": 8, "p": 3}
 #: the parameters of hashes written before they were stored with each hash
 _LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 PINS = "pins"
+keyfiles.side_file(PINS)  # keys/pins.json: checked and backed up with the store
 
 i18n.add({
     "role.volunteer": ("志愿者", "volunteer"),
@@ -148,7 +149,7 @@ def roster(store: Store, active_only: bool = False) -> list[dict]:
             for r in store.table("roster").all()]
     if active_only:
         rows = [r for r in rows if r["active"]]
-    return sorted(rows, key=lambda r: r["name"])
+    return sorted(rows, key=lambda r: names.sort_key(r["name"]))
 
 
 def needs_first_leader(store: Store) -> bool:

@@ -8,12 +8,12 @@ already exist, so a typo in ``-o`` cannot scatter residents' data about.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from console.core import i18n
 from console.core.i18n import DomainError
-from console.core.store import DIR_MODE, Store, atomic_write
+from console.core.store import Store, atomic_write
+from console.core.store_files import mkdir
 
 i18n.add({
     "output.is_dir": ("{path} 是一个文件夹：请写文件名，例如 {path}/名单.csv。",
@@ -22,19 +22,6 @@ i18n.add({
                          "The folder {folder} does not exist (folders outside the data "
                          "directory are never created)."),
 })
-
-
-def folder(path: Path) -> Path:
-    """Make ``path`` (and missing parents) group-shared, 2770 whatever the
-    umask; only for folders inside the data directory."""
-    if not path.is_dir():
-        folder(path.parent)
-        try:
-            path.mkdir()
-        except FileExistsError:
-            return path
-        os.chmod(path, DIR_MODE)
-    return path
 
 
 def target(store: Store, path: str | Path) -> Path:
@@ -46,7 +33,7 @@ def target(store: Store, path: str | Path) -> Path:
     if not path.parent.is_dir():
         if not path.is_relative_to(store.root):
             raise DomainError("output.no_folder", folder=str(path.parent))
-        folder(path.parent)
+        mkdir(path.parent)
     return path
 
 

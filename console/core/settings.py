@@ -12,6 +12,7 @@ from typing import Any
 from tinydb import where
 
 from console.core import i18n
+from console.core.cache import cached
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
 
@@ -37,6 +38,14 @@ def get(store: Store, key: str) -> Any:
     return row["value"] if row else copy.deepcopy(DEFAULTS.get(key))
 
 
+def current(store: Store, key: str) -> Any:
+    """Like :func:`get`, read through the version cache: cheap enough for
+    every keystroke (the gate rules). Do not change what it returns."""
+    values = cached(store, "settings",
+                    lambda: {r["key"]: r["value"] for r in store.table("settings").all()})
+    return values[key] if key in values else DEFAULTS.get(key)
+
+
 def put(store: Store, actor: Actor, key: str, value: Any) -> Any:
     """Change a setting (leaders only); validated, audited like every write.
     Returns the value as stored."""
@@ -45,3 +54,15 @@ def put(store: Store, actor: Actor, key: str, value: Any) -> Any:
         value = VALIDATORS[key](value)
     store.table("settings").upsert({"key": key, "value": value}, where("key") == key)
     return value
+
+
+def put_many(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+    """Change several settings at once: all are validated first, then written
+    in one transaction, so one bad value changes nothing. Returns them clean."""
+    require_leader(actor, "settings.what")
+    clean = {k: VALIDATORS[k](v) if k in VALIDATORS else v for k, v in values.items()}
+    with store.transaction("settings") as tx:
+        table = tx.table("settings")
+        for key, value in clean.items():
+            table.upsert({"key": key, "value": value}, where("key") == key)
+    return clean

@@ -8,7 +8,7 @@ from collections import Counter
 from console.checkpoint.gate import DEFAULT_GATES, FORM_PURPOSES, OUTCOMES, PASS, TEMP_MAX, TEMP_MIN
 from console.checkpoint.rules import is_fever
 from console.core import clock
-from console.core.store import Store, Table
+from console.core.store import Store
 from console.demo import roster as base
 from console.households import registry as households
 from console.purchases import orders as purchases
@@ -102,9 +102,14 @@ def part(store: Store, rng, days: int) -> str:
             if outcome == PASS:
                 pass_no += 1
                 e.update({"pass": pass_no, "note": f"pass {pass_no}"})
-                back = at + dt.timedelta(minutes=rng.randrange(40, 200))
-                if back <= now and back.date() == day:
-                    returns.append({**e, "direction": "in", "at": back.isoformat()})
+            # passes come back in, outsiders let in leave again (within the day)
+            stay = (40, 200) if outcome == PASS else (10, 100)
+            if outcome == PASS or (outcome == "allowed" and not e["door"] and direction == "in"):
+                back = min(at + dt.timedelta(minutes=rng.randrange(*stay)),
+                           midnight + dt.timedelta(hours=23, minutes=59))
+                if back <= now:
+                    returns.append({**e, "direction": "out" if direction == "in" else "in",
+                                    "at": back.isoformat()})
             rows.append(e)
         rows += returns
         rows.sort(key=lambda e: e["at"])
@@ -116,8 +121,7 @@ def part(store: Store, rng, days: int) -> str:
             if e["outcome"] == PASS:
                 s["counts"]["passes_" + e["direction"]] += 1
             outcome_mix[e["outcome"]] += 1
-        path = store.path_of("checkpoint", day.isoformat())
-        ids = Table(store, "checkpoint", path, audited=False).insert_multiple(rows)
+        ids = store.table("checkpoint", day.isoformat()).insert_multiple(rows)
         total += len(rows)
         if day == now.date():
             requests_today = [
@@ -132,7 +136,7 @@ def part(store: Store, rng, days: int) -> str:
         s["counts"] = {} if s["closed_at"] is None else {
             "total": sum(c[o] for o in OUTCOMES), "outcomes": {o: c[o] for o in OUTCOMES},
             "fevers": c["fevers"], "passes_out": c["passes_out"], "passes_in": c["passes_in"]}
-    Table(store, "shifts", store.path_of("shifts"), audited=False).insert_multiple(shift_rows)
+    store.table("shifts").insert_multiple(shift_rows)
     if requests_today:
         with store.transaction(purchases.REQUESTS) as tx:
             tx.table(purchases.REQUESTS).insert_multiple(

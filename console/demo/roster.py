@@ -83,4 +83,3 @@ def add_households(store: Store, rng: random.Random) -> str:
         tx.table("buildings").insert_multiple(buildings)
         tx.table("households").insert_multiple(rows)
     return f"households: {len(rows)} in {BUILDINGS} buildings, {GRIDS} grids"
-

@@ -27,6 +27,7 @@ from console.core import output, settings
 from console.errands.passes import groups
 from console.core.printing import require_font
 from console.core.store import Store
+from console.core.store_files import mkdir
 
 WIDTHS = (384, 576)          # 58 mm and 80 mm thermal paper at 203 dpi
 QR_VERSION = 3
@@ -221,7 +222,9 @@ def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
 
 # -- files --
 def slips_dir(store: Store) -> Path:
-    return output.folder(store.root / "slips")
+    path = store.root / "slips"
+    mkdir(path)
+    return path
 
 
 def png_bytes(image: Image.Image) -> bytes:

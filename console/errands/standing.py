@@ -56,9 +56,6 @@ i18n.add({
     "standing.unknown": ("没有编号为 {number} 的出入证。", "There is no standing pass {number}."),
     "standing.revoked_already": ("出入证 {number} 已经撤销了。", "Standing pass {number} is already revoked."),
     "standing.members": ("本户成员（户主 {head}，{members} 人）", "Household members (head {head}, {members})"),
-    "standing.until_revoked": ("{start} 起，撤销前有效", "from {start} until revoked"),
-    "standing.window": ("{start} 至 {until}", "{start} to {until}"),
-    "standing.daily": ("{start} 至 {until}，每天 {hours}", "{start} to {until}, daily {hours}"),
     "standing.state.active": ("有效", "active"),
     "standing.state.revoked": ("已撤销", "revoked"),
     "standing.state.expired": ("已过期", "expired"),
@@ -145,12 +142,11 @@ def issue_household(store: Store, actor: Actor, door: str, until="", start="") -
     require_leader(store, actor, "standing.what.issue")
     house = households.find(store, door)
     start_d, until_d = _dates(start, until)
-    window = (i18n.t("standing.window", start=start_d, until=until_d) if until_d
-              else i18n.t("standing.until_revoked", start=start_d))
+    window = f"{start_d} – {until_d}" if until_d else f"{start_d} –"
     return _issue(store, actor, {
         "pass_kind": "household", "door": house["door"], "org": "", "person": house["head"],
         "phone": house.get("phone", ""),
-        "purpose": i18n.t("standing.members", head=house["head"], members=house.get("members", "")),
+        "purpose": i18n.both("standing.members", head=house["head"], members=house.get("members", "")),
         "start": start_d.isoformat(), "until": until_d.isoformat() if until_d else "",
         "hours": [], "window": window})
 
@@ -180,7 +176,7 @@ def issue_commuter(store: Store, actor: Actor, door: str, person: str, org: str,
         "pass_kind": "commuter", "door": house["door"], "org": org, "person": person,
         "phone": "", "purpose": org, "start": start_d.isoformat(),
         "until": until_d.isoformat(), "hours": list(span),
-        "window": i18n.t("standing.daily", start=start_d, until=until_d, hours="–".join(span))})
+        "window": f"{start_d} – {until_d} {'–'.join(span)}"})
 
 
 def get(store: Store, number: int) -> dict:

@@ -10,7 +10,7 @@ leader. The gate sees the verdict and the instruction, never the mark's
 reason (the diagnosis).
 
 The gate form (every keystroke), errand approval and pass scans all read
-:func:`gate_mark`; marks and settings are cached by file version.
+:func:`gate_mark`; marks and settings are read through version caches.
 """
 
 from __future__ import annotations
@@ -82,16 +82,6 @@ def _validate(value) -> dict:
 
 settings.register("gate_marks", DEFAULT, _validate)
 
-def setting(store: Store, key: str):
-    """A setting read through the version cache (cheap on every keystroke)."""
-    return _setting_map(store).get(key, settings.DEFAULTS.get(key))
-
-
-def _setting_map(store: Store) -> dict:
-    return cached(store, "settings",
-                  lambda: {r["key"]: r["value"] for r in store.table("settings").all()})
-
-
 def current_marks(store: Store) -> dict[str, dict]:
     """Current marks by door, cached while the marks file is unchanged."""
     return cached(store, "marks", lambda: {m["door"]: dict(m) for m in store.table("marks").all()})
@@ -119,4 +109,4 @@ def gate_mark(store: Store, door: str, today: dt.date) -> MarkVerdict | None:
     """The mark verdict for a member of ``door`` going out (None: no mark applies)."""
     if not door:
         return None
-    return judge_mark(current_marks(store).get(door), setting(store, "gate_marks"), today)
+    return judge_mark(current_marks(store).get(door), settings.current(store, "gate_marks"), today)

@@ -23,7 +23,6 @@ from console.core.store import Store
 
 COLOURS = ("red", "orange", "yellow")
 RANK = {c: i for i, c in enumerate(COLOURS)}
-Store.share_file("marks_history", "marks")
 Store.DAILY.add("record_views")
 
 i18n.add({

@@ -9,8 +9,10 @@ Money is integer fen everywhere inside (``3550`` = 35.50 yuan); see
 :func:`parse_money` / :func:`money`.
 
 A request's ``status`` moves  new -> in_run -> bought -> out -> delivered
-(or cancelled); its ``settlement`` (paid / free / waived) is set apart.
-A run moves  open -> bought -> closed.
+(or cancelled); its ``settlement`` (paid / free / waived) is set apart. A pack
+is bought as soon as its checkout amount is recorded: it can go out, be
+delivered and settled while the rest of its run is still being shopped.
+A run moves  open -> bought (every pack bought, receipts add up) -> closed.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from pathlib import Path
 
 from tinydb import where
 
-from console.core import clock, i18n, output, printing, safe_text
-from console.households.registry import find
+from console.core import clock, i18n, names, output, printing, safe_text
+from console.households.registry import find, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.purchases.parser import TO_JIN, Registry, check_line, number, parse_chat, parse_items
 from console.core.commands import Command
-from console.core.store import Store
+from console.core.store import Store, atomic_write
 
 REQUESTS = "purchase_requests"
 RUNS = "purchase_runs"
@@ -49,6 +51,9 @@ i18n.add({
     "purchases.money_big": ("金额 {text} 太大。", "The amount {text} is too large."),
     "purchases.no_request": ("找不到代购单 {id}。", "No purchase request {id}."),
     "purchases.no_run": ("找不到采购批次 {id}。", "No shopping run {id}."),
+    "purchases.pack_bought": ("代购单 {no} 已经买回，不能再改。如需补买，请新建一单。",
+                              "Request {no} was already bought, so it cannot change. "
+                              "Make a new request for anything extra."),
     "purchases.locked": ("代购单 {no} 所在批次已采购，不能再改。如需补买，请新建一单。",
                          "Request {no}: its run was already bought, so it cannot change. "
                          "Make a new request for anything extra."),
@@ -235,11 +240,34 @@ def requests(store: Store, status: str | tuple | None = None, run: int | None = 
     return [_doc(r) for r in sorted(rows, key=lambda r: r.doc_id, reverse=True)]
 
 
+def search(rows: list[dict], text: str) -> list[dict]:
+    """The rows (requests, packs, bills) a Purchases find box keeps: a door in
+    any written form (5-302, 5栋302, 五栋三零二) is that household exactly,
+    never 15-302; words without digits find the person by name or pinyin
+    (``wz`` finds 王中); a request number (0305-012) finds that request. An
+    unreadable door says so (DomainError)."""
+    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    if not text:
+        return list(rows)
+    by_no = [r for r in rows if r.get("no") == text]
+    if by_no:
+        return by_no
+    try:
+        door = normalise_door(text)
+    except DomainError:
+        if any(ch.isdigit() for ch in text):
+            raise
+        return [r for r in rows if names.matches(r.get("person") or "", text)]
+    return [r for r in rows if r.get("door") == door]
+
+
 def _editable(tx, row: dict) -> None:
     if row["status"] == "cancelled":
         raise DomainError("purchases.cancelled", no=_req_no(row))
     if row["status"] not in ("new", "in_run"):
-        raise DomainError("purchases.locked", field="lines", no=_req_no(row))
+        run = tx.table(RUNS).get(doc_id=row["run"]) if row.get("run") else None
+        key = "purchases.pack_bought" if run and run["status"] == "open" else "purchases.locked"
+        raise DomainError(key, field="lines", no=_req_no(row))
     if row.get("run"):
         run = tx.table(RUNS).get(doc_id=row["run"])
         if run and run["status"] != "open":
@@ -490,7 +518,9 @@ def packing_list(store: Store, run_id: int) -> list[dict]:
 def record_paid(store: Store, actor: Actor, request_id: int, amount: str | int,
                 short: list[int] | None = None) -> dict:
     """After the separate checkout: what this household's pack cost, and which
-    of its lines (0-based) could not be bought."""
+    of its lines (0-based) could not be bought. The pack is bought from now on
+    (it can go out and be settled); the amount can be corrected until the run
+    is bought or the pack is settled."""
     fen = parse_money(amount)
     with store.transaction(REQUESTS, RUNS) as tx:
         t = tx.table(REQUESTS)
@@ -500,13 +530,20 @@ def record_paid(store: Store, actor: Actor, request_id: int, amount: str | int,
         run = _run(tx, row["run"])
         if run["status"] != "open":
             raise DomainError("purchases.run_not_open", field="amount", no=run_label(run))
+        if row.get("settlement"):
+            raise DomainError("purchases.already_settled", field="amount", no=_req_no(row),
+                              how=i18n.t(f"purchases.settle.{row['settlement']['how']}"))
+        if row["status"] == "cancelled":
+            raise DomainError("purchases.cancelled", no=_req_no(row))
         lines = [dict(ln) for ln in row["lines"]]
         for i in short or []:
             if not 0 <= int(i) < len(lines):
                 raise DomainError("purchases.bad_line", field="short", n=int(i) + 1)
         for i, ln in enumerate(lines):
             ln["short"] = i in {int(x) for x in short or []}
-        t.update({"paid_fen": fen, "lines": lines}, doc_ids=[row.doc_id])
+        status = "bought" if row["status"] == "in_run" else row["status"]
+        t.update({"paid_fen": fen, "lines": lines, "status": status,
+                  "bought_at": row.get("bought_at") or clock.stamp()}, doc_ids=[row.doc_id])
         return _doc(t.get(doc_id=row.doc_id))
 
 
@@ -523,7 +560,7 @@ def receipt_check(store: Store, run_id: int) -> dict:
 
 def mark_bought(store: Store, actor: Actor, run_id: int, receipt_total: str | int) -> dict:
     """Shopping done: every pack has its amount and they add up to the receipts.
-    From now on the run's orders cannot change."""
+    From now on the run's orders and amounts cannot change."""
     receipt = parse_money(receipt_total, "receipt")
     with store.transaction(RUNS, REQUESTS) as tx:
         run = _run(tx, run_id)
@@ -544,8 +581,9 @@ def mark_bought(store: Store, actor: Actor, run_id: int, receipt_total: str | in
                               receipt=money(receipt), diff=money(total - receipt))
         tx.table(RUNS).update({"status": "bought", "receipt_fen": receipt,
                                "bought_at": clock.stamp()}, doc_ids=[run.doc_id])
-        if reqs:
-            t.update({"status": "bought"}, doc_ids=[r.doc_id for r in reqs])
+        waiting = [r.doc_id for r in reqs if r["status"] == "in_run"]   # data from before per-pack buying
+        if waiting:
+            t.update({"status": "bought"}, doc_ids=waiting)
         return _doc(tx.table(RUNS).get(doc_id=run.doc_id))
 
 

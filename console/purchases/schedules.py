@@ -25,7 +25,6 @@ from console.core.store import Store
 SCHEDULES = "purchase_schedules"
 DONE = "schedule_done"
 REMIND_MINUTES = 10
-Store.share_file(DONE, SCHEDULES)   # a slot done and its schedule change together
 
 i18n.add({
     "schedules.no_what": ("请写送什么（例如：午饭）。", "Say what is delivered (e.g. lunch)."),

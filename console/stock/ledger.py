@@ -49,7 +49,6 @@ from console.core.store import Store
 
 MOVES = "stock_movements"
 HANDOUTS = "stock_handouts"
-Store.share_file(HANDOUTS, MOVES)
 Store.APPEND_ONLY.add(MOVES)
 
 KINDS = ("receive", "issue", "lend", "return", "broken", "lost", "adjust", "reverse")
@@ -497,10 +496,9 @@ def reverse(store: Store, actor: Actor, no: Any, reason: Any) -> dict:
 # -- views ---------------------------------------------------------------------
 
 def movements(store: Store) -> list[dict]:
-    """Every movement, oldest first. Read-only: the rows are the store's cached
-    parse of the file (re-read only when another session writes it)."""
-    raw = store._read(store.path_of(MOVES)).get(MOVES, {})  # TODO(store 0.2): table(MOVES).all() once reads are in memory
-    return sorted(raw.values(), key=lambda m: m["no"])
+    """Every movement, oldest first. Read-only: the rows are the store's
+    in-memory records."""
+    return sorted(store.table(MOVES).records(), key=lambda m: m["no"])
 
 
 def balances(store: Store, moves: list[dict] | None = None) -> list[dict]:
@@ -584,7 +582,7 @@ def loans(store: Store, now: dt.datetime | None = None, moves: list[dict] | None
 
 
 def stock_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
-    if not store.path_of(MOVES).exists():
+    if store.version(MOVES) is None:
         return []
     moves = movements(store)
     out = [alerts.Alert(f"stock.low.{b['item']}.{b['balance']}",

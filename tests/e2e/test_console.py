@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -186,3 +187,46 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
     for pane in (a, b):
         pane.keys("C-q")
         assert pane.wait_exit() == 0
+
+
+@needs_tab("checkpoint")
+def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk, demo_dir):
+    """A member of a home-quarantine household wants out: the form says no as
+    the door is typed; a leader lets them through with a reason; the log shows it."""
+    from console.core.operators import Actor  # noqa: PLC0415
+    from console.households import marks  # noqa: PLC0415
+
+    store = Store(demo_dir)
+    review = (clock.today() + dt.timedelta(days=7)).isoformat()
+    marks.set_mark(store, Actor(LEADER, "leader"), "1-101", "yellow", "密接", review)
+    pane = desk()
+    sign_in(pane)
+    pane.keys("F1")
+    pane.wait_for("Door/org", "Outcome", "^s Save")
+    pane.tab_to("Name", until="Phone")
+    pane.fill("隔离户")
+    pane.tab_to("Door/org")
+    pane.fill("1-101")
+    pane.keys("Enter")            # on to Dir; Enter opens it, Down picks "out"
+    pane.settle()
+    pane.keys("Enter")
+    pane.wait_for("attempt")
+    pane.keys("Down", "Enter")
+    pane.wait_for(f"Home quarantine until {review[5:]}: may not go out")
+    pane.settle()
+    pane.keys("Tab", "Tab")       # past Purpose to Outcome
+    pane.settle()
+    pane.keys("Enter")
+    pane.wait_for("to proxy purchase")
+    pane.keys("Down", "Enter")
+    pane.wait_until(lambda s: "allowed" in row(s, "Outcome"), "outcome allowed")
+    pane.keys("C-s")
+    pane.wait_for("give the reason")
+    pane.type("去医院透析")
+    pane.keys("Enter")
+    pane.wait_until(lambda s: "Saved #" in s and "⚑" in row(s, "隔离户"), "the override in the log")
+    [entry] = [e for e in Store(demo_dir).table("checkpoint", day=True).all()
+               if e.get("name") == "隔离户"]
+    assert entry["override"]["reason"] == "去医院透析" and entry["override"]["by"] == LEADER
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0

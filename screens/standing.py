@@ -1,0 +1,203 @@
+"""Standing passes (居民出入证, 单位工作证明) from the errands tab: list, issue,
+print / reprint, revoke, show the QR. Leaders only; console.standing
+refuses anyone else and checks every field."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from console.core import i18n
+from console.core.i18n import DomainError
+from console.errands import printers, standing
+from screens.errands import ConfirmScreen, QrScreen, ReasonScreen
+
+i18n.add({
+    "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",
+                      "Standing passes (n household · w work · p print · v revoke · s QR)"),
+    "standui.key.household": ("居民出入证", "Household pass"),
+    "standui.key.work": ("工作证明", "Work pass"),
+    "standui.key.print": ("打印", "Print"),
+    "standui.key.revoke": ("撤销", "Revoke"),
+    "standui.key.qr": ("二维码", "QR"),
+    "standui.key.close": ("关闭", "Close"),
+    "standui.key.save": ("保存", "Save"),
+    "standui.col.no": ("编号", "No"),
+    "standui.col.kind": ("种类", "Kind"),
+    "standui.col.person": ("持证人", "Holder"),
+    "standui.col.door": ("门牌", "Door"),
+    "standui.col.window": ("有效期", "Valid"),
+    "standui.col.state": ("状态", "State"),
+    "standui.new.household": ("新的居民出入证（Ctrl+S 保存并打印）", "New household pass (Ctrl+S saves and prints)"),
+    "standui.new.commuter": ("新的单位工作证明（Ctrl+S 保存并打印）", "New work pass (Ctrl+S saves and prints)"),
+    "standui.f.door": ("门牌", "Door"),
+    "standui.f.until": ("截止日期（空=撤销前有效）", "Until (empty: until revoked)"),
+    "standui.f.start": ("开始日期（空=今天）", "From (empty: today)"),
+    "standui.f.person": ("持证人", "Holder"),
+    "standui.f.org": ("工作单位", "Workplace"),
+    "standui.f.days": ("有效天数", "Days valid"),
+    "standui.f.hours": ("通行时段", "Hours"),
+    "standui.issued": ("已发出入证 {number}。", "Standing pass {number} issued."),
+    "standui.revoked": ("出入证 {number} 已撤销，立即失效。", "Standing pass {number} revoked: it stops now."),
+    "standui.revoke_title": ("撤销出入证 {number}（{person}）？请写理由：",
+                             "Revoke standing pass {number} ({person})? Reason:"),
+    "standui.reprint_title": ("重新打印出入证 {number}？旧证作废（第 {gen} 版起）。",
+                              "Reprint standing pass {number}? Earlier slips stop working (print {gen} on)."),
+    "standui.none": ("还没有出入证。", "No standing passes yet."),
+})
+
+FIELDS = {"household": ("door", "until", "start"),
+          "commuter": ("door", "person", "org", "days", "hours", "start")}
+DEFAULTS = {"days": "14", "hours": "-".join(standing.DEFAULT_HOURS)}
+
+
+class StandingForm(ModalScreen[dict | None]):
+    """Issue one standing pass; the domain's message goes under its field."""
+
+    BINDINGS = [Binding("ctrl+s", "save", i18n.t("standui.key.save"), priority=True),
+                Binding("escape", "dismiss(None)", i18n.t("standui.key.close"))]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t(f"standui.new.{self.kind}"), classes="title")
+            for name in FIELDS[self.kind]:
+                with Horizontal(classes="form-row"):
+                    yield Label(i18n.t(f"standui.f.{name}"), classes="form-label")
+                    yield Input(DEFAULTS.get(name, ""), id=f"s-{name}", max_length=40)
+                yield Label("", id=f"se-{name}", classes="error")
+            yield Label("", id="se-form", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#s-door", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_save(self) -> None:
+        values = {n: self.query_one(f"#s-{n}", Input).value for n in FIELDS[self.kind]}
+        for label in self.query(".error"):
+            label.update("")
+        store, actor = self.app.store, self.app.actor
+        try:
+            if self.kind == "household":
+                record = standing.issue_household(store, actor, **values)
+            else:
+                record = standing.issue_commuter(store, actor, **values)
+        except DomainError as exc:
+            target = exc.field if exc.field in FIELDS[self.kind] else "form"
+            self.query_one(f"#se-{target}", Label).update(str(exc))
+            return
+        self.dismiss(record)
+
+
+class StandingScreen(ModalScreen[None]):
+    """Every standing pass, newest first, with its state today."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", i18n.t("standui.key.close")),
+        Binding("n", "new('household')", i18n.t("standui.key.household")),
+        Binding("w", "new('commuter')", i18n.t("standui.key.work")),
+        Binding("p", "print", i18n.t("standui.key.print")),
+        Binding("v", "revoke", i18n.t("standui.key.revoke")),
+        Binding("s", "qr", i18n.t("standui.key.qr")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("standui.title"), classes="title")
+            yield DataTable(id="standing", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="standing-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("no", "kind", "person", "door", "window", "state"):
+            table.add_column(i18n.t(f"standui.col.{key}"), key=key)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.rows = {str(r["number"]): r for r in standing.listing(self.app.store)}
+        for key, r in self.rows.items():
+            table.add_row(r["number"], i18n.t(f"standing.kind.{r['pass_kind']}"), r["person"],
+                          r["door"], r["window"], i18n.t(f"standing.state.{standing.status(r)}"),
+                          key=key)
+        if not self.rows:
+            self._say(i18n.t("standui.none"))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#standing-message", Label).update(text)
+
+    def selected(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_new(self, kind: str) -> None:
+        def done(record: dict | None) -> None:
+            if record:
+                self._say(i18n.t("standui.issued", number=record["number"]))
+                self.reload()
+                self._print(record)
+        self.app.push_screen(StandingForm(kind), done)
+
+    def action_print(self) -> None:
+        if not (r := self.selected()):
+            return
+
+        def done(yes: bool) -> None:
+            if not yes:
+                return
+            try:
+                record = standing.reprint(self.app.store, self.app.actor, r["number"])
+            except DomainError as exc:
+                self._say(str(exc))
+                return
+            self.reload()
+            self._print(record)
+        self.app.push_screen(ConfirmScreen(i18n.t("standui.reprint_title", number=r["number"],
+                                                  gen=r["pass_gen"] + 1)), done)
+
+    @work(thread=True, group="standing-print")
+    def _print(self, record: dict) -> None:
+        try:
+            result = printers.print_slips(self.app.store, [record], gate=self.app.gate)
+        except DomainError as exc:
+            self.app.call_from_thread(self._say, str(exc))
+            return
+        self.app.call_from_thread(self._say, result.message)
+
+    def action_revoke(self) -> None:
+        if not (r := self.selected()):
+            return
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                standing.revoke(self.app.store, self.app.actor, r["number"], reason)
+            except DomainError as exc:
+                self._say(str(exc))
+                return
+            self._say(i18n.t("standui.revoked", number=r["number"]))
+            self.reload()
+        self.app.push_screen(ReasonScreen(i18n.t("standui.revoke_title", number=r["number"],
+                                                 person=r["person"])), done)
+
+    def action_qr(self) -> None:
+        if r := self.selected():
+            self.app.push_screen(QrScreen(r))
