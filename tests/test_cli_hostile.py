@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 
 import orjson
 import pytest
 
 import app
 from console import cli
+from console.core.store import Store
 from console.core import logs
 from console.errands import passes
 
@@ -91,17 +91,19 @@ def test_backup_into_an_existing_file_is_refused(cmd, tmp_path):
 
 
 def test_backup_onto_a_full_disk_leaves_nothing_half_made(cmd, tmp_path, monkeypatch):
-    copied, real = [], shutil.copyfile
+    from console.core import store_files
 
-    def copy(src, dst, **kwargs):
-        if copied:
-            raise OSError(errno.ENOSPC, "No space left on device", dst)
-        copied.append(dst)
-        return real(src, dst, **kwargs)
+    written, real = [], store_files.write_all
 
-    monkeypatch.setattr(shutil, "copyfile", copy)
+    def write_all(fd, payload):
+        if len(written) >= 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(fd)
+        return real(fd, payload)
+
+    monkeypatch.setattr(store_files, "write_all", write_all)
     code, _, err = cmd("backup", str(tmp_path / "backup"))
-    assert code == cli.EXIT_REFUSED and "disk is full" in err and copied
+    assert code == cli.EXIT_REFUSED and "disk is full" in err and written
     assert list(tmp_path.iterdir()) == [tmp_path / "data"]
 
 
@@ -111,8 +113,9 @@ def test_backup_is_whole_and_group_only(cmd, tmp_path):
         code, _, _ = cmd("backup", str(tmp_path / "backup"))
     finally:
         os.umask(before)
-    assert code == 0 and (tmp_path / "backup" / "roster.json").is_file()
+    assert code == 0 and len(Store(tmp_path / "backup").table("roster")) == 2
     assert (tmp_path / "backup").stat().st_mode & 0o7777 == 0o2770
+    assert (tmp_path / "backup" / "keys" / "pins.json").is_file()  # PINs come back with a restore
 
 
 def test_verify_with_a_damaged_key_file(cmd, store):

@@ -25,7 +25,7 @@ def test_initials_full_and_mixed_pinyin_find_a_name():
 
 
 def test_roster_lists_names_in_pinyin_order(empty_store):
-    leader = operators.create_first_leader(empty_store, "周显甫", "1234")
+    leader = operators.create_first_leader(empty_store, "周显甫", "123456")
     for name in ("何秀英", "吴强", "刘敏"):
         operators.add_member(empty_store, leader, name, "volunteer", "1234")
     assert [m["name"] for m in operators.roster(empty_store)] == ["何秀英", "刘敏", "吴强", "周显甫"]

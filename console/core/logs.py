@@ -71,6 +71,7 @@ def setup(root: Path) -> Path | None:
     """Log to ``<root>/logs/console.log`` from now on; None if it cannot be opened
     (the console still runs, logging nowhere)."""
     target = path(root)
+    log.disabled = False  # a library's logging.config call may have switched it off
     for h in [h for h in log.handlers if isinstance(h, _GroupFile)]:
         if h.baseFilename == str(target):
             return target
