@@ -30,7 +30,7 @@ def _small_households(store: Store) -> None:
 @pytest.fixture(autouse=True)
 def _cheap_pins(monkeypatch):
     """Tests hash PINs with a tiny scrypt cost (production: operators.SCRYPT,
-    about 300 ms a check); hashes keep their cost, so both verify."""
+    about 350 ms a check); hashes keep their cost, so both verify."""
     monkeypatch.setattr(operators, "SCRYPT", {"n": 2**4, "r": 1, "p": 1})
 
 
