@@ -26,7 +26,7 @@ from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
 from console import features  # noqa: E402
-from console.core import alerts, clock, logs, operators, safe_text, settings  # noqa: E402
+from console.core import alerts, clock, logs, operators, purge, safe_text, settings  # noqa: E402
 from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
@@ -94,7 +94,7 @@ class MainScreen(Screen):
             for name, widget in TABS:
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
                     yield widget()
-        yield Footer()
+        yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
 
 
 class DeskApp(App):
@@ -312,6 +312,10 @@ class DeskApp(App):
         if not leader:
             current = [a for a in current if not a.leaders_only]
         self.call_from_thread(self._show_alerts, current)
+        try:
+            purge.run_retention(self.store, features.PURGE_RULES)  # the retention setting: daily, any desk
+        except DomainError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     def _show_alerts(self, current: list[alerts.Alert]) -> None:
         """Keep the alert line up to date; pop up only alerts new since the

@@ -3,7 +3,7 @@
 Without a command the console starts. Commands are for admins and scripts;
 each prints in the user's language and exits non-zero when something is
 wrong. The commands below are the console's own (data files, demo, pass
-key, exports); each feature's commands come from console.features.
+key); each feature's commands come from console.features.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import console
 from console import features
-from console.checkpoint import gate as checkpoint
 from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
 from console.core.commands import Command, admin_actor
 from console.core.i18n import DomainError
@@ -167,19 +166,7 @@ def _log(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(store: Store, args: argparse.Namespace) -> int:
-    return {"checkpoint": checkpoint.cli_export}[args.what](store, args)
-
-
-def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["checkpoint"])
-    p.add_argument("--day", help="YYYY-MM-DD (default: today)")
-    p.add_argument("-o", "--output", metavar="FILE", help="default: exports/ in the data directory")
-
-
 COMMANDS: list[Command] = [
-    Command("export", ("导出 CSV（UTF-8 带 BOM）", "export a day's log as CSV (UTF-8 with BOM)"),
-            _export_args, _export),
     Command("check", ("检查并修复数据文件", "check the journal and every checkpoint; repair"),
             lambda p: None, _check),
     Command("migrate", ("把 0.1 版数据目录转换成新格式", "convert a version 0.1 data directory"),

@@ -1,4 +1,5 @@
-"""Every feature's command-line commands, alert providers and demo part, listed once.
+"""Every feature's command-line commands, alert providers, demo part, lists
+to export and personal data to purge, listed once.
 
 Nothing registers itself by being imported: the command line (console.cli),
 the app's alert poll (:func:`alerts`) and the demo (:func:`build_demo`) read
@@ -12,6 +13,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from console.core import exports, purge
 from console.core.alerts import Alert
 from console.core import operators
 from console.core.commands import Command
@@ -23,15 +25,32 @@ from console.demo import households as households_demo
 from console.demo import purchases as purchases_demo
 from console.demo import roster
 from console.demo import stock as stock_demo
-from console.checkpoint import inside, scan
-from console.errands import errand
+from console.checkpoint import gate, inside, scan
+from console.errands import errand, standing
 from console.households import marks, registry_import, roll
 from console.purchases import orders, schedules
 from console.stock import ledger as stock
 
+# The lists a desk can take out as .xlsx or CSV (`export WHAT`, each list's Ctrl+E).
+EXPORTS: list[exports.Export] = [
+    *gate.EXPORTS,                  # checkpoint: the gate log of a day or days
+    *roll.EXPORTS,                  # roll: summary per building and grid; not-reported
+    *orders.EXPORTS,                # unpaid: packs not settled
+    *stock.EXPORTS,                 # handouts: households still without a thermometer
+    *marks.EXPORTS,                 # key-persons: masked unless a leader's
+]
+
+# What is personal in each table, for `purge --before DATE` and the retention setting.
+PURGE_RULES: list[purge.Rule] = [
+    *gate.PURGE, *errand.PURGE, *standing.PURGE, *orders.PURGE, *schedules.PURGE,
+    *stock.PURGE, *roll.PURGE, *marks.PURGE,
+]
+
 # `python app.py COMMAND`, after the console's own commands (console.cli), in this order.
 COMMANDS: list[Command] = [
-    registry_import.command(),      # import households FILE.csv
+    exports.command(EXPORTS),       # export WHAT [--day D | --from D --to D] [-o FILE]
+    purge.command(PURGE_RULES),     # purge --before DATE | --retention
+    registry_import.command(),      # import households FILE.xlsx|FILE.csv
     scan.command(),                 # verify CODE (gate rules included)
     stock.command(),                # stock [--sources | --sheet N]
     orders.command(),               # parse-orders FILE

@@ -25,6 +25,7 @@ from console.checkpoint import corrections
 from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
+from screens import export
 from screens.errands import ReasonScreen
 from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
                              verdict_text)
@@ -53,7 +54,6 @@ i18n.add({
     "checkpoint.ui.saved": ("已登记 #{id} {name}", "Saved #{id} {name}"),
     "checkpoint.ui.redirected": ("已转代购：{person} {door}，代购组会看到这条申请。",
                                  "Purchase request made for {person} {door}; the purchases desk will pick it up."),
-    "checkpoint.ui.exported": ("已导出 {n} 条：{path}", "Exported {n} entries: {path}"),
     "checkpoint.ui.no_recall": ("没有以“{prefix}”开头的来访记录。", "No earlier visitor starts with “{prefix}”."),
     "checkpoint.ui.recall_title": ("选择来过的人（Enter 填入，Esc 取消）",
                                    "Pick an earlier visitor (Enter fills, Esc cancels)"),
@@ -64,7 +64,6 @@ i18n.add({
     "checkpoint.key.scan": ("扫码", "Scan"),
     "checkpoint.key.find": ("查找", "Find"),
     "checkpoint.key.shift": ("班次", "Shift"),
-    "checkpoint.key.export": ("导出", "Export"),
     "checkpoint.key.gates": ("卡口", "Gates"),
     "checkpoint.key.requests": ("代购单", "Requests"),
     "checkpoint.key.prev_page": ("上一页", "Newer page"),
@@ -181,8 +180,7 @@ class CheckpointTab(Vertical):
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
-        Binding("ctrl+e", "export", i18n.t("checkpoint.key.export"), priority=True,
-                show=False),   # in Ctrl+P: the footer has room for the form's keys only
+        export.binding("checkpoint", show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
         Binding("ctrl+b", "requests", i18n.t("checkpoint.key.requests"), priority=True, show=False),
         Binding("f9", "inside", i18n.t("gateui.key.inside"), priority=True, show=False),  # on the count
@@ -634,18 +632,8 @@ class CheckpointTab(Vertical):
     def action_requests(self) -> None:
         self.app.push_screen(RequestsScreen())
 
-    def action_export(self) -> None:
-        self._export(self.shown_day())
-
-    @work(thread=True, group="cp-export")
-    def _export(self, day: str) -> None:
-        try:
-            path, n = cp.export_file(self.app.store, day)
-        except (DomainError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, i18n.t("checkpoint.ui.exported", n=n, path=path),
-                                  markup=False, timeout=10)
+    def action_export(self, what: str = "checkpoint") -> None:
+        export.run(self, what, [self.shown_day()])
 
 
 class RecallScreen(ModalScreen[dict | None]):

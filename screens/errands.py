@@ -41,7 +41,7 @@ i18n.add({
     "errtab.col.window": ("时间", "Window"),
     "errtab.key.new": ("新申请", "New"),
     "errtab.key.approve": ("批准", "Approve"),
-    "errtab.key.standing": ("出入证", "Standing passes"),
+    "errtab.key.standing": ("出入证", "Passes"),
     "errtab.key.reject": ("驳回", "Reject"),
     "errtab.key.print": ("打印", "Print"),
     "errtab.key.revoke": ("撤销", "Revoke"),

@@ -25,7 +25,7 @@ from console.households.marks import COLOURS
 i18n.add({
     "gateui.key.annul": ("作废", "Annul"),
     "gateui.key.fix": ("更正", "Fix"),
-    "gateui.key.inside": ("里面/外出", "Inside/out"),
+    "gateui.key.inside": ("里面/外出", "Inside"),
     "gateui.key.close": ("关闭", "Close"),
     "gateui.key.save": ("保存", "Save"),
     "gateui.key.rules": ("卡口规则", "Gate rules"),

@@ -23,7 +23,8 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Se
 from console.core import clock, i18n
 from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
-from console.households.registry_import import ImportReport, import_households
+from console.households.registry_import import ImportReport, import_file
+from screens import export
 from screens.name_select import NameSelect
 
 t = i18n.t
@@ -42,6 +43,7 @@ i18n.add({
     "hh.key.prev_b": ("上一栋", "Prev bldg"),
     "hh.key.next_b": ("下一栋", "Next bldg"),
     "hh.key.goto": ("找门牌", "Find door"),
+    "hh.key.purge": ("清除旧个人信息", "Purge old data"),
     "hh.key.buildings": ("上/下一栋", "Building"),
     "hh.key.print": ("打印 PDF", "Print PDF"),
     "hh.key.normal": ("正常", "Normal"),
@@ -109,7 +111,7 @@ i18n.add({
                      "Enter opens the list, arrows pick, Enter saves; Esc cancels."),
     "hh.new_grid": ("新网格名称", "New grid's name"),
     "hh.saved": ("已保存。", "Saved."),
-    "hh.import_path": ("CSV 文件路径，回车检查", "CSV file path, Enter checks it"),
+    "hh.import_path": (".xlsx 或 .csv 文件路径，回车检查", ".xlsx or .csv file path, Enter checks it"),
     "hh.import_help": ("列：楼号 单元 门牌 户主 电话 人数 网格 楼长 在家（UTF-8 或 GBK）。"
                        "回车只检查；Ctrl+S 导入（确认后）。",
                        "Columns: building unit door head phone members grid leader at_home (UTF-8 or GBK). "
@@ -460,7 +462,9 @@ class SummaryScreen(ModalScreen[None]):
     """Per-grid and per-building roll summary, and the not-reported list."""
 
     BINDINGS = [Binding("escape", "dismiss", t("hh.key.close")),
-                Binding("c", "copy", t("hh.key.copy"))]
+                Binding("c", "copy", t("hh.key.copy")),
+                export.binding("roll", "e", named=True),
+                export.binding("not-reported", "u", named=True)]
 
     def __init__(self, day: str):
         super().__init__()
@@ -513,6 +517,9 @@ class SummaryScreen(ModalScreen[None]):
         self.app.copy_to_clipboard(roll.report_text(self.app.store, self.day))
         self.notify(t("hh.copied"))
 
+    def action_export(self, what: str) -> None:
+        export.run(self, what, [self.day])
+
 
 # --- views ------------------------------------------------------------------------
 
@@ -564,8 +571,12 @@ class SheetView(_View):
             return
         data = sheets.sheet(self.app.store, tab.building)
         reports = roll.day_reports(self.app.store)
-        shape = (data["building"], tuple(data["columns"]), tuple(f["floor"] for f in data["floors"]))
+        # every door of a floor in sight: on a narrow terminal the cells lose their padding
+        tight = bool(self.size.width) and 4 + 9 * len(data["columns"]) > self.size.width
+        shape = (data["building"], tuple(data["columns"]), tuple(f["floor"] for f in data["floors"]),
+                 tight)
         if shape != self.shape:
+            table.cell_padding = 0 if tight else 1
             table.clear(columns=True)
             table.add_column(t("hh.col.floor"), key="floor")
             for suffix in data["columns"]:
@@ -592,6 +603,9 @@ class SheetView(_View):
             "hh.sheet_title", building=data["building"], grid=data["grid"], leader=data["leader"] or "—",
             households=data["households"], home=data["home"]))
         self._detail()
+
+    def on_resize(self) -> None:
+        self.reload()
 
     def current(self) -> dict | None:
         table = self.query_one("#sheet-table", DataTable)
@@ -675,7 +689,10 @@ class SheetView(_View):
 
 
 class KeyPersonsView(_View):
-    BINDINGS = [Binding("o", "open", t("hh.key.open"))]
+    BINDINGS = [Binding("o", "open", t("hh.key.open")), export.binding("key-persons")]
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -856,7 +873,18 @@ class GridsView(_View):
         Binding("h", "member('head')", t("hh.key.head")),
         Binding("l", "member('leader')", t("hh.key.leader")),
         Binding("a", "add_grid", t("hh.key.add_grid")),
+        Binding("p", "purge", t("hh.key.purge")),
     ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "purge":   # leaders only: not even shown to a volunteer
+            return self.app.actor is not None and self.app.actor.role == "leader"
+        return True
+
+    def action_purge(self) -> None:
+        from screens.purge import PurgeScreen  # noqa: PLC0415  (it asks with this module's ConfirmScreen)
+
+        self.app.push_screen(PurgeScreen())
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="grids-table", cursor_type="row")
@@ -981,8 +1009,8 @@ class ImportView(_View):
     @work(thread=True, exclusive=True, group="import")
     def _run(self, path: Path, write: bool, then_confirm: bool = False) -> None:
         try:
-            report = import_households(self.app.store, self.app.actor, path.read_bytes(), write=write)
-        except (DomainError, OSError) as exc:
+            report = import_file(self.app.store, self.app.actor, path, write=write)
+        except DomainError as exc:
             self.app.call_from_thread(self.query_one("#err-file", Label).update, str(exc))
             return
         self.app.call_from_thread(self._show, path, report, then_confirm)

@@ -15,9 +15,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Footer, Label, Static, TabbedContent, TabPane,
+from textual.widgets import (DataTable, Footer, Input, Label, Static, TabbedContent, TabPane,
                              TextArea)
 
 from console.core import clock, i18n
@@ -26,6 +26,7 @@ from console.purchases import schedules as S
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
+from screens import export
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
 
 i18n.add({
@@ -61,6 +62,9 @@ i18n.add({
     "pui.key.done": ("已送", "Done"), "pui.key.stop": ("停止", "Stop"),
     "pui.key.check": ("检查", "Check"), "pui.key.do_import": ("导入", "Import"),
     "pui.key.close": ("关闭", "Close"),
+    "pui.key.find": ("查找", "Find"),
+    "pui.find": ("找：", "Find:"),
+    "pui.ph.find": ("门牌（5-302、5栋302）、姓名或拼音，Esc 清除", "door (5-302, 5栋302), name or pinyin; Esc clears"),
     "pui.f.door": ("门牌", "Door"), "pui.f.person": ("联系人", "Person"),
     "pui.f.items": ("物品", "Items"), "pui.f.note": ("备注", "Note"),
     "pui.f.budget": ("预算(元)", "Budget (yuan)"), "pui.f.name": ("名称", "Name"),
@@ -106,6 +110,8 @@ i18n.add({
                         "{no} {date} {shop} · {status} · {n} orders · deadline {deadline}"),
     "pui.showing_list": ("采购清单（合并数量）", "Shopping list (combined)"),
     "pui.showing_packs": ("分装单（每户一包）", "Packs (one per household)"),
+    "pui.schedule_detail": ("{time} {what} · {person}（{door}）→ {to} · 备注：{note}",
+                            "{time} {what} · {person} ({door}) → {to} · note: {note}"),
     "pui.unpaid_total": ("未付 {n} 单，共 {amount} 元", "{n} unpaid, {amount} yuan in all"),
     "pui.from_gate": ("卡口转来，待填写", "from the gate: fill in"),
     "pui.bad_short": ("请写物品序号，如 2 或 1,3。", "Write item numbers, e.g. 2 or 1,3."),
@@ -120,19 +126,36 @@ def _t(key: str, **kw) -> str:
     return i18n.t(key, **kw)
 
 
+class ListTable(DataTable):
+    """A list with a row cursor: Home and End go to the first and last row."""
+
+    BINDINGS = [Binding("home", "scroll_top", show=False), Binding("end", "scroll_bottom", show=False)]
+
+
 def sync_rows(table: DataTable, rows: dict[str, tuple]) -> None:
-    """Make ``table`` show ``rows`` (key -> cells): add new rows, update
-    changed cells, drop gone rows. No rebuild, the cursor stays put."""
-    keys = list(table.columns)
-    have = {k.value for k in table.rows}
-    for key in have - rows.keys():
+    """Make ``table`` show ``rows`` (key -> cells) in their order: changed
+    cells are updated in place (columns widen to fit: 134.50, never 134.),
+    gone rows dropped, new rows added at the end; a new row that belongs
+    above others (a new run, newest first) redraws the table with the
+    cursor kept on its row."""
+    have = [row.key.value for row in table.ordered_rows]
+    kept = set(have) & rows.keys()
+    if [k for k in have if k in kept] + [k for k in rows if k not in kept] != list(rows):
+        at = selected(table)
+        table.clear()
+        for key, cells in rows.items():
+            table.add_row(*cells, key=key)
+        if at in rows:
+            table.move_cursor(row=table.get_row_index(at))
+        return
+    columns = list(table.columns)
+    for key in set(have) - kept:
         table.remove_row(key)
     for key, cells in rows.items():
-        if key in have:
-            old = table.get_row(key)
-            for col, before, after in zip(keys, old, cells):
+        if key in kept:
+            for col, before, after in zip(columns, table.get_row(key), cells):
                 if before != after:
-                    table.update_cell(key, col, after)
+                    table.update_cell(key, col, after, update_width=True)
         else:
             table.add_row(*cells, key=key)
 
@@ -200,7 +223,7 @@ class View(Vertical):
     COLUMNS: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield ListTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def on_mount(self) -> None:
@@ -222,7 +245,28 @@ class View(Vertical):
         return self.app.actor
 
     def status(self, text: str) -> None:
-        self.query_one(".pur-status", Static).update(text)
+        """The view's bottom line (the runs view has its run summary above the packs)."""
+        self.query(".pur-status").last(Static).update(text)
+
+    def room(self, table: DataTable, column: str, least: int = 34) -> int:
+        """Cells left for ``column`` once the other columns are drawn: a wide
+        terminal shows more of each order (at least ``least``)."""
+        others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
+        return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def found(self, rows: list[dict]) -> list[dict]:
+        """The rows the tab's find box keeps (a door exactly, a name, a number)."""
+        tab = next(a for a in self.ancestors if isinstance(a, PurchasesTab))
+        try:
+            rows = P.search(rows, tab.find_text)
+        except DomainError as exc:
+            tab.find_problem(str(exc))
+        else:
+            tab.find_problem("")
+        return rows
 
     def reload(self) -> None:  # pragma: no cover - overridden
         pass
@@ -277,12 +321,12 @@ class RequestsView(View):
         today = clock.today().isoformat()
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
-        rows = rows[-MAX_ROWS:]
+        rows = self.found(rows)[-MAX_ROWS:]
         runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
         sync_rows(self.table, {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
-            items_text(r["lines"], 34) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
+            items_text(r["lines"], self.room(self.table, "items")) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
                                            else "—")) for r in rows})
         specials = P.active_specials(self.store)
         self.status(_t("pui.specials", list="；".join(
@@ -350,11 +394,11 @@ class ImportScreen(ModalScreen):
             yield Static(_t("pui.t.import"), classes="pur-title")
             yield TextArea(id="paste", soft_wrap=True)
             yield Label("", id="import-msg")
-            yield DataTable(id="problems", cursor_type="row")
+            with VerticalScroll(id="problems"):   # wrapped: a line and why it cannot be read, in full
+                yield Static("", id="problem-lines", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#problems", DataTable).add_columns("#", _t("pui.col.items"))
         self.query_one(TextArea).focus()
 
     def action_check(self) -> None:
@@ -367,10 +411,8 @@ class ImportScreen(ModalScreen):
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result) -> None:
-        table = self.query_one("#problems", DataTable)
-        table.clear()
-        for p in result.problems:
-            table.add_row(str(p["line_no"]), f"{p['raw'].strip()}  ← {p['message']}")
+        self.query_one("#problem-lines", Static).update("\n".join(
+            f"{p['line_no']}: {p['raw'].strip()}  ← {p['message']}" for p in result.problems))
         message = _t("pui.check_result", n=len(result.orders), bad=len(result.problems))
         if result.cleaned:
             message += " " + _t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned)))
@@ -478,9 +520,9 @@ class RunsView(View):
     show_list = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row")
+        yield ListTable(id=self.TABLE_ID, cursor_type="row")
         yield Static("", id="run-summary", classes="pur-status", markup=False)
-        yield DataTable(id="run-detail", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="run-detail", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def run_id(self) -> int | None:
@@ -519,8 +561,8 @@ class RunsView(View):
         else:
             rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
                                    ",".join(str(i + 1) for i, ln in enumerate(p["lines"]) if ln.get("short")),
-                                   clip(p["person"], 8), items_text(p["lines"], 34))
-                    for p in P.packing_list(self.store, run_id)}
+                                   clip(p["person"], 8), items_text(p["lines"], self.room(detail, "items")))
+                    for p in self.found(P.packing_list(self.store, run_id))}
         sync_rows(detail, rows)
         check = P.receipt_check(self.store, run_id)
         self.query_one("#run-summary", Static).update(
@@ -611,8 +653,12 @@ class DeliveryView(View):
         Binding("d", "delivered", _t("pui.key.delivered")),
         Binding("s", "settle", _t("pui.key.settle")),
         Binding("u", "toggle_all", _t("pui.key.all")),
+        export.binding("unpaid"),
     ]
     unpaid_only = True
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def reload(self) -> None:
         if self.unpaid_only:
@@ -621,7 +667,7 @@ class DeliveryView(View):
             today = clock.today().isoformat()
             rows = [r for r in reversed(P.requests(self.store, ("bought", "out", "delivered")))
                     if not r.get("settlement") or r["settlement"]["at"][:10] == today]
-        rows = rows[-MAX_ROWS:]
+        rows = self.found(rows)[-MAX_ROWS:]
 
         def settled(r):
             s = r.get("settlement")
@@ -633,20 +679,21 @@ class DeliveryView(View):
             _t(f"purchases.status.{r['status']}"),
             (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
             settled(r)) for r in rows})
-        owed = [r for r in P.unpaid(self.store)]
-        self.status(_t("pui.unpaid_total", n=len(owed),
-                       amount=P.money(sum(r.get("paid_fen") or 0 for r in owed))))
+        self._show_bill()
 
     @on(DataTable.RowHighlighted, "#del-table")
     def _show_bill(self) -> None:
+        """The selected pack's bill (short items marked) over the unpaid total,
+        shown as soon as the list is, not only once the cursor moves."""
+        owed = P.unpaid(self.store)
+        total = _t("pui.unpaid_total", n=len(owed), amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
         key = selected(self.table)
         if key is None:
+            self.status(total)
             return
         bill = P.bill(P.get_request(self.store, int(key)))
         lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
                           + (f"[{_t('purchases.short')}]" if ln["short"] else "") for ln in bill["lines"])
-        owed = [r for r in P.unpaid(self.store)]
-        total = _t("pui.unpaid_total", n=len(owed), amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
         self.status(f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{total}")
 
     def action_toggle_all(self) -> None:
@@ -693,18 +740,29 @@ class SchedulesView(View):
         Binding("x", "stop", _t("pui.key.stop")),
     ]
     STYLE = {"done": "green", "later": "", "soon": "bold yellow", "overdue": "bold white on red"}
+    _due: dict[str, dict] = {}
 
     def on_mount(self) -> None:   # View.on_mount runs too (Textual calls each class's handler)
         self.set_interval(30, self.reload)      # states change with the clock
 
     def reload(self) -> None:
         rows = {}
-        for s in S.due_list(self.store):
+        self._due = {f"{s['schedule']}|{s['date']}|{s['time']}": s
+                     for s in self.found(S.due_list(self.store))}
+        for s in self._due.values():
             state = Text(_t(f"schedules.state.{s['state']}"), style=self.STYLE[s["state"]])
             done = f"{s['done_by']} {s['done_at'][11:16]}" if s["done_by"] else ""
             rows[f"{s['schedule']}|{s['date']}|{s['time']}"] = (
                 s["time"], clip(s["what"], 18), s["door"], clip(s["to"], 16), state, done)
         sync_rows(self.table, rows)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#sched-table")
+    def _show_detail(self) -> None:
+        """The selected delivery in full: the table cuts long texts."""
+        s = self._due.get(selected(self.table) or "")
+        self.status(_t("pui.schedule_detail", time=s["time"], what=s["what"], person=s["person"],
+                       door=s["door"], to=s["to"], note=s["note"] or "—") if s else "")
 
     def action_new(self) -> None:
         def every(value: str) -> None:
@@ -725,7 +783,7 @@ class SchedulesView(View):
         if key is None:
             return
         sched, day, time = key.split("|")
-        what = self.table.get_row(key)[1]
+        what = self._due[key]["what"]
         self.form(_t("pui.t.done", time=time, what=what), [
             Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
             lambda v: S.mark_done(self.store, self.actor, int(sched), day, time, v["by"] or None),
@@ -736,7 +794,7 @@ class SchedulesView(View):
         if key is None:
             return
         sched = int(key.split("|")[0])
-        what = self.table.get_row(key)[1]
+        what = self._due[key]["what"]
         self.confirm(_t("pui.confirm_stop", what=what),
                      lambda: S.stop_schedule(self.store, self.actor, sched))
 
@@ -750,9 +808,12 @@ class PurchasesTab(Vertical):
     """The F3 tab: five views; 1..5 switch between them."""
 
     DEFAULT_CSS = CSS
-    BINDINGS = [Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
-                for i, (name, _) in enumerate(VIEWS, start=1)]
+    BINDINGS = [*(Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
+                  for i, (name, _) in enumerate(VIEWS, start=1)),
+                Binding("ctrl+f", "find", _t("pui.key.find")),
+                Binding("escape", "close_find", _t("pui.key.close"), show=False)]
     FILES = (P.REQUESTS, P.RUNS, P.CATALOGUE, S.SCHEDULES)
+    find_text = ""
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="pur-views"):
@@ -760,6 +821,40 @@ class PurchasesTab(Vertical):
                 with TabPane(f"{VIEWS.index((name, view)) + 1} {_t(f'pui.view.{name}')}",
                              id=f"pv-{name}"):
                     yield view(id=f"view-{name}")
+        with Horizontal(id="pur-find"):
+            yield Label(_t("pui.find"))
+            yield Input(id="pur-find-text", placeholder=_t("pui.ph.find"), max_length=30, compact=True)
+        yield Label("", id="pur-find-msg", classes="pur-err")
+
+    def action_find(self) -> None:
+        self.query_one("#pur-find").display = True
+        self.query_one("#pur-find-text", Input).focus()
+
+    def find_problem(self, text: str) -> None:
+        msg = self.query_one("#pur-find-msg", Label)
+        msg.update(text)
+        msg.set_class(bool(text), "shown")
+
+    @on(Input.Changed, "#pur-find-text")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_text = event.value
+        self._active_view().reload()
+
+    @on(Input.Submitted, "#pur-find-text")
+    def _find_done(self) -> None:
+        self._focus_view()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return action != "close_find" or self.query_one("#pur-find").display
+
+    def action_close_find(self) -> None:
+        self.query_one("#pur-find-text", Input).value = ""
+        self.query_one("#pur-find").display = False
+        self._focus_view()
+
+    def _active_view(self) -> View:
+        active = self.query_one("#pur-views", TabbedContent).active
+        return self.query_one(f"#{active}").query_one(View)
 
     def on_mount(self) -> None:
         self.app.watch_files(self, self._files, self.reload)
@@ -785,6 +880,8 @@ class PurchasesTab(Vertical):
     @on(TabbedContent.TabActivated, "#pur-views")
     def _activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
+        if self.find_text:
+            self._active_view().reload()       # the find box applies to the view now shown
         self.call_after_refresh(self._focus_view)
 
     def action_view(self, name: str) -> None:

@@ -28,6 +28,7 @@ from console.core import clock, i18n
 from console.households import registry as households
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
+from screens import export
 
 i18n.add({
     "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),
@@ -255,6 +256,7 @@ class StockTab(Vertical):
         Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take"), show=False),  # leaders:
         Binding("ctrl+z", "correct", i18n.t("stockui.key.correct"), show=False),  # in Ctrl+P
         Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
+        export.binding("handouts"),
     ]
 
     COLS = {
@@ -579,6 +581,9 @@ class StockTab(Vertical):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
 
     def action_print_sheet(self) -> None:
         self.action_view("missing")

@@ -1,6 +1,14 @@
-"""Shared fixtures: a small data directory with a leader, a volunteer and two buildings."""
+"""The suite's one conftest: a small data directory (a leader, a volunteer, two
+buildings), a frozen clock, a second desk on the same data directory, and the
+Pilot helpers every UI test uses (open a tab, let the screen settle).
+
+tests/domain/ tests console/ without a UI; tests/ui/ drives the app with Pilot;
+tests/e2e/ runs it in tmux and over sshd.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -9,6 +17,8 @@ from console.core.store import Store
 
 PIN = "1234"
 LEADER_PIN = "123456"
+
+pytest_plugins = ["tests.errand_helpers"]   # errand fixtures (clk, pass_) for every test
 
 
 def _small_households(store: Store) -> None:
@@ -76,11 +86,71 @@ def volunteer() -> operators.Actor:
     return operators.Actor("志愿者乙", "volunteer")
 
 
+class FrozenClock:
+    """console.core.clock stopped at ``t``; tests move it with ``set`` or ``advance``."""
+
+    def __init__(self, monkeypatch, start: dt.datetime):
+        self.t = start
+        monkeypatch.setattr(clock, "now", lambda: self.t)
+
+    def set(self, t: dt.datetime) -> dt.datetime:
+        self.t = t
+        return t
+
+    def advance(self, **delta) -> dt.datetime:
+        self.t += dt.timedelta(**delta)
+        return self.t
+
+
 @pytest.fixture
 def freeze_clock(monkeypatch):
-    """freeze_clock(start) stops console.clock at start; move it with now["t"] = ..."""
-    def freeze(start):
-        now = {"t": start}
-        monkeypatch.setattr(clock, "now", lambda: now["t"])
-        return now
-    return freeze
+    """freeze_clock(start) stops console.clock at ``start`` and returns the FrozenClock."""
+    return lambda start: FrozenClock(monkeypatch, start)
+
+
+@pytest.fixture
+def second_desk(store) -> Store:
+    """Another desk on the same data directory: its own Store (own cache), as
+    another volunteer's SSH session has."""
+    other = Store(store.root)
+    other.actor = {"op": "志愿者乙", "role": "volunteer"}
+    return other
+
+
+# -- Pilot helpers (tests/ui) ---------------------------------------------------------
+
+async def _settle(pilot) -> None:
+    """Let the screen settle: a write worker, then the reload it starts."""
+    await pilot.pause()
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.fixture
+def settle():
+    """await settle(pilot): every worker done and every message handled."""
+    return _settle
+
+
+@pytest.fixture
+def open_tab():
+    """tab = await open_tab(pilot, "stock", view="2"): the tab's F-key, its focus
+    landed (a busy machine takes a few frames), then the view key if given."""
+    from app import TABS  # noqa: PLC0415  (domain tests never load the UI)
+
+    async def open_(pilot, name: str, view: str | None = None):
+        names = [n for n, _ in TABS]
+        await pilot.press(f"f{names.index(name) + 1}")
+        await _settle(pilot)
+        tab = pilot.app.screen.query_one(dict(TABS)[name])
+        for _ in range(50):
+            if pilot.app.focused is not None and tab in pilot.app.focused.ancestors_with_self:
+                break
+            await pilot.pause()
+        if view:
+            await pilot.press(view)
+            await _settle(pilot)
+        return tab
+
+    return open_

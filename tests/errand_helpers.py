@@ -1,4 +1,4 @@
-"""Helpers for the errands/passes tests: a frozen clock and ready-made errands."""
+"""Helpers for the errands/passes tests: the clock at T0 and ready-made errands."""
 
 from __future__ import annotations
 
@@ -6,25 +6,10 @@ import datetime as dt
 
 import pytest
 
-from console.core import clock
 from console.errands import errand as errands
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2026, 3, 5, 10, 0, tzinfo=TZ)
-
-
-class Clock:
-    """A settable clock patched into console.clock."""
-
-    def __init__(self, monkeypatch, start: dt.datetime = T0):
-        self.t = start
-        monkeypatch.setattr(clock, "now", lambda: self.t)
-
-    def set(self, t: dt.datetime) -> None:
-        self.t = t
-
-    def advance(self, **kw) -> None:
-        self.t += dt.timedelta(**kw)
 
 
 def make_errand(store, volunteer, **kw) -> dict:
@@ -41,8 +26,9 @@ def issued(store, leader, volunteer, **kw) -> dict:
 
 
 @pytest.fixture
-def clk(monkeypatch) -> Clock:
-    return Clock(monkeypatch)
+def clk(freeze_clock):
+    """The clock frozen at T0 (10:00 on 2026-03-05)."""
+    return freeze_clock(T0)
 
 
 @pytest.fixture

@@ -21,24 +21,22 @@ that gate sees after signing in.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import threading
 import unicodedata
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
 from console.checkpoint.rules import is_fever, live
-from console.core import clock, i18n, names, output, safe_text, settings
+from console.core import clock, exports, i18n, names, purge, safe_text, settings
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, current, require_leader
+from console.core.spreadsheet import Column, Table
 from console.core.store import Store
 from console.households import registry as households
 from console.purchases import orders as purchases
@@ -119,11 +117,12 @@ i18n.add({
     "checkpoint.csv.plate": ("车牌", "plate"),
     "checkpoint.csv.note": ("备注", "note"),
     "checkpoint.csv.by": ("登记人", "logged by"),
+    "checkpoint.csv.pass": ("通行证", "pass"),
+    "checkpoint.export_title": ("卡口登记", "gate log"),
     "checkpoint.csv.override": ("组长放行理由", "leader override"),
     "checkpoint.csv.correction": ("更正", "correction"),
     "checkpoint.csv.annuls": ("作废第 {id} 条：{reason}", "annuls entry {id}: {reason}"),
     "checkpoint.csv.fixes": ("更正第 {id} 条：{reason}", "fixes entry {id}: {reason}"),
-    "checkpoint.export_done": ("已导出 {n} 条到 {path}", "Exported {n} entries to {path}"),
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
 
@@ -605,11 +604,6 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
 
 # -- export -------------------------------------------------------------------
 
-CSV_FIELDS = ("no", "at", "gate", "name", "phone", "door", "org", "direction", "purpose",
-              "purpose_note", "outcome", "temp", "fever", "plate", "note", "by", "override",
-              "correction")
-
-
 def check_day(day: str) -> str:
     try:
         return dt.date.fromisoformat(str(day)).isoformat()
@@ -617,39 +611,48 @@ def check_day(day: str) -> str:
         raise DomainError("checkpoint.bad_day", field="day") from None
 
 
-def export_csv(store: Store, day: str) -> bytes:
-    """A day's log as CSV, UTF-8 with BOM (spreadsheets read the Chinese right)."""
-    day = check_day(day)
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow([i18n.t(f"checkpoint.csv.{f}") for f in CSV_FIELDS])
-    for e in entries(store, day):
-        w.writerow([
-            e["id"], str(e.get("at", ""))[:19].replace("T", " "), e.get("gate", ""),
-            e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""),
-            label("dir", e.get("direction", "")), label("purpose", e.get("purpose", "")),
-            e.get("purpose_note", ""), label("outcome", e.get("outcome", "")),
-            "" if e.get("temp") is None else f"{e['temp']:.1f}",
-            i18n.t("yes") if is_fever(e.get("temp")) else "", e.get("plate", ""),
-            e.get("note", ""), e.get("by", ""),
-            f"{e['override']['by']}: {e['override']['reason']}" if e.get("override") else "",
-            i18n.t(f"checkpoint.csv.{'annuls' if e['correction'] == 'annul' else 'fixes'}",
-                   id=e["corrects"], reason=e.get("reason", "")) if e.get("correction") else ""])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+GATE_LOG = (Column("no", "checkpoint.csv.no", "0"), Column("at", "checkpoint.csv.at"),
+            Column("gate", "checkpoint.csv.gate"), Column("name", "checkpoint.csv.name"),
+            Column("phone", "checkpoint.csv.phone"), Column("door", "checkpoint.csv.door"),
+            Column("org", "checkpoint.csv.org"), Column("direction", "checkpoint.csv.direction"),
+            Column("purpose", "checkpoint.csv.purpose"),
+            Column("purpose_note", "checkpoint.csv.purpose_note"),
+            Column("outcome", "checkpoint.csv.outcome"), Column("temp", "checkpoint.csv.temp", "0.0"),
+            Column("fever", "checkpoint.csv.fever"), Column("pass", "checkpoint.csv.pass"),
+            Column("plate", "checkpoint.csv.plate"), Column("note", "checkpoint.csv.note"),
+            Column("by", "checkpoint.csv.by"), Column("override", "checkpoint.csv.override"),
+            Column("correction", "checkpoint.csv.correction"))
 
 
-def export_file(store: Store, day: str, path: str | Path | None = None) -> tuple[Path, int]:
-    """Write the day's CSV to ``path`` (default ``exports/checkpoint-DAY.csv``
-    in the data directory); returns (path, number of entries)."""
-    day = check_day(day)
-    data = export_csv(store, day)
-    target = output.write(store, path or store.root / "exports" / f"checkpoint-{day}.csv", data)
-    return target, len(store.table("checkpoint", day))
+def gate_log(store: Store, actor: Actor, days: list[str]) -> Table:
+    """The gate log of the given days, oldest first, as a spreadsheet table."""
+    rows = []
+    for day in days:
+        for e in entries(store, check_day(day)):
+            rows.append({
+                **{k: e.get(k, "") for k in ("gate", "name", "phone", "door", "org",
+                                             "purpose_note", "plate", "note", "by")},
+                "no": e["id"], "at": str(e.get("at", ""))[:19].replace("T", " "),
+                "direction": label("dir", e.get("direction", "")),
+                "purpose": label("purpose", e.get("purpose", "")),
+                "outcome": label("outcome", e.get("outcome", "")), "temp": e.get("temp"),
+                "fever": is_fever(e.get("temp")), "pass": e.get("pass") or "",
+                "override": f"{e['override']['by']}: {e['override']['reason']}"
+                if e.get("override") else "",
+                "correction": i18n.t(
+                    f"checkpoint.csv.{'annuls' if e['correction'] == 'annul' else 'fixes'}",
+                    id=e["corrects"], reason=e.get("reason", "")) if e.get("correction") else ""})
+    return Table(i18n.t("checkpoint.export_title"), GATE_LOG, rows)
 
 
-def cli_export(store: Store, args) -> int:
-    """`python app.py export checkpoint --day YYYY-MM-DD [-o FILE]`."""
-    day = args.day or clock.today().isoformat()
-    path, n = export_file(store, day, getattr(args, "output", None))
-    print(i18n.t("checkpoint.export_done", n=n, path=path))
-    return 0
+EXPORTS = [exports.Export("checkpoint", "checkpoint.export_title", gate_log)]
+
+
+# -- purge: what is personal in the gate log and the shift notes ------------------
+
+PURGE = [
+    purge.Rule("checkpoint", ("name", "phone", "door", "plate", "note", "purpose_note", "reason",
+                              "override", "rule")),
+    purge.Rule("shifts", ("handover",),
+               day=lambda r: purge.last_change(r, "closed_at") if r.get("closed_at") else ""),
+]

@@ -43,6 +43,8 @@ i18n.add({
         "数据目录 {path} 不可写（需要组内可写权限）。",
         "The data directory {path} is not writable (it must be group-writable)."),
     "store.bad_name": ("无效的表名：{name}", "Invalid table name: {name}"),
+    "store.exists": ("{path} 已存在，没有覆盖。请换一个文件名。",
+                     "{path} already exists and was not overwritten: choose another name."),
     "store.append_only": ("{name} 只能追加，不能修改或删除；请补记一条更正。",
                           "{name} is append-only: add a correcting entry instead of changing it."),
 })
@@ -52,7 +54,7 @@ class StoreError(DomainError):
     """Storage failure (disk full, unreadable file, bad directory).
 
     ``key`` says which: store.disk_full, store.write_failed, store.corrupt,
-    store.no_dir, store.not_writable, store.bad_name, store.append_only."""
+    store.no_dir, store.not_writable, store.bad_name, store.append_only, store.exists."""
 
 
 def write_error(path: Path, exc: OSError) -> StoreError:
@@ -94,10 +96,12 @@ def write_all(fd: int, payload: bytes) -> None:
         view = view[n:]
 
 
-def atomic_write(path: str | os.PathLike, payload: bytes) -> Path:
+def atomic_write(path: str | os.PathLike, payload: bytes, *, replace: bool = True) -> Path:
     """Replace ``path`` with ``payload`` so a crash leaves old or new, never
     half; group-shared. On a full disk or any write error the temp file is
-    removed, the old file stays and :class:`StoreError` is raised."""
+    removed, the old file stays and :class:`StoreError` is raised. With
+    ``replace=False`` an existing ``path`` is never written over
+    (``store.exists``), even one that appears while this one is written."""
     path = Path(path)
     mkdir(path.parent)
     tmp = path.parent / f".{path.name}.tmp.{os.getpid()}.{secrets.token_hex(4)}"
@@ -111,13 +115,32 @@ def atomic_write(path: str | os.PathLike, payload: bytes) -> Path:
                 raise OSError(errno.EIO, "short write")
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _install_new(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, FileExistsError):
+            raise StoreError("store.exists", path=str(path)) from exc
         raise write_error(path, exc) from exc
     return path
+
+
+def _install_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` only if nothing is there (FileExistsError otherwise)."""
+    try:
+        os.link(tmp, path)            # atomic: fails if the name is taken
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS):
+            raise
+        if path.exists():             # a file system without hard links (a USB stick)
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 def copy_file(src: Path, dest: Path, size: int | None = None) -> None:

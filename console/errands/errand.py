@@ -35,6 +35,7 @@ from console.core.operators import Actor, require_leader
 from console.core.store import Store
 from console.errands import passes
 from console.households import mark_rules, registry as households
+from console.core import purge
 
 MAX_HOURS = 24
 STATES = ("requested", "approved", "rejected", "issued", "out", "back", "closed", "revoked")
@@ -321,3 +322,13 @@ def overdue_alerts(store: Store, now: dt.datetime) -> list[Alert]:
                                  where=where_from(e), end=when(e["end"]).strftime("%H:%M")))
             for e in overdue(store, now)]
 
+
+# -- purge: errands that are over, and the scans at the gate ----------------------
+
+PURGE = [
+    purge.Rule("errands", ("person", "phone", "door", "destination", "items", "reason", "code"),
+               day=lambda r: "" if r.get("state") == "out"
+               else purge.last_change(r, "end", "in_at", "out_at"),
+               events="history"),
+    purge.Rule("scans", ("code",)),
+]

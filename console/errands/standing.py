@@ -32,6 +32,7 @@ from console.core.i18n import DomainError
 from console.households.marks import parse_date
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
+from console.core import purge
 
 TABLE = passes.STANDING_TABLE
 KINDS = {"household": passes.KIND_HOUSEHOLD_PASS, "commuter": passes.KIND_COMMUTER_PASS}
@@ -229,3 +230,13 @@ def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
         return {"state": "revoked", "reason": reason, "revoked_by": actor.name,
                 "revoked_at": clock.stamp(), "_event": _event(actor, "revoked", reason)}
     return _change(store, number, change)
+
+
+# -- purge: standing passes that ended ------------------------------------------------
+
+PURGE = [
+    purge.Rule(TABLE, ("person", "phone", "door", "purpose", "reason", "code", "window"),
+               day=lambda r: purge.last_change(r, "until", "revoked_at")
+               if r.get("state") == "revoked" or r.get("until") else "",
+               events="history"),
+]

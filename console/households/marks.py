@@ -20,6 +20,8 @@ from console.households.registry import MASK, find, mask_phone, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
+from console.core import exports, purge
+from console.core.spreadsheet import Column, Table
 
 COLOURS = ("red", "orange", "yellow")
 RANK = {c: i for i, c in enumerate(COLOURS)}
@@ -190,3 +192,45 @@ def review_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
     return [alerts.Alert(key=f"marks.review:{now.date()}:{len(due)}",
                          message=i18n.t("marks.review_due", count=len(due), door=due[0]["door"]))]
 
+# -- spreadsheet: the key-person list ---------------------------------------------
+
+i18n.add({
+    "marks.export.title": ("重点人员", "key persons"),
+    "marks.col.door": ("门牌", "door"), "marks.col.building": ("楼号", "building"),
+    "marks.col.grid": ("网格", "grid"), "marks.col.colour": ("颜色", "colour"),
+    "marks.col.since": ("开始", "since"), "marks.col.review": ("复查", "review"),
+    "marks.col.due": ("已到复查", "review due"), "marks.col.head": ("户主", "head"),
+    "marks.col.phone": ("电话", "phone"), "marks.col.reason": ("原因", "reason"),
+    "marks.col.by": ("标记人", "marked by"),
+})
+
+KEY_PERSON_COLUMNS = tuple(Column(k, f"marks.col.{k}") for k in (
+    "door", "building", "grid", "colour", "since", "review", "due", "head", "phone", "reason", "by"))
+
+
+def key_person_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """The key-person list as on screen; phones and reasons in full only when a
+    leader exports it (every export is recorded, so the audit trail has it)."""
+    try:
+        require_leader(actor, "marks.export.title")
+        masked = False
+    except DomainError:
+        masked = True
+    rows = [{**r, "colour": colour_name(r["colour"], long=True)}
+            for r in key_persons(store, masked=masked)]
+    return Table(i18n.t("marks.export.title"), KEY_PERSON_COLUMNS, rows)
+
+
+EXPORTS = [
+    exports.Export("key-persons", "marks.export.title", key_person_table, dated=False),
+]
+
+
+# -- purge: marks not changed since the date go; their history loses the door --------
+
+PURGE = [
+    purge.Rule("marks", ("door", "reason", "colour"), remove=True,
+               day=lambda r: purge.last_change(r, "since")),
+    purge.Rule("marks_history", ("door", "reason", "before"), day=lambda r: r.get("at", "")),
+    purge.Rule("record_views", ("door",)),
+]

@@ -1,4 +1,4 @@
-"""Import the household registry from a spreadsheet's CSV, with a report.
+"""Import the household registry from a spreadsheet (.xlsx or CSV), with a report.
 
 The file needs a header row. Columns (Chinese or English names)::
 
@@ -6,9 +6,11 @@ The file needs a header row. Columns (Chinese or English names)::
     人数 members | 网格 grid | 楼长 leader | 在家 at_home
 
 ``building``, ``door``, ``head``, ``members`` and ``grid`` are required.
-``door`` is the room (302) or the full door (5-302, 5栋302). Files saved by
-a spreadsheet program in GBK/GB18030 are read as well as UTF-8 (with or
-without BOM). Empty lines are skipped.
+``door`` is the room (302) or the full door (5-302, 5栋302). An .xlsx is
+read from its first sheet (console.spreadsheet refuses what it cannot read
+faithfully: merged cells, formulas, dates, an old .xls, a password). CSV files
+saved by a spreadsheet program in GBK/GB18030 are read as well as UTF-8
+(with or without BOM). Empty lines are skipped.
 
 A wrong header (missing or unknown columns) or an unreadable file imports
 nothing. Otherwise every bad row is listed with its line number and reason,
@@ -25,6 +27,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from console.core import i18n, safe_text
 from console.households.registry import grid_key, normalise_door
@@ -32,6 +35,7 @@ from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.commands import Command, admin_actor
 from console.core.store import Store
+from console.core import spreadsheet
 
 i18n.add({
     "import.what": ("导入住户登记表", "import the household registry"),
@@ -161,25 +165,33 @@ def _header(cells: list[str]) -> list[str]:
     return cols
 
 
-def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header columns and (line number, cells) of every non-empty row."""
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every row of CSV text."""
     sample = text[:4096]
     first = sample.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header, rows = None, []
+    rows = []
     try:
         start = 1
         for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(_norm(c) for c in cells):
-                continue
-            if header is None:
-                header = _header(cells)
-                continue
-            rows.append((line, cells))
+            rows.append((start, cells))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise DomainError("import.not_csv", reason=f"line {reader.line_num}: {exc}") from None
+    return rows
+
+
+def _rows(numbered) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header columns and (line number, cells) of every non-empty row after it."""
+    header, rows = None, []
+    for line, cells in numbered:
+        if not any(_norm(c) for c in cells):
+            continue
+        if header is None:
+            header = _header(cells)
+            continue
+        rows.append((line, cells))
     if header is None:
         raise DomainError("import.empty")
     return header, rows
@@ -247,8 +259,11 @@ def _parse_row(cols: list[str], cells: list[str]) -> dict:
 FIELDS = ("building", "unit", "floor", "room", "head", "phone", "members", "grid", "at_home")
 
 
-def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = True) -> ImportReport:
-    """Check ``data`` (CSV bytes) and, if ``write``, import its good rows.
+def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = True,
+                      fmt: str = "csv") -> ImportReport:
+    """Check ``data`` (the bytes of a CSV, or of an .xlsx when ``fmt`` is
+    "xlsx") and, if ``write``, import its good rows. Line numbers are the
+    spreadsheet's row numbers.
 
     Never raises for bad content: the report's ``fatal`` says why the whole
     file was refused, ``rejected`` lists bad rows. Leaders only.
@@ -256,8 +271,12 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
     require_leader(store, actor, "import.what")
     report = ImportReport()
     try:
-        text, report.encoding = safe_text.decode(data)
-        cols, rows = _rows(text)
+        if fmt == "xlsx":
+            report.encoding = "Excel (.xlsx)"
+            cols, rows = _rows(spreadsheet.xlsx_rows(data))
+        else:
+            text, report.encoding = safe_text.decode(data)
+            cols, rows = _rows(_csv_rows(text))
     except DomainError as exc:
         report.fatal = str(exc)
         return report
@@ -366,30 +385,45 @@ class _Rollback(Exception):
     """Ends a dry run inside the transaction so nothing is written."""
 
 
-def check_households(store: Store, actor: Actor, data: bytes) -> ImportReport:
+def check_households(store: Store, actor: Actor, data: bytes, fmt: str = "csv") -> ImportReport:
     """The report an import would give, writing nothing."""
-    return import_households(store, actor, data, write=False)
+    return import_households(store, actor, data, write=False, fmt=fmt)
+
+
+def import_file(store: Store, actor: Actor, path: Path, *, write: bool = True) -> ImportReport:
+    """Import (or with ``write=False`` check) a .csv or .xlsx file by its name."""
+    fmt = "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
+    if path.suffix.lower() == ".xls":
+        fmt = "xlsx"             # the .xlsx reader names the old format and what to do
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report = ImportReport()
+        report.fatal = i18n.t("import.unreadable", path=path, reason=exc.strerror or exc)
+        return report
+    return import_households(store, actor, data, write=write, fmt=fmt)
 
 
 # --- command line: `python app.py import households FILE.csv` -------------------
 
 i18n.add({
-    "import.cli.help": ("导入住户登记表 CSV，打印检查报告（有拒收行时退出码 1）",
-                        "import the household registry from a CSV; prints the report (exit 1 if any row was rejected)"),
+    "import.cli.help": ("导入住户登记表（.csv 或 .xlsx），打印检查报告（有拒收行时退出码 1）",
+                        "import the household registry from a .csv or .xlsx; prints the report "
+                        "(exit 1 if any row was rejected)"),
     "import.cli.check": ("只检查，不导入", "check only, import nothing"),
     "import.cli.no_file": ("找不到文件 {path}。", "File not found: {path}."),
+    "import.unreadable": ("读不了 {path}：{reason}", "Cannot read {path}: {reason}"),
 })
 
 
 def _cli_run(store: Store, args) -> int:
     import sys
-    from pathlib import Path
 
     path = Path(args.file)
     if not path.is_file():
         print(i18n.t("import.cli.no_file", path=path), file=sys.stderr)
         return 1
-    report = import_households(store, admin_actor(store), path.read_bytes(), write=not args.check)
+    report = import_file(store, admin_actor(store), path, write=not args.check)
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
@@ -399,7 +433,7 @@ def command():
     """The `import` subcommand (listed in console.features)."""
     def setup(p) -> None:
         p.add_argument("what", choices=["households"])
-        p.add_argument("file", metavar="FILE.csv")
+        p.add_argument("file", metavar="FILE.csv|FILE.xlsx")
         p.add_argument("--check", action="store_true", help=i18n.t("import.cli.check"))
 
     return Command("import", i18n._strings["import.cli.help"], setup, _cli_run)

@@ -19,6 +19,8 @@ from console.households.registry import mask_phone, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from console.core.store import Store
+from console.core import exports, purge
+from console.core.spreadsheet import Column, Table
 
 Store.DAILY.add("roll")
 STATUSES = ("normal", "fever")
@@ -117,8 +119,8 @@ def report_many(store: Store, actor: Actor, entries: dict[str, tuple[str | None,
 
 
 def day_reports(store: Store, day: str | dt.date | None = None) -> dict[str, dict]:
-    """Reports of one day keyed by door."""
-    return {r["door"]: r for r in store.table("roll", day=_day(day)).all()}
+    """Reports of one day keyed by door (purged reports have none)."""
+    return {r["door"]: r for r in store.table("roll", day=_day(day)).all() if r.get("door")}
 
 
 def _blank(**key) -> dict:
@@ -129,7 +131,8 @@ def summary(store: Store, day: str | dt.date | None = None,
             households: list[dict] | None = None) -> dict:
     """{"buildings": [...], "grids": [...], "total": {...}} with counts of
     households, away, expected (at home), normal, fever, missing.
-    A report from a household now marked away still counts."""
+    A report from a household now marked away still counts; a purged report
+    (no door) counts for its building."""
     reports = day_reports(store, day)
     houses = households if households is not None else store.table("households").all()
     per_b: dict[int, dict] = {}
@@ -157,6 +160,17 @@ def summary(store: Store, day: str | dt.date | None = None,
                 row["away"] += 1
             if kind:
                 row[kind] += 1
+    for r in store.table("roll", day=_day(day)).all():
+        if r.get("door") or r.get("building") not in per_b:
+            continue
+        # a purged report: some household of its building reported; it was counted missing
+        for row in (per_b[r["building"]], per_g[per_b[r["building"]]["grid"]], total):
+            row[r["status"]] += 1
+            if row["missing"]:
+                row["missing"] -= 1
+            else:
+                row["away"] -= 1
+                row["expected"] += 1
     grid_order = sorted(per_g, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
     return {"day": _day(day), "buildings": [per_b[k] for k in sorted(per_b)],
             "grids": [per_g[k] for k in grid_order], "total": total}
@@ -207,3 +221,58 @@ def fever_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:
                                     message=i18n.t("roll.fever_alert", door=r["door"])))
     return out
 
+# -- spreadsheets: the summary per building and grid, the not-reported list ------
+
+i18n.add({
+    "roll.export.summary": ("体温日报汇总", "roll summary"),
+    "roll.export.missing": ("未报名单", "not reported"),
+    "roll.col.day": ("日期", "day"), "roll.col.level": ("汇总", "level"),
+    "roll.col.building": ("楼号", "building"), "roll.col.grid": ("网格", "grid"),
+    "roll.col.households": ("户数", "households"), "roll.col.away": ("外出", "away"),
+    "roll.col.expected": ("应报", "expected"), "roll.col.normal": ("正常", "normal"),
+    "roll.col.fever": ("发热", "fever"), "roll.col.missing": ("未报", "not reported"),
+    "roll.col.door": ("门牌", "door"), "roll.col.head": ("户主", "head"),
+    "roll.col.phone": ("电话", "phone"),
+    "roll.level.building": ("楼栋", "building"), "roll.level.grid": ("网格", "grid"),
+    "roll.level.total": ("合计", "total"),
+})
+
+_COUNTS = ("households", "away", "expected", "normal", "fever", "missing")
+SUMMARY_COLUMNS = (Column("day", "roll.col.day"), Column("level", "roll.col.level"),
+                   Column("building", "roll.col.building"), Column("grid", "roll.col.grid"),
+                   *(Column(k, f"roll.col.{k}", "0") for k in _COUNTS))
+MISSING_COLUMNS = (Column("day", "roll.col.day"), Column("door", "roll.col.door"),
+                   Column("building", "roll.col.building"), Column("grid", "roll.col.grid"),
+                   Column("head", "roll.col.head"), Column("phone", "roll.col.phone"))
+
+
+def summary_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Each day's summary: one row per building, per grid, and the total."""
+    houses = store.table("households").all()
+    rows = []
+    for day in days:
+        s = summary(store, day, houses)
+        for level, items in (("building", s["buildings"]), ("grid", s["grids"]),
+                             ("total", [s["total"]])):
+            for item in items:
+                rows.append({**item, "day": s["day"], "level": i18n.t(f"roll.level.{level}")})
+    return Table(i18n.t("roll.export.summary"), SUMMARY_COLUMNS, rows)
+
+
+def missing_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Each day's at-home households with no report (phones masked, as on screen)."""
+    rows = [{**r, "day": _day(day)} for day in days for r in not_reported(store, day)]
+    return Table(i18n.t("roll.export.missing"), MISSING_COLUMNS, rows)
+
+
+EXPORTS = [
+    exports.Export("roll", "roll.export.summary", summary_table),
+    exports.Export("not-reported", "roll.export.missing", missing_table),
+]
+
+
+# -- purge: a report keeps its building, grid and status, not its door -------------
+
+PURGE = [
+    purge.Rule("roll", ("door", "temp")),
+]

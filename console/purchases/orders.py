@@ -34,6 +34,8 @@ from console.core.operators import Actor, require_leader
 from console.purchases.parser import TO_JIN, Registry, check_line, number, parse_chat, parse_items
 from console.core.commands import Command
 from console.core.store import Store, atomic_write
+from console.core import exports, purge
+from console.core.spreadsheet import Column, Table
 
 REQUESTS = "purchase_requests"
 RUNS = "purchase_runs"
@@ -760,3 +762,45 @@ def command() -> Command:
                                     "read a chat sign-up list, print orders as JSON lines; changes nothing"),
                    lambda p: p.add_argument("file", metavar="FILE", help="text file, or - for stdin"),
                    parse_orders_command)
+
+
+# ---------------------------------------------------------------- spreadsheet: unpaid packs
+i18n.add({
+    "purchases.export.unpaid": ("未付代购", "unpaid packs"),
+    "purchases.col.no": ("单号", "no"), "purchases.col.door": ("门牌", "door"),
+    "purchases.col.person": ("联系人", "person"), "purchases.col.phone": ("电话", "phone"),
+    "purchases.col.run": ("批次", "run"), "purchases.col.status": ("状态", "status"),
+    "purchases.col.items": ("物品", "items"), "purchases.col.short": ("缺货", "short"),
+    "purchases.col.owed": ("应付（元）", "owed (yuan)"),
+})
+
+UNPAID_COLUMNS = (*(Column(k, f"purchases.col.{k}") for k in (
+    "no", "door", "person", "phone", "run", "status", "items", "short")),
+    Column("owed", "purchases.col.owed", "0.00"))
+
+
+def unpaid_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Bought packs not yet settled, with what each owes in yuan."""
+    runs_by_id = {r["id"]: run_label(r) for r in runs(store)}
+    rows = []
+    for r in unpaid(store):
+        b = bill(r)
+        rows.append({
+            "no": r.get("no"), "door": r["door"], "person": r.get("person", ""),
+            "phone": r.get("phone", ""), "run": runs_by_id.get(r.get("run"), ""),
+            "status": i18n.t(f"purchases.status.{r['status']}"),
+            "items": "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}" for ln in b["lines"]),
+            "short": "、".join(b["short"]),
+            "owed": None if r.get("paid_fen") is None else r["paid_fen"] / 100})
+    return Table(i18n.t("purchases.export.unpaid"), UNPAID_COLUMNS, rows)
+
+
+EXPORTS = [exports.Export("unpaid", "purchases.export.unpaid", unpaid_table, dated=False)]
+
+
+# ---------------------------------------------------------------- purge: orders
+
+PURGE = [
+    purge.Rule(REQUESTS, ("person", "phone", "door", "note", "settlement"),
+               day=lambda r: purge.last_change(r, "ordered_at", "at")),
+]

@@ -21,6 +21,7 @@ from console.core.i18n import DomainError
 from console.core.operators import Actor
 from console.purchases.orders import parse_day, parse_hhmm
 from console.core.store import Store
+from console.core import purge
 
 SCHEDULES = "purchase_schedules"
 DONE = "schedule_done"
@@ -170,3 +171,11 @@ def alerts(store: Store, now: dt.datetime) -> list[desk_alerts.Alert]:
                 out.append(desk_alerts.Alert(f"{key}:late:{minutes // REMIND_MINUTES}", i18n.t("schedules.overdue", minutes=minutes,
                                                                     **params), "error"))
     return out
+
+
+# -- purge: deliveries that stopped ------------------------------------------------
+
+PURGE = [
+    purge.Rule(SCHEDULES, ("person", "phone", "door", "note", "to"),
+               day=lambda r: "" if r.get("active") else purge.last_change(r, "end")),
+]

@@ -46,6 +46,8 @@ from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.commands import Command
 from console.core.store import Store
+from console.core import exports, purge
+from console.core.spreadsheet import Column, Table
 
 MOVES = "stock_movements"
 HANDOUTS = "stock_handouts"
@@ -654,6 +656,30 @@ def sheet_pages(store: Store, building: int) -> list:
     return pages
 
 
+# -- spreadsheet: the hand-out list ---------------------------------------------------
+
+i18n.add({
+    "stock.export.handouts": ("体温计发放名单", "thermometer hand-out list"),
+    "stock.col_building": ("楼号", "Building"),
+    "stock.col_away": ("不在家", "Away"),
+})
+
+HANDOUT_COLUMNS = (Column("building", "stock.col_building"), Column("door", "stock.col_door"),
+                   Column("head", "stock.col_head"), Column("members", "stock.col_members", "0"),
+                   Column("away", "stock.col_away"), Column("signed", "stock.col_signed"))
+
+
+def handout_table(store: Store, actor: Actor, days: list[str]) -> Table:
+    """Every building's households still without a thermometer (the printed
+    hand-out list, with an empty column to sign)."""
+    rows = [{**r, "away": not r["at_home"]} for per_building in without_thermometer(store).values()
+            for r in per_building]
+    return Table(i18n.t("stock.export.handouts"), HANDOUT_COLUMNS, rows)
+
+
+EXPORTS = [exports.Export("handouts", "stock.export.handouts", handout_table, dated=False)]
+
+
 # -- command line: `python app.py stock` ------------------------------------------
 
 def _cli_setup(p) -> None:
@@ -691,3 +717,11 @@ def _cli_run(store: Store, args) -> int:
 def command():
     """The `stock` subcommand (listed in console.features)."""
     return Command("stock", i18n._strings["stock.cli_help"], _cli_setup, _cli_run)
+
+
+# -- purge: who got a thermometer (the building stays for the counts) ---------------
+
+PURGE = [
+    purge.Rule(MOVES, ("door", "note", "reason"), day=lambda r: str(r.get("date") or r.get("at") or "")),
+    purge.Rule(HANDOUTS, ("door",), day=lambda r: purge.last_change(r)),
+]

@@ -1,0 +1,105 @@
+"""Upgrade of a version 0.1 data directory (the fixture was made with
+`python app.py --data-dir X demo --days 2` on the 0.1 code, slips left out)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import orjson
+import pytest
+
+from console.errands import errand as errands, passes
+from console.stock import ledger as stock
+from console.core.store import Store
+from tests.domain.test_cli import ROOT, run
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store-0.1-demo.tar.xz"
+
+
+@pytest.fixture
+def old_dir(tmp_path) -> Path:
+    with tarfile.open(FIXTURE) as tar:
+        tar.extractall(tmp_path, filter="data")
+    root = tmp_path / "v01demo"
+    snap = root / "snapshots" / "20261202-060000-1"  # a 0.1 hard-link snapshot
+    snap.mkdir(parents=True)
+    os.link(root / "roster.json", snap / "roster.json")
+    return root
+
+
+def _old_tables(root: Path) -> dict[tuple[str, str | None], dict]:
+    out = {}
+    for path in sorted(root.rglob("*.json")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in ("keys", "snapshots", "audit"):
+            continue
+        day = path.stem if len(rel.parts) == 2 else None
+        for table, docs in orjson.loads(path.read_bytes()).items():
+            if table != "_counters":
+                out[(table, day)] = docs
+    return out
+
+
+def test_a_0_1_demo_directory_is_converted_on_first_open_with_a_report(old_dir):
+    before = _old_tables(old_dir)
+    audit_entries = len(orjson.loads((old_dir / "audit" / "2026-12-02.json").read_bytes())["audit"])
+    store = Store(old_dir)
+    report = "\n".join(store.migrated)
+    assert "households: 1472 records" in report and "checkpoint: " in report and "over 2 days" in report
+    assert f"{audit_entries} entries kept" in report and "v0.1" in report
+    for (table, day), docs in before.items():
+        rows = store.table(table, day).all()
+        assert {str(r.doc_id): dict(r) for r in rows} == docs, (table, day)  # ids and records kept
+    assert store.days("checkpoint") == ["2026-12-01", "2026-12-02"]
+    # the old files are kept aside, never deleted; the key file stays where passes need it
+    aside = old_dir / "v0.1"
+    assert (aside / "roster.json").is_file() and (aside / "audit" / "2026-12-02.json").is_file()
+    assert (aside / "snapshots" / "20261202-060000-1" / "roster.json").is_file()
+    assert not (old_dir / "roster.json").exists() and (old_dir / passes.KEYS_FILE).is_file()
+    assert store.check() == []
+    assert Store(old_dir).migrated == []  # converted once
+
+
+def test_converted_counters_and_rules_carry_on(old_dir):
+    old_errands = orjson.loads((old_dir / "errands.json").read_bytes())["_counters"]["1"]
+    store = Store(old_dir)
+    with store.transaction("errands") as tx:
+        assert tx.next_number("errand") == old_errands["errand"] + 1
+        assert tx.next_number("pass") == old_errands["pass"] + 1
+    balances = {b["item"]: b["balance"] for b in stock.balances(store)}
+    assert balances and all(v >= 0 for v in balances.values())
+    issued = [e for e in store.table("errands").all() if e.get("code") and e.get("state") == "issued"]
+    verdict = passes.verify(store, issued[0]["code"]).kind  # printed passes still verify (the
+    assert issued and verdict in ("valid_out", "not_yet_valid", "expired")  # fixture's days are past)
+    assert errands.get(store, issued[0]["number"])["number"] == issued[0]["number"]
+
+
+def test_migrate_command_reports_then_says_nothing_to_do(old_dir):
+    out = run("--lang", "en", "--data-dir", str(old_dir), "migrate")
+    assert out.returncode == 0, out.stderr
+    assert "converted from version 0.1" in out.stdout and "roster: 17 records" in out.stdout
+    again = run("--lang", "en", "--data-dir", str(old_dir), "migrate")
+    assert again.returncode == 0 and "nothing to convert" in again.stdout
+
+
+def test_an_unreadable_0_1_file_is_reported_and_kept_and_a_cut_short_upgrade_starts_over(old_dir):
+    (old_dir / "shifts.json").write_bytes(b'{"shifts": {"1": ')
+    (old_dir / "journal.new").mkdir()  # an earlier upgrade died before its rename
+    (old_dir / "journal.new" / "000000000001.jsonl").write_bytes(b"half")
+    store = Store(old_dir)
+    assert any("shifts.json" in line and "could not be read" in line for line in store.migrated)
+    assert (old_dir / "v0.1" / "shifts.json").read_bytes() == b'{"shifts": {"1": '
+    assert not (old_dir / "journal.new").exists() and len(store.table("roster")) == 17
+
+
+def test_the_console_starts_on_a_0_1_directory_and_converts_it(old_dir):
+    code = ("import sys; sys.argv = ['app.py', '--data-dir', sys.argv[1], 'check']\n"
+            "import app; sys.exit(app.main(sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", code, str(old_dir)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
+    assert out.returncode == 0, out.stderr
+    assert (old_dir / "journal").is_dir() and (old_dir / "v0.1").is_dir()

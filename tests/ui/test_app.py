@@ -1,0 +1,180 @@
+"""The app shell as a volunteer meets it: sign-in, tabs, lock, roster, audit, live updates."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Label, Select, TabbedContent
+
+from app import DeskApp, MainScreen
+from console import features
+from console.core import operators
+from screens.admin import AuditScreen, RosterScreen
+from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen
+
+
+async def _sign_in(pilot, name: str, pin: str) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#name", Select).value = name
+    screen.query_one("#pin", Input).focus()
+    await pilot.press(*pin, "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_first_run_creates_the_first_leader(empty_store):
+    app = DeskApp(empty_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, FirstLeaderScreen)
+        await pilot.press(*"郭振兴")
+        await pilot.press("tab", *"246813", "tab", *"246814", "enter")
+        await pilot.pause()
+        assert "differ" in str(app.screen.query_one("#message", Label).render())
+        app.screen.query_one("#pin2", Input).value = "246813"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.actor == operators.Actor("郭振兴", "leader")
+    assert operators.sign_in(empty_store, "郭振兴", "246813").is_leader
+
+
+async def test_sign_in_wrong_then_right_pin(store):
+    app = DeskApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SignInScreen)
+        await _sign_in(pilot, "志愿者乙", "9999")
+        assert isinstance(app.screen, SignInScreen)
+        assert "Wrong PIN" in str(app.screen.query_one("#message", Label).render())
+        assert app.screen.query_one("#pin", Input).value == ""
+        await _sign_in(pilot, "志愿者乙", "1234")
+        assert isinstance(app.screen, MainScreen)
+        header = str(app.screen.query_one("#desk-header").render())
+        assert "志愿者乙" in header and app.gate in header
+
+
+async def test_function_keys_switch_tabs(store, leader):
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.screen.query_one(TabbedContent)
+        for key, name in [("f2", "errands"), ("f3", "purchases"), ("f4", "stock"),
+                          ("f5", "households"), ("f1", "checkpoint")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == f"tab-{name}"
+
+
+async def test_lock_needs_the_same_pin_and_sign_out_returns_to_sign_in(store, volunteer):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("f2")  # tabs are out of reach while locked
+        await pilot.press(*"0000", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press(*"1234", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+        assert store.actor["op"] == ""
+
+
+async def test_idle_desk_locks_itself(store, volunteer):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app._last_input -= 11 * 60
+        app._poll()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+
+
+async def test_leader_adds_a_volunteer_from_the_roster_screen(store, leader):
+    store.actor = {"op": leader.name, "role": leader.role}
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)
+        app.screen.query_one("#name", Input).value = "新志愿者"
+        app.screen.query_one("#pin", Input).value = "4321"
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert "新志愿者" in app.screen.query_one(DataTable).rows
+    assert operators.sign_in(store, "新志愿者", "4321").role == "volunteer"
+
+
+async def test_volunteer_is_refused_on_the_roster_screen(store, volunteer):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "冒名"
+        app.screen.query_one("#pin", Input).value = "4321"
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert "Only a leader" in str(app.screen.query_one("#message", Label).render())
+    assert "冒名" not in [m["name"] for m in operators.roster(store)]
+
+
+async def test_leader_browses_the_audit_trail(store, leader):
+    store.actor = {"op": leader.name, "role": leader.role}
+    operators.set_pin(store, leader, "志愿者乙", "135790")
+    operators.set_member(store, leader, "志愿者乙", role="leader")
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        table = app.screen.query_one("#audit", DataTable)
+        first = [str(c) for c in table.get_row_at(0)]
+        assert "roster" in first[2] and "volunteer→leader" in first[2] and "组长甲" in first[1]
+
+
+async def test_another_sessions_write_reaches_an_open_view(store, leader, second_desk):
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        other = second_desk  # a second desk: its own Store, its own cache
+        operators.add_member(other, leader, "别的台加的", "volunteer", "1234")
+        app._poll()
+        await pilot.pause()
+        assert "别的台加的" in app.screen.query_one(DataTable).rows
+
+
+async def test_command_palette_lists_desk_actions(store, leader):
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Lock", "Sign out", "Roster", "Audit", "Thermometers"):
+            assert wanted in titles
+
+
+async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypatch):
+    from console.core import alerts
+    from screens.header import AlertBar, AlertsScreen
+
+    current = [alerts.Alert("a", "errand 3 is overdue"), alerts.Alert("b", "gun 4 overdue")]
+    monkeypatch.setattr(features, "ALERT_PROVIDERS", [lambda s, now: list(current)])
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(AlertBar)
+        assert bar.display and "2" in str(bar.render())
+        assert not app._notifications  # the first batch fills the line, no pile of pop-ups
+        current.append(alerts.Alert("c", "meal delivery due 11:30", "error"))
+        app._check_alerts()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["meal delivery due 11:30"]
+        assert "meal delivery" in str(bar.render())
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+        assert app.screen.query_one("#alert-list").option_count == 3

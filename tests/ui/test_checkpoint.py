@@ -1,0 +1,263 @@
+"""Checkpoint tab through Pilot at 80x24: entry, bad input, filter, redirect,
+repeat notice, recall, live update, paging, shift handover, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from app import DeskApp
+from console.checkpoint import gate as cp
+
+GATE = "西门"
+NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+DAY = "2026-03-05"
+
+
+@pytest.fixture(autouse=True)
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
+
+
+def log_keys(tab) -> list[str]:
+    return [r.key.value for r in tab.query_one("#log", DataTable).ordered_rows]
+
+
+async def type_into(pilot, tab, field: str, text: str):
+    tab.query_one(f"#{field}", Input).focus()
+    await pilot.press(*text) if text.isascii() else None
+    if not text.isascii():
+        tab.query_one(f"#{field}", Input).insert_text_at_cursor(text)
+    await pilot.pause()
+
+
+def entry(**kw):
+    base = {"name": "王伟", "phone": "13800001234", "door": "1-302", "direction": "in",
+            "purpose": "buy", "outcome": "turned_away"}
+    return {**base, **kw}
+
+
+async def test_entry_saves_clears_and_keeps_focus(store, volunteer, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        assert pilot.app.focused.id == "name"
+        await type_into(pilot, tab, "name", "王伟")
+        await pilot.press("tab")
+        await pilot.press(*"13800001234", "tab", *"1-302", "enter")
+        assert pilot.app.focused.id == "direction"
+        await type_into(pilot, tab, "temp", "37.6")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = cp.entries(store, DAY)
+        assert len(rows) == 1
+        assert (rows[0]["name"], rows[0]["door"], rows[0]["temp"], rows[0]["outcome"]) == (
+            "王伟", "1-302", 37.6, "turned_away")
+        assert tab.query_one("#name", Input).value == "" and tab.query_one("#temp", Input).value == ""
+        assert pilot.app.focused.id == "name"
+        assert log_keys(tab) == [f"{DAY}:1"]
+        temp_cell = tab.query_one("#log", DataTable).get_cell(f"{DAY}:1", "temp")
+        assert "red" in str(temp_cell.style)  # fever highlighted
+
+
+@pytest.mark.parametrize("field, text, expect", [
+    ("temp", "45", "34.0 to 42.0"),
+    ("phone", "1380000", "11 digits"),
+    ("door", "9-999", "No household with door 9-999"),
+])
+async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, field, text, expect, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await type_into(pilot, tab, "name", "李四")
+        await type_into(pilot, tab, field, text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert expect in str(tab.query_one(f"#err-{field}", Label).render())
+        assert tab.query_one(f"#{field}", Input).value == text
+        assert tab.query_one("#name", Input).value == "李四"
+        assert pilot.app.focused.id == field
+        assert cp.entries(store, DAY) == []
+
+
+async def test_empty_name_without_org_refused(store, volunteer, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "name or an organisation" in str(tab.query_one("#err-name", Label).render())
+        assert cp.entries(store, DAY) == []
+
+
+async def test_filter_by_outcome_purpose_and_text(store, volunteer, settle, open_tab):
+    for i, (outcome, purpose) in enumerate([("turned_away", "buy"), ("allowed", "medical"),
+                                            ("allowed", "deliver"), ("turned_away", "buy")]):
+        cp.log_entry(store, volunteer, GATE, entry(name=f"人{i}", outcome=outcome, purpose=purpose))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        assert log_keys(tab) == [f"{DAY}:{i}" for i in (4, 3, 2, 1)]
+        tab.query_one("#f-outcome", Select).value = "allowed"
+        await settle(pilot)
+        assert log_keys(tab) == [f"{DAY}:3", f"{DAY}:2"]
+        tab.query_one("#f-purpose", Select).value = "medical"
+        await settle(pilot)
+        assert log_keys(tab) == [f"{DAY}:2"]
+        tab.query_one("#f-outcome", Select).clear()
+        tab.query_one("#f-purpose", Select).clear()
+        await pilot.press("ctrl+f")
+        assert pilot.app.focused.id == "f-text"
+        tab.query_one("#f-text", Input).insert_text_at_cursor("人3")
+        await settle(pilot)
+        assert log_keys(tab) == [f"{DAY}:4"]
+
+
+async def test_redirect_creates_purchase_request(store, volunteer, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await type_into(pilot, tab, "name", "张三")
+        await type_into(pilot, tab, "door", "2-401")
+        tab.query_one("#outcome", Select).focus()
+        await pilot.press("enter")  # open the list, pick "proxy buy"
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert tab.query_one("#outcome", Select).value == "redirected"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        reqs = store.table("purchase_requests").all()
+        assert len(reqs) == 1 and reqs[0]["door"] == "2-401" and reqs[0]["person"] == "张三"
+        assert reqs[0]["source"] == {"checkpoint": DAY, "id": 1}
+        assert any("Purchase request made for 张三" in n.message for n in pilot.app._notifications)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#requests", DataTable)
+        assert table.row_count == 1 and "张三" in table.get_row_at(0)
+
+
+async def test_repeat_notice_while_typing(store, volunteer, settle, open_tab):
+    cp.log_entry(store, volunteer, GATE, entry(outcome="turned_away"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await type_into(pilot, tab, "phone", "13800001234")
+        await settle(pilot)
+        info = str(tab.query_one("#cp-info", Static).render())
+        assert "Came 1× today (last 10:00, turned away)" in info
+        tab.query_one("#phone", Input).value = "13900000000"
+        await settle(pilot)
+        assert "Came" not in str(tab.query_one("#cp-info", Static).render())
+
+
+async def test_recall_fills_the_form(store, volunteer, settle, open_tab):
+    cp.log_entry(store, volunteer, GATE, entry(name="王伟", plate="鄂A12345"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await type_into(pilot, tab, "name", "王")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tab.query_one("#name", Input).value == "王伟"
+        assert tab.query_one("#door", Input).value == "1-302"
+        assert tab.query_one("#plate", Input).value == "鄂A12345"
+
+
+async def test_live_update_in_place_and_paging(store, volunteer, settle, open_tab):
+    log = store.table("checkpoint", DAY)
+    log.insert_multiple([{**entry(name=f"人{i}"), "at": NOW.isoformat(), "gate": GATE}
+                         for i in range(450)])
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        table = tab.query_one("#log", DataTable)
+        assert table.row_count == cp.PAGE and log_keys(tab)[0] == f"{DAY}:450"
+        kept = table.rows[f"{DAY}:300"] if f"{DAY}:300" in table.rows else None
+        # another desk writes: the poll picks it up, the new row goes on top
+        store.table("checkpoint", DAY).insert({**entry(name="新来"), "at": NOW.isoformat(), "gate": GATE})
+        pilot.app._poll()
+        await settle(pilot)
+        assert log_keys(tab)[0] == f"{DAY}:451" and table.row_count == cp.PAGE
+        assert f"{DAY}:251" not in table.rows  # dropped off the first page
+        assert table.rows[f"{DAY}:300"] is kept  # untouched rows are not rebuilt
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert log_keys(tab)[0] == f"{DAY}:251"
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert log_keys(tab)[-1] == f"{DAY}:1" and table.row_count == 51
+        assert "page 3/3" in str(tab.query_one("#cp-status", Static).render())
+
+
+async def test_step_back_to_an_earlier_day(store, volunteer, frozen, settle, open_tab):
+    frozen.set(NOW - dt.timedelta(days=2))
+    cp.log_entry(store, volunteer, GATE, entry(name="前天"))
+    frozen.set(NOW)
+    cp.log_entry(store, volunteer, GATE, entry(name="今天"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+pageup")
+        await settle(pilot)
+        assert log_keys(tab) == ["2026-03-03:1"]
+        assert "2026-03-03" in str(tab.query_one("#cp-status", Static).render())
+        await pilot.press("ctrl+pagedown")
+        await settle(pilot)
+        assert log_keys(tab) == [f"{DAY}:1"]
+
+
+async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, leader, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert cp.current_shift(store, GATE)["opened_by"] == volunteer.name
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.shift_label == "志愿者乙 10:00–"
+        cp.log_entry(store, volunteer, GATE, entry(temp="38.0"))
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert "Fevers 1" in str(pilot.app.screen.query_one("#shift-counts", Static).render())
+        pilot.app.screen.query_one("#handover", Input).insert_text_at_cursor("巷道二围挡松了")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cp.current_shift(store, GATE) is None
+        assert pilot.app.shift_label == ""
+        assert tab.is_attached
+    assert cp.last_handover(store, GATE)["handover"] == "巷道二围挡松了"
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "checkpoint")
+        assert any("last handover (志愿者乙, 03-05 10:00): 巷道二围挡松了" in n.message
+                   for n in pilot.app._notifications)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert "巷道二围挡松了" in str(pilot.app.screen.query_one("#shift-last", Static).render())
+
+
+async def test_export_from_the_tab(store, volunteer, settle, open_tab):
+    cp.log_entry(store, volunteer, GATE, entry())
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    [path] = (store.root / "exports").glob(f"checkpoint-{DAY}-*.xlsx")
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["D2"].value == "王伟" and sheet["E2"].data_type == "s"
+
+
+async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_tab):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("down", "space", "ctrl+s")
+        await settle(pilot)
+        assert "Only a leader" in str(pilot.app.screen.query_one("#message", Label).render())
+    assert cp.open_gates(store) == [GATE]
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "checkpoint")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("down", "space", "ctrl+s")
+        await settle(pilot)
+    assert cp.open_gates(store) == [GATE, "东门"]

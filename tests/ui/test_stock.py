@@ -1,0 +1,186 @@
+"""Thermometers tab with Pilot at 80x24: door + Enter, replacement reason, forms, views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, Static
+
+from app import DeskApp
+from console.stock import ledger as stock
+from screens.stock import FormModal
+from tests import needs
+
+
+def _msg(app) -> str:
+    return str(app.screen.query_one("#door-msg", Label).render())
+
+
+async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer, settle, open_tab):
+    stock.receive(store, volunteer, "mercury", 3, "中心A", "3.5")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        assert app.focused.id == "door"
+        await pilot.press(*"1-101", "enter")
+        await settle(pilot)
+        assert "1-101" in _msg(app) and "2 left" in _msg(app)
+        assert stock.held_by_door(store) == {"1-101": 1}
+        assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 2
+        assert app.focused.id == "door" and app.focused.value == ""
+        # a second one: refused with the reason asked for, then Enter picks "broken"
+        await pilot.press(*"1-101", "enter")
+        await settle(pilot)
+        assert "needs a reason" in _msg(app)
+        assert stock.held_by_door(store) == {"1-101": 1}
+        assert tab.query_one("#reason", Select).expanded
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Replacement" in _msg(app) and "broken" in _msg(app)
+        last = stock.movements(store)[-1]
+        assert last["replacement"] and last["reason"] == "broken" and last["door"] == "1-101"
+        assert tab.query_one("#reason", Select).is_blank()
+        moves = tab.query_one("#moves", DataTable)
+        assert moves.get_row_at(0)[0] == last["no"]  # newest on top
+
+
+async def test_bad_doors_and_empty_stock_say_why_and_keep_the_text(store, volunteer, settle, open_tab):
+    stock.receive(store, volunteer, "mercury", 1, "中心A")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press(*"9-999", "enter")
+        await settle(pilot)
+        assert "No household with door 9-999" in _msg(app)
+        assert app.screen.query_one("#door", Input).value == "9-999"
+        app.screen.query_one("#door", Input).value = ""
+        await pilot.press(*"abc", "enter")
+        await settle(pilot)
+        assert "Cannot read door" in _msg(app)
+        app.screen.query_one("#door", Input).value = ""
+        await pilot.press(*"2栋101", "enter")
+        await settle(pilot)
+        app.screen.query_one("#door", Input).value = ""
+        await pilot.press(*"2-102", "enter")
+        await settle(pilot)
+        assert "balance is 0" in _msg(app)
+    assert stock.held_by_door(store) == {"2-101": 1}
+
+
+async def test_receive_form_validates_and_updates_balances_and_sources(store, volunteer, settle, open_tab):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press(*"0", "tab", *"城东社区卫生服务中心", "tab", "backspace", *"3.5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # blocked while the quantity is invalid
+        assert "Fix the fields" in str(app.screen.query_one("#form-message", Label).render())
+        assert stock.movements(store) == []
+        app.screen.query_one("#f-source", Input).value = ""
+        app.screen.query_one("#f-qty", Input).value = "40"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Enter the source" in str(app.screen.query_one("#e-source", Label).render())
+        assert app.screen.query_one("#f-qty", Input).value == "40"  # what was typed stays
+        app.screen.query_one("#f-source", Input).value = "城东社区卫生服务中心"
+        app.screen.query_one("#f-qty", Input).value = "40"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormModal)
+        assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 40
+        await pilot.press("f7")
+        await pilot.pause()
+        assert tab.query_one(ContentSwitcher).current == "v-sources"
+        assert "140.00" in str(tab.query_one("#sources-total", Static).render())
+
+
+async def test_stock_take_is_refused_for_a_volunteer_in_the_form(store, volunteer, open_tab):
+    stock.receive(store, volunteer, "mercury", 5, "中心A")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        app.screen.query_one("#f-counted", Input).value = "4"
+        app.screen.query_one("#f-reason", Input).value = "count"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Only a leader" in str(app.screen.query_one("#form-message", Label).render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert len(stock.movements(store)) == 1
+
+
+async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, open_tab):
+    stock.receive(store, leader, "gun", 1, "区卫健委")
+    stock.receive(store, leader, "mercury", 2, "中心A")
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        app.screen.query_one("#f-team", Input).value = "第1组"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        guns = tab.query_one("#guns", DataTable)
+        assert guns.row_count == 1 and guns.get_row_at(0)[2] == "第1组"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert guns.row_count == 0 and stock.loans(store) == []
+        # hand out, then correct it (leader): a new movement, the household is back on the list
+        tab.query_one("#door", Input).focus()
+        await pilot.press(*"1-101", "enter")
+        await settle(pilot)
+        await pilot.press("f6", "ctrl+z")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press(*"wrong door", "enter")
+        await settle(pilot)
+        kinds = [m["kind"] for m in stock.movements(store)]
+        assert kinds[-2:] == ["issue", "reverse"]
+        assert stock.held_by_door(store) == {"1-101": 0}
+
+
+@needs.font
+async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store, volunteer, settle, open_tab,
+                                                                             second_desk):
+    stock.receive(store, volunteer, "mercury", 5, "中心A")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        await pilot.press("f8")
+        await settle(pilot)
+        missing = tab.query_one("#missing", DataTable)
+        assert missing.row_count == 24 and "1-101" in missing.rows
+        # another desk (its own Store object) hands one out; the poll picks it up
+        other = second_desk
+        stock.issue(other, volunteer, "1-101")
+        app._poll()
+        await settle(pilot)
+        assert missing.row_count == 23 and "1-101" not in missing.rows
+        assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 4
+        await pilot.press("f10")
+        await settle(pilot)
+    pdfs = list((store.root / "exports").glob("thermometers-1-*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+
+
+async def test_overdue_gun_is_marked(store, leader, freeze_clock, open_tab):
+    clk = freeze_clock(dt.datetime.now().astimezone())
+    stock.receive(store, leader, "gun", 1, "区卫健委")
+    stock.lend(store, leader, "gun", "第4组", clk.t + dt.timedelta(hours=1))
+    clk.advance(hours=2)
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert tab.query_one("#guns", DataTable).get_row_at(0)[5] == "OVERDUE"
