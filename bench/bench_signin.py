@@ -64,7 +64,7 @@ def scrypt_ms(repeat: int = 5) -> float:
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-    print(f"code: {Path(operators.__file__).resolve().parent.parent}")
+    print(f"code: {next(p for p in Path(operators.__file__).resolve().parents if (p / 'app.py').exists())}")
     print(f"scrypt per check: {scrypt_ms():.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")
