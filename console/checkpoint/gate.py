@@ -132,7 +132,7 @@ _DOORISH = re.compile(r"[\d\s\-－—#/]+")
 
 
 def _clean(text: Any, limit: int = MAX_TEXT, field: str | None = None) -> str:
-    out = safe_text.line(text)
+    out = safe_text.line(text, nfkc=True)
     if len(out) > limit:
         raise DomainError("checkpoint.too_long", field=field, n=limit)
     return out
@@ -428,7 +428,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
         door = households.normalise_door(door) if door else ""
     except DomainError:
         org, door = org or _clean(door, 200), ""
-    name = safe_text.line(name)
+    name = safe_text.line(name, nfkc=True)
     keys = person_keys(name, phone, door, org)
     today = today or clock.today().isoformat()
     out: dict[str, Any] = {"today": [], "turned": [], "notice": ""}
@@ -461,7 +461,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
 def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None) -> list[dict]:
     """Recent visitors whose name or phone starts with ``prefix``, newest
     first, one per person: {name, phone, door, org, plate, purpose, last}."""
-    prefix = safe_text.line(prefix)
+    prefix = safe_text.line(prefix, nfkc=True)
     if not prefix:
         return []
     today = today or clock.today().isoformat()

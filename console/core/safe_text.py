@@ -65,10 +65,13 @@ def clean(text: str, multiline: bool = False) -> str:
     return scrub(text, multiline)[0]
 
 
-def line(value: object) -> str:
-    """One line of typed or imported text: hidden characters out, NFKC
-    (full-width letters and digits to plain ones), runs of spaces as one."""
-    return " ".join(unicodedata.normalize("NFKC", clean(str(value or ""))).split())
+def line(value: object, nfkc: bool = False) -> str:
+    """One line of typed or imported text: hidden characters out, runs of
+    spaces as one; with ``nfkc`` also full-width letters, digits and
+    punctuation made plain (for fields that are matched, not for free text:
+    "确诊，方舱" keeps its Chinese comma)."""
+    text = clean(str(value or ""))
+    return " ".join((unicodedata.normalize("NFKC", text) if nfkc else text).split())
 
 
 def decode(data: bytes) -> tuple[str, str]:

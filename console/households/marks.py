@@ -212,7 +212,7 @@ def key_person_table(store: Store, actor: Actor, days: list[str]) -> Table:
     """The key-person list as on screen; phones and reasons in full only when a
     leader exports it (every export is recorded, so the audit trail has it)."""
     try:
-        require_leader(actor, "marks.export.title")
+        require_leader(store, actor, "marks.export.title")
         masked = False
     except DomainError:
         masked = True

@@ -136,7 +136,7 @@ class ImportReport:
 
 
 def _norm(text: str) -> str:
-    return safe_text.line(text)
+    return safe_text.line(text, nfkc=True)
 
 
 def _header(cells: list[str]) -> list[str]:

@@ -202,7 +202,7 @@ def yuan(fen: int) -> str:
 
 
 def _text(value: Any, key: str, field: str, limit: int = 40) -> str:
-    text = safe_text.line(value)[:limit]
+    text = safe_text.line(value, nfkc=True)[:limit]
     if not text:
         raise DomainError(key, field=field)
     return text
