@@ -16,7 +16,7 @@ from console.core import i18n
 
 i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
 
-from textual import events, work  # noqa: E402
+from textual import events, on, work  # noqa: E402
 from textual.app import App, ComposeResult, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.theme import ThemeProvider  # noqa: E402
@@ -26,16 +26,18 @@ from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
 from console import features  # noqa: E402
-from console.core import alerts, clock, logs, operators, purge, safe_text, settings  # noqa: E402
+from console.checkpoint import gate as cp  # noqa: E402
+from console.core import alerts, clock, heap, logs, operators, purge, safe_text, settings  # noqa: E402
 from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint import CheckpointTab  # noqa: E402
+from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
+from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
@@ -84,17 +86,37 @@ class _Watch:
     seen: tuple = field(default_factory=tuple)
 
 
+def _unless_removed(owner: Widget, callback: Callable, *args, **kwargs):
+    if owner.is_attached and not any(n._closing or n._pruning  # noqa: SLF001 (Textual's removal flags)
+                                     for n in owner.ancestors_with_self):
+        return callback(*args, **kwargs)
+    return None
+
+
 class MainScreen(Screen):
-    """Header, the five tabs, the footer."""
+    """Header, the five tabs, the footer. A tab's content is built when the
+    tab is first shown (sign-in mounts only the first), so signing in does
+    not load every tab's data at once."""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield AlertBar()
         with TabbedContent(id="tabs"):
-            for name, widget in TABS:
+            for i, (name, widget) in enumerate(TABS):
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
-                    yield widget()
+                    if i == 0:
+                        yield widget()
         yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _mount_on_first_show(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        if not pane.children:
+            # nothing in the new pane can take the focus yet: drop it, or the
+            # focus falls back into the hidden tab and Textual switches back
+            self.set_focus(None)
+            pane.mount(dict(TABS)[pane.id.removeprefix("tab-")]())
+            self.app.freeze_soon()
 
 
 class DeskApp(App):
@@ -124,8 +146,12 @@ class DeskApp(App):
     CRASH_LIMIT = 3
     CRASH_WINDOW = 30.0
 
+    #: seconds after sign-in (and after a tab is first shown) when what was
+    #: loaded is frozen out of the garbage collector's way (see console.core.heap)
+    FREEZE_AFTER = 3.0
+
     def __init__(self, store: Store, actor: Actor | None = None, gate: str | None = None,
-                 lang: str | None = None, problems: Iterable[str] = ()):
+                 lang: str | None = None, problems: Iterable[str] = (), tune_gc: bool = False):
         if lang:
             i18n.set_lang(lang)
         textual_text.apply()
@@ -134,11 +160,14 @@ class DeskApp(App):
         self.actor: Actor | None = actor
         self.gate = gate or ""
         self._watches: list[_Watch] = []
+        self._polling = False
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self.alerts: list[alerts.Alert] = []
         self.shift_label = ""  # set by the checkpoint tab
         self.problems = list(problems)  # start-up integrity report, shown once
+        self.keys = KeyOrder(self, super().on_event)
+        self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
         self._crashes: list[float] = []
         self.crash_message = ""  # set when an unexpected error closed the console
 
@@ -191,6 +220,7 @@ class DeskApp(App):
         self._check_alerts()
         if operators.needs_longer_pin(self.store, actor):
             self.notify(i18n.t("auth.short_leader_pin"), severity="warning", timeout=30)
+        self.freeze_soon()
 
     def unlocked(self, actor: Actor) -> None:
         """Called by the lock screen: back to work with the role as it is now."""
@@ -214,10 +244,30 @@ class DeskApp(App):
         try:
             actor = operators.current(self.store, self.actor)
         except DomainError as exc:
-            self.action_sign_out(i18n.t("app.revoked", reason=str(exc)))
+            self._sign_out(i18n.t("app.revoked", reason=str(exc)))
             return
         if actor != self.actor:
             self._role_now(actor)
+
+    def freeze_soon(self) -> None:
+        """Once what a new screen or tab loads has arrived, freeze it."""
+        if self.tune_gc:
+            self.set_timer(self.FREEZE_AFTER, heap.freeze_loaded)
+
+    def call_from_thread(self, callback: Callable, *args, **kwargs):
+        """A worker's result for a widget that is being removed meanwhile (a
+        tab or screen rebuilt, the console closing) is dropped: its children
+        may already be gone, and a query for them would end the app."""
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, Widget):
+            callback = partial(_unless_removed, owner, callback)
+        return super().call_from_thread(callback, *args, **kwargs)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady cursor in every text box: over SSH a blinking one costs
+        ~170 bytes a second, most of an idle desk's traffic."""
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -226,10 +276,12 @@ class DeskApp(App):
             event.text, hidden = safe_text.scrub(event.text, multiline=True)
             if hidden:
                 self.notify(i18n.t("safe_text.removed"), severity="warning")
-        await super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.keys.take(event)  # in order, each to the field focused when it is handled
+        else:
+            await super().on_event(event)
 
-    def _idle_check(self) -> None:
-        minutes = settings.get(self.store, "idle_minutes") or 10
+    def _idle_check(self, minutes: int) -> None:
         if (self.actor and not isinstance(self.screen, LockScreen)
                 and time.monotonic() - self._last_input > minutes * 60):
             self.action_lock()
@@ -252,7 +304,15 @@ class DeskApp(App):
         if self.actor and not isinstance(self.screen, LockScreen):
             self.push_screen(LockScreen(self.actor))
 
-    def action_sign_out(self, message: str = "") -> None:
+    def action_sign_out(self) -> None:
+        """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
+        if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
+            self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
+        else:
+            self._sign_out()
+
+    def _sign_out(self, message: str = "") -> None:
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:
@@ -285,13 +345,30 @@ class DeskApp(App):
         return tuple(self.store.version(name, day) for name, day in watch.files())
 
     def _poll(self) -> None:
-        self._idle_check()
         if self.store.needs_checkpoint():
             self._checkpoint()
         self._watches = [w for w in self._watches if w.owner.is_attached]
-        for watch in self._watches:
-            now = self._versions(watch)
-            if now != watch.seen:
+        if not self._polling:  # a slow poll is not stacked on
+            self._polling = True
+            self._poll_store(list(self._watches))
+
+    @work(thread=True, group="poll")
+    def _poll_store(self, watches: list[_Watch]) -> None:
+        """Ask the store what changed (and the idle-lock setting) off the event
+        loop: catching up on other desks' writes reads and applies them.
+        The lock and the callbacks then run on the loop."""
+        minutes, versions = 10, []
+        try:
+            minutes = settings.get(self.store, "idle_minutes") or 10
+            versions = [self._versions(w) for w in watches]
+        finally:  # the next poll may start even if this one failed
+            self.call_from_thread(self._polled, minutes, watches, versions)
+
+    def _polled(self, minutes: int, watches: list[_Watch], versions: list[tuple]) -> None:
+        self._polling = False
+        self._idle_check(minutes)
+        for watch, now in zip(watches, versions):
+            if now != watch.seen and watch.owner.is_mounted and watch.owner.is_attached:
                 watch.seen = now
                 watch.callback()
 
@@ -326,8 +403,9 @@ class DeskApp(App):
                 self.notify(alert.message, severity=alert.severity, timeout=10, markup=False)
         self._alerted |= {a.key for a in current}
         self.alerts = current
-        if isinstance(self.screen, MainScreen):
-            self.screen.query_one(AlertBar).show(current)
+        for screen in self.screen_stack:  # no bar yet while a new main screen composes
+            for bar in screen.query(AlertBar):
+                bar.show(current)
 
     def action_alerts(self) -> None:
         if self.actor:
@@ -363,7 +441,9 @@ class DeskApp(App):
 
 
 def run_app(store: Store, args) -> int:
-    app = DeskApp(store, gate=args.gate, problems=args.problems)
+    heap.tune()
+    heap.freeze_loaded(collect=True)  # modules and start-up data, before the UI runs
+    app = DeskApp(store, gate=args.gate, problems=args.problems, tune_gc=True)
     app.run()
     return app.return_code or 0
 

@@ -32,6 +32,7 @@ i18n.add({
     "cli.description": ("社区防控服务台：卡口登记、代购、体温计、住户。",
                         "Desk console for community checkpoint and supply desks."),
     "cli.check_ok": ("检查了 {n} 个数据文件，全部完好。", "Checked {n} data files: all good."),
+    "cli.no_data": ("{path} 里还没有数据（没有可检查的文件）。", "There is no data in {path} yet (no files to check)."),
     "cli.check.torn_tail.cut": (
         "{file}：最后一笔没写完的操作（没有确认过）已截掉，已确认的数据都在。",
         "{file}: an unfinished last transaction (never acknowledged) was cut off; everything acknowledged is there."),
@@ -100,6 +101,9 @@ def check_report(store: Store, full: bool = True) -> tuple[list[str], bool]:
 
 
 def _check(store: Store, args: argparse.Namespace) -> int:
+    if not store.data_files():
+        print(i18n.t("cli.no_data", path=store.root))
+        return 0
     lines, _ = check_report(store)
     print("\n".join(lines) or i18n.t("cli.check_ok", n=len(store.data_files())))
     return 1 if lines else 0
@@ -174,7 +178,7 @@ COMMANDS: list[Command] = [
     Command("backup", ("把数据备份到 DEST", "copy a consistent snapshot of the data to DEST"),
             lambda p: p.add_argument("dest", metavar="DEST"), _backup),
     Command("demo", ("生成演示数据", "fill an empty data directory with demo data"),
-            lambda p: p.add_argument("--days", type=int, default=28), _demo),
+            lambda p: p.add_argument("--days", type=int, default=28), _demo, creates=True),
     Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
                            "sign new passes with a fresh key (printed passes stay valid)"),
             lambda p: None, _rotate_key),
@@ -229,11 +233,13 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
 
 
 def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
-    store = Store(data_dir(args.data_dir))
-    logs.setup(store.root)
     if args.command:
         cmd = next(c for c in COMMANDS if c.name == args.command)
+        store = Store(data_dir(args.data_dir), create=cmd.creates)
+        logs.setup(store.root)
         return cmd.run(store, args)
+    store = Store(data_dir(args.data_dir))
+    logs.setup(store.root)
     args.problems, usable = check_report(store, full=False)
     if not usable:  # damage that could not be repaired: don't start on it
         print("\n".join(args.problems), file=sys.stderr)
@@ -241,7 +247,7 @@ def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace]
     if store.migrated:
         args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
     if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-        store.snapshot(keep=24)  # also writes a checkpoint
+        store.snapshot(keep=6)  # real copies: keep few; also writes a checkpoint
     elif store.needs_checkpoint():
         store.checkpoint()
     return run_app(store, args)

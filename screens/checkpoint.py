@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,6 +29,7 @@ from screens import export
 from screens.errands import ReasonScreen
 from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
                              verdict_text)
+from screens.confirm import ask_to_discard
 from screens.scan import ScanField
 
 i18n.add({
@@ -59,6 +60,11 @@ i18n.add({
                                    "Pick an earlier visitor (Enter fills, Esc cancels)"),
     "checkpoint.ui.type_first": ("先输入姓名或电话的开头。", "Type the start of a name or phone first."),
     "checkpoint.key.save": ("保存", "Save"),
+    "checkpoint.key.pick": ("选第 {n} 项", "Pick {n}"),
+    "checkpoint.ui.pick_purpose": ("— 选 1–6 —", "— pick 1–6 —"),
+    "checkpoint.ui.pick_outcome": ("— F6/F7/F8 —", "— F6/F7/F8 —"),
+    "checkpoint.ui.took_over": ("你接了 {who} 的班（{since} 起）。交接留言在 Ctrl+Y。",
+                                "You took over {who}'s shift (since {since}); Ctrl+Y for the handover."),
     "checkpoint.key.clear": ("清空", "Clear"),
     "checkpoint.key.recall": ("调出", "Recall"),
     "checkpoint.key.scan": ("扫码", "Scan"),
@@ -71,7 +77,13 @@ i18n.add({
     "checkpoint.key.prev_day": ("前一天", "Earlier day"),
     "checkpoint.key.next_day": ("后一天", "Later day"),
     "checkpoint.key.close": ("关闭", "Close"),
-    "checkpoint.key.open_shift": ("开班", "Open shift"),
+    "checkpoint.key.open_shift": ("接班/开班", "Take over/open"),
+    "checkpoint.key.close_and_go": ("交班并退出", "Close shift, sign out"),
+    "checkpoint.key.leave_open": ("不交班，退出", "Sign out, leave it open"),
+    "checkpoint.key.stay": ("留下", "Stay"),
+    "checkpoint.signout.title": ("{gate} 的班次还在你名下（{since} 起）。走之前交班吗？",
+                                 "The shift at {gate} is still yours (since {since}). Close it before you go?"),
+    "checkpoint.signout.note": ("交接留言（给下一班）", "Handover note (for the next volunteer)"),
     "checkpoint.key.close_shift": ("交班", "Close shift"),
     "checkpoint.key.toggle": ("开/关", "Open/close"),
     "checkpoint.key.add": ("添加", "Add"),
@@ -108,12 +120,16 @@ i18n.add({
     "checkpoint.req.title": ("卡口转来的代购申请", "Purchase requests from the gate"),
     "checkpoint.req.status": ("状态", "Status"),
     "checkpoint.req.person": ("人", "Person"),
+    "checkpoint.req.no": ("单号", "No."),
 })
 
 FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
           "purpose_note", "note")
 INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
-DEFAULTS = {"direction": "in", "purpose": "buy", "outcome": "turned_away"}
+DEFAULTS = {"direction": "in"}  # never a purpose or an outcome: a wrong default logs a falsehood
+#: the form's outcome list in key order, and the outcomes with a key of their own anywhere in the form
+FORM_OUTCOMES = ("allowed", "turned_away", "redirected", "allowed_with_pass")
+OUTCOME_KEYS = {"f6": "allowed", "f7": "turned_away", "f8": "redirected"}
 # temperature right after the name: a fever stays in sight on a 60-column terminal
 COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
 
@@ -162,6 +178,27 @@ def _sig(cells: tuple) -> tuple:
                  for c in cells)
 
 
+class KeyedSelect(Select):
+    """A Select whose options are numbered: with the focus on it, a digit
+    picks that option (open or closed), so no digit lands in a text box."""
+
+    def __init__(self, options: list[tuple[str, str]], **kw) -> None:
+        self.keyed = [value for _, value in options]
+        #: the choices on one plain line: the drop-down list can lose CJK characters
+        #: where it overlaps other widgets (Textual issue #6357), this line cannot
+        self.choices = "  ".join(f"{n} {label}" for n, (label, _) in enumerate(options, 1))
+        super().__init__([(f"{n} {label}", value) for n, (label, value) in enumerate(options, 1)],
+                         type_to_search=False, **kw)  # digits pick, they do not search
+        for n in range(1, len(options) + 1):
+            self._bindings.bind(str(n), f"pick({n})", i18n.t("checkpoint.key.pick", n=n), show=False)
+
+    def action_pick(self, n: int) -> None:
+        self.value = self.keyed[n - 1]
+        if self.expanded:
+            self.expanded = False
+            self.focus()  # the closing list had the focus
+
+
 def _field(name: str, widget) -> Vertical:
     """A one-line labelled field with its error line (hidden while empty)."""
     return Vertical(Horizontal(Label(i18n.t(f"checkpoint.ui.{name}"), classes="cp-lbl"), widget,
@@ -175,7 +212,9 @@ class CheckpointTab(Vertical):
     DEFAULT_CSS = Path(__file__).with_name("checkpoint.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
-        Binding("escape", "clear", i18n.t("checkpoint.key.clear")),
+        *(Binding(key, f"outcome('{code}')", cp.label("outcome", code), priority=True)
+          for key, code in OUTCOME_KEYS.items()),
+        Binding("escape", "escape", i18n.t("checkpoint.key.clear")),
         Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
         Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
         Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
@@ -202,7 +241,9 @@ class CheckpointTab(Vertical):
         self.pages = 1
         self._cells: dict[str, tuple] = {}
         self._saving = False
+        self._hinting = False  # the info line shows a list's choices
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
+        self._info = Text()
 
     # -- layout --
     def compose(self) -> ComposeResult:
@@ -219,10 +260,12 @@ class CheckpointTab(Vertical):
         with Horizontal(classes="cp-row"):
             yield _field("direction", Select(_options("dir", cp.DIRECTIONS), id="direction",
                                              allow_blank=False, value="in", compact=True))
-            yield _field("purpose", Select(_options("purpose", cp.FORM_PURPOSES), id="purpose",
-                                           allow_blank=False, value="buy", compact=True))
-            yield _field("outcome", Select(_options("outcome", cp.OUTCOMES), id="outcome",
-                                           allow_blank=False, value="turned_away", compact=True))
+            yield _field("purpose", KeyedSelect(_options("purpose", cp.FORM_PURPOSES), id="purpose",
+                                                prompt=i18n.t("checkpoint.ui.pick_purpose"),
+                                                compact=True))
+            yield _field("outcome", KeyedSelect(_options("outcome", FORM_OUTCOMES), id="outcome",
+                                                prompt=i18n.t("checkpoint.ui.pick_outcome"),
+                                                compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
@@ -282,8 +325,14 @@ class CheckpointTab(Vertical):
     def values(self) -> dict:
         out = {f: self.query_one(f"#{f}", Input).value for f in INPUTS}
         for f in ("direction", "purpose", "outcome"):
-            out[f] = self.query_one(f"#{f}", Select).value
+            select = self.query_one(f"#{f}", Select)
+            out[f] = "" if select.is_blank() else select.value
         return out
+
+    def typed(self) -> bool:
+        """Has the volunteer put anything into the form?"""
+        v = self.values()
+        return any(v[f] for f in (*INPUTS, "purpose", "outcome"))
 
     def show_error(self, field: str | None, text: str) -> None:
         """Put a message under its field (or under the name) and go there."""
@@ -295,7 +344,7 @@ class CheckpointTab(Vertical):
         self.query_one(f"#{target}").focus()
 
     def clear_errors(self, field: str | None = None) -> None:
-        for lbl in self.query(".cp-err"):
+        for lbl in self.query(".cp-err.-shown"):  # the hidden ones are empty already
             if field is None or lbl.id == f"err-{field}":
                 lbl.update("")
                 lbl.remove_class("-shown")
@@ -311,7 +360,8 @@ class CheckpointTab(Vertical):
             self.show_error(exc.field, str(exc))
             return
         self._saving = True
-        self._save(values, self._fixing)
+        # the next visitor's keys wait for the cleared form
+        self.app.keys.wait_for(self._save(values, self._fixing))
 
     @work(thread=True, group="cp-save")
     def _save(self, values: dict, fixing: tuple[str, int] | None) -> None:
@@ -349,6 +399,11 @@ class CheckpointTab(Vertical):
         self._saving = False
         fixed = self._fixing
         self.action_clear()
+        if entry.get("took_over"):
+            prev = entry["took_over"]
+            self.notify(i18n.t("checkpoint.ui.took_over", who=prev["opened_by"],
+                               since=prev["opened_at"][5:16].replace("T", " ")),
+                        markup=False, timeout=10)
         if fixed:
             self.notify(i18n.t("gateui.fixed", id=fixed[1], new=entry["id"]), markup=False)
         else:
@@ -360,14 +415,26 @@ class CheckpointTab(Vertical):
                         markup=False, timeout=8)
         self.reload()
 
+    def action_outcome(self, code: str) -> None:
+        self.query_one("#outcome", Select).value = code
+
+    def action_escape(self) -> None:
+        """Esc clears the form, after asking when something was typed."""
+        ask_to_discard(self.app, self.typed(), self.action_clear)
+
+    def on_hide(self) -> None:
+        self.clear_errors()  # a message about an earlier try does not wait for the next visit
+
     def action_clear(self) -> None:
         for f in INPUTS:
             self.query_one(f"#{f}", Input).value = ""
+        for f in ("purpose", "outcome"):
+            self.query_one(f"#{f}", Select).clear()
         for f, v in DEFAULTS.items():
             self.query_one(f"#{f}", Select).value = v
         self.clear_errors()
         self._fixing = None
-        self.query_one("#cp-info", Static).update("")
+        self._show_info("", "", "")
         self.query_one("#cp-verdict", Static).update("")
         self.query_one("#name", Input).focus()
 
@@ -381,6 +448,19 @@ class CheckpointTab(Vertical):
             self.query_one("#purpose", Select).value = visitor["purpose"]
         self.clear_errors()
         self.query_one("#outcome", Select).focus()
+
+    @on(events.DescendantFocus)
+    def _choices_hint(self, event: events.DescendantFocus) -> None:
+        """On a numbered list the line under the form shows its choices; leaving it
+        brings the household / repeat-visitor line back."""
+        keyed = next((w for w in event.widget.ancestors_with_self if isinstance(w, KeyedSelect)), None)
+        if keyed is not None:
+            self._hinting = True
+            self.query_one("#cp-info", Static).update(Text(keyed.choices, style="bold"))
+        elif self._hinting:
+            self._hinting = False
+            v = self.values()
+            self._lookup(v["name"], v["phone"], v["door"])
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -466,7 +546,9 @@ class CheckpointTab(Vertical):
             text.append(("  " if household else "") + "⚠ " + notice, style="bold yellow")
         if hint:
             text.append(("  " if text.plain else "") + hint, style="dim")
-        self.query_one("#cp-info", Static).update(text)
+        if text != self._info:  # typing on: the same line is not sent again
+            self._info = text
+            self.query_one("#cp-info", Static).update(text, layout=False)  # one line high
         self.set_class(bool(notice), "-repeat")
 
     def action_recall(self) -> None:
@@ -569,6 +651,8 @@ class CheckpointTab(Vertical):
 
     def reload(self) -> None:
         """Load the shown page in a worker; the table is then patched in place."""
+        if not self.query("#f-outcome"):
+            return  # a poll reaching the tab while it is composed or taken down
         outcome = self.query_one("#f-outcome", Select).value
         purpose = self.query_one("#f-purpose", Select).value
         self._load(self.shown_day(), None if outcome is Select.NULL else outcome,
@@ -587,6 +671,8 @@ class CheckpointTab(Vertical):
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int) -> None:
         """Patch the table to show ``cells``: remove gone rows, add new ones,
         update changed cells, then restore newest-first order."""
+        if not self.query("#log"):
+            return  # a load that finishes while the tab is composed or taken down
         table = self.query_one("#log", DataTable)
         self.pages, self.page = pages, page
         wanted = {key for key, _ in cells}
@@ -714,8 +800,11 @@ class ShiftScreen(ModalScreen[None]):
             if last else i18n.t("checkpoint.shift.no_last"))
 
     def action_open_shift(self) -> None:
+        """Open a shift; someone else's open shift is taken over, with the
+        note typed below as their handover (what they said, or nothing)."""
         try:
-            cp.open_shift(self.app.store, self.app.actor, self.app.gate)
+            cp.open_shift(self.app.store, self.app.actor, self.app.gate,
+                          self.query_one("#handover", Input).value)
         except DomainError as exc:
             self.query_one("#message", Label).update(str(exc))
             return
@@ -723,14 +812,58 @@ class ShiftScreen(ModalScreen[None]):
         self.refresh_info()
 
     def action_close_shift(self) -> None:
-        try:
-            cp.close_shift(self.app.store, self.app.actor, self.app.gate,
-                           self.query_one("#handover", Input).value)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.notify(i18n.t("checkpoint.shift.closed"))
-        self.dismiss(None)
+        if close_with_note(self):
+            self.dismiss(None)
+
+
+def close_with_note(screen: ModalScreen) -> bool:
+    """Close the gate's shift with the note in the screen's #handover box; a
+    refusal goes to its #message line. True when the shift was closed."""
+    try:
+        cp.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
+                       screen.query_one("#handover", Input).value)
+    except DomainError as exc:
+        screen.query_one("#message", Label).update(str(exc))
+        return False
+    screen.notify(i18n.t("checkpoint.shift.closed"))
+    return True
+
+
+class SignOutScreen(ModalScreen[bool]):
+    """Signing out while the gate's shift is yours: close it with a handover
+    note (Ctrl+S or Enter), or leave it open for the next one to take over
+    (Ctrl+O); Esc stays signed in. Dismisses True when the volunteer goes."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "close_and_go", i18n.t("checkpoint.key.close_and_go"), priority=True),
+        Binding("ctrl+o", "dismiss(True)", i18n.t("checkpoint.key.leave_open"), priority=True),
+        Binding("escape", "dismiss(False)", i18n.t("checkpoint.key.stay")),
+    ]
+
+    def __init__(self, shift: dict) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.signout.title", gate=self.app.gate,
+                                since=self.shift["opened_at"][5:16].replace("T", " ")),
+                         classes="title", markup=False)
+            yield Label(i18n.t("checkpoint.signout.note"))
+            yield Input(id="handover", max_length=500)
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#handover", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_close_and_go()
+
+    def action_close_and_go(self) -> None:
+        if close_with_note(self):
+            self.dismiss(True)
 
 
 class GatesScreen(ModalScreen[None]):
@@ -812,12 +945,13 @@ class RequestsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in (("time", "checkpoint.col.time"), ("door", "checkpoint.col.where"),
-                           ("person", "checkpoint.req.person"), ("phone", "checkpoint.ui.phone"),
-                           ("status", "checkpoint.req.status")):
+        for key, label in (("no", "checkpoint.req.no"), ("time", "checkpoint.col.time"),
+                           ("door", "checkpoint.col.where"), ("person", "checkpoint.req.person"),
+                           ("phone", "checkpoint.ui.phone"), ("status", "checkpoint.req.status")):
             table.add_column(i18n.t(label), key=key)
         for r in cp.requests(self.app.store)[:500]:
-            table.add_row(str(r.get("at", ""))[5:16].replace("T", " "),
-                          r.get("door") or r.get("org", ""), r.get("person", ""),
-                          r.get("phone", ""), r.get("status", ""), key=str(r["id"]))
+            at = str(r.get("at") or "")
+            table.add_row(r.get("no") or "—", at[5:16].replace("T", " ") or "—",
+                          r.get("door") or r.get("org", ""), r.get("person", ""), r.get("phone", ""),
+                          i18n.t(f"purchases.status.{r.get('status', 'new')}"), key=str(r["id"]))
         table.focus()

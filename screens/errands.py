@@ -25,6 +25,7 @@ from console.core import clock, i18n, operators, printing
 from console.errands import errand as errands, printers, slips
 from console.households import registry as households
 from console.core.i18n import DomainError
+from screens.confirm import ConfirmScreen, ask_to_discard
 from screens.name_select import NameSelect
 from screens.scan import ScanPanel
 
@@ -51,7 +52,6 @@ i18n.add({
     "errtab.key.scan": ("门口扫码", "Gate scan"),
     "errtab.key.save": ("保存", "Save"),
     "errtab.key.cancel": ("取消", "Cancel"),
-    "errtab.key.confirm": ("确定", "Confirm"),
     "errtab.none": ("没有选中的外出申请。", "No errand selected."),
     "errtab.empty": ("这里还没有外出申请。按 n 新建。", "No errands here yet. Press n for a new one."),
     "errtab.requested": ("已提交外出申请 {number} 号，等组长审批。",
@@ -73,6 +73,8 @@ i18n.add({
                              "Reprint the pass of errand {number}? The old slip stops working "
                              "(print {gen} from now)."),
     "errtab.reason": ("理由", "Reason"),
+    "errtab.approve_title": ("批准 {number} 号（{person}，{purpose}，{window}）？",
+                             "Approve errand {number} ({person}, {purpose}, {window})?"),
     "errtab.new_title": ("新外出申请（门牌或单位二选一）", "New errand (a door or an organisation)"),
     "errtab.f.door": ("门牌", "Door"),
     "errtab.f.org": ("单位", "Organisation"),
@@ -169,25 +171,8 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    DEFAULT_CSS = _CSS
-    BINDINGS = [Binding("y,enter", "answer(True)", i18n.t("errtab.key.confirm")),
-                Binding("n,escape", "answer(False)", i18n.t("errtab.key.cancel"))]
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="errand-dialog"):
-            yield Static(self.text, markup=False, classes="title")
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        ask_to_discard(self.app, bool(self.query_one("#reason", Input).value.strip()),
+                       lambda: self.dismiss(None))
 
 
 class QrScreen(ModalScreen[None]):
@@ -302,6 +287,9 @@ class RequestScreen(ModalScreen[dict | None]):
             yield Label("", id="e-form", classes="error")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.initial = self._values()  # the proposed times are not "typed"
+
     def _error(self, name: str, text: str) -> None:
         label = self.query_one(f"#e-{name}", Label)
         label.update(text)
@@ -340,25 +328,33 @@ class RequestScreen(ModalScreen[dict | None]):
         return out
 
     def action_save(self) -> None:
-        bad = False
+        """Save, or mark every wrong field at once (not one per try)."""
+        errors: dict[str, str] = {}
         for inp in self.query(Input):
             result = inp.validate(inp.value)
             if result is not None and not result.is_valid:
-                self._error(inp.id[2:], " ".join(result.failure_descriptions))
-                bad = True
-        if bad:
-            self._error("form", i18n.t("errtab.fix"))
+                errors[inp.id[2:]] = " ".join(result.failure_descriptions)
+        _, problems = errands.check_request(self.app.store, **self._values())
+        for exc in problems:
+            field = {"time": "start"}.get(exc.field or "", exc.field or "form")
+            errors.setdefault(field if field in FORM_FIELDS else "form", str(exc))
+        for name in (*FORM_FIELDS, "form"):
+            self._error(name, errors.get(name, ""))
+        if errors:
+            first = next((n for n in FORM_FIELDS if n in errors), None)
+            if first:
+                self._error("form", i18n.t("errtab.fix"))
+                self.query_one(f"#f-{first}").focus()
             return
         try:
             errand = errands.request(self.app.store, self.app.actor, **self._values())
         except DomainError as exc:
-            field = {"time": "start"}.get(exc.field or "", exc.field or "form")
-            self._error(field if field in FORM_FIELDS else "form", str(exc))
+            self._error("form", str(exc))
             return
         self.dismiss(errand)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        ask_to_discard(self.app, self._values() != self.initial, lambda: self.dismiss(None))
 
 
 # -- the tab --
@@ -533,8 +529,18 @@ class ErrandsTab(Vertical):
         self.app.push_screen(RequestScreen(), done)
 
     def action_approve(self) -> None:
+        """Approving lets someone out: it asks first (y), like every step that cannot be undone."""
         if not (e := self._current()):
             return
+
+        def done(yes: bool) -> None:
+            if yes:
+                self._approve(e)
+        self.app.push_screen(ConfirmScreen(i18n.t(
+            "errtab.approve_title", number=e["number"], person=e["person"], purpose=e["purpose"],
+            window=window_text(e, clock.today()))), done)
+
+    def _approve(self, e: dict) -> None:
         try:
             errands.approve(self.app.store, self.app.actor, e["number"])
         except DomainError as exc:

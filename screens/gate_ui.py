@@ -21,6 +21,7 @@ from console.core import clock, i18n, settings
 from console.core.i18n import DomainError
 from console.households import mark_rules
 from console.households.marks import COLOURS
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "gateui.key.annul": ("作废", "Annul"),
@@ -117,7 +118,7 @@ def _hm(when: dt.datetime | None, now: dt.datetime) -> str:
     return when.strftime("%H:%M") if when.date() == now.date() else when.strftime("%m-%d %H:%M")
 
 
-class LogTable(DataTable):
+class LogTable(PagedTable):
     """The gate log; on a selected entry: c fixes it, x annuls it."""
 
     BINDINGS = [Binding("x", "correct('annul')", i18n.t("gateui.key.annul")),
@@ -132,10 +133,7 @@ class LogTable(DataTable):
             self.key = key
 
     def action_correct(self, kind: str) -> None:
-        key = None
-        if self.row_count:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        self.post_message(self.Correct(kind, key))
+        self.post_message(self.Correct(kind, self.selected_key))
 
 
 class InsideScreen(ModalScreen[None]):

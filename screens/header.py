@@ -23,10 +23,13 @@ i18n.add({
 
 
 class DeskHeader(Static):
-    """Refreshed every second; the checkpoint tab sets ``app.shift_label``."""
+    """Checked every second, redrawn only when its text changes (the clock
+    shows minutes: over SSH every redraw costs bytes). The checkpoint tab
+    sets ``app.shift_label``."""
 
     def __init__(self) -> None:
         super().__init__(markup=False, id="desk-header")
+        self._text = ""
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -41,8 +44,11 @@ class DeskHeader(Static):
         who = f"{actor.name}（{i18n.t('role.' + actor.role)}）" if actor else ""
         label = app.shift_label
         shift = i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift")
-        self.update(header_line([f"{app.title} · {app.gate}", who, shift], f"{clock.now():%H:%M:%S}",
-                                self.content_size.width or 80))
+        text = header_line([f"{app.title} · {app.gate}", who, shift], f"{clock.now():%H:%M}",
+                           self.content_size.width or 80)
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)  # one docked line: its size never changes
 
 
 def header_line(parts: list[str], time: str, width: int) -> str:
@@ -68,14 +74,24 @@ class AlertBar(Static):
     def __init__(self) -> None:
         super().__init__(markup=False, id="alert-bar")
         self.display = False
+        self._text = ""
+
+    def on_mount(self) -> None:
+        """Alerts checked before this bar existed (a check racing the sign-in)."""
+        self.show(self.app.alerts)
 
     def show(self, current: list[Alert]) -> None:
-        self.display = bool(current)
+        """Redraw only when the line changes (the check runs every 20 s)."""
+        text = ""
         if current:
             first = sorted(current, key=lambda a: a.severity != "error")[0]
-            self.update(i18n.t("header.alerts", n=len(current),
-                               first=" ".join(first.message.split())))
-            self.set_class(any(a.severity == "error" for a in current), "-error")
+            text = i18n.t("header.alerts", n=len(current), first=" ".join(first.message.split()))
+        if text == self._text:
+            return
+        self._text = text
+        self.display = bool(current)
+        self.update(text)  # one or two lines: may change the layout
+        self.set_class(any(a.severity == "error" for a in current), "-error")
 
 
 class AlertsScreen(ModalScreen):

@@ -8,7 +8,7 @@ purchase files; actions are bindings (Footer, command palette) on the view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -28,6 +28,7 @@ from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
 from screens import export
 from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "pui.view.requests": ("代购单", "Requests"),
@@ -126,46 +127,6 @@ def _t(key: str, **kw) -> str:
     return i18n.t(key, **kw)
 
 
-class ListTable(DataTable):
-    """A list with a row cursor: Home and End go to the first and last row."""
-
-    BINDINGS = [Binding("home", "scroll_top", show=False), Binding("end", "scroll_bottom", show=False)]
-
-
-def sync_rows(table: DataTable, rows: dict[str, tuple]) -> None:
-    """Make ``table`` show ``rows`` (key -> cells) in their order: changed
-    cells are updated in place (columns widen to fit: 134.50, never 134.),
-    gone rows dropped, new rows added at the end; a new row that belongs
-    above others (a new run, newest first) redraws the table with the
-    cursor kept on its row."""
-    have = [row.key.value for row in table.ordered_rows]
-    kept = set(have) & rows.keys()
-    if [k for k in have if k in kept] + [k for k in rows if k not in kept] != list(rows):
-        at = selected(table)
-        table.clear()
-        for key, cells in rows.items():
-            table.add_row(*cells, key=key)
-        if at in rows:
-            table.move_cursor(row=table.get_row_index(at))
-        return
-    columns = list(table.columns)
-    for key in set(have) - kept:
-        table.remove_row(key)
-    for key, cells in rows.items():
-        if key in kept:
-            for col, before, after in zip(columns, table.get_row(key), cells):
-                if before != after:
-                    table.update_cell(key, col, after, update_width=True)
-        else:
-            table.add_row(*cells, key=key)
-
-
-def selected(table: DataTable) -> str | None:
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
 def clip(text: str, cells: int) -> str:
     """Cut ``text`` to ``cells`` terminal columns (CJK characters take two)."""
     if cell_len(text) <= cells:
@@ -217,20 +178,66 @@ def _how(value: str) -> str:
 
 
 class View(Vertical):
-    """One view inside the tab: a keyed table and a status line."""
+    """One view inside the tab: a keyed table and a status line.
+
+    :meth:`load` reads the store in a worker and returns what to do on the
+    event loop (patch the table, which redraws only the changed cells). A
+    view that is not on screen only notes that it is stale and loads when
+    it is next shown, so another desk's edit reloads one view, not five."""
 
     TABLE_ID = ""
     COLUMNS: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield ListTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def on_mount(self) -> None:
         table = self.table
         for col in self.COLUMNS:
             table.add_column(_t(f"pui.col.{col}"), key=col)
+        self._stale = True
+        self._loading = self._again = False
         self.reload()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.is_on_screen:
+            self._stale = True
+            return
+        self._stale = False
+        if self._loading:  # one read at a time; the latest change is read after it
+            self._again = True
+            return
+        self._loading = True
+        self._read(*self.wanted())
+
+    def wanted(self) -> tuple:
+        """What :meth:`load` needs from the screen, read on the loop."""
+        return ()
+
+    def load(self, *wanted) -> Callable[[], None]:  # pragma: no cover - overridden
+        """In a worker: read the store, return the update for the loop."""
+        return lambda: None
+
+    @work(thread=True, group="pur-view")
+    def _read(self, *wanted) -> None:
+        show = None
+        try:
+            show = self.load(*wanted)
+        finally:
+            self.app.call_from_thread(self._loaded, show)
+
+    def _loaded(self, show: Callable[[], None] | None) -> None:
+        self._loading = False
+        if show is not None and self.is_attached:
+            show()
+        if self._again:
+            self._again = False
+            self.reload()
 
     @property
     def table(self) -> DataTable:
@@ -260,19 +267,16 @@ class View(Vertical):
     def found(self, rows: list[dict]) -> list[dict]:
         """The rows the tab's find box keeps (a door exactly, a name, a number)."""
         tab = next(a for a in self.ancestors if isinstance(a, PurchasesTab))
+        problem = ""
         try:
             rows = P.search(rows, tab.find_text)
         except DomainError as exc:
-            tab.find_problem(str(exc))
-        else:
-            tab.find_problem("")
+            problem = str(exc)
+        self.app.call_from_thread(tab.find_problem, problem)  # called from the view's worker
         return rows
 
-    def reload(self) -> None:  # pragma: no cover - overridden
-        pass
-
     def current(self) -> str | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
         return key
@@ -317,21 +321,25 @@ class RequestsView(View):
         Binding("x", "cancel_request", _t("pui.key.cancel_req")),
     ]
 
-    def reload(self) -> None:
+    def wanted(self) -> tuple:
+        return (self.room(self.table, "items"),)
+
+    def load(self, width: int) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
         rows = self.found(rows)[-MAX_ROWS:]
         runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
-            items_text(r["lines"], self.room(self.table, "items")) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
-                                           else "—")) for r in rows})
+            items_text(r["lines"], width) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
+                                              else "—")) for r in rows}
         specials = P.active_specials(self.store)
-        self.status(_t("pui.specials", list="；".join(
+        status = (_t("pui.specials", list="；".join(
             f"{s['name']} {P.money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
             if specials else _t("pui.no_specials"))
+        return lambda: (self.table.sync(list(cells.items())), self.status(status))
 
     def _fields(self, row: dict | None) -> list[Field]:
         fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",
@@ -445,7 +453,7 @@ class CatalogueView(View):
         Binding("delete,x", "remove", _t("pui.key.remove")),
     ]
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         today = clock.today().isoformat()
         rows = {}
         for r in P.catalogue(self.store):
@@ -460,7 +468,7 @@ class CatalogueView(View):
                 where = r.get("supplier") or r.get("shop", "")
                 until = r.get("ends", "")
             rows[str(r["id"])] = (_t(f"pui.kind.{r['kind']}"), r["name"], price, where, until)
-        sync_rows(self.table, rows)
+        return lambda: self.table.sync(list(rows.items()))
 
     def action_bundle(self) -> None:
         self.form(_t("pui.t.bundle"), [
@@ -520,56 +528,72 @@ class RunsView(View):
     show_list = False
 
     def compose(self) -> ComposeResult:
-        yield ListTable(id=self.TABLE_ID, cursor_type="row")
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row")
         yield Static("", id="run-summary", classes="pur-status", markup=False)
-        yield ListTable(id="run-detail", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="run-detail", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pur-status", markup=False)
 
     def run_id(self) -> int | None:
-        key = selected(self.table)
+        key = self.table.selected_key
         return int(key) if key else None
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         runs = P.runs(self.store)[:30]
-        sync_rows(self.table, {str(r["id"]): (
+        rows = {str(r["id"]): (
             P.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
-            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs})
-        self.reload_detail()
+            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs}
+        return lambda: (self.table.sync(list(rows.items())), self.reload_detail())
 
     @on(DataTable.RowHighlighted, "#runs-table")
     def _run_changed(self) -> None:
         self.reload_detail()
 
     def reload_detail(self) -> None:
+        """The selected run's packs or shopping list, read in a worker."""
+        self._detail = getattr(self, "_detail", 0) + 1
+        self._read_detail(self._detail, self.run_id(), self.show_list,
+                          self.room(self.query_one("#run-detail", DataTable), "items"))
+
+    @work(thread=True, group="pur-detail")
+    def _read_detail(self, ticket: int, run_id: int | None, show_list: bool, width: int) -> None:
+        rows, run, check = {}, None, None
+        if run_id is not None:
+            run = P.get_run(self.store, run_id)
+            if show_list:
+                rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
+                                                      str(r["households"]))
+                        for r in P.shopping_list(self.store, run_id)}
+            else:
+                rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
+                                       ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
+                                                if ln.get("short")),
+                                       clip(p["person"], 8), items_text(p["lines"], width))
+                        for p in self.found(P.packing_list(self.store, run_id))}
+            check = P.receipt_check(self.store, run_id)
+        self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
+
+    def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
+                     rows: dict, check: dict | None) -> None:
+        if ticket != self._detail or not self.is_attached:  # the cursor moved on meanwhile
+            return
         detail = self.query_one("#run-detail", DataTable)
-        run_id = self.run_id()
-        mode = "list" if self.show_list else "packs"
+        mode = "list" if show_list else "packs"
         if getattr(self, "_mode", None) != (mode, run_id):
             detail.clear(columns=True)
-            cols = (("items", "qty", "homes") if self.show_list
+            cols = (("items", "qty", "homes") if show_list
                     else ("no", "door", "paid", "short", "person", "items"))
             for c in cols:
                 detail.add_column(_t(f"pui.col.{c}"), key=c)
             self._mode = (mode, run_id)
-        if run_id is None:
+        if run is None:
             self.query_one("#run-summary", Static).update("")
             return
-        run = P.get_run(self.store, run_id)
-        if self.show_list:
-            rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}", str(r["households"]))
-                    for r in P.shopping_list(self.store, run_id)}
-        else:
-            rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
-                                   ",".join(str(i + 1) for i, ln in enumerate(p["lines"]) if ln.get("short")),
-                                   clip(p["person"], 8), items_text(p["lines"], self.room(detail, "items")))
-                    for p in self.found(P.packing_list(self.store, run_id))}
-        sync_rows(detail, rows)
-        check = P.receipt_check(self.store, run_id)
+        detail.sync(list(rows.items()))
         self.query_one("#run-summary", Static).update(
             _t("pui.run_summary", no=P.run_label(run), date=run["date"], shop=run["shop"],
                status=_t(f"purchases.run.{run['status']}"), n=len(run["requests"]),
                deadline=run["deadline"][5:16].replace("T", " ")) + "  ·  " +
-            _t("pui.showing_list" if self.show_list else "pui.showing_packs"))
+            _t("pui.showing_list" if show_list else "pui.showing_packs"))
         self.status(_t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])))
 
     def action_toggle_list(self) -> None:
@@ -588,7 +612,7 @@ class RunsView(View):
 
     def action_paid(self) -> None:
         detail = self.query_one("#run-detail", DataTable)
-        key = None if self.show_list else selected(detail)
+        key = None if self.show_list else detail.selected_key
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
             detail.focus()
@@ -660,8 +684,11 @@ class DeliveryView(View):
     def action_export(self, what: str) -> None:
         export.run(self, what)
 
-    def reload(self) -> None:
-        if self.unpaid_only:
+    def wanted(self) -> tuple:
+        return (self.unpaid_only,)
+
+    def load(self, unpaid_only: bool) -> Callable[[], None]:
+        if unpaid_only:
             rows = P.unpaid(self.store)
         else:
             today = clock.today().isoformat()
@@ -674,27 +701,41 @@ class DeliveryView(View):
             if not s:
                 return ""
             return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
-        sync_rows(self.table, {str(r["id"]): (
+        cells = {str(r["id"]): (
             r["no"], r["door"], r.get("person", ""), P.money(r.get("paid_fen")),
             _t(f"purchases.status.{r['status']}"),
             (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
-            settled(r)) for r in rows})
-        self._show_bill()
+            settled(r)) for r in rows}
+        return lambda: (self.table.sync(list(cells.items())), self._show_bill())
+
+    def _owed(self) -> str:
+        owed = P.unpaid(self.store)
+        return _t("pui.unpaid_total", n=len(owed),
+                  amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
 
     @on(DataTable.RowHighlighted, "#del-table")
     def _show_bill(self) -> None:
         """The selected pack's bill (short items marked) over the unpaid total,
-        shown as soon as the list is, not only once the cursor moves."""
-        owed = P.unpaid(self.store)
-        total = _t("pui.unpaid_total", n=len(owed), amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
-        key = selected(self.table)
-        if key is None:
-            self.status(total)
-            return
-        bill = P.bill(P.get_request(self.store, int(key)))
-        lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
-                          + (f"[{_t('purchases.short')}]" if ln["short"] else "") for ln in bill["lines"])
-        self.status(f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{total}")
+        shown as soon as the list is, not only once the cursor moves; read
+        in a worker."""
+        key = self.table.selected_key
+        self._bill = getattr(self, "_bill", 0) + 1
+        self._read_bill(self._bill, None if key is None else int(key))
+
+    @work(thread=True, group="pur-bill")
+    def _read_bill(self, ticket: int, request_id: int | None) -> None:
+        text = self._owed()
+        if request_id is not None:
+            bill = P.bill(P.get_request(self.store, request_id))
+            lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
+                              + (f"[{_t('purchases.short')}]" if ln["short"] else "")
+                              for ln in bill["lines"])
+            text = f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{text}"
+        self.app.call_from_thread(self._show_bill_text, ticket, text)
+
+    def _show_bill_text(self, ticket: int, text: str) -> None:
+        if ticket == self._bill and self.is_attached:  # still the highlighted row's
+            self.status(text)
 
     def action_toggle_all(self) -> None:
         self.unpaid_only = not self.unpaid_only
@@ -745,22 +786,25 @@ class SchedulesView(View):
     def on_mount(self) -> None:   # View.on_mount runs too (Textual calls each class's handler)
         self.set_interval(30, self.reload)      # states change with the clock
 
-    def reload(self) -> None:
+    def load(self) -> Callable[[], None]:
         rows = {}
-        self._due = {f"{s['schedule']}|{s['date']}|{s['time']}": s
-                     for s in self.found(S.due_list(self.store))}
-        for s in self._due.values():
+        due = {f"{s['schedule']}|{s['date']}|{s['time']}": s for s in self.found(S.due_list(self.store))}
+        for s in due.values():
             state = Text(_t(f"schedules.state.{s['state']}"), style=self.STYLE[s["state"]])
             done = f"{s['done_by']} {s['done_at'][11:16]}" if s["done_by"] else ""
             rows[f"{s['schedule']}|{s['date']}|{s['time']}"] = (
                 s["time"], clip(s["what"], 18), s["door"], clip(s["to"], 16), state, done)
-        sync_rows(self.table, rows)
-        self._show_detail()
+
+        def show() -> None:
+            self._due = due
+            self.table.sync(list(rows.items()))
+            self._show_detail()
+        return show
 
     @on(DataTable.RowHighlighted, "#sched-table")
     def _show_detail(self) -> None:
         """The selected delivery in full: the table cuts long texts."""
-        s = self._due.get(selected(self.table) or "")
+        s = self._due.get(self.table.selected_key or "")
         self.status(_t("pui.schedule_detail", time=s["time"], what=s["what"], person=s["person"],
                        door=s["door"], to=s["to"], note=s["note"] or "—") if s else "")
 
@@ -864,7 +908,8 @@ class PurchasesTab(Vertical):
 
     def reload(self) -> None:
         for view in self.query(View):
-            view.reload()
+            if view.is_mounted:  # a view still composing loads itself when it mounts
+                view.reload()
 
     def on_show(self) -> None:
         self.call_after_refresh(self._focus_view)

@@ -29,6 +29,7 @@ from console.households import registry as households
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from screens import export
+from screens.confirm import ConfirmScreen, ask_to_discard
 
 i18n.add({
     "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),
@@ -46,7 +47,7 @@ i18n.add({
     "stockui.key.receive": ("入库", "Receive"),
     "stockui.key.lend": ("借枪", "Lend gun"),
     "stockui.key.back": ("还枪", "Gun back"),
-    "stockui.key.write_off": ("报损", "Broken/lost"),
+    "stockui.key.write_off": ("报损", "Write off"),
     "stockui.key.stock_take": ("盘点", "Stock-take"),
     "stockui.key.correct": ("更正", "Correct"),
     "stockui.key.print": ("打印发放表", "Print"),
@@ -80,7 +81,11 @@ i18n.add({
     "stockui.missing_total": ("{building} 栋：{n} 户未领（{away} 户不在家）", "Building {building}: {n} still without ({away} away)"),
     "stockui.building": ("楼栋", "Building"),
     "stockui.printed": ("发放表已生成：{path}", "Hand-out sheet written: {path}"),
-    "stockui.save": ("保存（回车）", "Save (Enter)"),
+    "stockui.save": ("保存", "Save"),
+    "stockui.pick": ("— 回车打开列表选择 —", "— Enter opens the list —"),
+    "stockui.pick_loan": ("请选择是哪一把。", "Pick which loan."),
+    "stockui.replace_title": ("{door} 已领过。补发一支（{reason}）？",
+                              "{door} already has one. Hand out a replacement ({reason})?"),
     "stockui.cancel": ("取消", "Cancel"),
     "stockui.fix_fields": ("请先改正标红的栏。", "Fix the fields marked in red first."),
     "stockui.f.item": ("物品", "Item"),
@@ -113,6 +118,9 @@ i18n.add({
 })
 
 PAGE = 200
+#: what a number box takes: digits (also full-width), a point and a minus sign, so
+#: "-5" reaches the check and is refused with a message instead of becoming 5
+NUMBER = r"[0-9０-９.．\-－]*"
 
 
 def _valid_door(text: str) -> bool:
@@ -141,13 +149,16 @@ class Field:
     value: Any = ""
     restrict: str | None = None
     validators: list[Validator] = field(default_factory=list)
+    blank: bool = False      # a Select with nothing chosen until the volunteer picks
 
 
 CSS_TEXT = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
 
 
 class FormModal(ModalScreen[str | None]):
-    """Labelled fields, each with its error line; Enter saves, Escape cancels.
+    """Labelled fields, each with its error line. Ctrl+S saves, and so does
+    Enter in a text box; Enter on a list opens it (it never saves the shown
+    choice). Esc cancels, asking first when something was typed.
     ``save(values)`` calls the domain and returns the message to show; a
     DomainError is shown under its field and nothing is closed."""
 
@@ -155,7 +166,8 @@ class FormModal(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", i18n.t("stockui.cancel")),
-        Binding("enter", "save", i18n.t("stockui.save"), priority=True),
+        Binding("ctrl+s", "save", i18n.t("stockui.save"), priority=True),
+        Binding("enter", "submit", i18n.t("stockui.save"), priority=True, show=False),
     ]
 
     def __init__(self, title: str, fields: list[Field], save: Callable[[dict], str],
@@ -174,7 +186,9 @@ class FormModal(ModalScreen[str | None]):
             for f in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(f.label, classes="form-label")
-                    if f.options is not None:
+                    if f.options is not None and f.blank and f.value == "":
+                        yield Select(f.options, id=f"f-{f.id}", prompt=i18n.t("stockui.pick"))
+                    elif f.options is not None:
                         yield Select(f.options, id=f"f-{f.id}", allow_blank=False,
                                      value=f.value if f.value != "" else f.options[0][1])
                     else:
@@ -187,16 +201,29 @@ class FormModal(ModalScreen[str | None]):
     def on_mount(self) -> None:
         inputs = self.query(Input)
         (inputs.first() if inputs else self.query_one(Select)).focus()
+        self.initial = self.values()
 
     def values(self) -> dict[str, Any]:
         out = {}
         for f in self.fields:
             w = self.query_one(f"#f-{f.id}")
-            out[f.id] = w.value
+            out[f.id] = "" if isinstance(w, Select) and w.is_blank() else w.value
         return out
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Enter on a list (closed or open) belongs to the list: it opens or picks
+        return action != "submit" or not isinstance(self.focused, (Select, SelectOverlay))
+
+    def action_submit(self) -> None:
+        self.action_save()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        ask_to_discard(self.app, self.values() != self.initial, lambda: self.dismiss(None))
+
+    def _field_error(self, field_id: str, text: str) -> None:
+        label = self.query_one(f"#e-{field_id}", Label)
+        label.update(text)
+        label.display = bool(text)
 
     def action_save(self) -> None:
         for label in self.query(".field-error"):
@@ -205,6 +232,8 @@ class FormModal(ModalScreen[str | None]):
         message = self.query_one("#form-message", Label)
         bad = [i for i in self.query(Input) if i.validators and not i.validate(i.value).is_valid]
         if bad:
+            for i in bad:  # say what is wrong under each field, not only "fix the red ones"
+                self._field_error(i.id[2:], " ".join(i.validate(i.value).failure_descriptions))
             message.update(i18n.t("stockui.fix_fields"))
             bad[0].focus()
             return
@@ -339,6 +368,8 @@ class StockTab(Vertical):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: dict) -> None:
+        if not self.query("#balances"):
+            return  # a load that finishes while the tab is composed or taken down
         names = data["names"]
 
         def name(key: str) -> str:
@@ -405,9 +436,21 @@ class StockTab(Vertical):
 
     @on(Select.Changed, "#reason")
     def _reason_picked(self, event: Select.Changed) -> None:
+        """A second thermometer for a household: asks first (y), so Enter pressed
+        twice on a door never hands out a replacement by itself."""
         door = self.query_one("#door", Input).value
-        if self.pending_door and self.pending_door == door and event.value in stock.REASONS:
-            self._issue(self.pending_door)
+        if not (self.pending_door and self.pending_door == door and event.value in stock.REASONS):
+            return
+        pending = self.pending_door
+
+        def done(yes: bool) -> None:
+            if yes:
+                self._issue(pending)
+            else:
+                self.query_one("#reason", Select).clear()
+                self.query_one("#door", Input).focus()
+        self.app.push_screen(ConfirmScreen(i18n.t(
+            "stockui.replace_title", door=pending, reason=i18n.t(f"stock.reason.{event.value}"))), done)
 
     def _issue(self, door_text: str) -> None:
         """Hand out in a worker (a big ledger takes a moment to lock and write);
@@ -416,8 +459,9 @@ class StockTab(Vertical):
             return
         self.busy = True
         reason = self.query_one("#reason", Select).value
-        self._issue_worker(door_text, self.query_one("#item", Select).value,
-                           reason if reason in stock.REASONS else None)
+        self.app.keys.wait_for(self._issue_worker(  # the next door waits for the cleared box
+            door_text, self.query_one("#item", Select).value,
+            reason if reason in stock.REASONS else None))
 
     @work(thread=True, group="stock-issue")
     def _issue_worker(self, door_text: str, item: str, reason: str | None) -> None:
@@ -494,9 +538,9 @@ class StockTab(Vertical):
         number = [Function(_positive, i18n.t("stock.bad_qty"))]
         self._form(i18n.t("stockui.t.receive"), [
             Field("item", i18n.t("stockui.f.item"), self._item_options()),
-            Field("qty", i18n.t("stockui.f.qty"), restrict=r"[0-9０-９]*", validators=number),
+            Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, validators=number),
             Field("source", i18n.t("stockui.f.source")),
-            Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=r"[0-9.．０-９]*"),
+            Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER),
             Field("date", i18n.t("stockui.f.date"), value=clock.today().isoformat(), restrict=r"[0-9-]*"),
         ], lambda v: self._done(stock.receive(store, actor, v["item"], v["qty"], v["source"],
                                               v["cost"], v["date"])))
@@ -506,7 +550,7 @@ class StockTab(Vertical):
         self._form(i18n.t("stockui.t.lend"), [
             Field("item", i18n.t("stockui.f.item"), self._item_options("loan")),
             Field("team", i18n.t("stockui.f.team")),
-            Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=r"[0-9]*",
+            Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=NUMBER,
                   validators=[Function(_whole, i18n.t("stockui.need_number"))]),
         ], lambda v: self._done(stock.lend(
             store, actor, v["item"], v["team"],
@@ -520,22 +564,29 @@ class StockTab(Vertical):
             return
         names = stock.item_map(store)
         selected = self._selected("#guns") if self.query_one(ContentSwitcher).current == "v-guns" else None
-        options = [(f"#{m['no']} {m['team']} {stock.item_name(names.get(m['item'], m['item']))}", m["no"])
-                   for m in open_loans]
+        options = [(f"{m['team']} · {stock.item_name(names.get(m['item'], m['item']))} · "
+                    f"{_when(m['at'])} → {_when(m['due'])}", m["no"]) for m in open_loans]
+
+        def save(v: dict) -> str:
+            if v["loan"] == "":
+                raise DomainError("stockui.pick_loan", field="loan")
+            return self._done(stock.give_back(store, actor, loan=v["loan"], outcome=v["outcome"],
+                                              note=v["note"]))
+
         self._form(i18n.t("stockui.t.back"), [
-            Field("loan", i18n.t("stockui.f.loan"), options,
-                  int(selected) if selected and int(selected) in {o[1] for o in options} else ""),
+            Field("loan", i18n.t("stockui.f.loan"), options,  # picked, never a default gun
+                  int(selected) if selected and int(selected) in {o[1] for o in options} else "",
+                  blank=True),
             Field("outcome", i18n.t("stockui.f.outcome"),
                   [(i18n.t(f"stock.kind.{k}"), k) for k in ("return", "broken", "lost")]),
             Field("note", i18n.t("stockui.f.note")),
-        ], lambda v: self._done(stock.give_back(store, actor, loan=v["loan"], outcome=v["outcome"],
-                                                note=v["note"])))
+        ], save)
 
     def action_write_off(self) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.write_off"), [
             Field("item", i18n.t("stockui.f.item"), self._item_options()),
-            Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=r"[0-9]*",
+            Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=NUMBER,
                   validators=[Function(_positive, i18n.t("stock.bad_qty"))]),
             Field("kind", i18n.t("stockui.f.kind"),
                   [(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
@@ -558,7 +609,7 @@ class StockTab(Vertical):
             Field("item", i18n.t("stockui.f.item"), self._item_options()),
             Field("counted", i18n.t("stockui.f.counted")),
             Field("reason", i18n.t("stockui.f.reason")),
-            Field("low", i18n.t("stockui.f.low"), restrict=r"[0-9]*"),
+            Field("low", i18n.t("stockui.f.low"), restrict=NUMBER),
         ], save)
 
     def action_correct(self) -> None:
@@ -599,6 +650,11 @@ class StockTab(Vertical):
             return
         self.app.call_from_thread(self.app.notify, i18n.t("stockui.printed", path=path),
                                   markup=False, timeout=15)
+
+
+def _when(stamp: str) -> str:
+    """'12-02 08:00' from an ISO time."""
+    return stamp[5:16].replace("T", " ")
 
 
 def _detail(m: dict) -> str:

@@ -154,3 +154,29 @@ def open_tab():
         return tab
 
     return open_
+
+
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_held_keys(monkeypatch):
+    """Pilot's press and pause return only once the app's key gate
+    (screens/key_order.py) has delivered every key pressed so far."""
+    from textual.pilot import Pilot
+
+    press, pause = Pilot.press, Pilot.pause
+
+    async def delivered(pilot) -> None:
+        keys = getattr(pilot.app, "keys", None)
+        if keys is not None and hasattr(keys, "delivered"):
+            await keys.delivered()
+
+    async def press_then_wait(self, *keys: str) -> None:
+        await press(self, *keys)
+        await delivered(self)
+        await self._wait_for_screen()
+
+    async def wait_then_pause(self, delay: float | None = None) -> None:
+        await delivered(self)
+        await pause(self, delay)
+
+    monkeypatch.setattr(Pilot, "press", press_then_wait)
+    monkeypatch.setattr(Pilot, "pause", wait_then_pause)

@@ -25,19 +25,21 @@ import datetime as dt
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 from typing import Any
 
 from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
-from console.checkpoint.rules import is_fever, live
-from console.core import clock, exports, i18n, names, purge, safe_text, settings
+from console.checkpoint.rules import live
+from console.core import clock, exports, i18n, names, phones, purge, safe_text, settings, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, current, require_leader
 from console.core.spreadsheet import Column, Table
 from console.core.store import Store
+from console.core.temperature import is_fever
 from console.households import registry as households
 from console.purchases import orders as purchases
 
@@ -48,7 +50,7 @@ FORM_PURPOSES = PURPOSES[:-1]
 OUTCOMES = ("turned_away", "allowed", "redirected", "allowed_with_pass")
 PASS = "allowed_with_pass"
 REDIRECTED = "redirected"
-TEMP_MIN, TEMP_MAX = 34.0, 42.0
+TEMP_MIN, TEMP_MAX = temperature.LOW, temperature.HIGH
 PAGE = 200
 LOOKBACK_DAYS = 14
 ERRAND_DAYS = 3
@@ -74,10 +76,6 @@ i18n.add({
     "checkpoint.outcome.redirected": ("转代购", "proxy buy"),
     "checkpoint.outcome.allowed_with_pass": ("凭证放行", "pass"),
     "checkpoint.need_name": ("请填写姓名或单位。", "Enter a name or an organisation."),
-    "checkpoint.bad_phone": ("手机号应为 11 位数字（1 开头），或留空。",
-                             "A phone is 11 digits starting with 1, or empty."),
-    "checkpoint.bad_temp": ("体温应在 34.0 到 42.0 °C 之间，或留空。",
-                            "Temperature must be 34.0 to 42.0 °C, or empty."),
     "checkpoint.bad_choice": ("请选择{what}。", "Pick the {what}."),
     "checkpoint.what.direction": ("方向", "direction"),
     "checkpoint.what.purpose": ("事由", "purpose"),
@@ -91,8 +89,6 @@ i18n.add({
     "checkpoint.gates_need_open": ("至少要有一个卡口开放。", "At least one gate must be open."),
     "checkpoint.gates_bad_name": ("卡口名称要 1 到 12 个字且不能重复。",
                                   "Gate names are 1 to 12 characters and unique."),
-    "checkpoint.shift_open": ("{gate} 已有 {who} 从 {since} 开始的班次，请先交班。",
-                              "{gate} already has {who}'s shift since {since}: close it first."),
     "checkpoint.no_shift": ("{gate} 现在没有开着的班次。", "No shift is open at {gate}."),
     "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
                                 "Came {n}× today (last {time}, {outcome})"),
@@ -126,7 +122,6 @@ i18n.add({
     "checkpoint.bad_day": ("日期应为 YYYY-MM-DD，例如 2026-03-05。", "A day is YYYY-MM-DD, e.g. 2026-03-05."),
 })
 
-_PHONE = re.compile(r"1\d{10}")
 _PLATE = re.compile(r"[\u4e00-\u9fffA-Z0-9]{5,9}")
 _DOORISH = re.compile(r"[\d\s\-－—#/]+")
 
@@ -151,25 +146,12 @@ def label(kind: str, code: str) -> str:
 
 def normalise_phone(text: str) -> str:
     """'138 0000 1234' / full-width -> '13800001234'; '' stays ''; else DomainError."""
-    digits = re.sub(r"[\s\-－()+]", "", unicodedata.normalize("NFKC", str(text or "")))
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if digits and not _PHONE.fullmatch(digits):
-        raise DomainError("checkpoint.bad_phone", field="phone")
-    return digits
+    return phones.normalise(text)
 
 
 def parse_temp(text: Any) -> float | None:
-    """'36.8' -> 36.8; '' -> None; outside 34.0..42.0 or unreadable -> DomainError."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return None
-    try:
-        value = round(float(unicodedata.normalize("NFKC", str(text)).strip()), 1)
-    except ValueError:
-        raise DomainError("checkpoint.bad_temp", field="temp") from None
-    if not TEMP_MIN <= value <= TEMP_MAX:
-        raise DomainError("checkpoint.bad_temp", field="temp")
-    return value
+    """'36.8' -> 36.8; '' -> None; outside the one readable range -> DomainError."""
+    return temperature.parse(text)
 
 
 def split_door_or_org(store: Store, text: str) -> tuple[str, str, dict | None]:
@@ -289,7 +271,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     _check_gate(store, gate)
     now = clock.now()
     day = now.date().isoformat()
-    shift = current_shift(store, gate)
+    shift = open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
     entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
                   "shift": shift["id"] if shift else None})
     redirected = entry["outcome"] == REDIRECTED
@@ -307,8 +289,9 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
         if override:
             entry["override"] = override
         entry_id = log.insert(entry)
+        took = {"took_over": shift["took_over"]} if shift.get("took_over") else {}
         if not redirected:
-            return {**entry, "id": entry_id, "day": day}
+            return {**entry, "id": entry_id, "day": day, **took}
         phone = entry["phone"]
         if not phone and entry["door"]:
             phone = households.find(store, entry["door"]).get("phone", "")
@@ -320,7 +303,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
                    "ordered_at": None, "paid_fen": None, "delivery": {}, "settlement": None,
                    "at": entry["at"], "by": actor.name}
         request_id = tx.table(purchases.REQUESTS).insert(request)
-    return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}}
+    return {**entry, "id": entry_id, "day": day, "request": {**request, "id": request_id}, **took}
 
 
 def entries(store: Store, day: str | None = None) -> list[dict]:
@@ -328,14 +311,27 @@ def entries(store: Store, day: str | None = None) -> list[dict]:
     return [{**e, "id": e.doc_id} for e in store.table("checkpoint", day or True).all()]
 
 
+@lru_cache(maxsize=64)
+def _as_door(text: str) -> str:
+    try:
+        return households.normalise_door(text)
+    except DomainError:
+        return ""
+
+
 def matches(entry: dict, outcome: str | None = None, purpose: str | None = None,
             text: str = "") -> bool:
-    """Does an entry pass the log's filters (text: name, phone, door, org, plate, note)?"""
+    """Does an entry pass the log's filters? ``text`` that reads as a door
+    (5-302, 5栋302, 五栋三零二) finds that household exactly (not 15-302);
+    other text is looked for in name, phone, door, org, plate and notes."""
     if outcome and entry.get("outcome") != outcome:
         return False
     if purpose and entry.get("purpose") != purpose:
         return False
     if text:
+        door = _as_door(text)
+        if door:
+            return entry.get("door") == door
         hay = " ".join(str(entry.get(k) or "") for k in
                        ("name", "phone", "door", "org", "plate", "note", "purpose_note", "by"))
         return text.lower() in hay.lower() or names.matches(entry.get("name") or "", text)
@@ -518,20 +514,46 @@ def shift_label(shift: dict | None) -> str:
     return f"{shift['opened_by']} {shift['opened_at'][11:16]}–"
 
 
-def open_shift(store: Store, actor: Actor, gate: str) -> dict:
-    """Start a shift at ``gate``; refused while another is open there."""
+def open_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
+    """``actor``'s shift at ``gate``: their open one, or a new one. Another
+    volunteer's open shift there is taken over: closed now with ``handover``
+    (what they said, or empty) and stamped as taken over by ``actor``."""
     _check_gate(store, gate)
+    note = _clean(handover, 500, "handover")
+    open_now = current_shift(store, gate)
+    if open_now and open_now["opened_by"] == actor.name:
+        return open_now
+    end = clock.now()
+    closing = _closing_fields(store, gate, open_now, actor, note, end) if open_now else None
     with store.transaction("shifts") as tx:
         table = tx.table("shifts")
-        rows = table.search((where("gate") == gate) & (where("closed_at") == None))  # noqa: E711
-        if rows:
-            r = rows[-1]
-            raise DomainError("checkpoint.shift_open", gate=gate, who=r["opened_by"],
-                              since=r["opened_at"][5:16].replace("T", " "))
-        row = {"gate": gate, "opened_at": clock.stamp(), "opened_by": actor.name,
+        for r in table.search((where("gate") == gate) & (where("closed_at") == None)):  # noqa: E711
+            if r.get("opened_by") == actor.name:  # opened meanwhile on another desk
+                return _shift(r)
+            fields = closing if closing and r.doc_id == open_now["id"] else _closing_fields(
+                store, gate, _shift(r), actor, note, end, counted=False)
+            table.update(fields, doc_ids=[r.doc_id])
+        row = {"gate": gate, "opened_at": end.isoformat(), "opened_by": actor.name,
                "closed_at": None, "closed_by": "", "handover": "", "counts": {}}
         shift_id = table.insert(row)
-    return {**row, "id": shift_id}
+    return {**row, "id": shift_id, "took_over": open_now}
+
+
+def _closing_fields(store: Store, gate: str, shift: dict, actor: Actor, note: str,
+                    end: dt.datetime, counted: bool = True) -> dict:
+    """What closing ``shift`` at ``end`` writes: who, the note, its counts and,
+    when someone else closes it, that it was taken over."""
+    counts = {}
+    if counted:
+        counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
+        counts["out_on_errand"] = len(out_on_errand(store, gate))
+        counts["inside"] = len(inside.inside_now(store, end))
+        counts["residents_out"] = len(inside.out_now(store, end))
+    fields = {"closed_at": end.isoformat(), "closed_by": actor.name, "handover": note,
+              "counts": counts}
+    if shift.get("opened_by") != actor.name:
+        fields["taken_over_by"] = actor.name
+    return fields
 
 
 def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
@@ -540,18 +562,12 @@ def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> di
     shift = current_shift(store, gate)
     if shift is None:
         raise DomainError("checkpoint.no_shift", gate=gate)
-    end = clock.now()
-    counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
-    counts["out_on_errand"] = len(out_on_errand(store, gate))
-    counts["inside"] = len(inside.inside_now(store, end))
-    counts["residents_out"] = len(inside.out_now(store, end))
+    fields = _closing_fields(store, gate, shift, actor, note, clock.now())
     with store.transaction("shifts") as tx:
         table = tx.table("shifts")
         row = table.get(doc_id=shift["id"])
         if row is None or row.get("closed_at"):
             raise DomainError("checkpoint.no_shift", gate=gate)
-        fields = {"closed_at": end.isoformat(), "closed_by": actor.name,
-                  "handover": note, "counts": counts}
         table.update(fields, doc_ids=[shift["id"]])
     return {**shift, **fields}
 

@@ -26,15 +26,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from console.core import clock, i18n, settings
+from console.core import clock, i18n, settings, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from console.core.store import Store
+from console.core.temperature import is_fever
 from console.households import mark_rules
 from console.households.mark_rules import clean_instruction
 
-FEVER = 37.3
+FEVER = temperature.FEVER
 #: outcomes that let someone through the gate
 PASSED = ("allowed", "allowed_with_pass")
 #: ways out that use the household's quota ("" = logged on the form)
@@ -111,10 +112,6 @@ i18n.add({"gate.what.fever": ("发热", "fever")})
 settings.register("gate_quota", QUOTA_DEFAULT, _validate_quota)
 settings.register("gate_fever", FEVER_DEFAULT, _validate_fever)
 settings.register("gate_inside_hours", 2, _validate_inside)
-
-
-def is_fever(temp: float | None) -> bool:
-    return temp is not None and temp >= FEVER
 
 
 # -- the log, corrected -------------------------------------------------------

@@ -7,7 +7,7 @@ and after (console/store_journal.py). This module reads it for people.
 
 from __future__ import annotations
 
-from console.core import i18n
+from console.core import i18n, names
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
 
@@ -45,12 +45,14 @@ def summary(entry: dict) -> str:
 
 
 def entries(store: Store, actor: Actor, day: str, text: str = "", page: int = 0) -> tuple[list[dict], int]:
-    """A day's entries, newest first, filtered by text; (page rows, total)."""
+    """A day's entries, newest first, filtered by text (or the volunteer's
+    name in pinyin); (page rows, total)."""
     require_leader(store, actor, "audit.what")
     rows = [{**e, "_at": e["at"], "_by": e["by"], "doc_id": i}
             for i, e in enumerate(store.history(day)) if not e["table"].startswith("_")]
     rows.reverse()
     if text:
         needle = text.lower()
-        rows = [r for r in rows if needle in (summary(r) + r["_by"].get("op", "")).lower()]
+        rows = [r for r in rows if needle in (summary(r) + r["_by"].get("op", "")).lower()
+                or names.matches(r["_by"].get("op", ""), text)]   # who did it, also by pinyin
     return rows[page * PAGE:(page + 1) * PAGE], len(rows)

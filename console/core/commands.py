@@ -20,6 +20,8 @@ class Command:
     help_key: tuple[str, str]          # (zh, en) one-line help
     setup: Callable[[argparse.ArgumentParser], None]
     run: Callable[[Store, argparse.Namespace], int]
+    #: may make the data directory (only `demo` and the console itself do)
+    creates: bool = False
 
 
 def admin_actor(store: Store) -> Actor:

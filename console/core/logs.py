@@ -20,8 +20,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from console.core import clock, i18n
-from console.core.store import FILE_MODE
-from console.core.store_files import mkdir
+from console.core.store_files import FILE_MODE, mkdir
 
 log = logging.getLogger("desk")
 log.propagate = False  # never Python's last-resort handler on stderr
@@ -57,6 +56,7 @@ class _GroupFile(RotatingFileHandler):
     """A rotating log file created 0660 whatever the umask."""
 
     def _open(self):
+        mkdir(Path(self.baseFilename).parent)  # made with the first line, not before
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         with contextlib.suppress(OSError):  # another account's file: its mode stays
             os.fchmod(fd, FILE_MODE)
@@ -78,7 +78,6 @@ def setup(root: Path) -> Path | None:
         log.removeHandler(h)
         h.close()
     try:
-        mkdir(target.parent)
         handler = _GroupFile(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8",
                              delay=True)
     except Exception:  # noqa: BLE001  (a full disk or bad permissions must not stop the desk)

@@ -8,10 +8,17 @@ full (``wangzhong``, ``wang zhong``) or a mix (``wangz``).
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+# Names need each character's reading (surnames: the table below), not
+# pypinyin's 400k-phrase dictionary, which costs ~44 MB in every desk's
+# process (six desks share the machine); nor a private copy of its tables.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+
+from pypinyin import Style, lazy_pinyin  # noqa: E402
 
 # Surnames read differently from the same character in everyday words.
 _SURNAMES = {"单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",

@@ -43,14 +43,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from console.core import clock
+from console.core import clock, heap
 from console.core import store_checkpoint as ckpt
-from console.core.store_files import (FILE_MODE, StoreError, atomic_write, mkdir,  # noqa: F401
-                                 write_error)
-from console.core.store_journal import Journal, Pos
-from console.core.store_tables import COUNTERS, Rows, Table, Transaction
+from console.core.store_files import StoreError, atomic_write, mkdir
+from console.core.store_journal import Journal
+from console.core.store_tables import COUNTERS, Rows, Table, Transaction, change_key
 
-__all__ = ["Store", "StoreError", "Table", "atomic_write", "FILE_MODE"]
+__all__ = ["Store", "StoreError", "Table", "atomic_write"]
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -170,7 +169,7 @@ class Store:
         seq = line["seq"]
         touched = []
         for change in line["changes"]:
-            key = change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+            key = change_key(change)
             self._tail[key].append((seq, change))
             self._note(key, seq)
             rows = self._loaded.get(key)
@@ -210,6 +209,22 @@ class Store:
             return rows
 
     def _load(self, key: str) -> Rows:
+        # what a load builds is acyclic JSON that stays: no collection may run
+        # over it half way, and once loaded it is frozen out of every later one
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            rows = self._load_rows(key)
+        finally:
+            if collecting:
+                gc.enable()
+        self._loaded[key] = rows
+        if len(rows.docs) > 1000:
+            heap.freeze_loaded()  # a big load must not lengthen every later collection
+        self._evict()
+        return rows
+
+    def _load_rows(self, key: str) -> Rows:
         path = ckpt.path_of(self.tables_dir, key)
         entry = self._manifest["tables"].get(key)
         if path.exists():
@@ -228,10 +243,6 @@ class Store:
             if seq > rows.seq:
                 rows.apply(change)
         rows.seq = max(rows.seq, self._pos.seq)
-        self._loaded[key] = rows
-        if len(rows.docs) > 1000:
-            gc.freeze()  # a big load must not lengthen every later collection
-        self._evict()
         return rows
 
     def _evict(self) -> None:
@@ -409,5 +420,3 @@ class Store:
     def close(self) -> None:
         self.journal.close()
 
-
-__all__ += ["Pos", "write_error"]

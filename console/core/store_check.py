@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,9 +24,9 @@ import orjson
 
 from console.core import clock
 from console.core import store_checkpoint as ckpt
-from console.core.store_files import FILE_MODE, StoreError, copy_file, mkdir, write_error
+from console.core.store_files import FILE_MODE, copy_file, mkdir, write_error
 from console.core.store_journal import Journal
-from console.core.store_tables import Rows
+from console.core.store_tables import Rows, change_key
 
 if TYPE_CHECKING:
     from console.core.store import Store
@@ -96,7 +97,7 @@ def replay(journal: Journal, upto: int | None = None, keys: set[str] | None = No
     for line in journal.lines(upto):
         seq = line["seq"]
         for change in line["changes"]:
-            key = change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+            key = change_key(change)
             if keys is None or key in keys:
                 tables.setdefault(key, Rows()).apply(change)
     for rows in tables.values():
@@ -152,16 +153,64 @@ def _day_of(raw: bytes) -> str:
     return raw[at + 6:at + 16].decode("ascii", "replace") if at >= 0 else ""
 
 
+#: per segment path: (inode, bytes indexed, {day: [(start, end) of its lines]});
+#: a segment only grows, so the index is extended with the new bytes only
+_DAYS: dict[str, tuple[int, int, dict[str, list[tuple[int, int]]]]] = {}
+_DAYS_LOCK = threading.Lock()
+
+
+def _day_index(journal: Journal) -> list[tuple[Path, dict[str, list[tuple[int, int]]]]]:
+    out = []
+    for seg in journal.segments():
+        path = journal.dir / seg
+        try:
+            with open(path, "rb") as fh:
+                ino = os.fstat(fh.fileno()).st_ino
+                with _DAYS_LOCK:
+                    old_ino, done, index = _DAYS.get(str(path), (ino, 0, {}))
+                if old_ino != ino:
+                    done, index = 0, {}
+                fh.seek(done)
+                data = fh.read()
+        except FileNotFoundError:
+            continue
+        if not data:
+            out.append((path, index))
+            continue
+        index = {d: list(r) for d, r in index.items()}  # the cached one may be in use
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            index.setdefault(_day_of(data[start:end]), []).append((done + start, done + end))
+            start = end + 1
+        with _DAYS_LOCK:
+            _DAYS[str(path)] = (ino, done + start, index)
+        out.append((path, index))
+    return out
+
+
 def history_days(store: Store) -> list[str]:
-    days = {_day_of(raw) for raw in _raw_lines(store.journal)}
+    """Days with journal lines (an index kept per segment: no re-reading)."""
+    days = {d for _, index in _day_index(store.journal) for d in index}
     return sorted(d for d in days if d)
+
+
+def _lines_of(store: Store, day: str | None) -> Iterator[bytes]:
+    if day is None:
+        yield from _raw_lines(store.journal)
+        return
+    for path, index in _day_index(store.journal):
+        spans = index.get(day)
+        if spans:
+            with open(path, "rb") as fh:
+                fh.seek(spans[0][0])
+                data = fh.read(spans[-1][1] - spans[0][0])
+            base = spans[0][0]
+            yield from (data[s - base:e - base] for s, e in spans)
 
 
 def history(store: Store, day: str | None = None) -> list[dict]:
     out = []
-    for raw in _raw_lines(store.journal):
-        if day is not None and _day_of(raw) != day:
-            continue
+    for raw in _lines_of(store, day):
         try:
             line = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -170,12 +219,3 @@ def history(store: Store, day: str | None = None) -> list[dict]:
             out.append({"seq": line["seq"], "at": line["at"], "by": line["by"], "day": None,
                         "before": None, **change})
     return out
-
-
-def open_snapshot(path: Path) -> Store:
-    """A snapshot (or backup) as a read-only-use Store."""
-    from console.core.store import Store  # noqa: PLC0415
-
-    if not (path / "journal").is_dir():
-        raise StoreError("store.no_dir", path=str(path))
-    return Store(path, create=False)

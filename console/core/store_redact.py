@@ -32,7 +32,7 @@ from console.core.store_files import atomic_write, fsync_dir, mkdir
 from console.core.store_journal import SEGMENT_BYTES, Journal, Pos, seal, segment_name
 from console.core.store_migrate import ASIDE
 from console.core.store_repair import QUARANTINE
-from console.core.store_tables import Rows
+from console.core.store_tables import Rows, change_key
 
 if TYPE_CHECKING:
     from console.core.store import Store
@@ -80,7 +80,7 @@ def _rewrite(root: Path, transform: Transform, before: str | None) -> tuple[int,
         size += len(raw)
         pos = Pos(seg, size, body["seq"], digest)
         for change in body["changes"]:
-            key = change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+            key = change_key(change)
             tables.setdefault(key, Rows()).apply(change)
     for name, raws in segments.items():
         atomic_write(out_dir / name, b"".join(raws))

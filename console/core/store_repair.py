@@ -37,6 +37,7 @@ from console.core import store_checkpoint as ckpt
 from console.core.store_check import SNAPSHOTS, _raw_lines, replay, side_lock
 from console.core.store_files import StoreError, atomic_write, mkdir, remove_temp_files
 from console.core.store_journal import Damage, Journal, Pos, unseal
+from console.core.store_tables import Rows
 
 if TYPE_CHECKING:
     from console.core.store import Store
@@ -177,8 +178,6 @@ def _rebuild(store: Store, manifest: dict | None, keys: set[str] | None) -> None
     for key in keys or tables:
         rows = tables.get(key)
         if rows is None:
-            from console.core.store_tables import Rows  # noqa: PLC0415
-
             rows = Rows(seq=seq)
         rows.seq = manifest["seq"] if manifest else seq
         mkdir(ckpt.path_of(store.tables_dir, key).parent)

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 COUNTERS = "_counters"
 
 
+def change_key(change: dict) -> str:
+    """The table a journal change belongs to: "name" or "name/day"."""
+    return change["table"] if "day" not in change else f"{change['table']}/{change['day']}"
+
+
 class Rows:
     """One table's records, its highest id ever (ids are never reused) and
     the journal sequence number its content is as of."""

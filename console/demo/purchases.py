@@ -62,10 +62,13 @@ def part(store: Store, rng: random.Random, days: int) -> str:
     P.create_run(store, store_actor(), nxt, SHOP)
     chat = "\n".join(_chat_line(rng, k, h) for k, h in enumerate(rng.sample(village, 35), start=1))
     created, _ = P.parse_and_import(store, store_actor(), "#接龙 明天代购\n" + chat)
-    for h in rng.sample(homes, 2):      # redirected at the checkpoint, items not filled in yet
-        store.table(P.REQUESTS).insert({"door": h["door"], "person": h["head"], "phone": h["phone"],
-                                        "status": "new", "lines": [],
-                                        "source": {"checkpoint": today.isoformat(), "id": 1}})
+    with store.transaction(P.REQUESTS) as tx:  # redirected at the checkpoint, items not filled in yet
+        for k, h in enumerate(rng.sample(homes, 2)):  # numbered and timed like the gate's own
+            at = clock.now() - dt.timedelta(hours=2 - k)
+            tx.table(P.REQUESTS).insert({
+                "door": h["door"], "person": h["head"], "phone": h["phone"], "status": "new",
+                "lines": [], "source": {"checkpoint": today.isoformat(), "id": 1},
+                "no": P.next_number(tx), "at": at.isoformat(timespec="seconds"), "by": VOLUNTEERS[2]})
     _meals(store, rng, today, days)
     store.actor = {"op": "", "role": ""}
     return (f"purchases: {GROUPS} village groups, {runs} past runs ({orders} orders, {unpaid} unpaid), "

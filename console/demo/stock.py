@@ -25,11 +25,14 @@ def part(store: Store, rng, days: int) -> str:
     names = demo.VOLUNTEERS
     leader = Actor(names[0], "leader")
     homes = sorted(households.all_households(store), key=lambda h: (not h["at_home"], rng.random()))
-    buy_days = [today - dt.timedelta(days=min(days, 6) - k) for k in range(3)]
+    buy_days = [today - dt.timedelta(days=max(3, min(days, 6)) - k) for k in range(3)]  # all past
 
     def at(day: dt.date, hour: int, minute: int | None = None) -> str:
         return dt.datetime.combine(day, dt.time(hour, rng.randrange(60) if minute is None else minute),
                                    tz).isoformat()
+
+    def ago(hours: float) -> str:  # today's moves happened before the demo was made
+        return (clock.now() - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
 
     bought = given = 0
     with ledger(store, leader) as led:
@@ -61,7 +64,7 @@ def part(store: Store, rng, days: int) -> str:
         for k in range(5):  # replacements: broken or lost ones
             door = rng.choice(homes[:given])["door"]
             if led.balance["mercury"] and door in led.records:
-                led.issue(door, reason=rng.choice(REASONS), at=at(today, 10))
+                led.issue(door, reason=rng.choice(REASONS), at=ago(rng.uniform(0.5, 3)))
                 replaced += 1
         led.actor = leader
         led.adjust("mercury", max(0, led.balance["mercury"] - 1), "晚上盘点：一支摔碎")
@@ -70,9 +73,10 @@ def part(store: Store, rng, days: int) -> str:
                 loan = led.lend("gun", f"第{team}组", dt.datetime.combine(day, dt.time(18), tz),
                                 at=at(day, 8))
                 led.close_loan(loan["no"], at=at(day, 17 + (team == 3), 40 + team))
-        for team in range(1, 6):  # out right now; team 4 is late
-            due = clock.now() - dt.timedelta(hours=1) if team == 4 else clock.now() + dt.timedelta(hours=6)
-            led.lend("gun", f"第{team}组", due, at=at(today, 8, team))
+        for team in range(1, 6):  # out right now; team 4 is an hour late on an 8-hour loan
+            late = team == 4
+            due = clock.now() + dt.timedelta(hours=-1 if late else 6)
+            led.lend("gun", f"第{team}组", due, at=ago(9 if late else 2 + team / 2))
     centres_used = {r["source"] for r in sources(store) if r["item"] == "mercury"}
     return (f"thermometers: {bought} mercury bought from {len(centres_used)} health centres over 3 days, "
             f"{given} handed out free to {len(held_by_door(store))} of {len(homes)} "

@@ -28,7 +28,7 @@ import unicodedata
 
 from tinydb import where
 
-from console.core import clock, i18n, operators, safe_text
+from console.core import clock, i18n, operators, phones, safe_text
 from console.core.alerts import Alert
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -181,37 +181,62 @@ def _event(actor: Actor, event: str, note: str = "") -> dict:
     return {"at": clock.stamp(), "event": event, "by": actor.name, **({"note": note} if note else {})}
 
 
-def request(store: Store, actor: Actor, *, person: str, purpose: str, start, end,
-            door: str = "", org: str = "", phone: str = "", items: str = "",
-            destination: str = "", escort: str = "") -> dict:
-    """A new errand request (any volunteer). Nothing is written if any field is wrong."""
+def check_request(store: Store, *, person: str, purpose: str, start, end, door: str = "",
+                  org: str = "", phone: str = "", items: str = "", destination: str = "",
+                  escort: str = "") -> tuple[dict, list[DomainError]]:
+    """Every field of a new errand request checked on its own: the cleaned
+    values and every mistake found (one per field, so a form can mark them all)."""
     now = clock.now()
+    errors: list[DomainError] = []
+
+    def check(fn, *args):
+        try:
+            return fn(*args)
+        except DomainError as exc:
+            errors.append(exc)
+            return None
+
     door, org = (door or "").strip(), safe_text.line(org)
+    household = None
     if door and org:
-        raise DomainError("errands.both_requester", field="org")
-    if not door and not org:
-        raise DomainError("errands.need_requester", field="door")
-    household = households.find(store, door) if door else None
+        errors.append(DomainError("errands.both_requester", field="org"))
+    elif not door and not org:
+        errors.append(DomainError("errands.need_requester", field="door"))
+    elif door:
+        household = check(households.find, store, door)
     person = safe_text.line(person) or (household["head"] if household else "")
-    if not person:
-        raise DomainError("errands.need_person", field="person")
+    if not person and not (door and household is None):  # an unknown door is the mistake
+        errors.append(DomainError("errands.need_person", field="person"))
+    phone = check(phones.normalise, phone)
     purpose = safe_text.line(purpose)
     if not purpose:
-        raise DomainError("errands.need_purpose", field="purpose")
-    start_t = _as_time(start, "start")
-    end_t = _as_time(end, "end", start_t.date())
-    check_window(start_t, end_t, now)
+        errors.append(DomainError("errands.need_purpose", field="purpose"))
+    start_t = check(_as_time, start, "start")
+    end_t = check(_as_time, end, "end", start_t.date() if start_t else None)
+    if start_t and end_t:
+        check(check_window, start_t, end_t, now)
     escort = (escort or "").strip()
     if escort and escort not in {m["name"] for m in operators.roster(store, active_only=True)}:
-        raise DomainError("errands.bad_escort", field="escort", name=escort)
-    doc = {
-        "state": "requested", "kind": "household" if household else "org",
-        "door": household["door"] if household else "", "org": org,
-        "person": person, "phone": (phone or "").strip() or (household["phone"] if household else ""),
+        errors.append(DomainError("errands.bad_escort", field="escort", name=escort))
+    values = {
+        "kind": "household" if household else "org",
+        "door": household["door"] if household else "", "org": org, "person": person,
+        "phone": phone or (household["phone"] if household else ""),
         "purpose": purpose, "items": (items or "").strip(),
         "destination": (destination or "").strip(), "escort": escort,
-        "start": start_t.isoformat(), "end": end_t.isoformat(),
-        "requested_by": actor.name, "reason": "",
+        "start": start_t.isoformat() if start_t else "", "end": end_t.isoformat() if end_t else "",
+    }
+    return values, errors
+
+
+def request(store: Store, actor: Actor, **fields: str) -> dict:
+    """A new errand request (any volunteer). Nothing is written if any field is
+    wrong (the first mistake is raised; :func:`check_request` lists them all)."""
+    values, errors = check_request(store, **fields)
+    if errors:
+        raise errors[0]
+    doc = {
+        "state": "requested", **values, "requested_by": actor.name, "reason": "",
         "pass_no": None, "pass_gen": 0, "pass_key": "", "code": "",
         "out_at": "", "in_at": "", "history": [_event(actor, "requested")],
     }

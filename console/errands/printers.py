@@ -136,12 +136,17 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
     width = int(cfg.get("width") or 384)
     # the A4 sheet uses the wide slip: bigger QR modules on office paper
     sheet_width = 576 if backend in ("files", "lp") else width
-    images, files = [], []
-    for e in errands:
-        img = slips.render(e, lang=lang, width=width, gate=gate, site=site)
-        files.append(slips.save_png(store, e, img))
-        images.append(img if sheet_width == width else
-                      slips.render(e, lang=lang, width=sheet_width, gate=gate, site=site))
+    files: list = []
+
+    def rendered():
+        """Each slip rendered, saved as PNG and handed on: a batch of 100 is
+        never held in memory at once (the sheet takes them one by one)."""
+        for e in errands:
+            img = slips.render(e, lang=lang, width=width, gate=gate, site=site)
+            files.append(slips.save_png(store, e, img))
+            yield (img if sheet_width == width else
+                   slips.render(e, lang=lang, width=sheet_width, gate=gate, site=site))
+    images = rendered() if backend in ("files", "lp") else list(rendered())
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if backend == "files":
         pdf = output.write(store, slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))

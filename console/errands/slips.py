@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import qrcode
@@ -188,10 +188,11 @@ def render(errand: dict, *, lang: str = "zh", width: int = 384, gate: str = "",
     return canvas.crop((0, 0, width, y + pad))
 
 
-def sheet_pages(slips: Iterable[Image.Image]) -> list[Image.Image]:
-    """A4 pages (200 dpi, 1-bit) with as many slips per page as fit, in a grid."""
+def sheet_pages(slips: Iterable[Image.Image]) -> Iterator[Image.Image]:
+    """A4 pages (200 dpi, 1-bit) with as many slips per page as fit, in a
+    grid; each page is handed on as soon as it is full, so a batch of 100
+    slips holds one greyscale page and one slip at a time, not all of them."""
     margin, gap = 60, 30
-    pages: list[Image.Image] = []
     page = None
     x = y = row_h = 0
     for slip in slips:
@@ -199,24 +200,30 @@ def sheet_pages(slips: Iterable[Image.Image]) -> list[Image.Image]:
         if page is not None and x + w > A4[0] - margin:
             x, y, row_h = margin, y + row_h + gap, 0
         if page is None or y + h > A4[1] - margin:
+            if page is not None:
+                yield page.convert("1", dither=Image.Dither.NONE)
             page = Image.new("L", A4, 255)
-            pages.append(page)
             x, y, row_h = margin, margin, 0
         page.paste(slip, (x, y))
         # cutting guide
         ImageDraw.Draw(page).rectangle((x - 4, y - 4, x + w + 3, y + h + 3), outline=128)
         x += w + gap
         row_h = max(row_h, h)
-    return [p.convert("1", dither=Image.Dither.NONE) for p in pages]
+    if page is not None:
+        yield page.convert("1", dither=Image.Dither.NONE)
 
 
 def pdf_bytes(slips: Iterable[Image.Image]) -> bytes:
-    """A multi-page A4 PDF of ``slips``."""
-    pages = sheet_pages(slips)
-    if not pages:
-        raise ValueError("no slips")
+    """A multi-page A4 PDF of ``slips`` (an iterable: render them lazily).
+    Each page is appended to the PDF as soon as it is laid out (Pillow keeps
+    a 1-bit page at a byte per pixel, ~4 MB: a list of 50 was 200 MB)."""
     buf = io.BytesIO()
-    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=A4_DPI)
+    count = 0
+    for page in sheet_pages(slips):
+        page.save(buf, "PDF", append=count > 0, resolution=A4_DPI)
+        count += 1
+    if not count:
+        raise ValueError("no slips")
     return buf.getvalue()
 
 

@@ -23,13 +23,14 @@ not in the registry is rejected (add it under Grids first).
 from __future__ import annotations
 
 import csv
+from contextlib import nullcontext
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.core import i18n, safe_text
+from console.core import i18n, phones, safe_text
 from console.households.registry import grid_key, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -57,8 +58,8 @@ i18n.add({
                                  "Door {door} is not in building {building}."),
     "import.row.members": ("人数“{value}”不是 1 到 30 的整数。",
                            "Members “{value}” is not a whole number from 1 to 30."),
-    "import.row.phone": ("电话“{value}”看不懂（7 到 12 位数字）。",
-                         "Cannot read phone “{value}” (7 to 12 digits)."),
+    "import.row.phone": ("电话“{value}”不对：手机号应为 11 位数字（1 开头），或留空。",
+                         "Phone “{value}”: a phone is 11 digits starting with 1, or empty."),
     "import.row.at_home": ("“在家”一栏“{value}”看不懂（填 在家 或 外出）。",
                            "Cannot read at-home “{value}” (write home or away)."),
     "import.row.unit": ("单元“{value}”不是 1 到 99 的数字。", "Unit “{value}” is not a number from 1 to 99."),
@@ -234,11 +235,10 @@ def _parse_row(cols: list[str], cells: list[str]) -> dict:
     if len(raw["head"]) > 20:
         raise _Bad("import.row.name")
     members = _int(raw["members"], 1, 30, "import.row.members")
-    phone = re.sub(r"[\s\-()（）]", "", raw.get("phone", ""))
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if phone and not re.fullmatch(r"\d{7,12}", phone):
-        raise _Bad("import.row.phone", value=raw.get("phone", ""))
+    try:
+        phone = phones.normalise(raw.get("phone", ""))
+    except DomainError:
+        raise _Bad("import.row.phone", value=raw.get("phone", "")) from None
     row = {"door": door, "building": b, "floor": int(room[:-2]), "room": room,
            "head": raw["head"], "phone": phone, "members": members, "grid": grid_key(raw["grid"])}
     unit = raw.get("unit", "")
@@ -309,7 +309,8 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
 
 def _write(store: Store, report: ImportReport, parsed: list[tuple[int, dict]],
            roster: set[str], write: bool) -> None:
-    with store.transaction("households", "buildings", "grids") as tx:
+    # a check only reads: no transaction, so no lock file and no directory is made
+    with store.transaction("households", "buildings", "grids") if write else nullcontext(store) as tx:
         houses, blds, grid_t = tx.table("households"), tx.table("buildings"), tx.table("grids")
         existing = {h["door"]: h for h in houses.all()}
         bmap = {b["number"]: b for b in blds.all()}

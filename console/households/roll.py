@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from tinydb import where
 
-from console.core import alerts, clock, i18n
+from console.core import alerts, clock, i18n, temperature
 from console.households.registry import mask_phone, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor
@@ -24,7 +23,7 @@ from console.core.spreadsheet import Column, Table
 
 Store.DAILY.add("roll")
 STATUSES = ("normal", "fever")
-FEVER_AT = 37.3
+FEVER_AT = temperature.FEVER
 
 i18n.add({
     "roll.normal": ("正常", "normal"),
@@ -32,7 +31,6 @@ i18n.add({
     "roll.missing": ("未报", "not reported"),
     "roll.away": ("外出", "away"),
     "roll.bad_status": ("状态只能是正常或发热。", "The status is normal or fever."),
-    "roll.bad_temp": ("体温“{text}”看不懂（34.0 到 43.0）。", "Cannot read temperature “{text}” (34.0 to 43.0)."),
     "roll.temp_is_fever": ("{temp}℃ 是发热，不能记为正常。", "{temp}°C is a fever, not normal."),
     "roll.future": ("不能登记 {day} 的体温（还没到）。", "Cannot record the roll for {day}: it is in the future."),
     "roll.bad_day": ("日期“{text}”看不懂。", "Cannot read day “{text}”."),
@@ -52,21 +50,8 @@ def _day(day: str | dt.date | None) -> str:
 
 
 def parse_temp(text: str | float | None) -> float | None:
-    """'36.5', '36,5', '３６.５℃' -> 36.5; '' -> None."""
-    if text is None or isinstance(text, (int, float)):
-        value = None if text is None else float(text)
-    else:
-        raw = unicodedata.normalize("NFKC", str(text)).strip().rstrip("℃°Cc度").replace(",", ".")
-        if not raw:
-            return None
-        if re.fullmatch(r"\d{3}", raw):   # 365 typed without the dot
-            raw = raw[:2] + "." + raw[2]
-        if not re.fullmatch(r"\d{2}(\.\d)?", raw):
-            raise DomainError("roll.bad_temp", field="temp", text=str(text).strip())
-        value = float(raw)
-    if value is not None and not 34.0 <= value <= 43.0:
-        raise DomainError("roll.bad_temp", field="temp", text=str(text))
-    return value
+    """'36.5', '36,5', '３６.５℃', '365' -> 36.5; '' -> None (the gate's range)."""
+    return temperature.parse(text)
 
 
 def report(store: Store, actor: Actor, door: str, status: str | None,

@@ -349,8 +349,8 @@ class Ledger:
         if spec.get("kind") != "loan":
             raise DomainError("stock.not_loan", field="item", item=item_name(spec))
         due_at = due if isinstance(due, dt.datetime) else _parse_due(due)
-        if not at and due_at <= clock.now():
-            raise DomainError("stock.bad_due", field="due")
+        if due_at <= (dt.datetime.fromisoformat(at) if at else clock.now()):
+            raise DomainError("stock.bad_due", field="due")  # due back after it is lent
         qty = parse_qty(qty)
         return self._append({"item": item, "kind": "lend", "qty": qty, "delta": -qty, "team": _text(team, "stock.need_team", "team"),
                              "due": due_at.isoformat(), "at": at})

@@ -135,6 +135,16 @@ def test_page_filters_newest_first(store, volunteer, at):
     assert cp.page_of(store, "2026-03-05", purpose="medical")[1] == 0
 
 
+def test_find_a_door_as_people_write_it_and_only_that_household(store):
+    store.table("checkpoint", "2026-03-05").insert_multiple([
+        {"name": n, "door": d, "org": "", "outcome": "allowed", "purpose": "buy"}
+        for n, d in (("甲", "5-302"), ("乙", "15-302"), ("丙", "5-3021"), ("丁", ""))])
+    for text in ("5-302", "5栋302", "五栋三零二", "5#302"):
+        rows, n, _ = cp.page_of(store, "2026-03-05", text=text)
+        assert [r["name"] for r in rows] == ["甲"], text
+    assert cp.page_of(store, "2026-03-05", text="15-302")[0][0]["name"] == "乙"
+
+
 def test_gates_config_leader_only(store, leader, volunteer):
     assert cp.open_gates(store) == [GATE]
     assert len(cp.gates(store)) == 7
@@ -151,8 +161,6 @@ def test_gates_config_leader_only(store, leader, volunteer):
 
 def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
     cp.open_shift(store, volunteer, GATE)
-    with pytest.raises(DomainError, match="already has"):
-        cp.open_shift(store, leader, GATE)
     cp.log_entry(store, volunteer, GATE, form(temp="38.1"))
     cp.log_entry(store, volunteer, GATE, form(outcome="allowed", purpose="medical"))
     day = "2026-03-05"
@@ -177,6 +185,28 @@ def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
     assert cp.last_handover(store, "东门") is None
     assert "巷道二围挡松了" in cp.handover_notice(store, GATE)
     assert cp.handover_notice(store, "东门") == ""
+
+
+def test_the_next_volunteer_takes_over_the_open_shift(store, volunteer, leader, at):
+    first = cp.open_shift(store, volunteer, GATE)
+    assert cp.open_shift(store, volunteer, GATE)["id"] == first["id"]  # already theirs
+    cp.log_entry(store, volunteer, GATE, form())
+    at(hours=8)
+    # the next one simply starts logging: no "close it first", their own shift
+    e = cp.log_entry(store, leader, GATE, form(name="李四"))
+    now = cp.current_shift(store, GATE)
+    assert now["opened_by"] == leader.name and e["shift"] == now["id"] != first["id"]
+    old = next(s for s in store.table("shifts").all() if s.doc_id == first["id"])
+    assert (old["closed_by"], old["taken_over_by"], old["handover"]) == (leader.name, leader.name, "")
+    assert old["counts"]["total"] == 1
+    # taking over with what the previous volunteer said: the note is kept and stamped
+    at(hours=9)
+    mine = cp.open_shift(store, volunteer, GATE, handover="钥匙在抽屉")
+    assert mine["opened_by"] == volunteer.name and mine["took_over"]["opened_by"] == leader.name
+    last = cp.last_handover(store, GATE)
+    assert (last["handover"], last["taken_over_by"], last["opened_by"]) == (
+        "钥匙在抽屉", volunteer.name, leader.name)
+    assert len([s for s in store.table("shifts").all() if s["closed_at"] is None]) == 1
 
 
 def test_shift_spanning_midnight_counts_both_days(store, volunteer, at):

@@ -145,3 +145,28 @@ def test_rotate_key_keeps_printed_passes_valid(store, capsys):
     assert new and new != old
     audit = store.history()
     assert audit[-1]["table"] == "pass_keys" and audit[-1]["by"]["op"].startswith("命令行")
+
+
+def test_check_on_an_empty_or_missing_data_directory_says_there_is_no_data(tmp_path, capsys):
+    empty = tmp_path / "data"
+    empty.mkdir()
+    assert app.main(["--data-dir", str(empty), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "no data in" in out.lower() and "all good" not in out
+    missing = tmp_path / "nothing"
+    assert app.main(["--data-dir", str(missing), "check"]) == 2
+    assert "does not exist" in capsys.readouterr().err and not missing.exists()
+
+
+def test_import_check_writes_nothing(store, tmp_path, capsys):
+    csv_file = tmp_path / "homes.csv"
+    csv_file.write_text("building,door,head,members,grid\n1,1-901,新户,2,1\n", encoding="utf-8")
+    before = sorted(p.name for p in store.root.rglob("*"))
+    assert app.main(["--data-dir", str(store.root), "import", "households", str(csv_file),
+                     "--check"]) == 0
+    assert "checked only" in capsys.readouterr().out
+    assert sorted(p.name for p in store.root.rglob("*")) == before  # no lock file, nothing new
+    missing = tmp_path / "no-data"
+    assert app.main(["--data-dir", str(missing), "import", "households", str(csv_file),
+                     "--check"]) == 2
+    assert not missing.exists()

@@ -25,8 +25,8 @@ def test_request_fills_from_household(store, volunteer, clk):
 
 
 def test_organisation_request(store, volunteer, clk):
-    e = make_errand(store, volunteer, door="", org="宏达食品厂", person="李经理", phone="139")
-    assert e["kind"] == "org" and e["org"] == "宏达食品厂"
+    e = make_errand(store, volunteer, door="", org="宏达食品厂", person="李经理", phone="139 0000 1111")
+    assert e["kind"] == "org" and e["org"] == "宏达食品厂" and e["phone"] == "13900001111"
     assert passes.KIND_ORG == 2
 
 
@@ -138,3 +138,14 @@ def test_parse_time_forms(clk):
     assert errands.parse_time("2026-03-07 8:05").day == 7
     with pytest.raises(DomainError):
         errands.parse_time("25:00")
+
+
+def test_an_empty_request_lists_every_mistake_at_once(store, clk):
+    _, errors = errands.check_request(store, person="", purpose="", start="", end="", phone="12")
+    assert {e.field for e in errors} >= {"door", "person", "phone", "purpose", "start", "end"}
+
+
+def test_phone_follows_the_one_phone_rule(store, volunteer, clk):
+    with pytest.raises(DomainError, match="11 digits") as exc:
+        make_errand(store, volunteer, phone="1234567")
+    assert exc.value.field == "phone" and errands.all_errands(store) == []

@@ -83,6 +83,14 @@ def test_utf8_bom_and_english_header(store, leader):
     assert hh.find(store, "2-101")["phone"] == "13800001234"
 
 
+def test_import_refuses_a_phone_the_console_refuses(store, leader):
+    text = "building,door,head,members,grid,phone\n2,2-101,Ann,2,2,1234567\n2,2-102,Bob,2,2,\n"
+    report = import_households(store, leader, text.encode())
+    assert [(line, reason) for line, _, reason in report.rejected] == [
+        (2, "Phone “1234567”: a phone is 11 digits starting with 1, or empty.")]
+    assert hh.find(store, "2-102")["phone"] == ""
+
+
 @pytest.mark.parametrize("header, needle", [
     ("楼号,门牌,户主,人数\n", "Missing columns: 网格/grid"),
     ("楼号,门牌,户主,人数,网格,备注\n", "Unknown columns: 备注"),

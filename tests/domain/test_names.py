@@ -38,3 +38,13 @@ def test_gate_log_search_and_recall_accept_pinyin(store, volunteer):
     assert checkpoint.matches(entry, text="wz") and checkpoint.matches(entry, text="wangzhong")
     assert not checkpoint.matches(entry, text="lz")
     assert [v["name"] for v in checkpoint.recall(store, "wz")] == ["王中"]
+
+
+def test_audit_trail_finds_who_did_it_by_pinyin(store, leader):
+    from console.core import audit, clock
+    store.actor = {"op": leader.name, "role": leader.role}     # 组长甲 = zu zhang jia
+    operators.set_member(store, leader, "志愿者乙", role="leader")
+    day = clock.today().isoformat()
+    rows, n = audit.entries(store, leader, day, "zzj")
+    assert n and all(r["_by"]["op"] == "组长甲" for r in rows)
+    assert audit.entries(store, leader, day, "wz")[1] == 0

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import app  # noqa: F401  (registers the CLI commands)
-from console.core import operators
+from console.core import clock, operators
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from console.core.store import Store, StoreError
@@ -327,3 +327,27 @@ def test_ledger_invariants_under_random_movements(monkeypatch, sequence):
                 if m.get("door"):
                     held[m["door"]] = held.get(m["door"], 0) + (-m["delta"])
             assert stock.held_by_door(store) == held
+
+
+@pytest.mark.parametrize("days", [2, 28])
+def test_demo_moves_are_all_in_the_past_and_guns_are_due_after_they_are_lent(tmp_path, days):
+    import random
+
+    from console.demo import roster as demo, stock as stock_demo
+    s = Store(tmp_path / "d")
+    demo.add_roster(s)
+    demo.add_households(s, random.Random(1))
+    stock_demo.part(s, random.Random(2), days)
+    moves = stock.movements(s)
+    now = clock.now()
+    assert moves and all(dt.datetime.fromisoformat(m["at"]) <= now for m in moves)
+    lent = [m for m in moves if m["kind"] == "lend"]
+    assert lent and all(m["due"] > m["at"] for m in lent)
+    assert [m["team"] for m in stock.loans(s, now) if m["overdue"]] == ["第4组"]
+
+
+def test_a_gun_cannot_be_due_before_it_is_lent(store, leader):
+    stock.receive(store, leader, "gun", 1, "区卫健委")
+    with stock.ledger(store, leader) as led, pytest.raises(DomainError) as exc:
+        led.lend("gun", "第1组", "2026-03-05T08:00:00+08:00", at="2026-03-05T09:00:00+08:00")
+    assert exc.value.field == "due"

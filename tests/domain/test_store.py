@@ -20,8 +20,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from tinydb import where
 
 import console.core.store as store_mod
@@ -527,3 +525,14 @@ def test_a_new_segment_starts_when_one_is_full(db, monkeypatch):
     assert len(segments) > 2 and segments[0] == "000000000001.jsonl"
     assert [d["n"] for d in other.table("people").all()] == list(range(12))
     assert db.check() == []
+
+
+def test_history_of_a_day_reads_only_that_day_and_follows_new_lines(db, monkeypatch):
+    for d in ("2026-03-04", "2026-03-05"):
+        monkeypatch.setattr(clock, "now", lambda d=d: dt.datetime.fromisoformat(f"{d}T09:00:00+08:00"))
+        db.table("people").insert({"day": d})
+    assert db.history_days() == ["2026-03-04", "2026-03-05"]
+    assert [e["after"]["day"] for e in db.history("2026-03-04")] == ["2026-03-04"]
+    Store(db.root).table("people").insert({"day": "2026-03-05"})  # another session appends
+    assert [e["after"]["day"] for e in db.history("2026-03-05")] == ["2026-03-05", "2026-03-05"]
+    assert db.history("2026-03-06") == []

@@ -85,5 +85,5 @@ def sign_in(pane: Pane, name: str = LEADER, pin: str | None = None) -> str:
     pane.type(pin)
     pane.wait_for("•" * len(pin))
     pane.keys("Enter")
-    pane.wait_for(name, "Checkpoint", "Errands", "^p palette")
+    pane.wait_for(name, "Checkpoint", "Errands", "^p ")  # the palette key (its label is translated)
     return pane.settle()  # tabs may still move the focus just after they mount

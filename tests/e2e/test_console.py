@@ -141,6 +141,8 @@ def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     number = int(re.search(r"Errand (\d+) requested", screen).group(1))
     pane.wait_for(f"No. {number} · requested")  # the new errand is selected
     pane.keys("a")
+    pane.wait_for(f"Approve errand {number}")  # approving asks first
+    pane.keys("y")
     pane.wait_for(f"Errand {number} approved")
     pane.keys("p")
     pane.wait_for(f"No. {number} · pass issued", "print 1")

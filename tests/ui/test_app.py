@@ -86,7 +86,8 @@ async def test_idle_desk_locks_itself(store, volunteer):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         app._last_input -= 11 * 60
-        app._poll()
+        app._poll()  # the setting is read in the poll's worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
 
@@ -142,7 +143,8 @@ async def test_another_sessions_write_reaches_an_open_view(store, leader, second
         await pilot.pause()
         other = second_desk  # a second desk: its own Store, its own cache
         operators.add_member(other, leader, "别的台加的", "volunteer", "1234")
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "别的台加的" in app.screen.query_one(DataTable).rows
 
@@ -178,3 +180,29 @@ async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypat
         await pilot.pause()
         assert isinstance(app.screen, AlertsScreen)
         assert app.screen.query_one("#alert-list").option_count == 3
+
+
+async def test_signing_out_offers_to_close_the_shift(store, volunteer):
+    from console.checkpoint import gate as cp
+    from screens.checkpoint import SignOutScreen
+    cp.open_shift(store, volunteer, "西门")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, SignOutScreen)
+        await pilot.press("escape")  # stay
+        assert isinstance(app.screen, MainScreen) and app.actor == volunteer
+        await pilot.press("ctrl+o", *"gate key in the drawer", "enter")
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+    assert cp.current_shift(store, "西门") is None
+    assert cp.last_handover(store, "西门")["handover"] == "gate key in the drawer"
+
+
+async def test_signing_out_can_leave_the_shift_open_for_the_next_one(store, volunteer):
+    from console.checkpoint import gate as cp
+    cp.open_shift(store, volunteer, "西门")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o", "ctrl+o")
+        assert isinstance(app.screen, SignInScreen)
+    assert cp.current_shift(store, "西门")["opened_by"] == volunteer.name

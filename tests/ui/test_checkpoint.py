@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
 from console.checkpoint import gate as cp
+from console.core import clock, i18n
 
 GATE = "西门"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -48,6 +49,7 @@ async def test_entry_saves_clears_and_keeps_focus(store, volunteer, settle, open
         await pilot.press("tab")
         await pilot.press(*"13800001234", "tab", *"1-302", "enter")
         assert pilot.app.focused.id == "direction"
+        await pilot.press("tab", "1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
         await type_into(pilot, tab, "temp", "37.6")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -72,6 +74,8 @@ async def test_bad_input_message_next_to_field_nothing_saved(store, volunteer, f
         tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "李四")
         await type_into(pilot, tab, field, text)
+        tab.query_one("#purpose", Select).value = "buy"
+        tab.query_one("#outcome", Select).value = "allowed"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert expect in str(tab.query_one(f"#err-{field}", Label).render())
@@ -117,12 +121,14 @@ async def test_redirect_creates_purchase_request(store, volunteer, settle, open_
         tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "张三")
         await type_into(pilot, tab, "door", "2-401")
+        tab.query_one("#purpose", Select).value = "buy"
         tab.query_one("#outcome", Select).focus()
-        await pilot.press("enter")  # open the list, pick "proxy buy"
+        await pilot.press("enter")  # open the list, pick "to proxy purchase" by its number
         await pilot.pause()
-        await pilot.press("down", "down", "enter")
+        await pilot.press("3")
         await pilot.pause()
         assert tab.query_one("#outcome", Select).value == "redirected"
+        assert not tab.query_one("#outcome", Select).expanded
         await pilot.press("ctrl+s")
         await settle(pilot)
         reqs = store.table("purchase_requests").all()
@@ -132,7 +138,18 @@ async def test_redirect_creates_purchase_request(store, volunteer, settle, open_
         await pilot.press("ctrl+b")
         await settle(pilot)
         table = pilot.app.screen.query_one("#requests", DataTable)
-        assert table.row_count == 1 and "张三" in table.get_row_at(0)
+        row = table.get_row_at(0)
+        assert table.row_count == 1 and "张三" in row
+        assert row[0] == reqs[0]["no"] and row[1] == "03-05 10:00" and row[-1] == "new"
+        pilot.app.screen.dismiss(None)
+        # a request without a number or time (an older one) shows dashes; zh labels its state
+        store.table("purchase_requests").insert({"door": "1-101", "person": "老人", "status": "new",
+                                                 "source": {"checkpoint": DAY, "id": 9}, "lines": []})
+        i18n.set_lang("zh")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        row = pilot.app.screen.query_one("#requests", DataTable).get_row_at(0)
+        assert row[:2] == ["—", "—"] and row[-1] == "待入批"
 
 
 async def test_repeat_notice_while_typing(store, volunteer, settle, open_tab):
@@ -261,3 +278,92 @@ async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_t
         await pilot.press("down", "space", "ctrl+s")
         await settle(pilot)
     assert cp.open_gates(store) == [GATE, "东门"]
+
+
+async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        assert tab.query_one("#purpose", Select).is_blank() and tab.query_one("#outcome", Select).is_blank()
+        await type_into(pilot, tab, "name", "李四")
+        await type_into(pilot, tab, "door", "1-302")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Pick the purpose" in str(tab.query_one("#err-purpose", Label).render())
+        assert pilot.app.focused.id == "purpose"
+        await pilot.press("4")  # digits pick in the numbered list: 4 medical
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Pick the outcome" in str(tab.query_one("#err-outcome", Label).render())
+        assert cp.entries(store, DAY) == []
+        # an outcome key works from a text box without typing into it
+        tab.query_one("#name", Input).focus()
+        await pilot.press("f6", "ctrl+s")
+        await settle(pilot)
+        saved = cp.entries(store, DAY)
+        assert [(e["name"], e["purpose"], e["outcome"]) for e in saved] == [("李四", "medical", "allowed")]
+
+
+async def test_outcome_keys_are_in_the_footer(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(120, 24)) as pilot:
+        await start(pilot)
+        shown = {b.binding.key: b.binding.description for b in pilot.app.screen.active_bindings.values()
+                 if b.binding.show}
+        assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "proxy buy")
+
+
+async def test_esc_on_a_filled_form_asks_first(store, volunteer):
+    from screens.confirm import ConfirmScreen
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await type_into(pilot, tab, "name", "李四")
+        await pilot.press("f7", "escape")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        assert tab.query_one("#name", Input).value == "李四"
+        assert tab.query_one("#outcome", Select).value == "turned_away"
+        await pilot.press("escape", "enter")  # Enter is not a yes
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert tab.query_one("#name", Input).value == "" and tab.query_one("#outcome", Select).is_blank()
+        assert pilot.app.focused.id == "name"
+
+
+async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        err = tab.query_one("#err-name", Label)
+        assert "name or an organisation" in str(err.render())
+        await pilot.press("escape")  # nothing typed: clears at once, the message too
+        assert str(err.render()) == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("f2", "f1")
+        await settle(pilot)
+        assert str(err.render()) == ""
+
+
+async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader):
+    cp.open_shift(store, volunteer, GATE)
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        assert pilot.app.shift_label == "志愿者乙 10:00–"
+        await type_into(pilot, tab, "name", "李四")
+        await pilot.press("f6", "tab", "tab", "tab", "tab", "1", "ctrl+s")  # purpose 1
+        await settle(pilot)
+        assert cp.entries(store, DAY)[0]["shift"] == cp.current_shift(store, GATE)["id"]
+        assert pilot.app.shift_label == "组长甲 10:00–"
+        assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
+
+
+async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await start(pilot)
+        tab.query_one("#purpose", Select).focus()
+        await pilot.pause()
+        info = str(tab.query_one("#cp-info", Static).render())
+        assert "4 medical" in info and "1 shopping" in info
+        tab.query_one("#name", Input).focus()
+        await settle(pilot)
+        assert "medical" not in str(tab.query_one("#cp-info", Static).render())

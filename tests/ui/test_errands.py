@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 
 from app import DeskApp
 from console.errands import errand as errands, passes
-from screens.errands import ConfirmScreen, QrScreen, ReasonScreen, RequestScreen, qr_text
+from screens.confirm import ConfirmScreen
+from screens.errands import QrScreen, ReasonScreen, RequestScreen, qr_text
 from screens.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, issued, make_errand
 from tests import needs
@@ -58,7 +59,7 @@ async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, vol
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 1
-        tab.action_approve()     # the key is hidden from volunteers; the domain still refuses
+        tab._approve(errands.get(store, 1))  # the key is hidden from volunteers; the domain still refuses
         await pilot.pause()
         assert "Only a leader" in _text(tab.query_one("#errand-message", Label))
     assert errands.get(store, 1)["state"] == "requested"
@@ -66,8 +67,12 @@ async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, vol
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "errands")
-        await pilot.press("a")
-        await pilot.pause()
+        await pilot.press("a")  # asks first: n keeps it requested, y approves
+        assert isinstance(app.screen, ConfirmScreen) and "Approve errand 1" in _text(
+            app.screen.query_one(Static))
+        await pilot.press("n")
+        assert errands.get(store, 1)["state"] == "requested"
+        await pilot.press("a", "y")
         assert errands.get(store, 1)["state"] == "approved"
         await pilot.press("p")
         await app.workers.wait_for_complete()
@@ -134,7 +139,8 @@ async def test_other_sessions_writes_show_up(store, leader, volunteer, clk, open
         tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 0
         make_errand(store, volunteer)     # as if from another desk
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert tab.query_one(DataTable).row_count == 1
 
@@ -213,3 +219,33 @@ def test_qr_text_is_black_on_white_half_blocks(store, leader, volunteer, clk):
     assert len(lines) == 19 and all(len(line) == 37 for line in lines)
     colours = {(str(s.style.color.name), str(s.style.bgcolor.name)) for s in text.spans}
     assert colours <= {(a, b) for a in ("#000000", "#ffffff") for b in ("#000000", "#ffffff")}
+
+
+async def test_empty_request_marks_every_mistake_at_once(store, volunteer, clk, open_tab):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "errands")
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#f-start", Input).value = ""
+        form.query_one("#f-phone", Input).value = "123"
+        await pilot.press("ctrl+s")
+        marked = {name for name in ("door", "person", "phone", "purpose", "start")
+                  if _text(form.query_one(f"#e-{name}", Label)).strip()}
+        assert marked == {"door", "person", "phone", "purpose", "start"}
+        assert app.focused.id == "f-door" and errands.all_errands(store) == []
+
+
+async def test_esc_on_a_typed_request_asks_before_closing(store, volunteer, clk, open_tab):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "errands")
+        await pilot.press("n", "escape")  # nothing typed (the proposed times do not count): closes
+        assert not isinstance(app.screen, (RequestScreen, ConfirmScreen))
+        await pilot.press("n", *"1-101", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, RequestScreen)
+        assert app.screen.query_one("#f-door", Input).value == "1-101"
+        await pilot.press("escape", "y")
+        assert not isinstance(app.screen, (RequestScreen, ConfirmScreen))

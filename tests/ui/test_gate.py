@@ -30,6 +30,7 @@ def frozen(freeze_clock):
 async def fill_out(pilot, settle, tab, door: str, name: str = "王伟"):
     tab.query_one("#name", Input).value = name
     tab.query_one("#direction", Select).value = "out"
+    tab.query_one("#purpose", Select).value = "buy"
     tab.query_one("#outcome", Select).value = "allowed"
     tab.query_one("#door", Input).focus()
     await pilot.press(*door)

@@ -203,7 +203,8 @@ async def test_other_sessions_changes_update_the_sheet_in_place(store, leader, o
         other = second_desk                            # another volunteer's process
         marks.set_mark(other, leader, "1-303", "red", "确诊", "2026-03-10")
         roll.report(other, leader, "1-101", "fever", "38.0")
-        app._poll()
+        app._poll()  # the store is asked in a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "R" in str(table.get_cell("3", "03"))
         assert "!" in str(table.get_cell("1", "01"))

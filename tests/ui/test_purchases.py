@@ -25,8 +25,9 @@ def table(app, ident: str) -> DataTable:
 
 
 def cells(app, ident: str) -> list[list[str]]:
+    """The table's rows as shown, top to bottom."""
     t = table(app, ident)
-    return [[str(c) for c in t.get_row(k)] for k in t.rows]
+    return [[str(c) for c in t.get_row_at(i)] for i in range(t.row_count)]
 
 
 def error_text(app, field: str) -> str:
@@ -34,46 +35,46 @@ def error_text(app, field: str) -> str:
     return str(label.render()) if label.has_class("shown") else ""
 
 
-async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen, open_tab):
+async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "1")
         assert app.focused is table(app, "req-table")
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"9-909")
-        await pilot.pause()
+        await settle(pilot)
         assert "No household with door 9-909" in error_text(app, "door")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen) and P.requests(store) == []
         door = app.screen.query_one("#f-door", Input)
         door.value = "1栋101"
-        await pilot.pause()
+        await settle(pilot)
         assert error_text(app, "door") == ""
         app.screen.query_one("#f-lines", Input).value = "土豆2斤 牛奶1"
-        await pilot.pause()
+        await settle(pilot)
         assert "no unit" in error_text(app, "lines")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert app.screen.query_one("#f-lines", Input).value == "土豆2斤 牛奶1"   # nothing lost
         app.screen.query_one("#f-lines", Input).value = "土豆2斤 牛奶1箱"
         app.screen.query_one("#f-budget", Input).value = "1.234"
-        await pilot.pause()
+        await settle(pilot)
         assert "two decimals" in error_text(app, "budget")
         app.screen.query_one("#f-budget", Input).value = "60"
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
         (row,) = cells(app, "req-table")
         assert row[:2] == ["0304-001", "1-101"] and "土豆2斤 牛奶1箱" in row[-1]
         assert P.requests(store)[0]["budget_fen"] == 6000
 
 
-async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open_tab):
+async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open_tab, settle):
     doc_id = store.table(P.REQUESTS).insert({
         "door": "2-301", "person": "访客", "phone": "139", "status": "new",
         "source": {"checkpoint": "2026-03-04", "id": 3}, "lines": []})
@@ -83,39 +84,45 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open
         (row,) = cells(app, "req-table")
         assert "gate" in row[-1]
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-lines", Input).value = "白糖5斤"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, doc_id)["lines"][0]["item"] == "白糖"
         assert "白糖5斤" in cells(app, "req-table")[0][-1]
 
 
-async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen, open_tab):
+async def _check_paste(pilot, open_tab, text: str) -> TextArea:
+    """Open the paste box, paste ``text`` and check it (Ctrl+G)."""
+    await open_tab(pilot, "purchases", "1")
+    await pilot.press("i")
+    await pilot.pause()
+    area = pilot.app.screen.query_one(TextArea)
+    area.text = text
+    await pilot.press("ctrl+g")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return area
+
+
+async def test_paste_chat_list_keeps_lines_to_fix(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
-        await pilot.press("i")
-        await pilot.pause()
-        area = app.screen.query_one(TextArea)
-        area.text = "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n"
-        await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        area = await _check_paste(pilot, open_tab, "#接龙\n1. 1栋101 土豆2斤\n2．１－１０２ 牛奶１箱\n3. 1-103 面包\n")
         assert "2 orders readable; 1 lines" in str(app.screen.query_one("#import-msg", Label).render())
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert area.text == "3. 1-103 面包"
         assert len(P.requests(store)) == 2
         area.text = "3. 1-103 面包1个"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert len(P.requests(store)) == 3
         assert not app.screen.query("#paste")
         assert len(cells(app, "req-table")) == 3
 
 
-async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, frozen, open_tab):
+async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, frozen, open_tab, settle):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     b = P.create_request(store, volunteer, "1-102", lines="土豆1斤")
     frozen.t = dt.datetime(2026, 3, 4, 21, 0, tzinfo=TZ)
@@ -126,50 +133,50 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
         assert cells(app, "runs-table")[0][0] == "R1"
         assert [r[1] for r in cells(app, "run-detail")] == ["1-101", "1-102"]
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert cells(app, "run-detail")[0] == ["土豆", "3斤", "2"]
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         table(app, "run-detail").focus()
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-amount", Input).value = "3.333"
-        await pilot.pause()
+        await settle(pilot)
         assert "two decimals" in error_text(app, "amount")
         app.screen.query_one("#f-amount", Input).value = "30.5"
         app.screen.query_one("#f-short", Input).value = "2"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         row = P.get_request(store, a["id"])
         assert row["paid_fen"] == 3050 and row["lines"][1]["short"]
         assert cells(app, "run-detail")[0][2:4] == ["30.50", "2"]
         P.record_paid(store, volunteer, b["id"], "2")
         table(app, "runs-table").focus()
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-receipt", Input).value = "30"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "off by 2.50" in error_text(app, "receipt")
         assert app.screen.query_one("#f-receipt", Input).value == "30"
         app.screen.query_one("#f-receipt", Input).value = "32.50"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_run(store, run["id"])["status"] == "bought"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_run(store, run["id"])["status"] == "closed"
         messages = []
         app.notify = lambda msg, **kw: messages.append(msg)
         await pilot.press("c", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert any("already closed" in m for m in messages)
 
 
-async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab):
+async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab, settle):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     run = P.create_run(store, leader, "2026-03-05", "平价超市")
     P.record_paid(store, volunteer, a["id"], "3")
@@ -179,28 +186,28 @@ async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab):
         await open_tab(pilot, "purchases", "4")
         assert cells(app, "del-table")[0][:4] == ["0304-001", "1-101", "户主1101", "3.00"]
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-by", Input).value = "刘敏"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, a["id"])["delivery"]["by"] == "刘敏"
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-how", Input).value = "减免"
         app.screen.query_one("#f-reason", Input).value = "困难户"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "Only a leader" in str(app.screen.query_one("#e-form", Label).render())
         app.screen.query_one("#f-how", Input).value = "已付"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert P.get_request(store, a["id"])["settlement"]["how"] == "paid"
         assert cells(app, "del-table") == []
 
 
-async def test_schedule_due_list_and_done(store, volunteer, frozen, open_tab):
+async def test_schedule_due_list_and_done(store, volunteer, frozen, open_tab, settle):
     s = S.add_schedule(store, volunteer, "午饭", "2-301", "隔离酒店", "11:30 17:20")
     frozen.t = dt.datetime(2026, 3, 4, 11, 35, tzinfo=TZ)
     app = DeskApp(store, actor=volunteer, gate="西门")
@@ -210,14 +217,14 @@ async def test_schedule_due_list_and_done(store, volunteer, frozen, open_tab):
         assert [r[0] for r in rows] == ["11:30", "17:20"]
         assert rows[0][4] == "overdue" and rows[1][4] == "later"
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert S.history(store, s["id"])[0]["by"] == volunteer.name
         assert cells(app, "sched-table")[0][4:] == ["done", f"{volunteer.name} 11:35"]
 
 
-async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, open_tab):
+async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, open_tab, settle):
     P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -225,13 +232,13 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, 
         t = table(app, "req-table")
         first_key = next(iter(t.rows))
         P.create_request(store, volunteer, "1-102", lines="白菜1棵")   # "another desk"
-        app._poll()
-        await pilot.pause()
+        app._poll()  # the store is asked in a worker
+        await settle(pilot)
         assert len(cells(app, "req-table")) == 2
         assert next(iter(t.rows)) == first_key        # kept, not rebuilt
 
 
-async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab):
+async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "1")
@@ -240,14 +247,14 @@ async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab):
                                  ("4", "delivery", "del-table"), ("5", "schedules", "sched-table"),
                                  ("1", "requests", "req-table")):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert inner.active == f"pv-{name}"
             assert app.focused is table(app, ident)
             assert table(app, ident).region.bottom <= 23
 
 
 def _rendered(app) -> str:
-    from tests.rendered import screen_text
+    from tests.ui.rendered import screen_text
     return screen_text(app)
 
 
@@ -256,96 +263,90 @@ def _flat(app) -> str:
     return "".join(_rendered(app).split())
 
 
-async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer, frozen):
+async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer, frozen, open_tab, settle):
     P.create_request(store, volunteer, "1-101", person="王中", lines="土豆2斤")
     P.create_request(store, volunteer, "1-102", person="李四", lines="白菜1棵")
     P.create_request(store, volunteer, "2-101", person="张三", lines="牛奶1箱")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
+        await open_tab(pilot, "purchases", "1")
         for text, doors in (("1栋101", ["1-101"]), ("一栋一零二", ["1-102"]), ("2-101", ["2-101"]),
                             ("wz", ["1-101"]), ("", ["1-101", "1-102", "2-101"])):
             await pilot.press("ctrl+f", "ctrl+u", *text)
-            await pilot.pause()
+            await settle(pilot)
             assert [r[1] for r in cells(app, "req-table")] == doors, text
         await pilot.press(*"1-1")
-        await pilot.pause()
+        await settle(pilot)
         assert "Cannot read door" in _rendered(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert len(cells(app, "req-table")) == 3 and app.focused is table(app, "req-table")
 
 
-async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen):
+async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen, open_tab, settle):
     for day in ("2026-03-05", "2026-03-06", "2026-03-07"):
         P.create_run(store, leader, day, "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "3")
+        await open_tab(pilot, "purchases", "3")
         runs = table(app, "runs-table")
         await pilot.press("end")
-        await pilot.pause()
+        await settle(pilot)
         assert runs.cursor_row == 2
         await pilot.press("home")
-        await pilot.pause()
+        await settle(pilot)
         assert runs.cursor_row == 0
         P.create_run(store, leader, "2026-03-08", "中百")      # another desk
         app._poll()
-        await pilot.pause()
+        await settle(pilot)
         assert [r[0] for r in cells(app, "runs-table")] == ["R4", "R3", "R2", "R1"]
 
 
 async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, leader, volunteer,
-                                                                         frozen):
+                                                                         frozen, open_tab, settle):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     P.create_request(store, volunteer, "1-102", lines="白菜1棵")
     P.create_run(store, leader, "2026-03-05", "平价超市")
     P.record_paid(store, volunteer, a["id"], "34", short=[1])
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "4")
+        await open_tab(pilot, "purchases", "4")
         assert [r[1] for r in cells(app, "del-table")] == ["1-101"]    # the run is still shopping
         assert "牛奶1箱[short]" in _rendered(app)                       # bill shown at once
         P.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
         app._poll()
-        await pilot.pause()
+        await settle(pilot)
         assert "134.50" in _rendered(app)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("s", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         row = P.get_request(store, a["id"])
         assert row["status"] == "delivered" and row["settlement"]["amount_fen"] == 13450
 
 
-async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen):
+async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen, open_tab, settle):
     S.add_schedule(store, volunteer, "午饭和晚饭（少盐，不要辣）送给妈妈", "2-301",
                    "隔离酒店 3 楼前台（武汉大道 88 号）", "11:30")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "5")
+        await open_tab(pilot, "purchases", "5")
         assert "午饭和晚饭（少盐，不要辣）送给妈妈" in _flat(app)
         assert "隔离酒店3楼前台（武汉大道88号）" in _flat(app)
 
 
-async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen):
+async def test_paste_check_explains_every_line_in_full(store, volunteer, frozen, open_tab):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot)
-        await pilot.press("i")
-        await pilot.pause()
-        app.screen.query_one(TextArea).text = "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n"
-        await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _check_paste(pilot, open_tab, "1. 1栋101 土豆2斤\n2. 张三 土豆\n3. 9栋999 牛奶1箱\n")
         assert "Startwithadoor(e.g.5栋302)orthehead'sname." in _flat(app)
 
 
-async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen):
+async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_tab):
     items = "35元爱心蔬菜包1份 酱油1瓶 鸡蛋15个 白菜2棵 食用油1桶 大米1袋 面条2包"
     P.create_request(store, volunteer, "1-101", lines=items)
     for size, whole in (((80, 24), False), ((120, 40), True)):
         app = DeskApp(store, actor=volunteer, gate="西门")
         async with app.run_test(size=size) as pilot:
-            await open_tab(pilot)
+            await open_tab(pilot, "purchases", "1")
             assert (items in _rendered(app)) is whole, size

@@ -8,6 +8,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, St
 
 from app import DeskApp
 from console.stock import ledger as stock
+from screens.confirm import ConfirmScreen
 from screens.stock import FormModal
 from tests import needs
 
@@ -28,13 +29,25 @@ async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer
         assert stock.held_by_door(store) == {"1-101": 1}
         assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 2
         assert app.focused.id == "door" and app.focused.value == ""
-        # a second one: refused with the reason asked for, then Enter picks "broken"
+        # a second one: refused with the reason asked for; Enter picks "broken",
+        # and the replacement is asked about first: Enter twice gives nothing
         await pilot.press(*"1-101", "enter")
         await settle(pilot)
         assert "needs a reason" in _msg(app)
         assert stock.held_by_door(store) == {"1-101": 1}
         assert tab.query_one("#reason", Select).expanded
         await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen) and "replacement (old one broken)" in str(
+            app.screen.query_one(Static).render())
+        await pilot.press("enter")  # not a yes
+        assert isinstance(app.screen, ConfirmScreen) and stock.held_by_door(store) == {"1-101": 1}
+        await pilot.press("n")
+        await settle(pilot)
+        assert stock.held_by_door(store) == {"1-101": 1} and tab.query_one("#reason", Select).is_blank()
+        await pilot.press("enter")  # the door is still there: asked again, this time yes
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.press("y")
         await settle(pilot)
         assert "Replacement" in _msg(app) and "broken" in _msg(app)
         last = stock.movements(store)[-1]
@@ -184,3 +197,55 @@ async def test_overdue_gun_is_marked(store, leader, freeze_clock, open_tab):
         await pilot.press("f9")
         await pilot.pause()
         assert tab.query_one("#guns", DataTable).get_row_at(0)[5] == "OVERDUE"
+
+
+async def test_gun_back_never_saves_a_default_gun_and_enter_opens_the_list(store, leader, settle, open_tab):
+    stock.receive(store, leader, "gun", 2, "区卫健委")
+    for team in ("第1组", "第4组"):
+        stock.lend(store, leader, "gun", team, dt.datetime.now().astimezone() + dt.timedelta(hours=8))
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press("ctrl+b")
+        form = app.screen
+        loan = form.query_one("#f-loan", Select)
+        assert isinstance(form, FormModal) and loan.is_blank()
+        await pilot.press("enter")  # in the note box, nothing picked: asks for the loan
+        assert "Pick which loan" in str(form.query_one("#e-loan", Label).render())
+        assert len(stock.loans(store)) == 2
+        loan.focus()
+        await pilot.press("enter")  # Enter on the list opens it
+        assert loan.expanded and len(stock.loans(store)) == 2
+        await pilot.press("down", "down", "enter")  # the second gun: 第4组
+        assert not loan.expanded and isinstance(app.screen, FormModal)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [m["team"] for m in stock.loans(store)] == ["第1组"]
+
+
+async def test_minus_signs_are_refused_not_dropped(store, volunteer, open_tab):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press("ctrl+n", *"-5", "tab", *"中心A", "tab", "backspace", *"-3", "enter")
+        form = app.screen
+        assert form.query_one("#f-qty", Input).value == "-5"
+        assert "whole number above 0" in str(form.query_one("#e-qty", Label).render())
+        form.query_one("#f-qty", Input).value = "5"
+        await pilot.press("enter")
+        assert "not negative" in str(form.query_one("#e-cost", Label).render())
+        assert isinstance(app.screen, FormModal) and stock.movements(store) == []
+
+
+async def test_esc_on_a_filled_stock_form_asks_first(store, volunteer, open_tab):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press("ctrl+n", "escape")  # nothing typed: closes at once
+        assert not isinstance(app.screen, (FormModal, ConfirmScreen))
+        await pilot.press("ctrl+n", *"12", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen.query_one("#f-qty", Input).value == "12"
+        await pilot.press("escape", "y")
+        assert not isinstance(app.screen, (FormModal, ConfirmScreen))

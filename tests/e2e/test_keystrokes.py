@@ -1,0 +1,75 @@
+"""Keys sent in one burst (tmux send-keys, as a fast typist or a paste
+produces) land in the field that had the focus: name Tab phone Tab door
+fills three fields, every time, also while another desk writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import needs_tab, sign_in
+from .test_console import row
+
+WRITER = Path(__file__).with_name("_gate_writer.py")
+
+
+def clear_form(pane) -> None:
+    """Esc on a filled form asks before clearing; y clears."""
+    pane.keys("Escape")
+    pane.wait_for("Clear what you typed?")
+    pane.keys("y")
+    pane.wait_until(lambda s: re.search(r"Name\s+Phone\s+Door/org", row(s, "Name")), "an empty form")
+
+
+def bursts(pane, times: int = 10) -> None:
+    for i in range(times):
+        name, phone, door = f"李{i}四", f"139001390{i:02d}", f"5-30{1 + i % 4}"
+        pane.keys(name, "Tab", phone, "Tab", door)  # one send-keys: one burst
+        pane.wait_until(lambda s: re.search(rf"Name\s+{name}\s+Phone\s+{phone}\s+Door/org\s+{door}\b",
+                                            row(s, "Name")), f"burst {i} in three fields")
+        clear_form(pane)
+
+
+@needs_tab("checkpoint")
+def test_name_tab_phone_tab_door_in_one_burst_lands_in_three_fields(desk):
+    pane = desk()
+    sign_in(pane)
+    bursts(pane)
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0
+
+
+@needs_tab("checkpoint")
+def test_bursts_land_right_while_another_desk_writes(desk, demo_dir, tmp_path):
+    pane = desk()
+    sign_in(pane)
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, str(WRITER), str(demo_dir), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        pane.wait_for("写入")  # the other desk's entries arrive in this log
+        bursts(pane)
+    finally:
+        stop.touch()
+        writer.wait(timeout=30)
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0
+
+
+@needs_tab("checkpoint")
+def test_esc_on_a_filled_form_asks_first(desk):
+    pane = desk()
+    sign_in(pane)
+    pane.keys("王五")
+    pane.wait_until(lambda s: "王五" in row(s, "Name"), "the name typed")
+    pane.keys("Escape")
+    pane.wait_for("Clear what you typed?")
+    pane.keys("n")  # keep it
+    pane.wait_gone("Clear what you typed?")
+    assert "王五" in row(pane.screen(), "Name")
+    clear_form(pane)
+    pane.keys("C-q")
+    assert pane.wait_exit() == 0

@@ -1,0 +1,89 @@
+"""Keys typed in one burst (a fast typist, a paste, tmux send-keys) land in
+the field that has the focus when each is handled: Tab, Enter to the next
+field, a key that opens or closes a window all take effect before the next key."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from app import DeskApp
+from screens.errands import RequestScreen
+from tests.keys import burst
+
+GATE = "西门"
+
+
+async def settle(pilot):
+    await pilot.pause()
+    await pilot.app.keys.delivered()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def values(root, *ids: str) -> list[str]:
+    return [root.query_one(f"#{i}", Input).value for i in ids]
+
+
+async def checkpoint(pilot):
+    await pilot.press("f1")
+    await settle(pilot)
+    return pilot.app.screen.query_one("#checkpoint")
+
+
+@pytest.mark.parametrize("next_key", ["tab", "enter"])  # Tab, or Enter to the next field
+async def test_burst_fills_three_checkpoint_fields(store, volunteer, next_key):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await checkpoint(pilot)
+        burst(pilot.app, "李四", next_key, "13900139001", next_key, "5-302")
+        await settle(pilot)
+        assert values(tab, "name", "phone", "door") == ["李四", "13900139001", "5-302"]
+        assert pilot.app.focused.id == "door"
+
+
+async def test_burst_opens_the_errand_form_and_fills_it(store, volunteer, clk):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await settle(pilot)
+        # "n" opens the form; what follows goes into it, field by field
+        burst(pilot.app, "n", "5-302", "tab", "tab", "李四", "tab", "13900139001", "tab", "买药")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RequestScreen)
+        assert values(form, "f-door", "f-org", "f-person", "f-phone", "f-purpose") == [
+            "5-302", "", "李四", "13900139001", "买药"]
+
+
+async def test_keys_after_a_window_closes_go_to_the_field_focused_then(store, volunteer):
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await checkpoint(pilot)
+        # the shift window opens with the cursor in its note; Esc closes it and
+        # the name box behind has the focus again: the name goes there
+        burst(pilot.app, "ctrl+y", "交接", "escape", "王五", "tab", "13800001111")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#checkpoint") is tab
+        assert values(tab, "name", "phone") == ["王五", "13800001111"]
+
+
+async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer):
+    from console.checkpoint import gate as cp
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await checkpoint(pilot)
+        burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "f6", "tab", "tab", "1",
+              "ctrl+s", "王五")
+        await settle(pilot)
+        assert [(e["name"], e["phone"], e["door"]) for e in cp.entries(store)] == [
+            ("李四", "13900139001", "1-302")]
+        assert values(tab, "name", "phone", "door") == ["王五", "", ""]
+
+
+async def test_next_door_typed_right_after_a_handout_is_kept(store, volunteer):
+    from console.stock import ledger as stock
+    stock.receive(store, volunteer, "mercury", "10", "卫生服务中心", "0", None)
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        burst(pilot.app, "1-302", "enter", "1-303")
+        await settle(pilot)
+        assert [m["door"] for m in stock.movements(store) if m["kind"] == "issue"] == ["1-302"]
+        assert pilot.app.screen.query_one("#door", Input).value == "1-303"

@@ -1,0 +1,131 @@
+"""The long-list table: a window of rows, the rest fetched as the cursor moves."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from screens.widgets.paged_table import PagedTable
+
+ORDERS = [(str(i), (f"#{i}", f"{i % 22 + 1}-{i % 9 + 1}01")) for i in range(15_000)]
+
+
+class ListApp(App):
+    def __init__(self, rows: list) -> None:
+        super().__init__()
+        self.rows = rows
+        self.asked: list[tuple[int, int]] = []
+
+    def fetch(self, start: int, count: int):
+        self.asked.append((start, count))
+        return len(self.rows), self.rows[start:start + count]
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable(self.fetch, id="orders")
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.add_columns("No.", "Door")
+        table.reload()
+        table.focus()
+
+
+def _calls(obj, method: str) -> list[tuple]:
+    """Record the arguments of every call of ``obj.method`` (which still runs)."""
+    seen: list[tuple] = []
+    original = getattr(obj, method)
+
+    def record(*args, **kwargs):
+        seen.append((args, kwargs))
+        return original(*args, **kwargs)
+    setattr(obj, method, record)
+    return seen
+
+
+async def _settled(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_only_a_window_of_a_long_list_is_in_the_table():
+    app = ListApp(ORDERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        assert table.total == 15_000
+        assert table.row_count == PagedTable.WINDOW
+        assert app.asked == [(0, PagedTable.WINDOW)]
+        assert table.selected_key == "0"
+
+
+async def test_moving_past_the_window_fetches_the_next_rows_and_keeps_the_cursor_going():
+    app = ListApp(ORDERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("down")
+        await _settled(app, pilot)
+        assert table.selected_key == str(PagedTable.WINDOW)  # the row after the old window
+        assert len(app.asked) == 2 and table.start > 0
+        await pilot.press("end")
+        await _settled(app, pilot)
+        assert table.selected_key == "14999" and table.row_count <= PagedTable.WINDOW
+        await pilot.press("pageup")
+        await _settled(app, pilot)
+        assert int(table.selected_key) < 14999
+        await pilot.press("home")
+        await _settled(app, pilot)
+        assert table.selected_key == "0" and table.start == 0
+
+
+async def test_sync_redraws_only_the_rows_that_changed():
+    rows = [(str(i), (f"#{i}", "new")) for i in range(50)]
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        table.move_cursor(row=10)
+        changed = _calls(table, "update_cell")
+        added = _calls(table, "add_row")
+        app.rows = [(k, (no, "bought" if k == "7" else st)) for k, (no, st) in rows if k != "3"]
+        table.reload()  # another desk changed order 7 and cancelled order 3
+        await _settled(app, pilot)
+        assert [args[:2] for args, _ in changed] == [("7", table.ordered_columns[1].key)]
+        assert added == [] and table.row_count == 49
+        assert table.selected_key == "10"  # the cursor stayed on its row
+
+
+async def test_a_layout_pass_elsewhere_does_not_repaint_the_scrollbars():
+    from textual.widgets import Static
+
+    class Beside(ListApp):
+        def compose(self) -> ComposeResult:
+            yield Static("", id="info")
+            yield from super().compose()
+
+    app = Beside(ORDERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        repaints = _calls(table.vertical_scrollbar, "refresh")
+        for text in ("a", "ab", "abc"):  # e.g. the hint line under a form, as a volunteer types
+            app.query_one("#info", Static).update(text)
+            await pilot.pause()
+        assert repaints == []
+        table.move_cursor(row=60)  # scrolling still moves the bar
+        await pilot.pause()
+        assert table.scroll_y > 0
+
+
+async def test_a_new_row_is_placed_in_order_without_rebuilding_the_others():
+    rows = [(str(i), (f"#{i}", "new")) for i in range(40, 0, -1)]  # newest first
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        added = _calls(table, "add_row")
+        app.rows = [("41", ("#41", "new"))] + rows
+        table.reload()
+        await _settled(app, pilot)
+        assert [kw["key"] for _, kw in added] == ["41"]
+        assert [r.key.value for r in table.ordered_rows][:3] == ["41", "40", "39"]
