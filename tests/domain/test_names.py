@@ -43,6 +43,7 @@ def test_gate_log_search_and_recall_accept_pinyin(store, volunteer):
 def test_audit_trail_finds_who_did_it_by_pinyin(store, leader):
     from console.core import audit, clock
     store.actor = {"op": leader.name, "role": leader.role}     # 组长甲 = zu zhang jia
+    operators.set_pin(store, leader, "志愿者乙", "135790")  # a leader needs 6+ digits
     operators.set_member(store, leader, "志愿者乙", role="leader")
     day = clock.today().isoformat()
     rows, n = audit.entries(store, leader, day, "zzj")
