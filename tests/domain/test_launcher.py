@@ -19,7 +19,8 @@ def env(monkeypatch, tmp_path):
     """A clean environment: no config file unless a test writes one."""
     for name in ("DESK_DATA", "DESK_CONFIG", "TEXTUAL_COLOR_SYSTEM", "ESCDELAY", "TEXTUAL_ANIMATIONS",
                  "DESK_HOLD_ON_ERROR"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # recorded, so what the launcher sets is undone after
+        monkeypatch.delenv(name)
     monkeypatch.setattr(launcher, "DEFAULT_CONFIG", str(tmp_path / "absent.toml"))
     return os.environ
 
