@@ -140,6 +140,7 @@ class DeskApp(App):
     ]
     POLL_SECONDS = 1.0
     ALERT_SECONDS = 20.0
+    RETENTION_SECONDS = 600.0   # the retention setting's daily purge: checked every 10 minutes
     #: tests set this: an unexpected error then fails the Pilot test as Textual would
     RAISE_UNEXPECTED = False
     #: this many unexpected errors within CRASH_WINDOW seconds close the console
@@ -197,6 +198,7 @@ class DeskApp(App):
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
+        self.set_interval(self.RETENTION_SECONDS, self._retention)
         self.watch_files(self, lambda: [("roster", None)], self._roster_changed)
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
@@ -389,8 +391,16 @@ class DeskApp(App):
         if not leader:
             current = [a for a in current if not a.leaders_only]
         self.call_from_thread(self._show_alerts, current)
+
+    def _retention(self) -> None:
+        if self.actor and settings.get(self.store, "retention_days"):
+            self._purge_old()
+
+    @work(thread=True, exclusive=True, group="retention")
+    def _purge_old(self) -> None:
+        """Any signed-in desk runs the retention purge, once a day (purge.run_retention)."""
         try:
-            purge.run_retention(self.store, features.PURGE_RULES)  # the retention setting: daily, any desk
+            purge.run_retention(self.store, features.PURGE_RULES)
         except DomainError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 

@@ -28,7 +28,7 @@ from console.core.i18n import DomainError
 from screens import export
 from screens.errands import ReasonScreen
 from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
-                             verdict_text)
+                             row_detail, verdict_text)
 from screens.confirm import ask_to_discard
 from screens.scan import ScanField
 
@@ -215,9 +215,11 @@ class CheckpointTab(Vertical):
         *(Binding(key, f"outcome('{code}')", cp.label("outcome", code), priority=True)
           for key, code in OUTCOME_KEYS.items()),
         Binding("escape", "escape", i18n.t("checkpoint.key.clear")),
-        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True),
-        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True),
-        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True),
+        # Ctrl+N recall, Ctrl+K scan and Ctrl+F find are in Ctrl+P and the README: the
+        # footer has room for saving, the outcome keys, clearing and the shift
+        Binding("ctrl+n", "recall", i18n.t("checkpoint.key.recall"), priority=True, show=False),
+        Binding("ctrl+k", "scan", i18n.t("checkpoint.key.scan"), priority=True, show=False),
+        Binding("ctrl+f", "find", i18n.t("checkpoint.key.find"), priority=True, show=False),
         Binding("ctrl+y", "shift", i18n.t("checkpoint.key.shift"), priority=True),
         export.binding("checkpoint", show=False),   # in Ctrl+P: the footer has room for the form's keys only
         Binding("ctrl+g", "gates", i18n.t("checkpoint.key.gates"), priority=True, show=False),
@@ -243,6 +245,7 @@ class CheckpointTab(Vertical):
         self._saving = False
         self._hinting = False  # the info line shows a list's choices
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
+        self._details: dict[str, str] = {}  # log row key -> its override / correction
         self._info = Text()
 
     # -- layout --
@@ -273,11 +276,9 @@ class CheckpointTab(Vertical):
             yield _field("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
         with Horizontal(classes="cp-row"):
             yield _field("note", Input(id="note", max_length=80, compact=True))
-            yield Static("", id="cp-shift")
+            yield Static("", id="cp-inside")  # who is inside / out (the header shows the shift)
         yield Static("", id="cp-info")
-        with Horizontal(id="cp-verdict-row"):
-            yield Static("", id="cp-verdict")
-            yield Static("", id="cp-inside")
+        yield Static("", id="cp-verdict")
         with Horizontal(id="cp-filters"):
             yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_outcomes"))
@@ -456,7 +457,8 @@ class CheckpointTab(Vertical):
         keyed = next((w for w in event.widget.ancestors_with_self if isinstance(w, KeyedSelect)), None)
         if keyed is not None:
             self._hinting = True
-            self.query_one("#cp-info", Static).update(Text(keyed.choices, style="bold"))
+            self._info = Text(keyed.choices, style="bold")  # so the next info line replaces it
+            self.query_one("#cp-info", Static).update(self._info, layout=False)
         elif self._hinting:
             self._hinting = False
             v = self.values()
@@ -591,6 +593,13 @@ class CheckpointTab(Vertical):
     def action_rules(self) -> None:
         self.app.push_screen(RulesScreen(), lambda _: self._verdict(self.values()))
 
+    @on(LogTable.RowHighlighted)
+    def _row_detail(self, event: LogTable.RowHighlighted) -> None:
+        """An override's reason or a correction under the form while its row is selected."""
+        text = self._details.get(event.row_key.value or "")
+        if text and event.data_table.has_focus:
+            self.query_one("#cp-info", Static).update(Text(text, style="bold"))
+
     # -- corrections --
     @on(LogTable.Correct)
     def _correct(self, event: LogTable.Correct) -> None:
@@ -666,15 +675,18 @@ class CheckpointTab(Vertical):
     def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
         rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
         cells = [(f"{day}:{e['id']}", row_cells(e)) for e in rows]
-        self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1))
+        details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
+        self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1), details)
 
-    def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int) -> None:
+    def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int,
+               details: dict[str, str] | None = None) -> None:
         """Patch the table to show ``cells``: remove gone rows, add new ones,
         update changed cells, then restore newest-first order."""
         if not self.query("#log"):
             return  # a load that finishes while the tab is composed or taken down
         table = self.query_one("#log", DataTable)
         self.pages, self.page = pages, page
+        self._details = details or {}
         wanted = {key for key, _ in cells}
         for key in [k.value for k in list(table.rows) if k.value not in wanted]:
             table.remove_row(key)
@@ -705,8 +717,6 @@ class CheckpointTab(Vertical):
     def _show_shift(self, label: str, inside: str = "") -> None:
         self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
         self.app.shift_label = label
-        self.query_one("#cp-shift", Static).update(
-            i18n.t("header.shift", label=label) if label else i18n.t("header.no_shift"))
 
     # -- other screens --
     def action_shift(self) -> None:

@@ -55,6 +55,11 @@ i18n.add({
     "gateui.out_title": ("居民外出未归", "Residents out"),
     "gateui.names_inside": ("里面：{names}", "Inside: {names}"),
     "gateui.left": ("（{minutes} 分）", "({minutes} min)"),
+    "gateui.d.override": ("⚑ 组长 {by} 放行：{reason}", "⚑ let through by leader {by}: {reason}"),
+    "gateui.d.annulled_by": ("已被第 {id} 条作废（{by}：{reason}）", "annulled by entry {id} ({by}: {reason})"),
+    "gateui.d.fixed_by": ("已被第 {id} 条更正（{by}：{reason}）", "fixed by entry {id} ({by}: {reason})"),
+    "gateui.d.annuls": ("作废第 {id} 条（{by}：{reason}）", "annuls entry {id} ({by}: {reason})"),
+    "gateui.d.fixes": ("更正第 {id} 条（{by}：{reason}）", "fixes entry {id} ({by}: {reason})"),
     "gateui.names_out": ("外出：{names}", "Out: {names}"),
     "gateui.col.who": ("姓名/单位", "Name/org"),
     "gateui.col.door": ("门牌", "Door"),
@@ -90,6 +95,26 @@ def verdict_text(d: Decision | None) -> Text:
         return Text("")
     mark, style = _STYLE[d.kind]
     return Text(mark + d.text, style=style)
+
+
+_CORRECTED = {"annul": "gateui.d.annulled_by", "fix": "gateui.d.fixed_by"}
+_CORRECTS = {"annul": "gateui.d.annuls", "fix": "gateui.d.fixes"}
+
+
+def row_detail(e: dict) -> str:
+    """What a log row's cells cannot hold: a leader's override and its reason,
+    or what corrected the entry / what a correction did, and why."""
+    parts = []
+    if e.get("override"):
+        parts.append(i18n.t("gateui.d.override", **e["override"]))
+    fix = e.get("corrected_by")
+    if fix:
+        parts.append(i18n.t(_CORRECTED[fix["correction"]], id=fix["id"], by=fix.get("by", ""),
+                            reason=fix.get("reason", "")))
+    if e.get("correction"):
+        parts.append(i18n.t(_CORRECTS[e["correction"]], id=e["corrects"], by=e.get("by", ""),
+                            reason=e.get("reason", "")))
+    return " · ".join(parts)
 
 
 def inside_line(store, now: dt.datetime | None = None) -> str:
@@ -131,6 +156,12 @@ class LogTable(PagedTable):
             super().__init__()
             self.kind = kind
             self.key = key
+
+    def on_focus(self) -> None:
+        """Coming into the log says what the row under the cursor holds, too."""
+        if self.row_count:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+            self.post_message(self.RowHighlighted(self, self.cursor_row, key))
 
     def action_correct(self, kind: str) -> None:
         self.post_message(self.Correct(kind, self.selected_key))

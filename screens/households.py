@@ -112,9 +112,9 @@ i18n.add({
     "hh.new_grid": ("新网格名称", "New grid's name"),
     "hh.saved": ("已保存。", "Saved."),
     "hh.import_path": (".xlsx 或 .csv 文件路径，回车检查", ".xlsx or .csv file path, Enter checks it"),
-    "hh.import_help": ("列：楼号 单元 门牌 户主 电话 人数 网格 楼长 在家（UTF-8 或 GBK）。"
+    "hh.import_help": ("列：楼号 单元 门牌 户主 电话 人数 网格 楼长 在家（.xlsx，或 UTF-8/GBK 的 CSV）。"
                        "回车只检查；Ctrl+S 导入（确认后）。",
-                       "Columns: building unit door head phone members grid leader at_home (UTF-8 or GBK). "
+                       "Columns: building unit door head phone members grid leader at_home (.xlsx, or CSV in UTF-8/GBK). "
                        "Enter checks only; Ctrl+S imports (after confirming)."),
     "hh.no_file": ("找不到这个文件。", "No such file."),
     "hh.confirm_import": ("导入 {path}？新增 {added} 户，更新 {updated} 户，拒收 {rejected} 行。",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -261,8 +261,12 @@ class View(Vertical):
         others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
         return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
 
-    def on_resize(self) -> None:
-        self.reload()
+    def on_resize(self, event: events.Resize) -> None:
+        """A wider terminal shows more of each order; being shown again
+        (same width) reads nothing."""
+        if event.size.width != getattr(self, "_width", None):
+            self._width = event.size.width
+            self.reload()
 
     def found(self, rows: list[dict]) -> list[dict]:
         """The rows the tab's find box keeps (a door exactly, a name, a number)."""

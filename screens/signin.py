@@ -32,6 +32,7 @@ i18n.add({
     "signin.locked": ("已锁屏：{name}。输入 PIN 继续，或 Ctrl+O 换人登录。",
                       "Locked: {name}. Enter your PIN to go on, or Ctrl+O to sign in as someone else."),
     "signin.switch": ("换人登录", "Switch volunteer"),
+    "signin.quit": ("关闭", "Quit"),
     "signin.main_gate": ("西门", "West gate"),
 })
 
@@ -45,7 +46,8 @@ def gate_names(store) -> list[str]:
 class _PinForm(Screen):
     """Shared layout: a title, fields, a message line, Enter submits."""
 
-    BINDINGS = [Binding("enter", "submit", "", show=False)]
+    BINDINGS = [Binding("enter", "submit", "", show=False),
+                Binding("ctrl+q", "app.quit", i18n.t("signin.quit"), priority=True)]  # shown here
 
     def message(self, text: str) -> None:
         self.query_one("#message", Label).update(text)

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from console.core import i18n
 from console.core.i18n import DomainError
 from console.errands import printers, standing
-from screens.errands import ConfirmScreen, QrScreen, ReasonScreen
+from screens.confirm import ConfirmScreen
+from screens.errands import QrScreen, ReasonScreen
 
 i18n.add({
     "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",

@@ -284,12 +284,16 @@ class Store:
         self._catch_up()
         return sorted(self._days.get(name, ()))
 
-    def version(self, name: str, day: str | bool | None = None) -> int | None:
-        """Sequence number of the last change to a table (None: never written);
-        poll it to notice other sessions' writes."""
+    def version(self, name: str, day: str | bool | None = None) -> tuple | None:
+        """A token that changes whenever the table changes (None: never
+        written): the sequence number of its last change, and which rewrite
+        of the journal it is from (check or redact rewrite history, so values
+        derived from a table must be rebuilt then too). Poll it to notice
+        other sessions' writes."""
         day = self._day(name, day)
         self._catch_up()
-        return self._changed.get(self._key(name, day))
+        seq = self._changed.get(self._key(name, day))
+        return None if seq is None else (self._epoch, seq)
 
     def position(self) -> int:
         """Sequence number of the last committed transaction."""

@@ -129,8 +129,8 @@ class Table(_Reads):
     def _reading(self):
         return self.store._reading()
 
-    def version(self) -> int | None:
-        """Sequence number of the last change to this table (None: never written)."""
+    def version(self) -> tuple | None:
+        """Changes whenever this table changes (None: never written); see Store.version."""
         return self.store.version(self.name, self.day)
 
     def _write(self, op: Callable[[TxTable], Any]) -> Any:

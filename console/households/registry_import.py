@@ -7,7 +7,7 @@ The file needs a header row. Columns (Chinese or English names)::
 
 ``building``, ``door``, ``head``, ``members`` and ``grid`` are required.
 ``door`` is the room (302) or the full door (5-302, 5栋302). An .xlsx is
-read from its first sheet (console.spreadsheet refuses what it cannot read
+read from its first sheet (console.core.spreadsheet refuses what it cannot read
 faithfully: merged cells, formulas, dates, an old .xls, a password). CSV files
 saved by a spreadsheet program in GBK/GB18030 are read as well as UTF-8
 (with or without BOM). Empty lines are skipped.
@@ -30,13 +30,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.core import i18n, phones, safe_text
+from console.core import i18n, phones, safe_text, spreadsheet
 from console.households.registry import grid_key, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.commands import Command, admin_actor
 from console.core.store import Store
-from console.core import spreadsheet
 
 i18n.add({
     "import.what": ("导入住户登记表", "import the household registry"),

@@ -346,6 +346,8 @@ def test_export_shows_overrides_and_corrections(store, leader, now):
     marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
     e = cp.log_entry(store, leader, GATE, form(override="送医院"))
     corrections.annul(store, leader, DAY, e["id"], "登记错了")
-    rows = list(csv.reader(io.StringIO(cp.export_csv(store, DAY).decode("utf-8-sig"))))
+    from console.core import spreadsheet
+    data = spreadsheet.to_csv(cp.gate_log(store, leader, [DAY]))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][-2:] == ["leader override", "correction"]
     assert rows[1][-2] == f"{leader.name}: 送医院" and rows[2][-1] == "annuls entry 1: 登记错了"

@@ -226,3 +226,12 @@ def test_a_redaction_cut_short_is_finished_by_the_next_open(db, monkeypatch):
     assert not (db.root / "redact.todo").exists() and fresh.check() == []
     assert fresh.table("errands").search(where("number") == 10)
     assert orjson.loads((db.root / "tables" / "manifest.json").read_bytes())["seq"] == 12
+
+
+def test_a_redaction_changes_every_table_version(db):
+    """Values derived from a table (console/core/cache) are keyed on its
+    version: after a purge they must be rebuilt, though no seq changed."""
+    other = Store(db.root)
+    before = other.version("people")
+    db.redact(lambda t, d, r: {**r, "phone": "***"} if "phone" in r else r)
+    assert other.version("people") != before and other.version("people") is not None

@@ -280,9 +280,10 @@ async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_t
     assert cp.open_gates(store) == [GATE, "东门"]
 
 
-async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer):
+async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer, settle,
+                                                                      open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         assert tab.query_one("#purpose", Select).is_blank() and tab.query_one("#outcome", Select).is_blank()
         await type_into(pilot, tab, "name", "李四")
         await type_into(pilot, tab, "door", "1-302")
@@ -303,18 +304,18 @@ async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, vol
         assert [(e["name"], e["purpose"], e["outcome"]) for e in saved] == [("李四", "medical", "allowed")]
 
 
-async def test_outcome_keys_are_in_the_footer(store, volunteer):
+async def test_outcome_keys_are_in_the_footer(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(120, 24)) as pilot:
-        await start(pilot)
+        await open_tab(pilot, "checkpoint")
         shown = {b.binding.key: b.binding.description for b in pilot.app.screen.active_bindings.values()
                  if b.binding.show}
         assert (shown["f6"], shown["f7"], shown["f8"]) == ("allowed", "turned away", "proxy buy")
 
 
-async def test_esc_on_a_filled_form_asks_first(store, volunteer):
+async def test_esc_on_a_filled_form_asks_first(store, volunteer, settle, open_tab):
     from screens.confirm import ConfirmScreen
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "李四")
         await pilot.press("f7", "escape")
         assert isinstance(pilot.app.screen, ConfirmScreen)
@@ -328,9 +329,9 @@ async def test_esc_on_a_filled_form_asks_first(store, volunteer):
         assert pilot.app.focused.id == "name"
 
 
-async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer):
+async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+s")
         await settle(pilot)
         err = tab.query_one("#err-name", Label)
@@ -344,10 +345,11 @@ async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer):
         assert str(err.render()) == ""
 
 
-async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader):
+async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader,
+                                                                             settle, open_tab):
     cp.open_shift(store, volunteer, GATE)
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         assert pilot.app.shift_label == "志愿者乙 10:00–"
         await type_into(pilot, tab, "name", "李四")
         await pilot.press("f6", "tab", "tab", "tab", "tab", "1", "ctrl+s")  # purpose 1
@@ -357,9 +359,9 @@ async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(sto
         assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
 
 
-async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunteer):
+async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
-        tab = await start(pilot)
+        tab = await open_tab(pilot, "checkpoint")
         tab.query_one("#purpose", Select).focus()
         await pilot.pause()
         info = str(tab.query_one("#cp-info", Static).render())

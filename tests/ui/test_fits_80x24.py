@@ -115,3 +115,13 @@ async def test_every_door_of_a_wide_building_shows_at_60x20(store, leader):
         await pilot.pause()
         top = next(line for line in screen_lines(app) if "201" in line)
         assert "208" in top
+
+
+async def test_sign_in_screen_shows_how_to_quit(store):
+    app = DeskApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert f"^q {i18n.t('signin.quit')}" in screen_lines(app)[-1]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

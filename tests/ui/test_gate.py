@@ -225,3 +225,18 @@ async def test_scan_of_standing_passes_shows_the_gate_rules(store, leader, volun
                 assert "VALID: may go out; back by 12:00" in text and "household pass 1" in text
         assert "DENIED: key-person household" in text and "确诊" not in text
         assert [e["door"] for e in cp.entries(store, DAY)] == ["1-101"]
+
+
+async def test_log_row_shows_the_override_reason(store, leader, open_tab, settle):
+    marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")
+    e = cp.log_entry(store, leader, GATE, {"name": "王伟", "door": "1-302", "direction": "out",
+                                           "purpose": "medical", "outcome": "allowed",
+                                           "override": "120 接去医院"})
+    async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        table = tab.query_one("#log", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(f"{DAY}:{e['id']}"))
+        await settle(pilot)
+        assert "let through by leader 组长甲: 120 接去医院" in str(
+            tab.query_one("#cp-info", Static).render())
