@@ -9,17 +9,19 @@ key); each feature's commands come from console.features.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import console
-from console.core import i18n
-from console.core.i18n import DomainError
 from console import features
+from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
 from console.core.commands import Command, admin_actor
+from console.core.i18n import DomainError
 from console.core.store import Store
 from console.errands import passes
 
@@ -58,11 +60,19 @@ i18n.add({
     "cli.migrate_none": ("{path} 已经是新格式，不需要转换。", "{path} is already in the current format: nothing to convert."),
     "cli.backup_done": ("备份完成：{dest}", "Backup written to {dest}"),
     "cli.backup_exists": ("{dest} 已存在，请换一个目标。", "{dest} already exists: choose another destination."),
+    "cli.backup_failed": ("备份没有写成（{reason}），{dest} 没有留下半份备份。",
+                          "The backup was not written ({reason}); nothing half-made is left at {dest}."),
+    "cli.disk_full": ("磁盘已满", "the disk is full"),
     "cli.demo_exists": ("{path} 里已经有数据，保留不动。", "{path} already has data: keeping it."),
     "cli.key_rotated": ("新的通行证密钥：{kid}。已打印的通行证仍然有效。",
                         "New pass key: {kid}. Passes already printed stay valid."),
     "cli.demo_done": ("演示数据已写入 {path}：", "Demo data written to {path}:"),
+    "cli.os_error": ("{path}：{reason}", "{path}: {reason}"),
 })
+
+EXIT_REFUSED = 2     # bad input or a file problem: the message says what to fix
+EXIT_CRASHED = 3     # an unexpected error: details in the log file
+
 
 
 def data_dir(arg: str | None) -> Path:
@@ -100,11 +110,28 @@ def _check(store: Store, args: argparse.Namespace) -> int:
 
 
 def _backup(store: Store, args: argparse.Namespace) -> int:
-    dest = Path(args.dest)
-    if dest.exists() and any(dest.iterdir()):
-        print(i18n.t("cli.backup_exists", dest=dest), file=sys.stderr)
-        return 1
-    store.snapshot(dest=dest)
+    """Copy a snapshot to DEST (a new or empty folder in an existing one),
+    whole or not at all: it is copied beside DEST and renamed at the end."""
+    dest = Path(args.dest).expanduser().absolute()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise DomainError("cli.backup_exists", dest=dest)
+    if not dest.parent.is_dir():
+        raise DomainError("output.no_folder", folder=str(dest.parent))
+    partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
+    try:
+        store.snapshot(dest=partial)
+        if dest.exists():
+            dest.rmdir()
+        os.replace(partial, dest)
+    except (OSError, DomainError) as exc:  # the store says StoreError (a DomainError)
+        shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(exc, DomainError):
+            reason = str(exc)
+        elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = i18n.t("cli.disk_full")
+        else:
+            reason = exc.strerror or str(exc)
+        raise DomainError("cli.backup_failed", dest=dest, reason=reason) from None
     print(i18n.t("cli.backup_done", dest=dest))
     return 0
 
@@ -135,6 +162,14 @@ def _rotate_key(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log(store: Store, args: argparse.Namespace) -> int:
+    target = logs.path(store.root)
+    print(i18n.t("logs.where" if target.exists() else "logs.none", path=target))
+    for line in logs.tail(store.root, args.lines):
+        print(line)
+    return 0
+
+
 COMMANDS: list[Command] = [
     Command("check", ("检查并修复数据文件", "check the journal and every checkpoint; repair"),
             lambda p: None, _check),
@@ -147,6 +182,8 @@ COMMANDS: list[Command] = [
     Command("rotate-key", ("换一把新的通行证密钥（旧证仍有效）",
                            "sign new passes with a fresh key (printed passes stay valid)"),
             lambda p: None, _rotate_key),
+    Command("log", ("显示日志文件的位置和最后几行", "print where the log file is and its last lines"),
+            lambda p: p.add_argument("-n", "--lines", type=int, default=20), _log),
     *features.COMMANDS,
 ]
 
@@ -175,25 +212,42 @@ def early_lang(argv: list[str]) -> str:
 
 
 def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
+    """Run a command or the console. Whatever goes wrong ends in a message
+    and a non-zero exit, never a traceback."""
     args = parser().parse_args(argv)
     if args.lang:
         i18n.set_lang(args.lang)
+    os.umask(0o007)  # whatever the admin's shell or cron says: nothing for other users
     try:
-        if args.command:
-            cmd = next(c for c in COMMANDS if c.name == args.command)
-            return cmd.run(Store(data_dir(args.data_dir), create=cmd.creates), args)
-        store = Store(data_dir(args.data_dir))
-        args.problems, usable = check_report(store, full=False)
-        if not usable:  # damage that could not be repaired: don't start on it
-            print("\n".join(args.problems), file=sys.stderr)
-            return 2
-        if store.migrated:
-            args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
-        if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
-            store.snapshot(keep=6)  # real copies: keep few; also writes a checkpoint
-        elif store.needs_checkpoint():
-            store.checkpoint()
-        return run_app(store, args)
+        return _run(args, run_app)
     except DomainError as exc:
         print(str(exc), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(i18n.t("cli.os_error", path=exc.filename or "", reason=reason), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001  (the one place nothing may escape)
+        print(logs.crash_message(exc, args.command or "console"), file=sys.stderr)
+        return EXIT_CRASHED
+
+
+def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
+    if args.command:
+        cmd = next(c for c in COMMANDS if c.name == args.command)
+        store = Store(data_dir(args.data_dir), create=cmd.creates)
+        logs.setup(store.root)
+        return cmd.run(store, args)
+    store = Store(data_dir(args.data_dir))
+    logs.setup(store.root)
+    args.problems, usable = check_report(store, full=False)
+    if not usable:  # damage that could not be repaired: don't start on it
+        print("\n".join(args.problems), file=sys.stderr)
+        return EXIT_REFUSED
+    if store.migrated:
+        args.problems = [i18n.t("cli.migrated"), *store.migrated, *args.problems]
+    if not store.snapshots() or store.snapshots()[-1].stat().st_mtime < time.time() - 3600:
+        store.snapshot(keep=6)  # real copies: keep few; also writes a checkpoint
+    elif store.needs_checkpoint():
+        store.checkpoint()
+    return run_app(store, args)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from console.core import exports, purge
 from console.core.alerts import Alert
+from console.core import operators
 from console.core.commands import Command
 from console.core.store import Store
 from console.demo import checkpoint as checkpoint_demo
@@ -63,6 +64,7 @@ ALERT_PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = [
     schedules.alerts,               # recurring deliveries due or late
     stock.stock_alerts,             # low stock, loans overdue
     inside.inside_alerts,           # visitors inside too long, residents late back
+    operators.guessing_alerts,      # repeated wrong PINs for one name (leaders only)
 ]
 
 # Demo data, written in this order after the roster and the households.

@@ -58,6 +58,7 @@ i18n.add({
         "当前账号 {user} 不能写入数据目录 {path}（目录属于组 {group}）。管理员请运行：usermod -aG {group} {user}",
         "This account ({user}) cannot write to the data directory {path} (group {group}). "
         "Admin: run usermod -aG {group} {user}"),
+    "launcher.press_enter": ("按回车键关闭。", "Press Enter to close."),
     "launcher.no_tty": (
         "这里没有终端。请用 ssh -t 登录。",
         "There is no terminal here. Log in with ssh -t."),
@@ -151,6 +152,7 @@ def prepare_environment(env: MutableMapping[str, str], config: dict) -> None:
     env.setdefault("TEXTUAL_COLOR_SYSTEM", str(config.get("color_system", "256")))
     env["ESCDELAY"] = "25"  # a lone Esc is a key press, not the start of a sequence
     env["TEXTUAL_ANIMATIONS"] = "none"  # animations crawl over slow links
+    env["DESK_HOLD_ON_ERROR"] = "1"  # the app waits for Enter before a failed session closes
 
 
 def app_args(data_dir: Path, config: dict, argv: Sequence[str]) -> list[str]:
@@ -188,6 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as refusal:
         print(refusal.message(), file=sys.stderr)
         return EXIT_REFUSED
+
+
+def hold_screen() -> None:
+    """Keep a failed session's last message readable: under the forced SSH
+    command the connection closes as soon as the console exits. The app
+    calls this when it exits non-zero and ``DESK_HOLD_ON_ERROR`` is set."""
+    print(i18n.t("launcher.press_enter"), file=sys.stderr)
+    try:
+        input()
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
 
 
 if __name__ == "__main__":

@@ -965,7 +965,7 @@ class GridsView(_View):
     def action_add_grid(self) -> None:
         try:
             from console.core.operators import require_leader
-            require_leader(self.app.actor, "households.what.registry")
+            require_leader(self.app.store, self.app.actor, "households.what.registry")
         except DomainError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

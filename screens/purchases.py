@@ -425,8 +425,10 @@ class ImportScreen(ModalScreen):
     def _show(self, result) -> None:
         self.query_one("#problem-lines", Static).update("\n".join(
             f"{p['line_no']}: {p['raw'].strip()}  ← {p['message']}" for p in result.problems))
-        self.query_one("#import-msg", Label).update(
-            _t("pui.check_result", n=len(result.orders), bad=len(result.problems)))
+        message = _t("pui.check_result", n=len(result.orders), bad=len(result.problems))
+        if result.cleaned:
+            message += " " + _t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned)))
+        self.query_one("#import-msg", Label).update(message)
 
     def action_import_orders(self) -> None:
         area = self.query_one(TextArea)

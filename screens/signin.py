@@ -19,6 +19,7 @@ i18n.add({
     "signin.name": ("姓名", "Name"),
     "signin.gate": ("岗位 / 卡口", "Desk / gate"),
     "signin.pin": ("PIN（4 到 8 位数字）", "PIN (4 to 8 digits)"),
+    "signin.leader_pin": ("组长 PIN（6 到 8 位数字）", "Leader's PIN (6 to 8 digits)"),
     "signin.pin_again": ("再输一次 PIN", "PIN again"),
     "signin.go": ("登录", "Sign in"),
     "signin.pick_name": ("请选择你的名字。", "Pick your name."),
@@ -110,7 +111,7 @@ class FirstLeaderScreen(_PinForm):
             yield Static(i18n.t("signin.first_help"))
             yield Label(i18n.t("signin.name"))
             yield Input(id="name", max_length=20)
-            yield Label(i18n.t("signin.pin"))
+            yield Label(i18n.t("signin.leader_pin"))
             yield self.pin_input()
             yield Label(i18n.t("signin.pin_again"))
             yield self.pin_input("pin2")
@@ -153,8 +154,8 @@ class LockScreen(_PinForm):
     @work(thread=True, exclusive=True)
     def _check(self, pin: str) -> None:
         try:
-            operators.sign_in(self.app.store, self.actor.name, pin)
+            actor = operators.sign_in(self.app.store, self.actor.name, pin)
         except DomainError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.app.pop_screen)
+        self.app.call_from_thread(self.app.unlocked, actor)

@@ -16,6 +16,7 @@ from console.core import clock, i18n, operators
 from console.core.store import Store
 
 PIN = "1234"
+LEADER_PIN = "123456"
 
 pytest_plugins = ["tests.errand_helpers"]   # errand fixtures (clk, pass_) for every test
 
@@ -37,6 +38,22 @@ def _small_households(store: Store) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch):
+    """Tests hash PINs with a tiny scrypt cost (production: operators.SCRYPT,
+    about 350 ms a check); hashes keep their cost, so both verify."""
+    monkeypatch.setattr(operators, "SCRYPT", {"n": 2**4, "r": 1, "p": 1})
+
+
+@pytest.fixture(autouse=True)
+def _unexpected_errors_fail_tests(monkeypatch):
+    """The console shows a short message for an unexpected error and goes on;
+    in tests such an error fails the test (tests/test_crash.py turns this off)."""
+    from app import DeskApp
+
+    monkeypatch.setattr(DeskApp, "RAISE_UNEXPECTED", True)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Tests read messages in English unless they switch language themselves."""
     before = i18n.lang()
@@ -52,7 +69,7 @@ def empty_store(tmp_path) -> Store:
 
 @pytest.fixture
 def store(empty_store: Store) -> Store:
-    leader = operators.create_first_leader(empty_store, "组长甲", PIN)
+    leader = operators.create_first_leader(empty_store, "组长甲", LEADER_PIN)
     operators.add_member(empty_store, leader, "志愿者乙", "volunteer", PIN)
     _small_households(empty_store)
     empty_store.actor = {"op": "", "role": ""}

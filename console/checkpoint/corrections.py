@@ -19,7 +19,7 @@ from tinydb import where
 from console.checkpoint import gate as checkpoint, rules as gate_rules
 from console.core import clock, i18n
 from console.core.i18n import DomainError
-from console.core.operators import Actor
+from console.core.operators import Actor, current
 from console.core.store import Store
 
 FIX_MINUTES = 5
@@ -91,6 +91,7 @@ def _undo_errand_move(errands, entry: dict, actor: Actor, reason: str) -> None:
 def annul(store: Store, actor: Actor, day: str, entry_id: int, reason: str) -> dict:
     """Annul entry ``entry_id`` of ``day`` (wrong person, double scan, test).
     An errand-pass scan also takes its errand back a step."""
+    actor = current(store, actor)  # others' entries need the role they have now
     day = checkpoint.check_day(day)
     reason = _reason(reason, required=True)
     now = clock.now()
@@ -112,6 +113,7 @@ def fix(store: Store, actor: Actor, day: str, entry_id: int, fields: dict,
     """Replace entry ``entry_id`` of ``day`` with corrected ``fields`` (the
     form's values). The gate rules are checked again on the corrected
     values, as if logged now without the original."""
+    actor = current(store, actor)  # others' entries need the role they have now
     day = checkpoint.check_day(day)
     reason = _reason(reason, required=False) or i18n.t("corr.fix_reason")
     clean = checkpoint.validate(store, fields)

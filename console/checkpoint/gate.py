@@ -33,10 +33,10 @@ from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
 from console.checkpoint.rules import live
-from console.core import clock, exports, i18n, names, phones, purge, settings, temperature
+from console.core import clock, exports, i18n, names, phones, purge, safe_text, settings, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
-from console.core.operators import Actor, require_leader
+from console.core.operators import Actor, current, require_leader
 from console.core.spreadsheet import Column, Table
 from console.core.store import Store
 from console.core.temperature import is_fever
@@ -127,7 +127,7 @@ _DOORISH = re.compile(r"[\d\s\-－—#/]+")
 
 
 def _clean(text: Any, limit: int = MAX_TEXT, field: str | None = None) -> str:
-    out = " ".join(unicodedata.normalize("NFKC", str(text or "")).split())
+    out = safe_text.line(text, nfkc=True)
     if len(out) > limit:
         raise DomainError("checkpoint.too_long", field=field, n=limit)
     return out
@@ -238,7 +238,7 @@ def open_gates(store: Store) -> list[str]:
 
 def set_gates(store: Store, actor: Actor, new: list[dict]) -> list[dict]:
     """Replace the gate list (leaders only): names unique, one or more open."""
-    require_leader(actor, "checkpoint.what.gates")
+    require_leader(store, actor, "checkpoint.what.gates")
     clean = [{"name": _clean(g.get("name"), 12), "open": bool(g.get("open"))} for g in new]
     names = [g["name"] for g in clean]
     if not all(names) or len(set(names)) != len(names):
@@ -266,6 +266,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     The gate rules are checked inside the write, on the log as it is then:
     letting a denied person through needs a leader and a reason
     (``fields["override"]``), stored on the entry."""
+    actor = current(store, actor)  # a leader's override needs the role they have now
     entry = validate(store, fields)
     _check_gate(store, gate)
     now = clock.now()
@@ -423,7 +424,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
         door = households.normalise_door(door) if door else ""
     except DomainError:
         org, door = org or _clean(door, 200), ""
-    name = " ".join(unicodedata.normalize("NFKC", name or "").split())
+    name = safe_text.line(name, nfkc=True)
     keys = person_keys(name, phone, door, org)
     today = today or clock.today().isoformat()
     out: dict[str, Any] = {"today": [], "turned": [], "notice": ""}
@@ -456,7 +457,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
 def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None) -> list[dict]:
     """Recent visitors whose name or phone starts with ``prefix``, newest
     first, one per person: {name, phone, door, org, plate, purpose, last}."""
-    prefix = " ".join(unicodedata.normalize("NFKC", prefix or "").split())
+    prefix = safe_text.line(prefix, nfkc=True)
     if not prefix:
         return []
     today = today or clock.today().isoformat()

@@ -15,4 +15,5 @@ class Alert:
     key: str          # stable id, so a desk shows each alert once
     message: str      # in the current language
     severity: str = "warning"   # "information" | "warning" | "error"
+    leaders_only: bool = False  # shown only to desks whose operator is a leader now
 

@@ -23,7 +23,7 @@ i18n.add({
 
 
 def days(store: Store, actor: Actor) -> list[str]:
-    require_leader(actor, "audit.what")
+    require_leader(store, actor, "audit.what")
     return store.history_days()
 
 
@@ -47,7 +47,7 @@ def summary(entry: dict) -> str:
 def entries(store: Store, actor: Actor, day: str, text: str = "", page: int = 0) -> tuple[list[dict], int]:
     """A day's entries, newest first, filtered by text (or the volunteer's
     name in pinyin); (page rows, total)."""
-    require_leader(actor, "audit.what")
+    require_leader(store, actor, "audit.what")
     rows = [{**e, "_at": e["at"], "_by": e["by"], "doc_id": i}
             for i, e in enumerate(store.history(day)) if not e["table"].startswith("_")]
     rows.reverse()

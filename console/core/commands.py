@@ -27,6 +27,6 @@ class Command:
 def admin_actor(store: Store) -> Actor:
     """Who a command acts as: a shell on the data directory is an admin, so a
     leader named after the Unix account. Also stamps the store."""
-    actor = Actor(f"命令行 {store.identity.get('unix', '')}".strip(), "leader")
+    actor = Actor(f"命令行 {store.identity.get('unix', '')}".strip(), "leader", shell=True)
     store.actor = {"op": actor.name, "role": actor.role}
     return actor

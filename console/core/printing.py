@@ -1,8 +1,8 @@
-"""Printing primitives every feature shares: the CJK font and group-shared file output.
+"""Printing primitive every feature shares: the CJK font.
 
 Slips (errands), building sheets (households), hand-out sheets (stock) and
 run sheets (purchases) all find their Chinese font here and write their files
-with :func:`save_file`.
+with console.core.output.write.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import functools
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 from console.core import i18n
 from console.core.i18n import DomainError
-from console.core.store import atomic_write
 
 _PREFERRED = ("wqy-zenhei", "wqy-microhei", "notosanscjk", "notoserifcjk", "sourcehan",
               "droidsansfallback", "ukai", "uming")
@@ -70,8 +68,3 @@ def require_font() -> str:
         raise DomainError("printing.no_font")
     return path
 
-
-def save_file(path: Path, payload: bytes) -> Path:
-    """Write group-shared (0660), replacing any earlier file whole; every
-    byte checked written (a full disk raises StoreError and leaves no temp)."""
-    return atomic_write(path, payload)

@@ -225,7 +225,7 @@ def _drop(store: Store, rule: Rule, before: str) -> None:
 def purge(store: Store, actor: Actor, before: str | dt.date, rules: Sequence[Rule]) -> dict:
     """Remove personal data older than ``before`` everywhere the store keeps
     it, and the files written before it. Returns what was done."""
-    require_leader(actor, "purge.what")
+    require_leader(store, actor, "purge.what")
     plan = preview(store, before, rules)
     before = plan["before"]
     if not hasattr(store, "redact"):
@@ -274,7 +274,7 @@ def run_retention(store: Store, rules: Sequence[Rule]) -> dict | None:
     if any(str(r.get("at", ""))[:10] == today for r in store.table(LOG).all()):
         return None
     before = (clock.today() - dt.timedelta(days=int(days))).isoformat()
-    return purge(store, Actor(i18n.t("purge.retention_actor", days=days), "leader"), before, rules)
+    return purge(store, Actor(i18n.t("purge.retention_actor", days=days), "leader", shell=True), before, rules)
 
 
 i18n.add({"purge.retention_actor": ("自动清除（保留 {days} 天）", "retention ({days} days)")})

@@ -49,7 +49,7 @@ def current(store: Store, key: str) -> Any:
 def put(store: Store, actor: Actor, key: str, value: Any) -> Any:
     """Change a setting (leaders only); validated, audited like every write.
     Returns the value as stored."""
-    require_leader(actor, "settings.what")
+    require_leader(store, actor, "settings.what")
     if key in VALIDATORS:
         value = VALIDATORS[key](value)
     store.table("settings").upsert({"key": key, "value": value}, where("key") == key)
@@ -59,7 +59,7 @@ def put(store: Store, actor: Actor, key: str, value: Any) -> Any:
 def put_many(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     """Change several settings at once: all are validated first, then written
     in one transaction, so one bad value changes nothing. Returns them clean."""
-    require_leader(actor, "settings.what")
+    require_leader(store, actor, "settings.what")
     clean = {k: VALIDATORS[k](v) if k in VALIDATORS else v for k, v in values.items()}
     with store.transaction("settings") as tx:
         table = tx.table("settings")

@@ -1,8 +1,8 @@
 """Demo foundation shared by every feature's demo part, at the stories' scale.
 
-A 17-person roster (every PIN is 1234; the first two are leaders) and 1,472
-households in 22 buildings and 5 grids. Each feature's part (console/demo/
-<feature>.py, listed in console.features) is a function
+A 17-person roster (volunteers' PIN 1234; the first two are leaders, PIN
+123456) and 1,472 households in 22 buildings and 5 grids. Each feature's part
+(console/demo/<feature>.py, listed in console.features) is a function
 ``(store, rng, days) -> str`` that writes its history for the last ``days``
 days and returns a one-line summary.
 """
@@ -15,6 +15,7 @@ from console.core import operators
 from console.core.store import Store
 
 DEMO_PIN = "1234"
+DEMO_LEADER_PIN = "123456"  # leaders need 6 digits or more
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉玲兰凤红梅婷雪斌宇浩凯鹏飞"
 VOLUNTEERS = ["郭振兴", "周显甫", "刘敏", "陈静", "杨磊", "黄丽", "赵强", "吴涛", "徐娟",
@@ -34,10 +35,13 @@ def mobile(rng: random.Random) -> str:
 
 
 def add_roster(store: Store) -> str:
-    first = operators.create_first_leader(store, VOLUNTEERS[0], DEMO_PIN)
+    first = operators.create_first_leader(store, VOLUNTEERS[0], DEMO_LEADER_PIN)
     for i, name in enumerate(VOLUNTEERS[1:], start=1):
-        operators.add_member(store, first, name, "leader" if i < LEADERS else "volunteer", DEMO_PIN)
-    return f"roster: {len(VOLUNTEERS)} volunteers ({LEADERS} leaders), PIN {DEMO_PIN}"
+        leader = i < LEADERS
+        operators.add_member(store, first, name, "leader" if leader else "volunteer",
+                             DEMO_LEADER_PIN if leader else DEMO_PIN)
+    return (f"roster: {len(VOLUNTEERS)} volunteers ({LEADERS} leaders), PIN {DEMO_PIN}, "
+            f"leaders' PIN {DEMO_LEADER_PIN}")
 
 
 def _building_sizes(rng: random.Random) -> list[tuple[int, int, int]]:

@@ -28,7 +28,7 @@ import unicodedata
 
 from tinydb import where
 
-from console.core import clock, i18n, operators, phones
+from console.core import clock, i18n, operators, phones, safe_text
 from console.core.alerts import Alert
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -196,7 +196,7 @@ def check_request(store: Store, *, person: str, purpose: str, start, end, door: 
             errors.append(exc)
             return None
 
-    door, org = (door or "").strip(), " ".join((org or "").split())
+    door, org = (door or "").strip(), safe_text.line(org)
     household = None
     if door and org:
         errors.append(DomainError("errands.both_requester", field="org"))
@@ -204,11 +204,11 @@ def check_request(store: Store, *, person: str, purpose: str, start, end, door: 
         errors.append(DomainError("errands.need_requester", field="door"))
     elif door:
         household = check(households.find, store, door)
-    person = " ".join((person or "").split()) or (household["head"] if household else "")
+    person = safe_text.line(person) or (household["head"] if household else "")
     if not person and not (door and household is None):  # an unknown door is the mistake
         errors.append(DomainError("errands.need_person", field="person"))
     phone = check(phones.normalise, phone)
-    purpose = (purpose or "").strip()
+    purpose = safe_text.line(purpose)
     if not purpose:
         errors.append(DomainError("errands.need_purpose", field="purpose"))
     start_t = check(_as_time, start, "start")
@@ -269,8 +269,8 @@ def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
     """Approve a request. A household the gate would deny going out (its
     key-person mark) is approved only with a reason in ``note``, kept as an
     override in the errand's history."""
-    require_leader(actor, "errands.what.approve")
-    note = " ".join((note or "").split())
+    require_leader(store, actor, "errands.what.approve")
+    note = safe_text.line(note)
 
     def change(tx, e: dict) -> dict:
         mark = mark_rules.gate_mark(store, e.get("door", ""), clock.today())
@@ -286,14 +286,14 @@ def approve(store: Store, actor: Actor, number: int, note: str = "") -> dict:
 
 
 def _reason(reason: str) -> str:
-    reason = " ".join((reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("errands.need_reason", field="reason")
     return reason
 
 
 def reject(store: Store, actor: Actor, number: int, reason: str) -> dict:
-    require_leader(actor, "errands.what.reject")
+    require_leader(store, actor, "errands.what.reject")
     reason = _reason(reason)
     return _transition(store, actor, number, "reject", ("requested",), lambda tx, e: {
         "state": "rejected", "reason": reason, "decided_by": actor.name,
@@ -302,7 +302,7 @@ def reject(store: Store, actor: Actor, number: int, reason: str) -> dict:
 
 def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
     """Revoke at once: the next scan of its pass reads "revoked"."""
-    require_leader(actor, "errands.what.revoke")
+    require_leader(store, actor, "errands.what.revoke")
     reason = _reason(reason)
     return _transition(store, actor, number, "revoke",
                        ("approved", "issued", "out", "overdue", "expired"), lambda tx, e: {

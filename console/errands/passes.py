@@ -170,7 +170,7 @@ def _parse_ring(path: Path) -> dict:
             bytes.fromhex(k["secret"])
         if raw.get("current") not in raw["keys"]:
             raise ValueError
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # unreadable too
         raise DomainError("passes.keys_damaged", path=str(path)) from None
     return raw
 
@@ -263,7 +263,7 @@ def current_key(store: Store) -> Key:
 
 def rotate_key(store: Store, actor: Actor) -> str:
     """Start signing with a fresh key; passes already printed keep verifying."""
-    require_leader(actor, "passes.what.rotate")
+    require_leader(store, actor, "passes.what.rotate")
     with _edit_ring(store) as (raw, events):
         kid = _new_key(raw)
         events.append(("rotate", kid))
@@ -272,7 +272,7 @@ def rotate_key(store: Store, actor: Actor) -> str:
 
 def retire_key(store: Store, actor: Actor, key_id: str) -> None:
     """Stop accepting passes signed with ``key_id`` (they read "unknown key")."""
-    require_leader(actor, "passes.what.retire")
+    require_leader(store, actor, "passes.what.retire")
     with _edit_ring(store) as (raw, events):
         if key_id not in raw["keys"]:
             raise DomainError("passes.no_key", key_id=key_id)

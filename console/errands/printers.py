@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.core import clock, i18n, printing, settings
+from console.core import clock, i18n, logs, output, printing, settings
 from console.errands import slips
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -149,14 +149,19 @@ def print_slips(store: Store, errands: list[dict], *, lang: str | None = None, g
     images = rendered() if backend in ("files", "lp") else list(rendered())
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if backend == "files":
-        pdf = printing.save_file(slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
+        pdf = output.write(store, slips.slips_dir(store) / f"sheet-{stamp}.pdf", slips.pdf_bytes(images))
         files.append(pdf)
         return PrintResult("files", i18n.t("printers.done_files", count=len(errands),
                                            path=str(pdf.parent)), files)
-    if backend == "lp":
-        numbers = ",".join(str(e["pass_no"]) for e in errands)
-        job = _lp(slips.pdf_bytes(images), cfg, f"passes {numbers}")
-        dest = cfg.get("lp_dest") or i18n.t("printers.default_dest")
-        return PrintResult("lp", i18n.t("printers.done_lp", dest=dest, job=job), files, job)
-    _escpos(images, cfg, device)
+    numbers = ",".join(str(e["pass_no"]) for e in errands)
+    try:
+        if backend == "lp":
+            job = _lp(slips.pdf_bytes(images), cfg, f"passes {numbers}")
+            dest = cfg.get("lp_dest") or i18n.t("printers.default_dest")
+            return PrintResult("lp", i18n.t("printers.done_lp", dest=dest, job=job), files, job)
+        _escpos(images, cfg, device)
+    except DomainError as exc:
+        logs.log.warning("printing passes %s on %s failed: %s (slips kept in %s)", numbers, backend,
+                         i18n.both(exc.key, **exc.params), slips.slips_dir(store))
+        raise
     return PrintResult("escpos", i18n.t("printers.done_escpos", count=len(errands)), files)

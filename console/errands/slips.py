@@ -23,9 +23,9 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_H
 
-from console.core import settings
+from console.core import output, settings
 from console.errands.passes import groups
-from console.core.printing import require_font, save_file
+from console.core.printing import require_font
 from console.core.store import Store
 from console.core.store_files import mkdir
 
@@ -244,7 +244,7 @@ def save_png(store: Store, errand: dict, image: Image.Image) -> Path:
     """``slips/e<errand>-p<pass>-g<generation>-<width>.png`` (``s…`` for a standing pass)."""
     name = (f"{'s' if errand.get('pass_kind') else 'e'}{errand['number']:05d}-p{errand['pass_no']:06d}-g{errand['pass_gen']}"
             f"-{image.width}.png")
-    return save_file(slips_dir(store) / name, png_bytes(image))
+    return output.write(store, slips_dir(store) / name, png_bytes(image))
 
 
 def site_name(store: Store) -> str:

@@ -140,7 +140,7 @@ def _issue(store: Store, actor: Actor, record: dict) -> dict:
 def issue_household(store: Store, actor: Actor, door: str, until="", start="") -> dict:
     """A household pass for ``door``, from ``start`` (today) until ``until``
     (empty: until revoked)."""
-    require_leader(actor, "standing.what.issue")
+    require_leader(store, actor, "standing.what.issue")
     house = households.find(store, door)
     start_d, until_d = _dates(start, until)
     window = f"{start_d} – {until_d}" if until_d else f"{start_d} –"
@@ -156,7 +156,7 @@ def issue_commuter(store: Store, actor: Actor, door: str, person: str, org: str,
                    hours: str = "-".join(DEFAULT_HOURS), start="") -> dict:
     """A work pass for ``person`` of ``door`` working at ``org``: ``days``
     days from ``start``, out and back once a day within ``hours``."""
-    require_leader(actor, "standing.what.issue")
+    require_leader(store, actor, "standing.what.issue")
     house = households.find(store, door)
     person = _text(person, 20, "person")
     if not person:
@@ -206,7 +206,7 @@ def _change(store: Store, number: int, change) -> dict:
 
 def reprint(store: Store, actor: Actor, number: int) -> dict:
     """A new slip; earlier slips read "replaced"."""
-    require_leader(actor, "standing.what.issue")
+    require_leader(store, actor, "standing.what.issue")
 
     def change(row: dict) -> dict:
         if row["state"] == "revoked":
@@ -219,7 +219,7 @@ def reprint(store: Store, actor: Actor, number: int) -> dict:
 
 def revoke(store: Store, actor: Actor, number: int, reason: str) -> dict:
     """Stop the pass now: its next scan reads "revoked"."""
-    require_leader(actor, "standing.what.revoke")
+    require_leader(store, actor, "standing.what.revoke")
     reason = _text(reason, 80, "reason")
     if not reason:
         raise DomainError("standing.need_reason", field="reason")

@@ -15,7 +15,7 @@ import unicodedata
 
 from tinydb import where
 
-from console.core import alerts, clock, i18n
+from console.core import alerts, clock, i18n, safe_text
 from console.households.registry import MASK, find, mask_phone, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -79,7 +79,7 @@ def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.
     """Validated (colour, reason, since, review) or a DomainError for its field."""
     if colour not in COLOURS:
         raise DomainError("marks.bad_colour", field="colour")
-    reason = " ".join(str(reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("marks.no_reason", field="reason")
     if len(reason) > 60:
@@ -99,7 +99,7 @@ def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.
 def set_mark(store: Store, actor: Actor, door: str, colour: str, reason: str,
              review: str | dt.date, since: str | dt.date | None = None) -> dict:
     """Mark a household (or change its mark); leaders only; logged."""
-    require_leader(actor, "marks.what")
+    require_leader(store, actor, "marks.what")
     colour, reason, since_d, review_d = check_mark(colour, reason, since, review)
     house = find(store, door)
     doc = {"door": house["door"], "building": house["building"], "grid": house["grid"],
@@ -120,9 +120,9 @@ def set_mark(store: Store, actor: Actor, door: str, colour: str, reason: str,
 
 def clear_mark(store: Store, actor: Actor, door: str, reason: str) -> None:
     """Lift a mark (treated, observation over, quarantine finished); logged."""
-    require_leader(actor, "marks.what")
+    require_leader(store, actor, "marks.what")
     key = normalise_door(door)
-    reason = " ".join(str(reason or "").split())
+    reason = safe_text.line(reason)
     if not reason:
         raise DomainError("marks.no_reason", field="reason")
     with store.transaction("marks", "marks_history") as tx:
@@ -212,7 +212,7 @@ def key_person_table(store: Store, actor: Actor, days: list[str]) -> Table:
     """The key-person list as on screen; phones and reasons in full only when a
     leader exports it (every export is recorded, so the audit trail has it)."""
     try:
-        require_leader(actor, "marks.export.title")
+        require_leader(store, actor, "marks.export.title")
         masked = False
     except DomainError:
         masked = True

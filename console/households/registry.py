@@ -13,7 +13,7 @@ import unicodedata
 
 from tinydb import where
 
-from console.core import i18n
+from console.core import i18n, safe_text
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
@@ -144,7 +144,7 @@ def known_grids(store: Store) -> set[str]:
 
 def _roster_name(store: Store, name: str | None) -> str:
     """'' clears; otherwise the name must be an active roster member."""
-    name = " ".join(str(name or "").split())
+    name = safe_text.line(name)
     if not name:
         return ""
     member = store.table("roster").get(where("name") == name)
@@ -155,7 +155,7 @@ def _roster_name(store: Store, name: str | None) -> str:
 
 def add_grid(store: Store, actor: Actor, grid: str, worker: str = "", head: str = "") -> dict:
     """A new grid with its grid worker and grid head (leaders only)."""
-    require_leader(actor, "households.what.registry")
+    require_leader(store, actor, "households.what.registry")
     key = grid_key(grid)
     if not 1 <= len(key) <= 12:
         raise DomainError("households.bad_grid", field="grid")
@@ -171,7 +171,7 @@ def add_grid(store: Store, actor: Actor, grid: str, worker: str = "", head: str 
 def set_grid(store: Store, actor: Actor, grid: str, *, worker: str | None = None,
              head: str | None = None) -> dict:
     """Change a grid's worker or head (leaders only; names from the roster)."""
-    require_leader(actor, "households.what.registry")
+    require_leader(store, actor, "households.what.registry")
     key = grid_key(grid)
     if key not in known_grids(store):
         raise DomainError("households.unknown_grid", field="grid", grid=key)
@@ -188,7 +188,7 @@ def set_grid(store: Store, actor: Actor, grid: str, *, worker: str | None = None
 def add_building(store: Store, actor: Actor, number: int, grid: str, floors: int = 0,
                  leader: str = "") -> dict:
     """Register a building in a known grid (leaders only)."""
-    require_leader(actor, "households.what.registry")
+    require_leader(store, actor, "households.what.registry")
     try:
         number = int(number)
     except (TypeError, ValueError):
@@ -209,7 +209,7 @@ def add_building(store: Store, actor: Actor, number: int, grid: str, floors: int
 
 def set_building_leader(store: Store, actor: Actor, number: int, leader: str) -> dict:
     """Name a building's leader from the roster (leaders only); '' clears."""
-    require_leader(actor, "households.what.registry")
+    require_leader(store, actor, "households.what.registry")
     name = _roster_name(store, leader)
     if not store.table("buildings").update({"leader": name}, where("number") == int(number)):
         raise DomainError("households.unknown_building", field="building", building=number)

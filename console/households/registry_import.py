@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.core import i18n, phones, spreadsheet
+from console.core import i18n, phones, safe_text, spreadsheet
 from console.households.registry import grid_key, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -39,11 +39,6 @@ from console.core.store import Store
 
 i18n.add({
     "import.what": ("导入住户登记表", "import the household registry"),
-    "import.encoding": ("文件编码无法识别（不是 UTF-8 也不是 GBK）。请在表格软件里另存为“CSV UTF-8”。",
-                        "Cannot read the file's encoding (neither UTF-8 nor GBK). "
-                        "Save it from the spreadsheet as “CSV UTF-8”."),
-    "import.utf16": ("这是 UTF-16“Unicode 文本”，请另存为“CSV UTF-8”。",
-                     "This is UTF-16 “Unicode text”: save it as “CSV UTF-8” instead."),
     "import.empty": ("文件是空的，没有表头。", "The file is empty: no header row."),
     "import.not_csv": ("文件不是有效的 CSV：{reason}", "The file is not valid CSV: {reason}"),
     "import.missing": ("缺少列：{columns}。", "Missing columns: {columns}."),
@@ -114,6 +109,7 @@ class ImportReport:
     same: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, door/raw, reason)
     new_buildings: list[int] = field(default_factory=list)
+    cleaned: list[int] = field(default_factory=list)  # lines that held hidden characters
     fatal: str = ""           # the file as a whole was refused: nothing imported
     written: bool = False
 
@@ -132,29 +128,15 @@ class ImportReport:
         if self.new_buildings:
             out.append(i18n.t("import.new_buildings",
                               buildings=", ".join(map(str, self.new_buildings))))
+        if self.cleaned:
+            out.append(i18n.t("safe_text.removed_lines", lines=", ".join(map(str, self.cleaned))))
         out += [i18n.t("import.line", line=line, door=door, reason=reason)
                 for line, door, reason in self.rejected]
         return out
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name): UTF-8 with or without BOM, else GBK (GB18030)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DomainError("import.utf16")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GBK"
-    except UnicodeDecodeError:
-        raise DomainError("import.encoding") from None
-
-
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return safe_text.line(text, nfkc=True)
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -285,19 +267,20 @@ def import_households(store: Store, actor: Actor, data: bytes, *, write: bool = 
     Never raises for bad content: the report's ``fatal`` says why the whole
     file was refused, ``rejected`` lists bad rows. Leaders only.
     """
-    require_leader(actor, "import.what")
+    require_leader(store, actor, "import.what")
     report = ImportReport()
     try:
         if fmt == "xlsx":
             report.encoding = "Excel (.xlsx)"
             cols, rows = _rows(spreadsheet.xlsx_rows(data))
         else:
-            text, report.encoding = decode(data)
+            text, report.encoding = safe_text.decode(data)
             cols, rows = _rows(_csv_rows(text))
     except DomainError as exc:
         report.fatal = str(exc)
         return report
     report.rows = len(rows)
+    report.cleaned = [line for line, cells in rows if any(safe_text.scrub(c)[1] for c in cells)]
     parsed: list[tuple[int, dict]] = []
     for line, cells in rows:
         try:

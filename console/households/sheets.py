@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from console.core import clock, i18n, printing
+from console.core import clock, i18n, output, printing
 from console.households.registry import building as get_building, in_building
 from console.core.store import Store, atomic_write
 
@@ -116,8 +116,7 @@ def sheet_pdf(store: Store, number: int, path: str | Path | None = None) -> Path
     (default ``<data>/exports/sheet-<building>-<date>.pdf``)."""
     data = sheet(store, number)
     img = draw_sheet(data)
-    if path is None:
-        path = store.root / "exports" / f"sheet-{number}-{clock.today().isoformat()}.pdf"
     buf = io.BytesIO()
     img.save(buf, "PDF", resolution=150)
-    return atomic_write(Path(path), buf.getvalue())
+    return output.write(store, path or store.root / "exports" / f"sheet-{number}-{clock.today().isoformat()}.pdf",
+                        buf.getvalue())

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tinydb import where
 
-from console.core import clock, i18n, names, printing
+from console.core import clock, i18n, names, output, printing, safe_text
 from console.households.registry import find, normalise_door
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -394,7 +394,7 @@ def add_special(store: Store, actor: Actor, name: str, unit: str, price: str | i
 
 
 def remove_catalogue(store: Store, actor: Actor, entry_id: int) -> None:
-    require_leader(actor, "purchases.what.catalogue")
+    require_leader(store, actor, "purchases.what.catalogue")
     store.table(CATALOGUE).remove(doc_ids=[int(entry_id)])
 
 
@@ -591,7 +591,7 @@ def mark_bought(store: Store, actor: Actor, run_id: int, receipt_total: str | in
 
 def close_run(store: Store, actor: Actor, run_id: int) -> dict:
     """Close a bought run (leaders). Closing twice is refused."""
-    require_leader(actor, "purchases.what.close")
+    require_leader(store, actor, "purchases.what.close")
     with store.transaction(RUNS) as tx:
         run = _run(tx, run_id)
         if run["status"] == "closed":
@@ -642,7 +642,7 @@ def settle(store: Store, actor: Actor, request_id: int, how: str, amount: str | 
     if how not in SETTLE:
         raise DomainError("purchases.bad_settle", field="how")
     if how == "waived":
-        require_leader(actor, "purchases.what.waive")
+        require_leader(store, actor, "purchases.what.waive")
         if not (reason or "").strip():
             raise DomainError("purchases.need_reason", field="reason")
     fen = parse_money(amount) if amount not in (None, "") else None
@@ -721,10 +721,10 @@ def run_pdf(store: Store, run_id: int, path: str | Path | None = None) -> Path:
         for i, text in enumerate(lines):
             draw.text((90, 90 + i * 26), text, font=font, fill=0)
         images.append(img.convert("RGB"))
-    out = Path(path) if path else store.root / "exports" / f"run-{run_label(run)}-{run['date']}.pdf"
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=150, save_all=True, append_images=images[1:])
-    return atomic_write(out, buf.getvalue())
+    return output.write(store, path or store.root / "exports" / f"run-{run_label(run)}-{run['date']}.pdf",
+                        buf.getvalue())
 
 
 
@@ -736,8 +736,12 @@ def parse_orders_command(store: Store, args) -> int:
     import json  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    text = Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-" else sys.stdin.read()
+    data = Path(args.file).read_bytes() if args.file != "-" else sys.stdin.buffer.read()
+    text, _ = safe_text.decode(data)
     result = parse_chat(text, registry(store))
+    if result.cleaned:
+        print(i18n.t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned))),
+              file=sys.stderr)
     for order in result.orders:
         print(json.dumps(order, ensure_ascii=False))
     for p in result.problems:

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from console.core import i18n
+from console.core import i18n, safe_text
 from console.households.registry import normalise_door
 from console.core.i18n import DomainError
 
@@ -41,11 +41,15 @@ i18n.add({
                               "{n} households have a head named {name} ({doors}): write the door."),
     "orders.too_many_lines": ("一单最多 {max} 样东西。", "At most {max} items per order."),
     "orders.long_item": ("物品名“{item}”太长。", "Item name “{item}” is too long."),
+    "orders.long_line": ("这一行有 {n} 个字，最多 {max} 个：请每户写一行。",
+                         "This line has {n} characters, at most {max}: write one line per household."),
 })
 
 MAX_QTY = 999
 MAX_LINES = 40
 MAX_ITEM = 30
+#: a chat line or a typed item list longer than this is refused, not read
+MAX_LINE = 500
 
 #: units, longest first so 公斤 wins over 斤
 UNITS = sorted("公斤 千克 kg 斤 两 克 g 箱 个 袋 份 盒 瓶 包 桶 把 颗 只 条 块 罐 提 打 件 棵 根 听 板 "
@@ -56,27 +60,29 @@ TO_JIN = {"斤": 1, "两": 0.1, "公斤": 2, "千克": 2, "kg": 2, "克": 0.002,
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
        "七": 7, "八": 8, "九": 9}
 _UNIT = "|".join(re.escape(u) for u in UNITS)
-_QTY = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+半?|半"
+# Every repetition is bounded, so each regex costs a constant per start position
+# and the parser stays linear in the line's length.
+_QTY = r"\d{1,6}(?:\.\d{1,3})?|[一二两三四五六七八九十]{1,6}半?|半"
 _SEP = r"\s,，、;；+/"
 # item then quantity then unit: 土豆2斤, 牛奶 1箱, 35元菜包1份(不要葱)
 _ITEM_FIRST = re.compile(
-    rf"(?P<item>[^{_SEP}()]+?)\s*[x×*]?\s*(?P<qty>{_QTY})\s*(?P<unit>{_UNIT})"
-    rf"(?P<note>\s*\([^)]*\))?")
+    rf"(?P<item>[^{_SEP}()]{{1,60}}?)\s*(?:[x×*]\s*)?(?P<qty>{_QTY})\s*(?P<unit>{_UNIT})"
+    rf"(?P<note>\s*\([^)]{{0,80}}\))?")
 # quantity then unit then item: 两斤土豆, 1箱牛奶 (only at the start of a word)
 _QTY_FIRST = re.compile(
-    rf"(?<![^{_SEP}])(?P<qty>{_QTY})\s*(?P<unit>{_UNIT})(?P<item>[^{_SEP}()\d]+)"
-    rf"(?P<note>\s*\([^)]*\))?")
+    rf"(?<![^{_SEP}])(?P<qty>{_QTY})\s*(?P<unit>{_UNIT})(?P<item>[^{_SEP}()\d]{{1,60}})"
+    rf"(?P<note>\s*\([^)]{{0,80}}\))?")
 _SEQ = re.compile(r"^\s*(?P<seq>\d{1,4})\s*[.、,:)]\s*")
 _DOOR = re.compile(
     r"^(?P<door>[0-9零〇一二两三四五六七八九十]{1,3}\s*(?:栋|幢|号楼|楼|#|-|—|/)\s*"
     r"(?:[0-9一二三四五六七八九十]{1,2}\s*(?:单元|-)\s*)?[0-9零〇一二三四五六七八九]{3,4}\s*(?:室|号)?)")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_NOTE = re.compile(r"(?:备注|注)\s*[:]\s*(?P<note>.+)$")
+_NOTE = re.compile(r"(?:备注|注)\s*:\s*")
 
 
 def clean(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), brackets unified."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", safe_text.clean(text or "", multiline=True))
     return text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
 
 
@@ -148,8 +154,8 @@ def _scan(text: str) -> Parsed:
     """Read every item in ``text``; anything unreadable raises a DomainError."""
     out = Parsed()
     m = _NOTE.search(text)
-    if m:
-        out.note, text = m["note"].strip(), text[:m.start()]
+    if m and text[m.end():].strip():
+        out.note, text = text[m.end():].strip(), text[:m.start()]
     pos = 0
     while pos < len(text):
         a = _QTY_FIRST.match(text, pos) or _QTY_FIRST.search(text, pos)
@@ -172,9 +178,9 @@ def _scan(text: str) -> Parsed:
         if not m:
             break
         out.lines.append(_line(m))
+        if len(out.lines) > MAX_LINES:
+            raise DomainError("orders.too_many_lines", field="lines", max=MAX_LINES)
         pos = m.end()
-    if len(out.lines) > MAX_LINES:
-        raise DomainError("orders.too_many_lines", field="lines", max=MAX_LINES)
     return out
 
 
@@ -185,9 +191,15 @@ def _raise_gap(gap: str) -> None:
     raise DomainError("orders.no_qty", field="lines", text=word)
 
 
+def _check_length(text: str) -> str:
+    if len(text) > MAX_LINE:
+        raise DomainError("orders.long_line", field="lines", n=len(text), max=MAX_LINE)
+    return text
+
+
 def parse_items(text: str) -> list[dict]:
     """Items typed at the desk (``土豆2斤 牛奶1箱(全脂)``) -> validated lines."""
-    parsed = _scan(clean(text))
+    parsed = _scan(_check_length(clean(text)))
     if parsed.lead:
         _raise_gap(parsed.lead)
     if not parsed.lines:
@@ -225,7 +237,7 @@ class Registry:
 
 def parse_order_line(text: str, registry: Registry) -> dict:
     """One sign-up line -> order dict (raises DomainError when it can't be read)."""
-    text = clean(text).strip()
+    text = _check_length(clean(text).strip())
     order: dict = {"seq": None, "door": "", "person": "", "phone": "", "lines": [], "note": ""}
     m = _SEQ.match(text)
     if m:
@@ -276,6 +288,7 @@ class ChatResult:
     orders: list[dict] = field(default_factory=list)     # each with "line_no" and "raw"
     problems: list[dict] = field(default_factory=list)   # {"line_no", "raw", "message", "key"}
     headers: list[int] = field(default_factory=list)     # line numbers of title lines
+    cleaned: list[int] = field(default_factory=list)     # lines that held hidden characters
 
 
 def parse_chat(text: str, registry: Registry) -> ChatResult:
@@ -286,6 +299,9 @@ def parse_chat(text: str, registry: Registry) -> ChatResult:
     """
     result = ChatResult()
     for no, raw in enumerate((text or "").splitlines(), start=1):
+        raw, hidden = safe_text.scrub(raw)
+        if hidden:
+            result.cleaned.append(no)
         if not raw.strip():
             continue
         numbered = bool(_SEQ.match(clean(raw)))

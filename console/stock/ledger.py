@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console.core import alerts, clock, i18n, printing, settings
+from console.core import alerts, clock, i18n, output, printing, safe_text, settings
 from console.households import registry as households
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -149,7 +149,7 @@ def low_levels(store: Store) -> dict[str, int]:
 
 def set_low(store: Store, actor: Actor, item: str, level: int | str) -> None:
     """Leaders set the low-stock warning level of an item."""
-    require_leader(actor, "stock.what.settings")
+    require_leader(store, actor, "stock.what.settings")
     _item(item_map(store), item)
     level = _whole(level, "stock.bad_low", "low", allow_zero=True)
     levels = dict(settings.get(store, "stock_low") or {})
@@ -202,7 +202,7 @@ def yuan(fen: int) -> str:
 
 
 def _text(value: Any, key: str, field: str, limit: int = 40) -> str:
-    text = " ".join(unicodedata.normalize("NFKC", str(value or "")).split())[:limit]
+    text = safe_text.line(value, nfkc=True)[:limit]
     if not text:
         raise DomainError(key, field=field)
     return text
@@ -389,7 +389,7 @@ class Ledger:
 
     def adjust(self, item: str, counted: Any, reason: Any) -> dict:
         """Stock-take: record what was counted against what the ledger expects."""
-        require_leader(self.actor, "stock.what.adjust")
+        require_leader(self.store, self.actor, "stock.what.adjust")
         self._check_item(item)
         counted = parse_count(counted)
         reason = _text(reason, "stock.need_reason", "reason", 80)
@@ -400,7 +400,7 @@ class Ledger:
 
     def reverse(self, no: Any, reason: Any) -> dict:
         """Cancel an earlier receive, handout or write-off with a new movement."""
-        require_leader(self.actor, "stock.what.correct")
+        require_leader(self.store, self.actor, "stock.what.correct")
         try:
             no = int(str(no).strip().lstrip("#"))
         except ValueError:
@@ -484,13 +484,13 @@ def write_off(store: Store, actor: Actor, item: str, qty: Any, kind: str, note: 
 
 
 def stock_take(store: Store, actor: Actor, item: str, counted: Any, reason: Any) -> dict:
-    require_leader(actor, "stock.what.adjust")
+    require_leader(store, actor, "stock.what.adjust")
     with ledger(store, actor) as led:
         return led.adjust(item, counted, reason)
 
 
 def reverse(store: Store, actor: Actor, no: Any, reason: Any) -> dict:
-    require_leader(actor, "stock.what.correct")
+    require_leader(store, actor, "stock.what.correct")
     with ledger(store, actor) as led:
         return led.reverse(no, reason)
 
@@ -606,12 +606,13 @@ def handout_sheet(store: Store, building: int, path: Path | None = None) -> Path
     """An A4 PDF (one line per household without a thermometer, a box to sign,
     away households shaded) for one building. Returns its path (default
     ``<data>/exports/thermometers-<building>-<time>.pdf``, group-shared)."""
+    households.building(store, building)  # an unknown building: a message, not an empty sheet
     pages = sheet_pages(store, building)
     if path is None:
         path = store.root / "exports" / f"thermometers-{building}-{clock.now():%Y%m%d-%H%M%S}.pdf"
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
-    return printing.save_file(Path(path), buf.getvalue())
+    return output.write(store, path, buf.getvalue())
 
 
 def sheet_pages(store: Store, building: int) -> list:

@@ -24,7 +24,7 @@ def test_console_cli_alone_knows_every_command():
     """Nothing registers itself on import: a fresh `import console.cli` lists them all."""
     code = "import console.cli as c; print(' '.join(x.name for x in c.COMMANDS))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.stdout.split() == ["check", "migrate", "backup", "demo", "rotate-key", "export", "purge",
+    assert out.stdout.split() == ["check", "migrate", "backup", "demo", "rotate-key", "log", "export", "purge",
                                   "import", "verify", "stock", "parse-orders"], out.stderr
     assert "textual" not in subprocess.run(
         [sys.executable, "-c", "import sys, console.cli; print(' '.join(sys.modules))"],
@@ -77,7 +77,7 @@ def test_backup_is_a_real_copy_that_opens_as_a_data_directory(store, tmp_path, c
     copy = Store(dest)
     assert len(copy.table("households")) == 48 and len(copy.table("roster")) == 2
     assert os.stat(_segment(copy)).st_ino != os.stat(_segment(store)).st_ino
-    assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 1
+    assert app.main(["--data-dir", str(store.root), "backup", str(dest)]) == 2  # refused: not empty
 
 
 def test_demo_fills_once_and_keeps_existing_data(tmp_path):

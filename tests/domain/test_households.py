@@ -11,7 +11,8 @@ from console import features
 from console.core import printing
 from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
-from console.households.registry_import import check_households, decode, import_households
+from console.households.registry_import import check_households, import_households
+from console.core.safe_text import decode
 from tests import needs
 
 TODAY = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -130,7 +131,7 @@ def test_check_only_writes_nothing_and_volunteer_cannot_import(store, leader, vo
 
 def test_first_import_into_empty_registry_sets_up_buildings(empty_store, leader):
     from console.core import operators
-    operators.create_first_leader(empty_store, leader.name, "1234")
+    operators.create_first_leader(empty_store, leader.name, "123456")
     data = (HEADER + "3,1,101,甲,,3,东区,组长甲,\n3,1,201,乙,,3,东区,,\n5,1,101,丙,,3,2,路人,\n"
             ).encode()
     report = import_households(empty_store, leader, data)

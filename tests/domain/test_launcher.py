@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def env(monkeypatch, tmp_path):
     """A clean environment: no config file unless a test writes one."""
-    for name in ("DESK_DATA", "DESK_CONFIG", "TEXTUAL_COLOR_SYSTEM", "ESCDELAY", "TEXTUAL_ANIMATIONS"):
-        monkeypatch.delenv(name, raising=False)
+    for name in ("DESK_DATA", "DESK_CONFIG", "TEXTUAL_COLOR_SYSTEM", "ESCDELAY", "TEXTUAL_ANIMATIONS",
+                 "DESK_HOLD_ON_ERROR"):
+        monkeypatch.setenv(name, "")  # recorded, so what the launcher sets is undone after
+        monkeypatch.delenv(name)
     monkeypatch.setattr(launcher, "DEFAULT_CONFIG", str(tmp_path / "absent.toml"))
     return os.environ
 
@@ -169,3 +171,19 @@ def test_refusal_as_a_real_process(tmp_path):
     assert "不存在" in done.stderr and "does not exist" in done.stderr
     assert done.stdout == ""
     assert "textual" not in done.stderr.lower()  # refused before the UI was imported
+
+
+def test_a_failed_session_keeps_its_message_until_enter(env, shared, capsys, monkeypatch):
+    """Under the forced SSH command the connection closes when the console
+    exits: the launcher asks the app to hold a failure's message until Enter."""
+    launcher.prepare_environment(env, {})
+    assert env["DESK_HOLD_ON_ERROR"] == "1"
+    import app
+
+    pressed = []
+    monkeypatch.setattr("builtins.input", lambda *a: pressed.append(True) or "")
+    assert app.main(["--data-dir", str(shared), "verify", "123"]) == 1
+    assert pressed == [True] and "Press Enter" in capsys.readouterr().err
+    monkeypatch.delenv("DESK_HOLD_ON_ERROR")
+    assert app.main(["--data-dir", str(shared), "verify", "123"]) == 1
+    assert pressed == [True]  # an admin's shell is not held

@@ -25,7 +25,7 @@ def test_initials_full_and_mixed_pinyin_find_a_name():
 
 
 def test_roster_lists_names_in_pinyin_order(empty_store):
-    leader = operators.create_first_leader(empty_store, "周显甫", "1234")
+    leader = operators.create_first_leader(empty_store, "周显甫", "123456")
     for name in ("何秀英", "吴强", "刘敏"):
         operators.add_member(empty_store, leader, name, "volunteer", "1234")
     assert [m["name"] for m in operators.roster(empty_store)] == ["何秀英", "刘敏", "吴强", "周显甫"]
@@ -43,6 +43,7 @@ def test_gate_log_search_and_recall_accept_pinyin(store, volunteer):
 def test_audit_trail_finds_who_did_it_by_pinyin(store, leader):
     from console.core import audit, clock
     store.actor = {"op": leader.name, "role": leader.role}     # 组长甲 = zu zhang jia
+    operators.set_pin(store, leader, "志愿者乙", "135790")  # a leader needs 6+ digits
     operators.set_member(store, leader, "志愿者乙", role="leader")
     day = clock.today().isoformat()
     rows, n = audit.entries(store, leader, day, "zzj")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.core.i18n import DomainError
-from console.purchases.parser import Registry, cn_qty, format_items, parse_chat, parse_items
+from console.purchases.parser import MAX_LINE, Registry, cn_qty, format_items, parse_chat, parse_items
 
 HOMES = [{"door": f"{b}-{f}0{d}", "head": f"户主{b}{f}0{d}", "phone": f"1380000{b}{f}0{d}"}
          for b in (1, 2, 5) for f in range(1, 7) for d in range(1, 5)]
@@ -160,3 +160,19 @@ def test_cli_parse_orders(store, tmp_path):
                          "parse-orders", str(f)], capture_output=True, text=True,
                         cwd=Path(__file__).resolve().parents[2])
     assert ok.returncode == 0
+
+
+@pytest.mark.parametrize("text", ["土豆" * 4000, "土豆" * 16000, "一" * 1200, "1" * 8000,
+                                  "注:" * 4000, "1栋101 " + "土豆2斤(" * 1000])
+def test_lines_past_a_sane_length_are_refused_with_a_message(text):
+    """Long pastes come back as one problem each, at once (bench/bench_parser.py
+    times the parser itself on such lines)."""
+    reg = Registry([{"door": "1-101", "head": "张三"}])
+    result = parse_chat(f"1. 1栋101 白菜1棵\n2. {text}", reg)
+    assert len(result.orders) == 1
+    [problem] = result.problems
+    assert problem["line_no"] == 2 and problem["key"] == "orders.long_line"
+    assert f"at most {MAX_LINE}" in problem["message"]
+    with pytest.raises(DomainError) as err:
+        parse_items(text)
+    assert err.value.key == "orders.long_line"

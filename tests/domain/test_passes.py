@@ -86,7 +86,7 @@ def test_other_sites_key_reads_unknown_key(store, pass_, tmp_path, leader, volun
     other = Store(tmp_path / "other")
     other.table("households").insert({"door": "1-101", "head": "x", "phone": ""})
     from console.core import operators
-    operators.create_first_leader(other, "组长甲", "1234")
+    operators.create_first_leader(other, "组长甲", "123456")
     operators.add_member(other, leader, "志愿者乙", "volunteer", "1234")
     theirs = issued(other, leader, volunteer)
     ring_here = passes.keyring(store)

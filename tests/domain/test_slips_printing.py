@@ -121,12 +121,17 @@ def test_lp_backend_sends_pdf_on_stdin(store, pass_, fake_lp):
 
 
 @needs.font
-def test_lp_failure_is_reported(store, pass_, fake_lp):
+def test_lp_failure_is_reported_and_logged(store, pass_, fake_lp):
+    from console.core import logs
+
+    logs.setup(store.root)
     with pytest.raises(DomainError) as err:
         printers.print_slips(store, [pass_], cfg={"backend": "lp", "lp_dest": "broken"})
     assert "does not exist" in str(err.value)
     # the PNG is still saved
     assert list((store.root / "slips").glob("*.png"))
+    logged = logs.path(store.root).read_text()
+    assert f"printing passes {pass_['pass_no']} on lp failed" in logged and "does not exist" in logged
 
 
 @needs.font

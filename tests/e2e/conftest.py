@@ -19,7 +19,7 @@ import pytest
 from .tmux import Pane, Tmux, available
 
 ROOT = Path(__file__).resolve().parents[2]
-LEADER, VOLUNTEER, PIN = "郭振兴", "刘敏", "1234"  # demo roster
+LEADER, VOLUNTEER, PIN, LEADER_PIN = "郭振兴", "刘敏", "1234", "123456"  # demo roster
 
 
 def placeholder(module: str) -> bool:
@@ -72,7 +72,7 @@ def desk(tmux, demo_dir) -> Callable[..., Pane]:
     return start
 
 
-def sign_in(pane: Pane, name: str = LEADER, pin: str = PIN) -> str:
+def sign_in(pane: Pane, name: str = LEADER, pin: str | None = None) -> str:
     """Pick the name by typing it into the list, PIN, Enter; the main screen."""
     pane.wait_for("Sign in", "PIN")
     pane.keys("Enter")               # open the name list
@@ -81,6 +81,7 @@ def sign_in(pane: Pane, name: str = LEADER, pin: str = PIN) -> str:
     pane.keys("Enter")
     pane.wait_until(lambda s: "Dismiss menu" not in s and name in s, f"{name} chosen")
     pane.tab_to("PIN (4 to 8 digits)")  # past the gate (kept as it is)
+    pin = pin or (LEADER_PIN if name in (LEADER, "周显甫") else PIN)
     pane.type(pin)
     pane.wait_for("•" * len(pin))
     pane.keys("Enter")

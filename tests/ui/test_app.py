@@ -25,15 +25,15 @@ async def test_first_run_creates_the_first_leader(empty_store):
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, FirstLeaderScreen)
         await pilot.press(*"郭振兴")
-        await pilot.press("tab", *"2468", "tab", *"2469", "enter")
+        await pilot.press("tab", *"246813", "tab", *"246814", "enter")
         await pilot.pause()
         assert "differ" in str(app.screen.query_one("#message", Label).render())
-        app.screen.query_one("#pin2", Input).value = "2468"
+        app.screen.query_one("#pin2", Input).value = "246813"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert app.actor == operators.Actor("郭振兴", "leader")
-    assert operators.sign_in(empty_store, "郭振兴", "2468").is_leader
+    assert operators.sign_in(empty_store, "郭振兴", "246813").is_leader
 
 
 async def test_sign_in_wrong_then_right_pin(store):
@@ -122,6 +122,7 @@ async def test_volunteer_is_refused_on_the_roster_screen(store, volunteer):
 
 async def test_leader_browses_the_audit_trail(store, leader):
     store.actor = {"op": leader.name, "role": leader.role}
+    operators.set_pin(store, leader, "志愿者乙", "135790")
     operators.set_member(store, leader, "志愿者乙", role="leader")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
