@@ -54,8 +54,9 @@ class KeyOrder:
             self._hold()
 
     async def delivered(self) -> None:
-        """Return once every key typed so far has been delivered (for tests)."""
-        while self.held or self.waiting:
+        """Return once every key typed so far has been delivered (for tests),
+        or the app has stopped (a key that closed it is never released)."""
+        while (self.held or self.waiting) and self.app.is_running:
             await asyncio.sleep(POLL)
 
     def wait_for(self, worker: Worker) -> None:
