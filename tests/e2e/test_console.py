@@ -181,6 +181,13 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
     a.fill("试访客")  # 3 characters: the log column is 6 cells wide
     a.tab_to("Door/org")
     a.fill("1-101")
+    for _ in range(2):            # on past Dir to Purpose: nothing is preselected
+        a.keys("Tab")
+        a.settle()
+    a.type("1")                   # a numbered list, 1 = shopping
+    a.wait_until(lambda s: "shopping" in row(s, "Purpose"), "purpose shopping")
+    a.keys("F6")                  # the outcome key for "allowed"
+    a.wait_until(lambda s: "allowed" in row(s, "Outcome"), "outcome allowed")
     a.keys("C-s")
     a.wait_until(lambda s: "试访客" in s and "Saved #" in s, "the entry saved")
     a.wait_until(lambda s: "试访客" in row(s, "1-101"), "the entry in this desk's log")
