@@ -25,7 +25,9 @@ from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
 from console.households.registry_import import ImportReport, import_file
 from screens import export
+from screens.confirm import ConfirmScreen
 from screens.name_select import NameSelect
+from screens.purge import PurgeScreen
 
 t = i18n.t
 
@@ -119,8 +121,6 @@ i18n.add({
     "hh.no_file": ("找不到这个文件。", "No such file."),
     "hh.confirm_import": ("导入 {path}？新增 {added} 户，更新 {updated} 户，拒收 {rejected} 行。",
                           "Import {path}? {added} added, {updated} updated, {rejected} rows rejected."),
-    "hh.yes": ("确定 (y)", "Yes (y)"),
-    "hh.no": ("取消 (n)", "No (n)"),
     "hh.record_title": ("{door} · {head}", "{door} · {head}"),
     "hh.record_body": ("{building} 栋 {unit} 单元 {floor} 层 · {members} 人 · 电话 {phone} · 网格 {grid} · {home}",
                        "Building {building} unit {unit} floor {floor} · {members} people · phone {phone} · "
@@ -218,24 +218,6 @@ class FileValidator(Validator):
 
 
 # --- modals -----------------------------------------------------------------------
-
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "answer(True)", t("hh.yes")), Binding("n", "answer(False)", t("hh.no")),
-                Binding("escape", "answer(False)", t("hh.no"), show=False)]
-
-    def __init__(self, question: str):
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="hh-dialog"):
-            yield Static(self.question, markup=False)
-            yield Static(f"[y] {t('hh.yes')}    [n] {t('hh.no')}", markup=False)
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
 
 class DoorScreen(ModalScreen[str | None]):
     """Type a door (5-302, 5栋302...) to jump to it."""
@@ -882,8 +864,6 @@ class GridsView(_View):
         return True
 
     def action_purge(self) -> None:
-        from screens.purge import PurgeScreen  # noqa: PLC0415  (it asks with this module's ConfirmScreen)
-
         self.app.push_screen(PurgeScreen())
 
     def compose(self) -> ComposeResult:

@@ -26,8 +26,6 @@ from console.core.i18n import DomainError
 i18n.add({
     "pui.save": ("保存", "Save"),
     "pui.cancel": ("取消", "Cancel"),
-    "pui.yes": ("确定", "Yes"),
-    "pui.no": ("不", "No"),
     "pui.fix_first": ("请先改正标红的内容。", "Fix the fields marked in red first."),
 })
 
@@ -148,24 +146,3 @@ class FormScreen(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes / no for destructive actions (y / n, Enter = yes, Esc = no)."""
-
-    DEFAULT_CSS = CSS
-    BINDINGS = [Binding("y,enter", "answer(True)", i18n.t("pui.yes")),
-                Binding("n,escape", "answer(False)", i18n.t("pui.no"))]
-
-    def __init__(self, question: str):
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="pur-confirm"):
-            yield Static(self.question, markup=False)
-            yield Static("[y] " + i18n.t("pui.yes") + "    [n] " + i18n.t("pui.no"), markup=False)
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)

@@ -27,7 +27,8 @@ from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
 from screens import export
-from screens.purchase_forms import CSS, ConfirmScreen, Field, FormScreen
+from screens.confirm import ConfirmScreen
+from screens.purchase_forms import CSS, Field, FormScreen
 from screens.widgets.paged_table import PagedTable
 
 i18n.add({
@@ -103,6 +104,8 @@ i18n.add({
                      "Imported {n} orders; {bad} lines stay in the box to fix."),
     "pui.check_result": ("能读出 {n} 单；{bad} 行需要修改：", "{n} orders readable; {bad} lines need fixing:"),
     "pui.confirm_cancel": ("取消代购单 {no}（{door}）？", "Cancel request {no} ({door})?"),
+    "pui.confirm_delivered": ("{no}（{door}）已由 {by} 送到？送达后不能撤回。",
+                              "{no} ({door}) delivered by {by}? This cannot be undone."),
     "pui.confirm_close": ("结束批次 {no}？结束后不能再改。", "Close run {no}? It cannot change afterwards."),
     "pui.confirm_remove": ("从目录删除“{name}”？", "Remove “{name}” from the catalogue?"),
     "pui.confirm_stop": ("停止定时配送“{what}”？", "Stop the scheduled delivery “{what}”?"),
@@ -293,15 +296,11 @@ class View(Vertical):
                     self.app.notify(_t("pui.saved", what=done), markup=False)
         self.app.push_screen(FormScreen(title, fields, save, info), after)
 
-    def confirm(self, question: str, action) -> None:
+    def confirm(self, question: str, action, done: str = "") -> None:
         def after(yes: bool | None) -> None:
             if yes:
-                try:
-                    action()
-                except DomainError as exc:
-                    self.app.notify(str(exc), severity="error", markup=False)
-                self.reload()
-        self.app.push_screen(ConfirmScreen(question), after)
+                self.attempt(action, done)
+        self.app.push_screen(ConfirmScreen(question, enter_is_yes=True), after)
 
     def attempt(self, action, done: str = "") -> None:
         try:
@@ -760,7 +759,9 @@ class DeliveryView(View):
         row = self._row()
         if row:
             by = (row.get("delivery") or {}).get("out_by") or self.actor.name
-            self.attempt(lambda: P.deliver(self.store, self.actor, row["id"], by), done=row["no"])
+            self.confirm(_t("pui.confirm_delivered", no=row["no"], door=row["door"], by=by),
+                         lambda: P.deliver(self.store, self.actor, row["id"], by),
+                         done=row["no"])
 
     def action_settle(self) -> None:
         row = self._row()

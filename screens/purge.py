@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Label, Static
 from console import features
 from console.core import clock, i18n, purge, settings
 from console.core.i18n import DomainError
+from screens.confirm import ConfirmScreen
 
 t = i18n.t
 
@@ -80,8 +81,6 @@ class PurgeScreen(ModalScreen[None]):
         self._say("\n".join(purge.preview_lines(plan)))
         if not then_ask or not (plan["tables"] or plan["files"]):
             return
-        from screens.households import ConfirmScreen  # noqa: PLC0415  (households opens this screen)
-
         before = plan["before"]
 
         def second(yes: bool | None) -> None:

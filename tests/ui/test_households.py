@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Input, Select
 
 from app import DeskApp
 from console.households import registry as hh, marks, roll
-from screens.households import (ConfirmScreen, HouseholdScreen, PickMemberScreen,
+from screens.confirm import ConfirmScreen
+from screens.households import (HouseholdScreen, PickMemberScreen,
                                 SummaryScreen)
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

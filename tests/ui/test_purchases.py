@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 from app import DeskApp
 from console.purchases import orders as P
 from console.purchases import schedules as S
-from screens.purchase_forms import ConfirmScreen, FormScreen
+from screens.confirm import ConfirmScreen
+from screens.purchase_forms import FormScreen
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -192,6 +193,9 @@ async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab, s
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
+        assert "delivered by 刘敏" in _rendered(app)     # the question names who took it out
+        await pilot.press("y")
+        await settle(pilot)
         assert P.get_request(store, a["id"])["delivery"]["by"] == "刘敏"
         await pilot.press("s")
         await settle(pilot)
@@ -317,8 +321,15 @@ async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, 
         app._poll()
         await settle(pilot)
         assert "134.50" in _rendered(app)
-        await pilot.press("d")
+        await pilot.press("d")                      # asks first: a delivery cannot be taken back
         await settle(pilot)
+        assert "delivered by" in _rendered(app) and P.get_request(store, a["id"])["status"] == "bought"
+        await pilot.press("n")
+        await settle(pilot)
+        assert P.get_request(store, a["id"])["status"] == "bought"
+        await pilot.press("d", "enter")             # Enter says yes: the usual case is two keys
+        await settle(pilot)
+        assert P.get_request(store, a["id"])["status"] == "delivered"
         await pilot.press("s", "ctrl+s")
         await settle(pilot)
         row = P.get_request(store, a["id"])
