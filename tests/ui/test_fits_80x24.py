@@ -18,7 +18,7 @@ from console.checkpoint import gate as checkpoint
 from console.core import i18n, printing
 from console.errands import errand as errands
 from console.purchases import orders as P
-from tests.errand_helpers import make_errand
+from tests.errand_helpers import T0, make_errand
 from tests.ui.fits_tour import tour
 from tests.ui.rendered import screen_lines
 
@@ -70,7 +70,8 @@ async def test_fever_stays_visible_at_60x20(store, volunteer, freeze_clock, sett
 
 
 async def test_no_font_refusal_wraps_on_the_errands_tab(store, leader, volunteer, monkeypatch, open_tab,
-                                                       settle):
+                                                       settle, freeze_clock):
+    freeze_clock(T0)            # the errand's 10:00–12:00 window must not be past on the real clock
     monkeypatch.setattr(printing, "find_cjk_font", lambda refresh=False: None)
     e = make_errand(store, volunteer)
     errands.approve(store, leader, e["number"])
