@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 from console import cli, launcher
 from console.core import i18n
@@ -38,7 +37,7 @@ from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households import HouseholdsTab  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
-from screens.purchases import PurchasesTab  # noqa: E402
+from screens.purchases.tab import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock import StockTab  # noqa: E402
 from screens import textual_text  # noqa: E402

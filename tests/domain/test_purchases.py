@@ -290,3 +290,17 @@ def test_find_by_door_in_any_form_exactly_or_by_name(store, volunteer, frozen):
     assert doors("lisi") == ["1-102"] and doors("") == ["1-101", "1-102", "11-101"]
     assert doors(rows[0]["no"]) == [rows[0]["door"]]
     assert err(P.search, rows, "1-1").key == "households.bad_door"
+
+
+def test_form_words_read_item_numbers_and_settlements_in_both_languages():
+    from console.purchases.form_values import item_numbers, settle_how
+    assert item_numbers("2，3、5 1") == [1, 2, 4, 0]
+    assert item_numbers("") == []
+    for bad in ("0", "two", "-1", "2.5"):
+        with pytest.raises(DomainError) as err:
+            item_numbers(bad)
+        assert err.value.field == "short"
+    assert [settle_how(w) for w in ("已付", " FREE ", "减免", "免")] == ["paid", "free", "waived", "waived"]
+    with pytest.raises(DomainError) as err:
+        settle_how("paid later")
+    assert err.value.field == "how" and ("waived" in str(err.value) or "减免" in str(err.value))

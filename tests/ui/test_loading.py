@@ -10,7 +10,7 @@ from console import features
 from console.core.alerts import Alert
 from screens.checkpoint import CheckpointTab
 from screens.header import AlertBar
-from screens.purchases import PurchasesTab
+from screens.purchases.tab import PurchasesTab
 from screens.stock import StockTab
 
 
@@ -63,7 +63,7 @@ async def _purchases(app, pilot) -> PurchasesTab:
 
 async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(store, leader):
     """The 1 s poll may land between a Purchases view's mount and its compose."""
-    from screens.purchases import RequestsView
+    from screens.purchases.requests import RequestsView
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -77,7 +77,9 @@ async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(sto
 async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(store, leader):
     from console.core.store import Store
     from console.purchases import orders as P
-    from screens.purchases import CatalogueView, RequestsView, View
+    from screens.purchases.catalogue import CatalogueView
+    from screens.purchases.requests import RequestsView
+    from screens.purchases.view import View
 
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:

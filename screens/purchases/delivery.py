@@ -1,0 +1,120 @@
+"""Delivery and unpaid view (4): out, delivered (asks first), settle, per pack."""
+
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from console.core import clock
+from console.purchases import orders as P
+from screens import export
+from screens.purchase_forms import Field
+from console.core.i18n import t as _t
+from console.purchases.form_values import settle_how
+from screens.purchases.view import MAX_ROWS, View, check_money
+
+
+class DeliveryView(View):
+    TABLE_ID = "del-table"
+    COLUMNS = ("no", "door", "person", "paid", "status", "by", "settled")
+    BINDINGS = [
+        Binding("o", "out", _t("pui.key.out")),
+        Binding("d", "delivered", _t("pui.key.delivered")),
+        Binding("s", "settle", _t("pui.key.settle")),
+        Binding("u", "toggle_all", _t("pui.key.all")),
+        export.binding("unpaid"),
+    ]
+    unpaid_only = True
+
+    def action_export(self, what: str) -> None:
+        export.run(self, what)
+
+    def wanted(self) -> tuple:
+        return (self.unpaid_only,)
+
+    def load(self, unpaid_only: bool) -> Callable[[], None]:
+        if unpaid_only:
+            rows = P.unpaid(self.store)
+        else:
+            today = clock.today().isoformat()
+            rows = [r for r in reversed(P.requests(self.store, ("bought", "out", "delivered")))
+                    if not r.get("settlement") or r["settlement"]["at"][:10] == today]
+        rows = self.found(rows)[-MAX_ROWS:]
+
+        def settled(r):
+            s = r.get("settlement")
+            if not s:
+                return ""
+            return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
+        cells = {str(r["id"]): (
+            r["no"], r["door"], r.get("person", ""), P.money(r.get("paid_fen")),
+            _t(f"purchases.status.{r['status']}"),
+            (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
+            settled(r)) for r in rows}
+        return lambda: (self.table.sync(list(cells.items())), self._show_bill())
+
+    def _owed(self) -> str:
+        owed = P.unpaid(self.store)
+        return _t("pui.unpaid_total", n=len(owed),
+                  amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
+
+    @on(DataTable.RowHighlighted, "#del-table")
+    def _show_bill(self) -> None:
+        """The selected pack's bill (short items marked) over the unpaid total,
+        shown as soon as the list is, not only once the cursor moves; read
+        in a worker."""
+        key = self.table.selected_key
+        self._bill = getattr(self, "_bill", 0) + 1
+        self._read_bill(self._bill, None if key is None else int(key))
+
+    @work(thread=True, group="pur-bill")
+    def _read_bill(self, ticket: int, request_id: int | None) -> None:
+        text = self._owed()
+        if request_id is not None:
+            bill = P.bill(P.get_request(self.store, request_id))
+            lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
+                              + (f"[{_t('purchases.short')}]" if ln["short"] else "")
+                              for ln in bill["lines"])
+            text = f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{text}"
+        self.app.call_from_thread(self._show_bill_text, ticket, text)
+
+    def _show_bill_text(self, ticket: int, text: str) -> None:
+        if ticket == self._bill and self.is_attached:  # still the highlighted row's
+            self.status(text)
+
+    def action_toggle_all(self) -> None:
+        self.unpaid_only = not self.unpaid_only
+        self.reload()
+
+    def _row(self):
+        key = self.current()
+        return P.get_request(self.store, int(key)) if key else None
+
+    def action_out(self) -> None:
+        row = self._row()
+        if row:
+            self.form(_t("pui.t.out", no=row["no"], door=row["door"]), [
+                Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
+                lambda v: P.send_out(self.store, self.actor, row["id"], v["by"] or None), done=row["no"])
+
+    def action_delivered(self) -> None:
+        row = self._row()
+        if row:
+            by = (row.get("delivery") or {}).get("out_by") or self.actor.name
+            self.confirm(_t("pui.confirm_delivered", no=row["no"], door=row["door"], by=by),
+                         lambda: P.deliver(self.store, self.actor, row["id"], by),
+                         done=row["no"])
+
+    def action_settle(self) -> None:
+        row = self._row()
+        if not row:
+            return
+        self.form(_t("pui.t.settle", no=row["no"], door=row["door"]), [
+            Field("how", _t("pui.f.how"), _t("purchases.settle.paid"), check=settle_how, max_length=10),
+            Field("amount", _t("pui.f.amount"), P.money(row.get("paid_fen")), check=check_money,
+                  restrict=r"[0-9.¥元]*", max_length=10),
+            Field("reason", _t("pui.f.reason"), max_length=60),
+        ], lambda v: P.settle(self.store, self.actor, row["id"], settle_how(v["how"]), v["amount"] or None,
+                              v["reason"]), done=row["no"])

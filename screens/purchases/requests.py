@@ -1,0 +1,149 @@
+"""Requests view (1): today's and open requests; new, fill in items, paste a chat list, cancel."""
+
+
+from collections.abc import Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import (Footer, Label, Static, TextArea)
+
+from console.core import clock
+from console.purchases import orders as P
+from console.purchases.parser import format_items
+from screens.purchase_forms import CSS, Field
+from console.core.i18n import t as _t
+from screens.purchases.view import MAX_ROWS, View, check_door, check_items_optional, check_money, clip, items_text
+
+
+class RequestsView(View):
+    TABLE_ID = "req-table"
+    COLUMNS = ("no", "door", "person", "status", "run", "items")
+    BINDINGS = [
+        Binding("n", "new", _t("pui.key.new")),
+        Binding("e,enter", "edit", _t("pui.key.edit")),
+        Binding("i", "paste", _t("pui.key.import")),
+        Binding("x", "cancel_request", _t("pui.key.cancel_req")),
+    ]
+
+    def wanted(self) -> tuple:
+        return (self.room(self.table, "items"),)
+
+    def load(self, width: int) -> Callable[[], None]:
+        today = clock.today().isoformat()
+        rows = [r for r in reversed(P.requests(self.store))
+                if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
+        rows = self.found(rows)[-MAX_ROWS:]
+        runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
+        cells = {str(r["id"]): (
+            r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
+            _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
+            items_text(r["lines"], width) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
+                                              else "—")) for r in rows}
+        specials = P.active_specials(self.store)
+        status = (_t("pui.specials", list="；".join(
+            f"{s['name']} {P.money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
+            if specials else _t("pui.no_specials"))
+        return lambda: (self.table.sync(list(cells.items())), self.status(status))
+
+    def _fields(self, row: dict | None) -> list[Field]:
+        fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",
+                                       check=check_door(self.store), max_length=20)]
+        row = row or {}
+        return fields + [
+            Field("person", _t("pui.f.person"), row.get("person", ""), max_length=20),
+            Field("lines", _t("pui.f.items"), format_items(row.get("lines", [])),
+                  _t("pui.ph.items"), check=check_items_optional, max_length=400),
+            Field("note", _t("pui.f.note"), row.get("note", ""), max_length=100),
+            Field("budget", _t("pui.f.budget"), P.money(row.get("budget_fen")), check=check_money,
+                  restrict=r"[0-9.¥元]*", max_length=10),
+        ]
+
+    def action_new(self) -> None:
+        def save(v: dict):
+            return P.create_request(self.store, self.actor, v["door"], v["person"], v["lines"],
+                                    v["note"], budget=v["budget"] or None)
+        self.form(_t("pui.t.new_request"), self._fields(None), save, done=_t("pui.t.new_request"))
+
+    def action_edit(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        row = P.get_request(self.store, int(key))
+
+        def save(v: dict):
+            return P.set_lines(self.store, self.actor, row["id"], v["lines"], note=v["note"],
+                               budget=v["budget"] or None, person=v["person"])
+        title = _t("pui.t.edit_request", no=row.get("no") or f"#{row['id']}", door=row["door"],
+                   person=row.get("person", ""))
+        specials = P.active_specials(self.store)
+        info = _t("pui.specials", list="；".join(
+            f"{s['name']} {P.money(s['price_fen'])}/{s['unit']}" for s in specials)) if specials else ""
+        self.form(title, self._fields(row), save, info, done=row.get("no") or "")
+
+    def action_paste(self) -> None:
+        self.app.push_screen(ImportScreen(), lambda _: self.reload())
+
+    def action_cancel_request(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        row = P.get_request(self.store, int(key))
+        self.confirm(_t("pui.confirm_cancel", no=row.get("no") or key, door=row["door"]),
+                     lambda: P.cancel_request(self.store, self.actor, row["id"]))
+
+
+class ImportScreen(ModalScreen):
+    """Paste a chat sign-up list; check it; import the readable orders.
+    Lines that could not be read stay in the box for fixing."""
+
+    DEFAULT_CSS = CSS
+    BINDINGS = [Binding("ctrl+g", "check", _t("pui.key.check"), priority=True),
+                Binding("ctrl+s", "import_orders", _t("pui.key.do_import"), priority=True),
+                Binding("escape", "close", _t("pui.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pur-import"):
+            yield Static(_t("pui.t.import"), classes="pur-title")
+            yield TextArea(id="paste", soft_wrap=True)
+            yield Label("", id="import-msg")
+            with VerticalScroll(id="problems"):   # wrapped: a line and why it cannot be read, in full
+                yield Static("", id="problem-lines", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_check(self) -> None:
+        self._parse(self.query_one(TextArea).text)
+
+    @work(thread=True, exclusive=True, group="parse")
+    def _parse(self, text: str) -> None:
+        from console.purchases.parser import parse_chat  # noqa: PLC0415
+        result = parse_chat(text, P.registry(self.app.store))
+        self.app.call_from_thread(self._show, result)
+
+    def _show(self, result) -> None:
+        self.query_one("#problem-lines", Static).update("\n".join(
+            f"{p['line_no']}: {p['raw'].strip()}  ← {p['message']}" for p in result.problems))
+        message = _t("pui.check_result", n=len(result.orders), bad=len(result.problems))
+        if result.cleaned:
+            message += " " + _t("safe_text.removed_lines", lines=", ".join(map(str, result.cleaned)))
+        self.query_one("#import-msg", Label).update(message)
+
+    def action_import_orders(self) -> None:
+        area = self.query_one(TextArea)
+        created, problems = P.parse_and_import(self.app.store, self.app.actor, area.text)
+        lines = area.text.splitlines()
+        area.text = "\n".join(lines[p["line_no"] - 1] for p in problems)
+        self.app.notify(_t("pui.imported", n=len(created), bad=len(problems)), markup=False)
+        from console.purchases.parser import ChatResult  # noqa: PLC0415
+        renumbered = [{**p, "line_no": i} for i, p in enumerate(problems, start=1)]
+        self._show(ChatResult(orders=[], problems=renumbered))
+        if not problems:
+            self.dismiss(len(created))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

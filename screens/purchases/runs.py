@@ -1,0 +1,173 @@
+"""Runs view (3): shopping runs, newest first; the combined list and the packs."""
+
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import (DataTable, Static)
+
+from console.core import clock
+from console.purchases import orders as P
+from console.core.i18n import DomainError
+from screens.purchase_forms import Field
+from screens.widgets.paged_table import PagedTable
+from console.core.i18n import t as _t
+from console.purchases.form_values import item_numbers
+from screens.purchases.view import View, clip, items_text
+
+
+class RunsView(View):
+    TABLE_ID = "runs-table"
+    COLUMNS = ("run", "date", "shop", "deadline", "orders", "status")
+    BINDINGS = [
+        Binding("n", "new_run", _t("pui.key.new_run")),
+        Binding("l", "toggle_list", _t("pui.key.list")),
+        Binding("a", "paid", _t("pui.key.paid")),
+        Binding("b", "bought", _t("pui.key.bought")),
+        Binding("c", "close_run", _t("pui.key.close_run")),
+        Binding("p", "pdf", _t("pui.key.pdf")),
+    ]
+    show_list = False
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row")
+        yield Static("", id="run-summary", classes="pur-status", markup=False)
+        yield PagedTable(id="run-detail", cursor_type="row", zebra_stripes=True)
+        yield Static("", classes="pur-status", markup=False)
+
+    def run_id(self) -> int | None:
+        key = self.table.selected_key
+        return int(key) if key else None
+
+    def load(self) -> Callable[[], None]:
+        runs = P.runs(self.store)[:30]
+        rows = {str(r["id"]): (
+            P.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
+            str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs}
+        return lambda: (self.table.sync(list(rows.items())), self.reload_detail())
+
+    @on(DataTable.RowHighlighted, "#runs-table")
+    def _run_changed(self) -> None:
+        self.reload_detail()
+
+    def reload_detail(self) -> None:
+        """The selected run's packs or shopping list, read in a worker."""
+        self._detail = getattr(self, "_detail", 0) + 1
+        self._read_detail(self._detail, self.run_id(), self.show_list,
+                          self.room(self.query_one("#run-detail", DataTable), "items"))
+
+    @work(thread=True, group="pur-detail")
+    def _read_detail(self, ticket: int, run_id: int | None, show_list: bool, width: int) -> None:
+        rows, run, check = {}, None, None
+        if run_id is not None:
+            run = P.get_run(self.store, run_id)
+            if show_list:
+                rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
+                                                      str(r["households"]))
+                        for r in P.shopping_list(self.store, run_id)}
+            else:
+                rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
+                                       ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
+                                                if ln.get("short")),
+                                       clip(p["person"], 8), items_text(p["lines"], width))
+                        for p in self.found(P.packing_list(self.store, run_id))}
+            check = P.receipt_check(self.store, run_id)
+        self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
+
+    def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
+                     rows: dict, check: dict | None) -> None:
+        if ticket != self._detail or not self.is_attached:  # the cursor moved on meanwhile
+            return
+        detail = self.query_one("#run-detail", DataTable)
+        mode = "list" if show_list else "packs"
+        if getattr(self, "_mode", None) != (mode, run_id):
+            detail.clear(columns=True)
+            cols = (("items", "qty", "homes") if show_list
+                    else ("no", "door", "paid", "short", "person", "items"))
+            for c in cols:
+                detail.add_column(_t(f"pui.col.{c}"), key=c)
+            self._mode = (mode, run_id)
+        if run is None:
+            self.query_one("#run-summary", Static).update("")
+            return
+        detail.sync(list(rows.items()))
+        self.query_one("#run-summary", Static).update(
+            _t("pui.run_summary", no=P.run_label(run), date=run["date"], shop=run["shop"],
+               status=_t(f"purchases.run.{run['status']}"), n=len(run["requests"]),
+               deadline=run["deadline"][5:16].replace("T", " ")) + "  ·  " +
+            _t("pui.showing_list" if show_list else "pui.showing_packs"))
+        self.status(_t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])))
+
+    def action_toggle_list(self) -> None:
+        self.show_list = not self.show_list
+        self.reload_detail()
+
+    def action_new_run(self) -> None:
+        tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
+        last = P.runs(self.store)
+        self.form(_t("pui.t.run"), [
+            Field("date", _t("pui.f.date"), tomorrow, check=P.parse_day, max_length=10),
+            Field("shop", _t("pui.f.shop"), last[0]["shop"] if last else "", max_length=30),
+            Field("deadline", _t("pui.f.deadline"), "20:00", check=P.parse_hhmm, max_length=5),
+        ], lambda v: P.create_run(self.store, self.actor, v["date"], v["shop"], v["deadline"]),
+            done=_t("pui.t.run"))
+
+    def action_paid(self) -> None:
+        detail = self.query_one("#run-detail", DataTable)
+        key = None if self.show_list else detail.selected_key
+        if key is None:
+            self.app.notify(_t("pui.pick_row"), severity="warning")
+            detail.focus()
+            return
+        row = P.get_request(self.store, int(key))
+        info = "\n".join(f"{i}. {ln['item']} {ln['qty']:g}{ln['unit']}"
+                         + (f" ({ln['note']})" if ln.get("note") else "")
+                         for i, ln in enumerate(row["lines"], start=1))
+        short = ",".join(str(i + 1) for i, ln in enumerate(row["lines"]) if ln.get("short"))
+
+        def save(v):
+            return P.record_paid(self.store, self.actor, row["id"], v["amount"], item_numbers(v["short"]))
+        self.form(_t("pui.t.paid", no=row["no"], door=row["door"]), [
+            Field("amount", _t("pui.f.amount"), P.money(row.get("paid_fen")), check=P.parse_money,
+                  restrict=r"[0-9.¥元]*", max_length=10),
+            Field("short", _t("pui.f.short"), short, _t("pui.ph.short"), check=item_numbers,
+                  max_length=40),
+        ], save, info)
+
+    def action_bought(self) -> None:
+        run_id = self.run_id()
+        if run_id is None:
+            return
+        run = P.get_run(self.store, run_id)
+        check = P.receipt_check(self.store, run_id)
+        self.form(_t("pui.t.bought", no=P.run_label(run)), [
+            Field("receipt", _t("pui.f.receipt"), check=P.parse_money, restrict=r"[0-9.¥元]*",
+                  max_length=12)],
+            lambda v: P.mark_bought(self.store, self.actor, run_id, v["receipt"]),
+            _t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])),
+            done=P.run_label(run))
+
+    def action_close_run(self) -> None:
+        run_id = self.run_id()
+        if run_id is None:
+            return
+        run = P.get_run(self.store, run_id)
+        self.confirm(_t("pui.confirm_close", no=P.run_label(run)),
+                     lambda: P.close_run(self.store, self.actor, run_id))
+
+    def action_pdf(self) -> None:
+        run_id = self.run_id()
+        if run_id is not None:
+            self._pdf(run_id)
+
+    @work(thread=True, exclusive=True, group="pdf")
+    def _pdf(self, run_id: int) -> None:
+        try:
+            path = P.run_pdf(self.store, run_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, _t("pui.pdf_done", path=str(path)), markup=False)

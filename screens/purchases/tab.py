@@ -1,0 +1,115 @@
+"""The Purchases tab (F3): five views switched with 1..5 and one find box."""
+
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (DataTable, Input, Label, TabbedContent, TabPane)
+
+from console.purchases import orders as P
+from console.purchases import schedules as S
+from screens.purchase_forms import CSS
+from console.core.i18n import t as _t
+from screens.purchases.view import View
+from screens.purchases.requests import RequestsView
+from screens.purchases.catalogue import CatalogueView
+from screens.purchases.runs import RunsView
+from screens.purchases.delivery import DeliveryView
+from screens.purchases.schedules import SchedulesView
+
+
+VIEWS = (("requests", RequestsView), ("catalogue", CatalogueView), ("runs", RunsView),
+         ("delivery", DeliveryView), ("schedules", SchedulesView))
+
+
+class PurchasesTab(Vertical):
+    """The F3 tab: five views; 1..5 switch between them."""
+
+    DEFAULT_CSS = CSS
+    BINDINGS = [*(Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
+                  for i, (name, _) in enumerate(VIEWS, start=1)),
+                Binding("ctrl+f", "find", _t("pui.key.find")),
+                Binding("escape", "close_find", _t("pui.key.close"), show=False)]
+    FILES = (P.REQUESTS, P.RUNS, P.CATALOGUE, S.SCHEDULES)
+    find_text = ""
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="pur-views"):
+            for name, view in VIEWS:
+                with TabPane(f"{VIEWS.index((name, view)) + 1} {_t(f'pui.view.{name}')}",
+                             id=f"pv-{name}"):
+                    yield view(id=f"view-{name}")
+        with Horizontal(id="pur-find"):
+            yield Label(_t("pui.find"))
+            yield Input(id="pur-find-text", placeholder=_t("pui.ph.find"), max_length=30, compact=True)
+        yield Label("", id="pur-find-msg", classes="pur-err")
+
+    def action_find(self) -> None:
+        self.query_one("#pur-find").display = True
+        self.query_one("#pur-find-text", Input).focus()
+
+    @on(View.FindProblem)
+    def _find_problem(self, event: View.FindProblem) -> None:
+        text = event.problem
+        msg = self.query_one("#pur-find-msg", Label)
+        msg.update(text)
+        msg.set_class(bool(text), "shown")
+
+    @on(Input.Changed, "#pur-find-text")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_text = event.value
+        for view in self.query(View):
+            view.find_text = event.value
+        self._active_view().reload()
+
+    @on(Input.Submitted, "#pur-find-text")
+    def _find_done(self) -> None:
+        self._focus_view()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return action != "close_find" or self.query_one("#pur-find").display
+
+    def action_close_find(self) -> None:
+        self.query_one("#pur-find-text", Input).value = ""
+        self.query_one("#pur-find").display = False
+        self._focus_view()
+
+    def _active_view(self) -> View:
+        active = self.query_one("#pur-views", TabbedContent).active
+        return self.query_one(f"#{active}").query_one(View)
+
+    def on_mount(self) -> None:
+        self.app.watch_files(self, self._files, self.reload)
+
+    def _files(self) -> Iterable[tuple[str, str | None]]:
+        return [(name, None) for name in self.FILES]
+
+    def reload(self) -> None:
+        for view in self.query(View):
+            if view.is_mounted:  # a view still composing loads itself when it mounts
+                view.reload()
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._focus_view)
+
+    def _focus_view(self) -> None:
+        # only while this tab is on screen: focusing a hidden table would make
+        # the console jump to Purchases (Textual shows the pane holding focus)
+        active = self.query_one("#pur-views", TabbedContent).active
+        outer = [a for a in self.ancestors if isinstance(a, TabbedContent)]
+        if active and (not outer or outer[0].active == "tab-purchases"):
+            self.query_one(f"#{active}").query_one(DataTable).focus()
+
+    @on(TabbedContent.TabActivated, "#pur-views")
+    def _activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        if self.find_text:
+            self._active_view().reload()       # the find box applies to the view now shown
+        self.call_after_refresh(self._focus_view)
+
+    def action_view(self, name: str) -> None:
+        self.query_one("#pur-views", TabbedContent).active = f"pv-{name}"
+        self.call_after_refresh(self._focus_view)

@@ -1,0 +1,193 @@
+"""What every Purchases view shares: a keyed table read in a worker, the
+find box's filter, forms, confirmations and the cell helpers."""
+
+
+from collections.abc import Callable
+
+from rich.cells import cell_len
+from textual.message import Message
+from textual import events, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import (DataTable, Static)
+
+from console.purchases import orders as P
+from console.households.registry import find
+from console.core.i18n import DomainError
+from console.purchases.parser import format_items, parse_items
+from screens.confirm import ConfirmScreen
+from screens.purchase_forms import Field, FormScreen
+from screens.widgets.paged_table import PagedTable
+from console.core.i18n import t as _t
+
+
+MAX_ROWS = 500
+
+def clip(text: str, cells: int) -> str:
+    """Cut ``text`` to ``cells`` terminal columns (CJK characters take two)."""
+    if cell_len(text) <= cells:
+        return text
+    while text and cell_len(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def items_text(lines: list[dict], cells: int = 60) -> str:
+    return clip(format_items(lines) if lines else "", cells)
+
+
+def check_door(store):
+    def check(value: str) -> None:
+        find(store, value)
+    return check
+
+
+def check_money(value: str) -> None:
+    if value.strip():
+        P.parse_money(value)
+
+
+def check_items_optional(value: str) -> None:
+    if value.strip():
+        parse_items(value)
+
+
+class View(Vertical):
+    """One view inside the tab: a keyed table and a status line.
+
+    :meth:`load` reads the store in a worker and returns what to do on the
+    event loop (patch the table, which redraws only the changed cells). A
+    view that is not on screen only notes that it is stale and loads when
+    it is next shown, so another desk's edit reloads one view, not five."""
+
+    TABLE_ID = ""
+    COLUMNS: tuple[str, ...] = ()
+    find_text = ""  #: set by the tab from its find box
+
+    class FindProblem(Message):
+        """The find box's text could not be read (``problem``), or now can ("")."""
+
+        def __init__(self, problem: str) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static("", classes="pur-status", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.table
+        for col in self.COLUMNS:
+            table.add_column(_t(f"pui.col.{col}"), key=col)
+        self._stale = True
+        self._loading = self._again = False
+        self.reload()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.is_on_screen:
+            self._stale = True
+            return
+        self._stale = False
+        if self._loading:  # one read at a time; the latest change is read after it
+            self._again = True
+            return
+        self._loading = True
+        self._read(*self.wanted())
+
+    def wanted(self) -> tuple:
+        """What :meth:`load` needs from the screen, read on the loop."""
+        return ()
+
+    def load(self, *wanted) -> Callable[[], None]:  # pragma: no cover - overridden
+        """In a worker: read the store, return the update for the loop."""
+        return lambda: None
+
+    @work(thread=True, group="pur-view")
+    def _read(self, *wanted) -> None:
+        show = None
+        try:
+            show = self.load(*wanted)
+        finally:
+            self.app.call_from_thread(self._loaded, show)
+
+    def _loaded(self, show: Callable[[], None] | None) -> None:
+        self._loading = False
+        if show is not None and self.is_attached:
+            show()
+        if self._again:
+            self._again = False
+            self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(f"#{self.TABLE_ID}", DataTable)
+
+    @property
+    def store(self):
+        return self.app.store
+
+    @property
+    def actor(self):
+        return self.app.actor
+
+    def status(self, text: str) -> None:
+        """The view's bottom line (the runs view has its run summary above the packs)."""
+        self.query(".pur-status").last(Static).update(text)
+
+    def room(self, table: DataTable, column: str, least: int = 34) -> int:
+        """Cells left for ``column`` once the other columns are drawn: a wide
+        terminal shows more of each order (at least ``least``)."""
+        others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
+        return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A wider terminal shows more of each order; being shown again
+        (same width) reads nothing."""
+        if event.size.width != getattr(self, "_width", None):
+            self._width = event.size.width
+            self.reload()
+
+    def found(self, rows: list[dict]) -> list[dict]:
+        """The rows the tab's find box keeps (a door exactly, a name, a number);
+        a find text that cannot be read is posted up for the tab to show."""
+        problem = ""
+        try:
+            rows = P.search(rows, self.find_text)
+        except DomainError as exc:
+            problem = str(exc)
+        self.post_message(self.FindProblem(problem))  # thread-safe: called from the view's worker
+        return rows
+
+    def current(self) -> str | None:
+        key = self.table.selected_key
+        if key is None:
+            self.app.notify(_t("pui.pick_row"), severity="warning")
+        return key
+
+    def form(self, title: str, fields: list[Field], save, info: str = "", done: str = "") -> None:
+        def after(result) -> None:
+            if result is not None:
+                self.reload()
+                if done:
+                    self.app.notify(_t("pui.saved", what=done), markup=False)
+        self.app.push_screen(FormScreen(title, fields, save, info), after)
+
+    def confirm(self, question: str, action, done: str = "") -> None:
+        def after(yes: bool | None) -> None:
+            if yes:
+                self.attempt(action, done)
+        self.app.push_screen(ConfirmScreen(question, enter_is_yes=True), after)
+
+    def attempt(self, action, done: str = "") -> None:
+        try:
+            action()
+        except DomainError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+        else:
+            if done:
+                self.app.notify(_t("pui.saved", what=done), markup=False)
+        self.reload()
