@@ -35,7 +35,7 @@ from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
-from screens.households import HouseholdsTab  # noqa: E402
+from screens.households.tab import HouseholdsTab  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases.tab import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402

@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
 from console.core import i18n
 from console.core.i18n import DomainError
+from screens.widgets.validation import DomainCheck
 
 i18n.add({
     "pui.save": ("保存", "Save"),
@@ -30,21 +30,6 @@ i18n.add({
 })
 
 CSS = (Path(__file__).with_name("purchases.tcss")).read_text(encoding="utf-8")
-
-
-class DomainCheck(Validator):
-    """Runs a domain check (raising DomainError) as a Textual validator."""
-
-    def __init__(self, check: Callable[[str], object]):
-        super().__init__()
-        self.check = check
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            self.check(value)
-        except DomainError as exc:
-            return self.failure(str(exc))
-        return self.success()
 
 
 @dataclass

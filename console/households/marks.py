@@ -74,6 +74,22 @@ def parse_date(text: str | dt.date, field: str = "review") -> dt.date:
     raise DomainError("marks.bad_date", field=field, text=raw)
 
 
+def since_date(text: str | dt.date | None) -> dt.date:
+    """When a mark started: a date not after today (empty: today)."""
+    day = parse_date(text or clock.today(), "since")
+    if day > clock.today():
+        raise DomainError("marks.since_future", field="since")
+    return day
+
+
+def review_date(text: str | dt.date) -> dt.date:
+    """When a mark is to be looked at again: today or later."""
+    day = parse_date(text, "review")
+    if day < clock.today():
+        raise DomainError("marks.review_past", field="review", review=day.isoformat())
+    return day
+
+
 def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.date
                ) -> tuple[str, str, dt.date, dt.date]:
     """Validated (colour, reason, since, review) or a DomainError for its field."""
@@ -84,13 +100,8 @@ def check_mark(colour: str, reason: str, since: str | dt.date, review: str | dt.
         raise DomainError("marks.no_reason", field="reason")
     if len(reason) > 60:
         raise DomainError("marks.long_reason", field="reason")
-    today = clock.today()
-    since_d = parse_date(since or today, "since")
-    review_d = parse_date(review, "review")
-    if since_d > today:
-        raise DomainError("marks.since_future", field="since")
-    if review_d < today:
-        raise DomainError("marks.review_past", field="review", review=review_d.isoformat())
+    since_d = since_date(since)
+    review_d = review_date(review)
     if review_d < since_d:
         raise DomainError("marks.review_before_since", field="review")
     return colour, reason, since_d, review_d

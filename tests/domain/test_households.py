@@ -331,3 +331,19 @@ def test_cli_import_prints_report_and_exits_1_on_rejected_rows(store, tmp_path, 
     assert hh.find(store, "1-702")["head"] == "乙"            # good rows still imported
     assert run("import", "households", "--check", str(good)) == 0
     assert "checked only" in capsys.readouterr().out
+
+
+def test_a_marks_dates_are_checked_by_one_rule_for_the_form_and_the_save(freeze_clock):
+    freeze_clock(dt.datetime(2026, 3, 10, 9, 0))
+    assert marks.review_date("3-19") == dt.date(2026, 3, 19)
+    assert marks.review_date("2026-03-10") == dt.date(2026, 3, 10)     # today is allowed
+    assert marks.since_date("") == dt.date(2026, 3, 10)                # empty: today
+    assert marks.since_date("3月1日") == dt.date(2026, 3, 1)
+    for check, text, field in ((marks.review_date, "3-9", "review"), (marks.since_date, "3-11", "since"),
+                               (marks.review_date, "soon", "review")):
+        with pytest.raises(DomainError) as err:
+            check(text)
+        assert err.value.field == field
+    with pytest.raises(DomainError) as err:      # the save says what the field said
+        marks.check_mark("yellow", "密接", "3-1", "3-9")
+    assert err.value.field == "review" and "2026-03-09" in str(err.value)

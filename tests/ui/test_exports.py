@@ -11,7 +11,7 @@ from textual.widgets import Footer
 from app import DeskApp
 from console.core import clock
 from console.households import marks
-from screens.households import SummaryScreen
+from screens.households.summary import SummaryScreen
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 

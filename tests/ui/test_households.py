@@ -10,8 +10,9 @@ from textual.widgets import DataTable, Input, Select
 from app import DeskApp
 from console.households import registry as hh, marks, roll
 from screens.confirm import ConfirmScreen
-from screens.households import (HouseholdScreen, PickMemberScreen,
-                                SummaryScreen)
+from screens.households.household import HouseholdScreen
+from screens.households.pickers import PickMemberScreen
+from screens.households.summary import SummaryScreen
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 

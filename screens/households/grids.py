@@ -1,0 +1,118 @@
+"""Grids view (g): the grid members who run a block of buildings."""
+
+from __future__ import annotations
+
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from console.households import registry as hh
+from console.core.i18n import DomainError
+from screens.purge import PurgeScreen
+from console.core.i18n import t
+from screens.households.pickers import NewGridScreen, PickMemberScreen
+from screens.households.view import HouseholdView
+
+
+class GridsView(HouseholdView):
+    BINDINGS = [
+        Binding("w", "member('worker')", t("hh.key.worker")),
+        Binding("h", "member('head')", t("hh.key.head")),
+        Binding("l", "member('leader')", t("hh.key.leader")),
+        Binding("a", "add_grid", t("hh.key.add_grid")),
+        Binding("p", "purge", t("hh.key.purge")),
+    ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "purge":   # leaders only: not even shown to a volunteer
+            return self.app.actor is not None and self.app.actor.role == "leader"
+        return True
+
+    def action_purge(self) -> None:
+        self.app.push_screen(PurgeScreen())
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="grids-table", cursor_type="row")
+        yield DataTable(id="bld-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        g = self.query_one("#grids-table", DataTable)
+        for key in ("grid", "worker", "ghead", "buildings", "households"):
+            g.add_column(t(f"hh.col.{key}"), key=key)
+        b = self.query_one("#bld-table", DataTable)
+        for key in ("building", "grid", "floors", "households", "leader"):
+            b.add_column(t(f"hh.col.{key}"), key=key)
+
+    def reload(self) -> None:
+        store = self.app.store
+        g = self.query_one("#grids-table", DataTable)
+        rows = hh.grids(store)
+        for r in rows:
+            cells = (r["grid"], r["worker"] or "—", r["head"] or "—",
+                     ",".join(map(str, r["buildings"])), r["households"])
+            if r["grid"] in g.rows:
+                for col, v in zip(("grid", "worker", "ghead", "buildings", "households"), cells):
+                    g.update_cell(r["grid"], col, v)
+            else:
+                g.add_row(*cells, key=r["grid"])
+        counts: dict[int, int] = {}
+        for h in store.table("households").all():
+            counts[h["building"]] = counts.get(h["building"], 0) + 1
+        b = self.query_one("#bld-table", DataTable)
+        for bl in hh.buildings(store):
+            key = str(bl["number"])
+            cells = (bl["number"], bl["grid"], bl.get("floors") or "", counts.get(bl["number"], 0),
+                     bl.get("leader") or "—")
+            if key in b.rows:
+                for col, v in zip(("building", "grid", "floors", "households", "leader"), cells):
+                    b.update_cell(key, col, v)
+            else:
+                b.add_row(*cells, key=key)
+
+    def _key(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_member(self, role: str) -> None:
+        store, actor = self.app.store, self.app.actor
+        if role == "leader":
+            key = self._key("#bld-table")
+            if key is None:
+                return
+            current = hh.building(store, int(key)).get("leader", "")
+
+            def save(name: str | None) -> None:
+                if name is not None:
+                    self._do(hh.set_building_leader, store, actor, int(key), name)
+        else:
+            key = self._key("#grids-table")
+            if key is None:
+                return
+            current = next((g[role] for g in hh.grids(store) if g["grid"] == key), "")
+
+            def save(name: str | None) -> None:
+                if name is not None:
+                    self._do(hh.set_grid, store, actor, key, **{role: name})
+        what = t({"worker": "hh.key.worker", "head": "hh.key.head", "leader": "hh.key.leader"}[role])
+        self.app.push_screen(PickMemberScreen(what, current), save)
+
+    def _do(self, fn, *args, **kw) -> None:
+        try:
+            fn(*args, **kw)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(t("hh.saved"))
+        self.reload()
+
+    def action_add_grid(self) -> None:
+        try:
+            from console.core.operators import require_leader
+            require_leader(self.app.store, self.app.actor, "households.what.registry")
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.push_screen(NewGridScreen(), lambda g: g and self.reload())

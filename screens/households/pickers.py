@@ -1,0 +1,87 @@
+"""Small modals the views open: jump to a door, pick a member, name a new grid."""
+
+from __future__ import annotations
+
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from console.households import registry as hh
+from console.core.i18n import DomainError
+from screens.name_select import NameSelect
+from console.core.i18n import t
+
+
+class DoorScreen(ModalScreen[str | None]):
+    """Type a door (5-302, 5栋302...) to jump to it."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", t("hh.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="hh-dialog"):
+            yield Static(t("hh.key.goto"), classes="title")
+            yield Input(id="door", placeholder="5-302", max_length=20)
+            yield Label("", id="err-door", classes="error")
+        yield Footer()
+
+    @on(Input.Submitted, "#door")
+    def _go(self, event: Input.Submitted) -> None:
+        try:
+            door = hh.find(self.app.store, event.value)["door"]
+        except DomainError as exc:
+            self.query_one("#err-door", Label).update(str(exc))
+            return
+        self.dismiss(door)
+
+
+class PickMemberScreen(ModalScreen[str | None]):
+    """Pick an active roster member (or none) for a grid or building role."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", t("hh.key.close"))]
+
+    def __init__(self, what: str, current: str = ""):
+        super().__init__()
+        self.what, self.current = what, current
+
+    def compose(self) -> ComposeResult:
+        from console.core import operators
+        names = [m["name"] for m in operators.roster(self.app.store, active_only=True)]
+        options = [(t("hh.pick_none"), "")] + [(n, n) for n in names]
+        self.initial = self.current if self.current in names else ""
+        with Vertical(classes="hh-dialog"):
+            yield Static(t("hh.pick_title", what=self.what), classes="title")
+            yield NameSelect(options, id="member", allow_blank=False, value=self.initial)
+            yield Static(t("hh.pick_hint"), markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Select).focus()
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        if not self.query_one(Select).expanded and event.value != self.initial:
+            self.dismiss(str(event.value))
+
+
+class NewGridScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", t("hh.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="hh-dialog"):
+            yield Static(t("hh.new_grid"), classes="title")
+            yield Input(id="grid", max_length=12)
+            yield Label("", id="err-grid", classes="error")
+        yield Footer()
+
+    @on(Input.Submitted)
+    def _save(self, event: Input.Submitted) -> None:
+        try:
+            hh.add_grid(self.app.store, self.app.actor, event.value)
+        except DomainError as exc:
+            self.query_one("#err-grid", Label).update(str(exc))
+            return
+        self.dismiss(event.value)

@@ -1,0 +1,141 @@
+"""Daily roll view (r): today's temperature report per household of a building."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Label, Static
+
+from console.core import clock
+from console.households import registry as hh, marks, roll
+from console.core.i18n import DomainError
+from console.core.i18n import t
+from screens.households.cells import MARK_STYLE, mark_letter, roll_status
+from screens.households.summary import SummaryScreen
+from screens.households.view import BUILDING_KEYS, HouseholdView
+
+
+class RollView(HouseholdView):
+    BINDINGS = [
+        Binding("n", "mark('normal')", t("hh.key.normal")),
+        Binding("f", "mark('fever')", t("hh.key.fever")),
+        Binding("x", "mark(None)", t("hh.key.clear")),
+        Binding("t", "temp", t("hh.key.temp")),
+        Binding("escape", "table", t("hh.key.close"), show=False),
+        Binding("s", "summary", t("hh.key.summary")),
+        Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="[",
+                group=BUILDING_KEYS),
+        Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]",
+                group=BUILDING_KEYS),
+        Binding("ctrl+left", "day(-1)", t("hh.key.prev_day"), show=False),
+        Binding("ctrl+right", "day(1)", t("hh.key.next_day"), show=False),
+    ]
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.day = clock.today().isoformat()
+        self.shown: tuple = ()
+        self.houses: dict[str, dict] = {}
+        self.reports: dict[str, dict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="roll-title", classes="hh-line", markup=False)
+        yield DataTable(id="roll-table", cursor_type="row", zebra_stripes=True)
+        yield Input(id="roll-temp", placeholder=t("hh.temp_placeholder"), restrict=r"[0-9.,]{0,5}",
+                    max_length=5)
+        yield Label("", id="err-temp", classes="error")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("door", "head", "status", "colour"):
+            table.add_column(t(f"hh.col.{key}"), key=key)
+
+    def reload(self) -> None:
+        tab = self.tab
+        table = self.query_one(DataTable)
+        if tab.building is None:
+            table.clear()
+            self.shown = ()
+            return
+        houses = hh.in_building(self.app.store, tab.building)
+        reports = roll.day_reports(self.app.store, self.day)
+        current = marks.current(self.app.store)
+        shown = (self.day, tab.building, tuple(h["door"] for h in houses))
+        if shown != self.shown:
+            table.clear()
+            for h in houses:
+                table.add_row(h["door"], h["head"], roll_status(reports.get(h["door"]), h["at_home"]),
+                              Text(mark_letter(current.get(h["door"], {}).get("colour")),
+                                   style=MARK_STYLE.get(current.get(h["door"], {}).get("colour"), "")),
+                              key=h["door"])
+            self.shown = shown
+        else:
+            for h in houses:
+                d = h["door"]
+                if reports.get(d) != self.reports.get(d) or h != self.houses.get(d):
+                    table.update_cell(d, "status", roll_status(reports.get(d), h["at_home"]))
+                colour = current.get(d, {}).get("colour")
+                table.update_cell(d, "colour", Text(mark_letter(colour), style=MARK_STYLE.get(colour, "")))
+        self.houses = {h["door"]: h for h in houses}
+        self.reports = reports
+        s = roll.summary(self.app.store, self.day, houses)["total"]
+        self.query_one("#roll-title", Static).update(t("hh.roll_title", day=self.day,
+                                                       building=tab.building, **s))
+
+    def _door(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _record(self, status: str | None, temp: str | None = None) -> bool:
+        door = self._door()
+        if door is None:
+            return False
+        self.query_one("#err-temp", Label).update("")
+        try:
+            roll.report(self.app.store, self.app.actor, door, status, temp, day=self.day)
+        except DomainError as exc:
+            self.query_one("#err-temp", Label).update(str(exc))
+            return False
+        self.reload()
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + 1)
+        return True
+
+    def action_mark(self, status: str | None) -> None:
+        self._record(status)
+
+    def action_temp(self) -> None:
+        self.query_one("#roll-temp", Input).focus()
+
+    def action_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(Input.Submitted, "#roll-temp")
+    def _temp(self, event: Input.Submitted) -> None:
+        try:
+            value = roll.parse_temp(event.value)
+        except DomainError as exc:
+            self.query_one("#err-temp", Label).update(str(exc))
+            return
+        if value is None:
+            return
+        if self._record("fever" if value >= roll.FEVER_AT else "normal", str(value)):
+            event.input.value = ""
+
+    def action_summary(self) -> None:
+        self.app.push_screen(SummaryScreen(self.day))
+
+    def action_building(self, step: int) -> None:
+        self.tab.step_building(step)
+
+    def action_day(self, step: int) -> None:
+        day = dt.date.fromisoformat(self.day) + dt.timedelta(days=step)
+        if day <= clock.today():
+            self.day = day.isoformat()
+            self.reload()
