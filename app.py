@@ -31,7 +31,8 @@ from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint import CheckpointTab, SignOutScreen  # noqa: E402
+from screens.checkpoint.shift import SignOutScreen  # noqa: E402
+from screens.checkpoint.tab import CheckpointTab  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
 from screens.errands import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402

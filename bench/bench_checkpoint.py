@@ -34,7 +34,7 @@ from console.core import clock, i18n  # noqa: E402
 from console.demo import roster as demo  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
-from screens.checkpoint import row_cells  # noqa: E402
+from screens.checkpoint.cells import row_cells  # noqa: E402
 
 
 def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str]) -> list[dict]:

@@ -184,7 +184,7 @@ async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypat
 
 async def test_signing_out_offers_to_close_the_shift(store, volunteer):
     from console.checkpoint import gate as cp
-    from screens.checkpoint import SignOutScreen
+    from screens.checkpoint.shift import SignOutScreen
     cp.open_shift(store, volunteer, "西门")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:

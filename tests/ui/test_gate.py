@@ -15,7 +15,7 @@ from app import DeskApp
 from console.checkpoint import gate as cp
 from console.households import marks
 from screens.errands import ReasonScreen
-from screens.gate_ui import InsideScreen
+from screens.checkpoint.inside import InsideScreen
 
 GATE = "西门"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -182,7 +182,7 @@ async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, le
 
 async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader, settle, open_tab):
     from console.core import settings
-    from screens.gate_ui import RulesScreen
+    from screens.checkpoint.rules import RulesScreen
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "checkpoint")
         await pilot.press("f10")

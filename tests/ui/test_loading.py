@@ -8,7 +8,7 @@ from textual.widgets import TabbedContent
 from app import TABS, DeskApp, MainScreen
 from console import features
 from console.core.alerts import Alert
-from screens.checkpoint import CheckpointTab
+from screens.checkpoint.tab import CheckpointTab
 from screens.header import AlertBar
 from screens.purchases.tab import PurchasesTab
 from screens.stock import StockTab

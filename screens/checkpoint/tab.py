@@ -1,25 +1,15 @@
-"""Checkpoint tab: the gate entry form, today's log, shifts, gates, export.
-
-The form is keyboard only: Tab / Enter move on, Ctrl+S saves, clears and puts
-the cursor back on the name. The log below shows one page of one day, newest
-first, loaded in a worker and updated in place (keyed rows) when any desk
-writes the day's file.
-"""
+"""The Checkpoint tab (F1): the gate entry form, the scan field and one page of the day's log."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Footer, Input, Label, OptionList, Select, Static,
-                             TabbedContent, TabPane)
-from textual.widgets.option_list import Option
+from textual.widgets import (DataTable, Input, Label, Select, Static, TabbedContent, TabPane)
 
 from console.checkpoint import corrections
 from console.checkpoint import gate as cp
@@ -27,183 +17,17 @@ from console.core import clock, i18n
 from console.core.i18n import DomainError
 from screens import export
 from screens.errands import ReasonScreen
-from screens.gate_ui import (InsideScreen, LogTable, RulesScreen, inside_line, inside_names,
-                             row_detail, verdict_text)
+from screens.checkpoint.inside import InsideScreen, inside_line
+from screens.checkpoint.log import LogTable
+from screens.checkpoint.rules import RulesScreen
+from screens.checkpoint.verdict import row_detail, verdict_text
 from screens.confirm import ask_to_discard
 from screens.scan import ScanField
-
-i18n.add({
-    "checkpoint.ui.name": ("姓名", "Name"),
-    "checkpoint.ui.phone": ("电话", "Phone"),
-    "checkpoint.ui.door": ("门牌/单位", "Door/org"),
-    "checkpoint.ui.direction": ("方向", "Dir"),
-    "checkpoint.ui.purpose": ("事由", "Purpose"),
-    "checkpoint.ui.outcome": ("结果", "Outcome"),
-    "checkpoint.ui.temp": ("体温", "Temp"),
-    "checkpoint.ui.plate": ("车牌", "Plate"),
-    "checkpoint.ui.purpose_note": ("事由说明", "Details"),
-    "checkpoint.ui.note": ("备注", "Note"),
-    "checkpoint.ui.scan": ("扫通行证", "Scan pass"),
-    "checkpoint.ui.all_outcomes": ("全部结果", "All outcomes"),
-    "checkpoint.ui.all_purposes": ("全部事由", "All purposes"),
-    "checkpoint.ui.search": ("查找姓名/电话/门牌", "Find name/phone/door"),
-    "checkpoint.ui.status": ("{day} · 第 {page}/{pages} 页 · {n} 条", "{day} · page {page}/{pages} · {n}"),
-    "checkpoint.ui.today": ("今天", "today"),
-    "checkpoint.ui.household": ("{door} 户主 {head} · {members} 人", "{door} head {head} · {members} people"),
-    "checkpoint.ui.outsider": ("外来人员 · {org}", "outsider · {org}"),
-    "checkpoint.ui.recall_hint": ("Ctrl+N 调出 {n} 位来过的人", "Ctrl+N: recall {n} earlier visitors"),
-    "checkpoint.ui.saved": ("已登记 #{id} {name}", "Saved #{id} {name}"),
-    "checkpoint.ui.redirected": ("已转代购：{person} {door}，代购组会看到这条申请。",
-                                 "Purchase request made for {person} {door}; the purchases desk will pick it up."),
-    "checkpoint.ui.no_recall": ("没有以“{prefix}”开头的来访记录。", "No earlier visitor starts with “{prefix}”."),
-    "checkpoint.ui.recall_title": ("选择来过的人（Enter 填入，Esc 取消）",
-                                   "Pick an earlier visitor (Enter fills, Esc cancels)"),
-    "checkpoint.ui.type_first": ("先输入姓名或电话的开头。", "Type the start of a name or phone first."),
-    "checkpoint.key.save": ("保存", "Save"),
-    "checkpoint.key.pick": ("选第 {n} 项", "Pick {n}"),
-    "checkpoint.ui.pick_purpose": ("— 选 1–6 —", "— pick 1–6 —"),
-    "checkpoint.ui.pick_outcome": ("— F6/F7/F8 —", "— F6/F7/F8 —"),
-    "checkpoint.ui.took_over": ("你接了 {who} 的班（{since} 起）。交接留言在 Ctrl+Y。",
-                                "You took over {who}'s shift (since {since}); Ctrl+Y for the handover."),
-    "checkpoint.key.clear": ("清空", "Clear"),
-    "checkpoint.key.recall": ("调出", "Recall"),
-    "checkpoint.key.scan": ("扫码", "Scan"),
-    "checkpoint.key.find": ("查找", "Find"),
-    "checkpoint.key.shift": ("班次", "Shift"),
-    "checkpoint.key.gates": ("卡口", "Gates"),
-    "checkpoint.key.requests": ("代购单", "Requests"),
-    "checkpoint.key.prev_page": ("上一页", "Newer page"),
-    "checkpoint.key.next_page": ("下一页", "Older page"),
-    "checkpoint.key.prev_day": ("前一天", "Earlier day"),
-    "checkpoint.key.next_day": ("后一天", "Later day"),
-    "checkpoint.key.close": ("关闭", "Close"),
-    "checkpoint.key.open_shift": ("接班/开班", "Take over/open"),
-    "checkpoint.key.close_and_go": ("交班并退出", "Close shift, sign out"),
-    "checkpoint.key.leave_open": ("不交班，退出", "Sign out, leave it open"),
-    "checkpoint.key.stay": ("留下", "Stay"),
-    "checkpoint.signout.title": ("{gate} 的班次还在你名下（{since} 起）。走之前交班吗？",
-                                 "The shift at {gate} is still yours (since {since}). Close it before you go?"),
-    "checkpoint.signout.note": ("交接留言（给下一班）", "Handover note (for the next volunteer)"),
-    "checkpoint.key.close_shift": ("交班", "Close shift"),
-    "checkpoint.key.toggle": ("开/关", "Open/close"),
-    "checkpoint.key.add": ("添加", "Add"),
-    "checkpoint.key.remove": ("删除", "Remove"),
-    "checkpoint.col.no": ("#", "#"),
-    "checkpoint.col.time": ("时间", "Time"),
-    "checkpoint.col.name": ("姓名", "Name"),
-    "checkpoint.col.where": ("门牌/单位", "Door/org"),
-    "checkpoint.col.dir": ("向", "Dir"),
-    "checkpoint.col.purpose": ("事由", "Purpose"),
-    "checkpoint.col.outcome": ("结果", "Outcome"),
-    "checkpoint.col.temp": ("体温", "Temp"),
-    "checkpoint.col.plate": ("车牌", "Plate"),
-    "checkpoint.shift.title": ("{gate} 班次", "{gate} shift"),
-    "checkpoint.shift.none": ("现在没有开着的班次。Ctrl+N 开班。", "No shift is open. Ctrl+N opens one."),
-    "checkpoint.shift.now": ("当前班次：{who} 从 {since} 起", "Current shift: {who} since {since}"),
-    "checkpoint.shift.counts": (
-        "来人 {total}：劝返 {turned_away} · 放行 {allowed} · 转代购 {redirected} · 凭证 {allowed_with_pass}\n"
-        "发热 {fevers} · 通行证 出 {passes_out} / 进 {passes_in}",
-        "Arrivals {total}: turned away {turned_away} · allowed {allowed} · to proxy {redirected} · "
-        "pass {allowed_with_pass}\nFevers {fevers} · passes out {passes_out} / in {passes_in}"),
-    "checkpoint.shift.errands": ("外出未归（{n}）：{names}", "Out on errands ({n}): {names}"),
-    "checkpoint.shift.last": ("上一班交接（{who}，{at}）：{note}", "Last handover ({who}, {at}): {note}"),
-    "checkpoint.shift.no_last": ("还没有交接记录。", "No handover yet."),
-    "checkpoint.shift.note": ("交接留言（交班时保存）", "Handover note (saved when you close)"),
-    "checkpoint.shift.opened": ("已开班。", "Shift opened."),
-    "checkpoint.shift.closed": ("已交班。", "Shift closed."),
-    "checkpoint.gates.title": ("卡口（空格 开/关，Ctrl+S 保存；组长）",
-                               "Gates (Space opens/closes, Ctrl+S saves; leaders)"),
-    "checkpoint.gates.open": ("开放", "open"),
-    "checkpoint.gates.closed": ("封闭", "sealed"),
-    "checkpoint.gates.new": ("新卡口名称（Ctrl+A 添加）", "New gate name (Ctrl+A adds)"),
-    "checkpoint.gates.saved": ("卡口设置已保存。", "Gates saved."),
-    "checkpoint.req.title": ("卡口转来的代购申请", "Purchase requests from the gate"),
-    "checkpoint.req.status": ("状态", "Status"),
-    "checkpoint.req.person": ("人", "Person"),
-    "checkpoint.req.no": ("单号", "No."),
-})
-
-FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
-          "purpose_note", "note")
-INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
-DEFAULTS = {"direction": "in"}  # never a purpose or an outcome: a wrong default logs a falsehood
-#: the form's outcome list in key order, and the outcomes with a key of their own anywhere in the form
-FORM_OUTCOMES = ("allowed", "turned_away", "redirected", "allowed_with_pass")
-OUTCOME_KEYS = {"f6": "allowed", "f7": "turned_away", "f8": "redirected"}
-# temperature right after the name: a fever stays in sight on a 60-column terminal
-COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
-
-
-def _options(kind: str, codes) -> list[tuple[str, str]]:
-    return [(cp.label(kind, c), c) for c in codes]
-
-
-def _short(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` terminal cells (CJK characters take two)."""
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1) + "…"
-
-
-def row_cells(e: dict) -> tuple:
-    """The log's cells for one entry (fevers in bold red; a corrected entry
-    struck through; an annulment says which entry and why)."""
-    struck = "strike dim" if e.get("corrected_by") else ""
-    if e.get("correction") == "annul":
-        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), "",
-                _short(e.get("door") or e.get("org", ""), 10), "",
-                Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), 9), style="italic"),
-                Text(_short(e.get("reason", ""), 11), style="italic"), "")
-    temp = e.get("temp")
-    temp_cell = Text("" if temp is None else f"{temp:.1f}",
-                     style=" ".join(p for p in ("bold red" if cp.is_fever(temp) else "", struck) if p))
-    outcome = cp.label("outcome", e.get("outcome", ""))
-    if e.get("override"):
-        outcome = "⚑" + outcome
-    purpose = cp.label("purpose", e.get("purpose", ""))
-    if e.get("correction") == "fix":
-        purpose = i18n.t("gateui.fix_row", id=e["corrects"])
-    return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), 6), style=struck),
-            temp_cell, Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
-            Text(cp.label("dir", e.get("direction", "")), style=struck),
-            Text(_short(purpose, 9), style=struck),
-            Text(_short(outcome, 11), style=" ".join(p for p in (
-                "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
-            Text(_short(e.get("plate", ""), 8), style=struck))
-
-
-def _sig(cells: tuple) -> tuple:
-    """Cells compared with their styles (rich's Text equality ignores style)."""
-    return tuple((c.plain, str(c.style), tuple(c.spans)) if isinstance(c, Text) else c
-                 for c in cells)
-
-
-class KeyedSelect(Select):
-    """A Select whose options are numbered: with the focus on it, a digit
-    picks that option (open or closed), so no digit lands in a text box."""
-
-    def __init__(self, options: list[tuple[str, str]], **kw) -> None:
-        self.keyed = [value for _, value in options]
-        #: the choices on one plain line: the drop-down list can lose CJK characters
-        #: where it overlaps other widgets (Textual issue #6357), this line cannot
-        self.choices = "  ".join(f"{n} {label}" for n, (label, _) in enumerate(options, 1))
-        super().__init__([(f"{n} {label}", value) for n, (label, value) in enumerate(options, 1)],
-                         type_to_search=False, **kw)  # digits pick, they do not search
-        for n in range(1, len(options) + 1):
-            self._bindings.bind(str(n), f"pick({n})", i18n.t("checkpoint.key.pick", n=n), show=False)
-
-    def action_pick(self, n: int) -> None:
-        self.value = self.keyed[n - 1]
-        if self.expanded:
-            self.expanded = False
-            self.focus()  # the closing list had the focus
-
-
-def _field(name: str, widget) -> Vertical:
-    """A one-line labelled field with its error line (hidden while empty)."""
-    return Vertical(Horizontal(Label(i18n.t(f"checkpoint.ui.{name}"), classes="cp-lbl"), widget,
-                               classes="cp-line"),
-                    Label("", id=f"err-{name}", classes="cp-err error"), classes="cp-cell")
+from screens.checkpoint.cells import COLUMNS, DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, cell_signature, options, row_cells
+from screens.checkpoint.fields import KeyedSelect, labelled
+from screens.checkpoint.recall import RecallScreen
+from screens.checkpoint.shift import ShiftScreen
+from screens.checkpoint.gates import GatesScreen, RequestsScreen
 
 
 class CheckpointTab(Vertical):
@@ -256,33 +80,33 @@ class CheckpointTab(Vertical):
             scan.compact = True
             yield scan
         with Horizontal(classes="cp-row"):
-            yield _field("name", Input(id="name", max_length=20, compact=True))
-            yield _field("phone", Input(id="phone", max_length=16, compact=True,
+            yield labelled("name", Input(id="name", max_length=20, compact=True))
+            yield labelled("phone", Input(id="phone", max_length=16, compact=True,
                                         restrict=r"[0-9０-９ +\-]*"))
-            yield _field("door", Input(id="door", max_length=40, compact=True))
+            yield labelled("door", Input(id="door", max_length=40, compact=True))
         with Horizontal(classes="cp-row"):
-            yield _field("direction", Select(_options("dir", cp.DIRECTIONS), id="direction",
+            yield labelled("direction", Select(options("dir", cp.DIRECTIONS), id="direction",
                                              allow_blank=False, value="in", compact=True))
-            yield _field("purpose", KeyedSelect(_options("purpose", cp.FORM_PURPOSES), id="purpose",
+            yield labelled("purpose", KeyedSelect(options("purpose", cp.FORM_PURPOSES), id="purpose",
                                                 prompt=i18n.t("checkpoint.ui.pick_purpose"),
                                                 compact=True))
-            yield _field("outcome", KeyedSelect(_options("outcome", FORM_OUTCOMES), id="outcome",
+            yield labelled("outcome", KeyedSelect(options("outcome", FORM_OUTCOMES), id="outcome",
                                                 prompt=i18n.t("checkpoint.ui.pick_outcome"),
                                                 compact=True))
         with Horizontal(classes="cp-row"):
-            yield _field("temp", Input(id="temp", max_length=5, compact=True,
+            yield labelled("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
-            yield _field("plate", Input(id="plate", max_length=10, compact=True))
-            yield _field("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
+            yield labelled("plate", Input(id="plate", max_length=10, compact=True))
+            yield labelled("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
         with Horizontal(classes="cp-row"):
-            yield _field("note", Input(id="note", max_length=80, compact=True))
+            yield labelled("note", Input(id="note", max_length=80, compact=True))
             yield Static("", id="cp-inside")  # who is inside / out (the header shows the shift)
         yield Static("", id="cp-info")
         yield Static("", id="cp-verdict")
         with Horizontal(id="cp-filters"):
-            yield Select(_options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
+            yield Select(options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_outcomes"))
-            yield Select(_options("purpose", cp.PURPOSES), id="f-purpose", compact=True,
+            yield Select(options("purpose", cp.PURPOSES), id="f-purpose", compact=True,
                          prompt=i18n.t("checkpoint.ui.all_purposes"))
             yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
             yield Static("", id="cp-status")
@@ -697,9 +521,9 @@ class CheckpointTab(Vertical):
             if old is None:
                 table.add_row(*row, key=key)
                 added = True
-            elif _sig(old) != _sig(row):
+            elif cell_signature(old) != cell_signature(row):
                 for col, (a, b) in zip(COLUMNS, zip(old, row)):
-                    if _sig((a,)) != _sig((b,)):
+                    if cell_signature((a,)) != cell_signature((b,)):
                         table.update_cell(key, col, b)
             self._cells[key] = row
         if added and [r.key.value for r in table.ordered_rows] != [k for k, _ in cells]:
@@ -730,238 +554,3 @@ class CheckpointTab(Vertical):
 
     def action_export(self, what: str = "checkpoint") -> None:
         export.run(self, what, [self.shown_day()])
-
-
-class RecallScreen(ModalScreen[dict | None]):
-    """Earlier visitors matching the typed prefix; Enter fills the form."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
-
-    def __init__(self, found: list[dict]):
-        super().__init__()
-        self.found = found
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-card"):
-            yield Static(i18n.t("checkpoint.ui.recall_title"), classes="title")
-            yield OptionList(*[
-                Option(Text(f"{v['name'] or '—'}  {v['phone']}  {v['door'] or v['org']}  "
-                            f"{v['plate']}  ({v['last'][5:16].replace('T', ' ')})"), id=str(i))
-                for i, v in enumerate(self.found)], id="recall")
-        yield Footer()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.found[int(event.option.id)])
-
-
-class ShiftScreen(ModalScreen[None]):
-    """The gate's shift: open, live counts, who is out, handover note, close."""
-
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")),
-        Binding("ctrl+n", "open_shift", i18n.t("checkpoint.key.open_shift"), priority=True),
-        Binding("ctrl+s", "close_shift", i18n.t("checkpoint.key.close_shift"), priority=True),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-card"):
-            yield Static(i18n.t("checkpoint.shift.title", gate=self.app.gate), classes="title")
-            yield Static("", id="shift-now")
-            yield Static("", id="shift-counts")
-            yield Static("", id="shift-errands")
-            yield Static("", id="shift-inside")
-            yield Static("", id="shift-last")
-            yield Label(i18n.t("checkpoint.shift.note"))
-            yield Input(id="handover", max_length=500)
-            yield Label("", id="message", classes="error")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.refresh_info()
-        self.query_one("#handover", Input).focus()
-
-    @work(thread=True, exclusive=True)
-    def refresh_info(self) -> None:
-        store, gate = self.app.store, self.app.gate
-        shift = cp.current_shift(store, gate)
-        counts = cp.shift_counts(store, gate, shift["opened_at"]) if shift else None
-        out = cp.out_on_errand(store, gate)
-        last = cp.last_handover(store, gate)
-        who = inside_names(store)
-        self.app.call_from_thread(self._show, shift, counts, out, last, who)
-
-    def _show(self, shift, counts, out, last, who: str = "") -> None:
-        self.query_one("#shift-inside", Static).update(who)
-        self.query_one("#shift-now", Static).update(
-            i18n.t("checkpoint.shift.now", who=shift["opened_by"],
-                   since=shift["opened_at"][5:16].replace("T", " "))
-            if shift else i18n.t("checkpoint.shift.none"))
-        self.query_one("#shift-counts", Static).update(
-            i18n.t("checkpoint.shift.counts", total=counts["total"], fevers=counts["fevers"],
-                   passes_out=counts["passes_out"], passes_in=counts["passes_in"],
-                   **counts["outcomes"]) if counts else "")
-        names = "、".join(f"{e.get('name', '')}({str(e.get('at', ''))[11:16]})" for e in out[:12])
-        self.query_one("#shift-errands", Static).update(
-            i18n.t("checkpoint.shift.errands", n=len(out), names=names or "—"))
-        self.query_one("#shift-last", Static).update(
-            i18n.t("checkpoint.shift.last", who=last["closed_by"],
-                   at=last["closed_at"][5:16].replace("T", " "), note=last["handover"] or "—")
-            if last else i18n.t("checkpoint.shift.no_last"))
-
-    def action_open_shift(self) -> None:
-        """Open a shift; someone else's open shift is taken over, with the
-        note typed below as their handover (what they said, or nothing)."""
-        try:
-            cp.open_shift(self.app.store, self.app.actor, self.app.gate,
-                          self.query_one("#handover", Input).value)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.notify(i18n.t("checkpoint.shift.opened"))
-        self.refresh_info()
-
-    def action_close_shift(self) -> None:
-        if close_with_note(self):
-            self.dismiss(None)
-
-
-def close_with_note(screen: ModalScreen) -> bool:
-    """Close the gate's shift with the note in the screen's #handover box; a
-    refusal goes to its #message line. True when the shift was closed."""
-    try:
-        cp.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
-                       screen.query_one("#handover", Input).value)
-    except DomainError as exc:
-        screen.query_one("#message", Label).update(str(exc))
-        return False
-    screen.notify(i18n.t("checkpoint.shift.closed"))
-    return True
-
-
-class SignOutScreen(ModalScreen[bool]):
-    """Signing out while the gate's shift is yours: close it with a handover
-    note (Ctrl+S or Enter), or leave it open for the next one to take over
-    (Ctrl+O); Esc stays signed in. Dismisses True when the volunteer goes."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "close_and_go", i18n.t("checkpoint.key.close_and_go"), priority=True),
-        Binding("ctrl+o", "dismiss(True)", i18n.t("checkpoint.key.leave_open"), priority=True),
-        Binding("escape", "dismiss(False)", i18n.t("checkpoint.key.stay")),
-    ]
-
-    def __init__(self, shift: dict) -> None:
-        super().__init__()
-        self.shift = shift
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-card"):
-            yield Static(i18n.t("checkpoint.signout.title", gate=self.app.gate,
-                                since=self.shift["opened_at"][5:16].replace("T", " ")),
-                         classes="title", markup=False)
-            yield Label(i18n.t("checkpoint.signout.note"))
-            yield Input(id="handover", max_length=500)
-            yield Label("", id="message", classes="error")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#handover", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_close_and_go()
-
-    def action_close_and_go(self) -> None:
-        if close_with_note(self):
-            self.dismiss(True)
-
-
-class GatesScreen(ModalScreen[None]):
-    """Gate names and which are open (leaders change them; the domain refuses others)."""
-
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")),
-        Binding("space", "toggle", i18n.t("checkpoint.key.toggle")),
-        Binding("ctrl+a", "add", i18n.t("checkpoint.key.add"), priority=True),
-        Binding("delete", "remove", i18n.t("checkpoint.key.remove")),
-        Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-card"):
-            yield Static(i18n.t("checkpoint.gates.title"), classes="title")
-            yield DataTable(id="gates", cursor_type="row")
-            yield Input(id="gate-name", max_length=12, placeholder=i18n.t("checkpoint.gates.new"))
-            yield Label("", id="message", classes="error")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.gates = cp.gates(self.app.store)
-        table = self.query_one(DataTable)
-        table.add_column(i18n.t("checkpoint.col.name"), key="name")
-        table.add_column(i18n.t("checkpoint.gates.open"), key="open")
-        self.redraw()
-        table.focus()
-
-    def redraw(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for g in self.gates:
-            table.add_row(g["name"], i18n.t("checkpoint.gates.open" if g["open"]
-                                            else "checkpoint.gates.closed"))
-        table.move_cursor(row=min(row, max(0, len(self.gates) - 1)))
-
-    def action_toggle(self) -> None:
-        table = self.query_one(DataTable)
-        if self.focused is table and self.gates:
-            g = self.gates[table.cursor_row]
-            g["open"] = not g["open"]
-            self.redraw()
-
-    def action_add(self) -> None:
-        name = self.query_one("#gate-name", Input).value.strip()
-        if name:
-            self.gates.append({"name": name, "open": False})
-            self.query_one("#gate-name", Input).value = ""
-            self.redraw()
-
-    def action_remove(self) -> None:
-        table = self.query_one(DataTable)
-        if self.focused is table and self.gates:
-            del self.gates[table.cursor_row]
-            self.redraw()
-
-    def action_save(self) -> None:
-        try:
-            cp.set_gates(self.app.store, self.app.actor, self.gates)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.notify(i18n.t("checkpoint.gates.saved"))
-        self.dismiss(None)
-
-
-class RequestsScreen(ModalScreen[None]):
-    """Purchase requests made at the gate (until the Purchases tab takes them)."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-card"):
-            yield Static(i18n.t("checkpoint.req.title"), classes="title")
-            yield DataTable(id="requests", cursor_type="row")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, label in (("no", "checkpoint.req.no"), ("time", "checkpoint.col.time"),
-                           ("door", "checkpoint.col.where"), ("person", "checkpoint.req.person"),
-                           ("phone", "checkpoint.ui.phone"), ("status", "checkpoint.req.status")):
-            table.add_column(i18n.t(label), key=key)
-        for r in cp.requests(self.app.store)[:500]:
-            at = str(r.get("at") or "")
-            table.add_row(r.get("no") or "—", at[5:16].replace("T", " ") or "—",
-                          r.get("door") or r.get("org", ""), r.get("person", ""), r.get("phone", ""),
-                          i18n.t(f"purchases.status.{r.get('status', 'new')}"), key=str(r["id"]))
-        table.focus()

@@ -1,0 +1,65 @@
+"""The gate form's constants and how an entry shows as a row of the day's log."""
+
+from __future__ import annotations
+
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+from console.checkpoint import gate as cp
+from console.core import i18n
+
+
+FIELDS = ("name", "phone", "door", "direction", "purpose", "outcome", "temp", "plate",
+          "purpose_note", "note")
+INPUTS = ("name", "phone", "door", "temp", "plate", "purpose_note", "note")
+DEFAULTS = {"direction": "in"}  # never a purpose or an outcome: a wrong default logs a falsehood
+#: the form's outcome list in key order, and the outcomes with a key of their own anywhere in the form
+FORM_OUTCOMES = ("allowed", "turned_away", "redirected", "allowed_with_pass")
+OUTCOME_KEYS = {"f6": "allowed", "f7": "turned_away", "f8": "redirected"}
+# temperature right after the name: a fever stays in sight on a 60-column terminal
+COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
+
+
+def options(kind: str, codes) -> list[tuple[str, str]]:
+    return [(cp.label(kind, c), c) for c in codes]
+
+
+def _short(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` terminal cells (CJK characters take two)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+def row_cells(e: dict) -> tuple:
+    """The log's cells for one entry (fevers in bold red; a corrected entry
+    struck through; an annulment says which entry and why)."""
+    struck = "strike dim" if e.get("corrected_by") else ""
+    if e.get("correction") == "annul":
+        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), "",
+                _short(e.get("door") or e.get("org", ""), 10), "",
+                Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), 9), style="italic"),
+                Text(_short(e.get("reason", ""), 11), style="italic"), "")
+    temp = e.get("temp")
+    temp_cell = Text("" if temp is None else f"{temp:.1f}",
+                     style=" ".join(p for p in ("bold red" if cp.is_fever(temp) else "", struck) if p))
+    outcome = cp.label("outcome", e.get("outcome", ""))
+    if e.get("override"):
+        outcome = "⚑" + outcome
+    purpose = cp.label("purpose", e.get("purpose", ""))
+    if e.get("correction") == "fix":
+        purpose = i18n.t("gateui.fix_row", id=e["corrects"])
+    return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), 6), style=struck),
+            temp_cell, Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
+            Text(cp.label("dir", e.get("direction", "")), style=struck),
+            Text(_short(purpose, 9), style=struck),
+            Text(_short(outcome, 11), style=" ".join(p for p in (
+                "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
+            Text(_short(e.get("plate", ""), 8), style=struck))
+
+
+def cell_signature(cells: tuple) -> tuple:
+    """Cells compared with their styles (rich's Text equality ignores style)."""
+    return tuple((c.plain, str(c.style), tuple(c.spans)) if isinstance(c, Text) else c
+                 for c in cells)

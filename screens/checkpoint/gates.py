@@ -1,0 +1,105 @@
+"""Leaders' lists: the gates (Ctrl+G) and the purchase requests made at the gate (Ctrl+B)."""
+
+from __future__ import annotations
+
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (DataTable, Footer, Input, Label, Static)
+
+from console.checkpoint import gate as cp
+from console.core import i18n
+from console.core.i18n import DomainError
+
+
+class GatesScreen(ModalScreen[None]):
+    """Gate names and which are open (leaders change them; the domain refuses others)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")),
+        Binding("space", "toggle", i18n.t("checkpoint.key.toggle")),
+        Binding("ctrl+a", "add", i18n.t("checkpoint.key.add"), priority=True),
+        Binding("delete", "remove", i18n.t("checkpoint.key.remove")),
+        Binding("ctrl+s", "save", i18n.t("checkpoint.key.save"), priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.gates.title"), classes="title")
+            yield DataTable(id="gates", cursor_type="row")
+            yield Input(id="gate-name", max_length=12, placeholder=i18n.t("checkpoint.gates.new"))
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.gates = cp.gates(self.app.store)
+        table = self.query_one(DataTable)
+        table.add_column(i18n.t("checkpoint.col.name"), key="name")
+        table.add_column(i18n.t("checkpoint.gates.open"), key="open")
+        self.redraw()
+        table.focus()
+
+    def redraw(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for g in self.gates:
+            table.add_row(g["name"], i18n.t("checkpoint.gates.open" if g["open"]
+                                            else "checkpoint.gates.closed"))
+        table.move_cursor(row=min(row, max(0, len(self.gates) - 1)))
+
+    def action_toggle(self) -> None:
+        table = self.query_one(DataTable)
+        if self.focused is table and self.gates:
+            g = self.gates[table.cursor_row]
+            g["open"] = not g["open"]
+            self.redraw()
+
+    def action_add(self) -> None:
+        name = self.query_one("#gate-name", Input).value.strip()
+        if name:
+            self.gates.append({"name": name, "open": False})
+            self.query_one("#gate-name", Input).value = ""
+            self.redraw()
+
+    def action_remove(self) -> None:
+        table = self.query_one(DataTable)
+        if self.focused is table and self.gates:
+            del self.gates[table.cursor_row]
+            self.redraw()
+
+    def action_save(self) -> None:
+        try:
+            cp.set_gates(self.app.store, self.app.actor, self.gates)
+        except DomainError as exc:
+            self.query_one("#message", Label).update(str(exc))
+            return
+        self.notify(i18n.t("checkpoint.gates.saved"))
+        self.dismiss(None)
+
+
+class RequestsScreen(ModalScreen[None]):
+    """Purchase requests made at the gate (until the Purchases tab takes them)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("checkpoint.req.title"), classes="title")
+            yield DataTable(id="requests", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in (("no", "checkpoint.req.no"), ("time", "checkpoint.col.time"),
+                           ("door", "checkpoint.col.where"), ("person", "checkpoint.req.person"),
+                           ("phone", "checkpoint.ui.phone"), ("status", "checkpoint.req.status")):
+            table.add_column(i18n.t(label), key=key)
+        for r in cp.requests(self.app.store)[:500]:
+            at = str(r.get("at") or "")
+            table.add_row(r.get("no") or "—", at[5:16].replace("T", " ") or "—",
+                          r.get("door") or r.get("org", ""), r.get("person", ""), r.get("phone", ""),
+                          i18n.t(f"purchases.status.{r.get('status', 'new')}"), key=str(r["id"]))
+        table.focus()

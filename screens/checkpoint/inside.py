@@ -1,0 +1,80 @@
+"""Who is inside or out now: the line under the form and the F9 list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from console.checkpoint import inside
+from console.core import clock, i18n
+
+
+def inside_line(store, now: dt.datetime | None = None) -> str:
+    """'Inside 4 (1 over) · residents out 10 (1 late)'."""
+    now = now or clock.now()
+    ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
+    return i18n.t("gateui.inside_line", inside=len(ins), over=sum(r["over"] for r in ins),
+                  out=len(outs), late=sum(r["late"] for r in outs))
+
+
+def inside_names(store, now: dt.datetime | None = None, limit: int = 8) -> str:
+    """The shift screen's lines: who is inside (⚠ overstaying), who is out (⚠ late)."""
+    now = now or clock.now()
+    ins = [f"{r['name'] or r['org']}({_hm(r['since'], now)}){'⚠' if r['over'] else ''}"
+           for r in inside.inside_now(store, now)]
+    outs = [f"{r['door']} {r['name']}→{_hm(r['due'], now) or '?'}{'⚠' if r['late'] else ''}"
+            for r in inside.out_now(store, now)]
+    return "\n".join([inside_line(store, now),
+                      i18n.t("gateui.names_inside", names="、".join(ins[:limit]) or "—"),
+                      i18n.t("gateui.names_out", names="、".join(outs[:limit]) or "—")])
+
+
+def _hm(when: dt.datetime | None, now: dt.datetime) -> str:
+    if when is None:
+        return ""
+    return when.strftime("%H:%M") if when.date() == now.date() else when.strftime("%m-%d %H:%M")
+
+
+class InsideScreen(ModalScreen[None]):
+    """Outsiders inside now (overstaying in red) and residents out now."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("gateui.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-card"):
+            yield Static("", id="inside-title", classes="title")
+            yield DataTable(id="inside", cursor_type="row", zebra_stripes=True)
+            yield Static(i18n.t("gateui.out_title"), classes="title")
+            yield DataTable(id="out", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store, now = self.app.store, clock.now()
+        hours = inside.limit(store).total_seconds() / 3600
+        self.query_one("#inside-title", Static).update(
+            i18n.t("gateui.inside_title", hours=f"{hours:g}"))
+        table = self.query_one("#inside", DataTable)
+        for key in ("who", "since", "stay"):
+            table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
+        for r in inside.inside_now(store, now):
+            style = "bold red" if r["over"] else ""
+            who = " ".join(p for p in (r["name"], r["org"]) if p)
+            table.add_row(Text(who, style=style), _hm(r["since"], now),
+                          Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))
+        table = self.query_one("#out", DataTable)
+        for key in ("door", "who", "since", "due", "via"):
+            table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
+        for r in inside.out_now(store, now):
+            style = "bold red" if r["late"] else ""
+            left = "" if r["due"] is None else i18n.t(
+                "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
+            table.add_row(r["door"], r["name"], _hm(r["since"], now),
+                          Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
+                          i18n.t(f"gateui.via.{r['via']}"))
+        self.query_one("#inside", DataTable).focus()

@@ -1,0 +1,77 @@
+"""F10: the gate rules in force, and a leader's settings for them."""
+
+from __future__ import annotations
+
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from console.core import i18n, settings
+from console.core.i18n import DomainError
+from console.households import mark_rules
+from console.households.marks import COLOURS
+
+
+class RulesScreen(ModalScreen[None]):
+    """The gate rules leaders set: what each mark colour and a fever mean at
+    the gate (with the instruction read out), the household quota, how long
+    an outsider may stay. Ctrl+S checks every value and saves all or nothing."""
+
+    BINDINGS = [Binding("ctrl+s", "save", i18n.t("gateui.key.save"), priority=True),
+                Binding("escape", "dismiss(None)", i18n.t("gateui.key.close"))]
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        quota, fever = settings.get(store, "gate_quota"), settings.get(store, "gate_fever")
+        rules = {**settings.get(store, "gate_marks"), "fever": fever}
+        actions = [(i18n.t(f"gateui.action.{a}"), a) for a in mark_rules.ACTIONS]
+        with Vertical(classes="modal-card"):
+            yield Static(i18n.t("gateui.rules_title"), classes="title")
+            with VerticalScroll():
+                for key in ("people", "every_days", "out_hours"):
+                    yield self._row(key, Input(f"{quota[key]:g}", id=f"r-{key}", max_length=5))
+                yield self._row("late_moves_turn", Select(
+                    [(i18n.t("yes"), True), (i18n.t("no"), False)], id="r-late_moves_turn",
+                    value=quota["late_moves_turn"], allow_blank=False))
+                yield self._row("inside_hours", Input(
+                    f"{settings.get(store, 'gate_inside_hours'):g}", id="r-inside_hours",
+                    max_length=5))
+                for colour in (*COLOURS, "fever"):
+                    rule = rules[colour]
+                    yield self._row(f"{colour}_action", Select(
+                        actions, id=f"r-{colour}_action", value=rule["action"], allow_blank=False))
+                    yield self._row(f"{colour}_instruction", Input(
+                        rule["instruction"], id=f"r-{colour}_instruction",
+                        max_length=mark_rules.MAX_INSTRUCTION,
+                        placeholder=i18n.t(f"gate.instruction.{colour}")))
+            yield Label("", id="r-error", classes="error")
+        yield Footer()
+
+    @staticmethod
+    def _row(key: str, widget) -> Horizontal:
+        return Horizontal(Label(i18n.t(f"gateui.rule.{key}"), classes="form-label"), widget,
+                          classes="form-row")
+
+    def _value(self, key: str):
+        return self.query_one(f"#r-{key}").value
+
+    def action_save(self) -> None:
+        rule = {c: {"action": self._value(f"{c}_action"),
+                    "instruction": self._value(f"{c}_instruction")} for c in (*COLOURS, "fever")}
+        fever = rule.pop("fever")
+        values = {"gate_quota": {k: self._value(k) for k in ("people", "every_days", "out_hours",
+                                                            "late_moves_turn")},
+                  "gate_inside_hours": self._value("inside_hours"),
+                  "gate_marks": rule, "gate_fever": fever}
+        try:
+            settings.put_many(self.app.store, self.app.actor, values)
+        except DomainError as exc:
+            self.query_one("#r-error", Label).update(str(exc))
+            if exc.field and self.query(f"#r-{exc.field}"):
+                self.query_one(f"#r-{exc.field}").focus()
+            return
+        self.notify(i18n.t("gateui.rules_saved"))
+        self.dismiss(None)
