@@ -34,7 +34,7 @@ from screens.admin import AuditScreen, RosterScreen  # noqa: E402
 from screens.checkpoint.shift import SignOutScreen  # noqa: E402
 from screens.checkpoint.tab import CheckpointTab  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
-from screens.errands import ErrandsTab  # noqa: E402
+from screens.errands.tab import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.households.tab import HouseholdsTab  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402

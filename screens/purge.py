@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Label, Static
 from console import features
 from console.core import clock, i18n, purge, settings
 from console.core.i18n import DomainError
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 
 t = i18n.t
 

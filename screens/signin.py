@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from console.core import i18n, operators, settings
 from console.core.i18n import DomainError
 from console.core.operators import Actor
-from screens.name_select import NameSelect
+from screens.widgets.name_select import NameSelect
 
 i18n.add({
     "signin.title": ("{site} · 登录", "{site} · Sign in"),

@@ -29,7 +29,7 @@ from console.households import registry as households
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from screens import export
-from screens.confirm import ConfirmScreen, ask_to_discard
+from screens.widgets.confirm import ConfirmScreen, ask_to_discard
 
 i18n.add({
     "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),

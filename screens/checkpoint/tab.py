@@ -16,13 +16,13 @@ from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
 from screens import export
-from screens.errands import ReasonScreen
+from screens.widgets.text_prompt import TextPrompt
 from screens.checkpoint.inside import InsideScreen, inside_line
 from screens.checkpoint.log import LogTable
 from screens.checkpoint.rules import RulesScreen
 from screens.checkpoint.verdict import row_detail, verdict_text
-from screens.confirm import ask_to_discard
-from screens.scan import ScanField
+from screens.widgets.confirm import ask_to_discard
+from screens.errands.scan import ScanField
 from screens.checkpoint.cells import COLUMNS, DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, cell_signature, options, row_cells
 from screens.checkpoint.fields import KeyedSelect, labelled
 from screens.checkpoint.recall import RecallScreen
@@ -218,7 +218,7 @@ class CheckpointTab(Vertical):
             if reason:
                 self._saving = True
                 self._save({**values, "override": reason}, self._fixing)
-        self.app.push_screen(ReasonScreen(i18n.t("gateui.override_title", message=message)), done)
+        self.app.push_screen(TextPrompt(i18n.t("gateui.override_title", message=message)), done)
 
     def _saved(self, entry: dict) -> None:
         self._saving = False
@@ -450,7 +450,7 @@ class CheckpointTab(Vertical):
         def done(reason: str | None) -> None:
             if reason:
                 self._annul(day, int(entry_id), reason)
-        self.app.push_screen(ReasonScreen(i18n.t(
+        self.app.push_screen(TextPrompt(i18n.t(
             "gateui.annul_title", id=entry_id, who=entry.get("name") or entry.get("org", ""))), done)
 
     @work(thread=True, group="cp-save")

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from console.core import clock
 from console.households import registry as hh, marks
 from console.core.i18n import DomainError
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.widgets.validation import DomainCheck

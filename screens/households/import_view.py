@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from console.core.i18n import DomainError
 from console.households.registry_import import ImportReport, import_file
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from console.core.i18n import t
 from screens.households.view import HouseholdView
 

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from console.households import registry as hh
 from console.core.i18n import DomainError
-from screens.name_select import NameSelect
+from screens.widgets.name_select import NameSelect
 from console.core.i18n import t
 
 

@@ -15,7 +15,7 @@ from console.purchases import orders as P
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from screens.purchase_forms import Field, FormScreen
 from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t

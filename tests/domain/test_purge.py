@@ -142,7 +142,7 @@ def test_retention_purges_once_a_day(history, leader):
 
 async def test_a_leader_purges_from_the_households_tab(history, leader, volunteer):
     from app import DeskApp
-    from screens.confirm import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
     from screens.purge import PurgeScreen
     from textual.widgets import Input, Static
 

@@ -313,7 +313,7 @@ async def test_outcome_keys_are_in_the_footer(store, volunteer, settle, open_tab
 
 
 async def test_esc_on_a_filled_form_asks_first(store, volunteer, settle, open_tab):
-    from screens.confirm import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")
         await type_into(pilot, tab, "name", "李四")

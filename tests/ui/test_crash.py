@@ -15,7 +15,7 @@ from console.checkpoint import scan as gate_scan
 from console.core import logs
 from console.errands import passes
 from screens.crash import CrashScreen
-from screens.scan import ScanField
+from screens.errands.scan import ScanField
 
 CODE = "1" * 52
 

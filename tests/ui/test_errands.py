@@ -8,11 +8,14 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from app import DeskApp
 from console.errands import errand as errands, passes
-from screens.confirm import ConfirmScreen
-from screens.errands import QrScreen, ReasonScreen, RequestScreen, qr_text
-from screens.scan import ScanField, ScanPanel, VerdictView
+from screens.widgets.confirm import ConfirmScreen
+from screens.errands.qr import QrScreen, qr_text
+from screens.errands.request import RequestScreen
+from screens.widgets.text_prompt import TextPrompt
+from screens.errands.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, issued, make_errand
 from tests import needs
+from screens.errands.rows import FILTERS
 
 
 def _text(widget) -> str:
@@ -108,10 +111,10 @@ async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk,
         assert [k.value for k in table.rows] == ["2", "1"]     # newest first
         await pilot.press("v")                                # revoke no. 2
         await pilot.pause()
-        assert isinstance(app.screen, ReasonScreen)
+        assert isinstance(app.screen, TextPrompt)
         await pilot.press("enter")                            # empty reason: refused
         await pilot.pause()
-        assert isinstance(app.screen, ReasonScreen)
+        assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"升级封闭", "enter")
         await pilot.pause()
         assert errands.get(store, 2)["state"] == "revoked"
@@ -127,7 +130,7 @@ async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk,
         await pilot.pause()
         assert errands.get(store, 1)["state"] == "rejected"
         await pilot.press("f")        # filter: requested ... cycle to all
-        for _ in range(len(__import__("screens.errands", fromlist=["x"]).FILTERS) - 2):
+        for _ in range(len(FILTERS) - 2):
             await pilot.press("f")
         await pilot.pause()
         assert tab.filter == "all" and table.row_count == 2

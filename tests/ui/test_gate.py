@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from app import DeskApp
 from console.checkpoint import gate as cp
 from console.households import marks
-from screens.errands import ReasonScreen
+from screens.widgets.text_prompt import TextPrompt
 from screens.checkpoint.inside import InsideScreen
 
 GATE = "西门"
@@ -65,7 +65,7 @@ async def test_leader_overrides_with_a_reason_and_log_shows_it(store, leader, se
         assert "Home quarantine until 03-12" in verdict(tab)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ReasonScreen)
+        assert isinstance(pilot.app.screen, TextPrompt)
         pilot.app.screen.query_one("#reason", Input).value = "去医院透析"
         await pilot.press("enter")
         await settle(pilot)
@@ -96,7 +96,7 @@ async def test_annul_from_the_log_strikes_the_original(store, leader, volunteer,
         tab.query_one("#log", DataTable).focus()
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ReasonScreen)
+        assert isinstance(pilot.app.screen, TextPrompt)
         pilot.app.screen.query_one("#reason", Input).value = "培训测试"
         await pilot.press("enter")
         await settle(pilot)
@@ -146,7 +146,7 @@ async def test_inside_count_and_list(store, volunteer, settle, open_tab):
 
 async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, leader, settle):
     from console.errands import standing
-    from screens.standing import StandingForm, StandingScreen
+    from screens.errands.standing import StandingForm, StandingScreen
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await pilot.press("f2")
         await settle(pilot)
@@ -208,7 +208,7 @@ async def test_leader_sets_gate_rules_bad_numbers_refused(store, leader, settle,
 
 async def test_scan_of_standing_passes_shows_the_gate_rules(store, leader, volunteer, settle, open_tab):
     from console.errands import standing
-    from screens.scan import ScanField, VerdictView
+    from screens.errands.scan import ScanField, VerdictView
     ok = standing.issue_household(store, leader, "1-101")
     red = standing.issue_household(store, leader, "1-302")
     marks.set_mark(store, leader, "1-302", "red", "确诊", "2026-03-20")

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Select
 
 from app import DeskApp
 from console.households import registry as hh, marks, roll
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from screens.households.household import HouseholdScreen
 from screens.households.pickers import PickMemberScreen
 from screens.households.summary import SummaryScreen

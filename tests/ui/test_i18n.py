@@ -14,9 +14,9 @@ import screens
 from console.core import i18n
 from console.core.i18n import DomainError
 
-for pkg in (console, screens):
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{mod.name}")
+for pkg in (console, screens):   # every module, in the feature packages too: all strings registered
+    for mod in pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}."):
+        importlib.import_module(mod.name)
 
 
 def _fields(text: str) -> set[str]:

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from app import DeskApp
-from screens.errands import RequestScreen
+from screens.errands.request import RequestScreen
 from tests.keys import burst
 
 GATE = "西门"

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 from app import DeskApp
 from console.purchases import orders as P
 from console.purchases import schedules as S
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from screens.purchase_forms import FormScreen
 
 TZ = dt.timezone(dt.timedelta(hours=8))

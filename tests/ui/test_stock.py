@@ -8,7 +8,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, St
 
 from app import DeskApp
 from console.stock import ledger as stock
-from screens.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from screens.stock import FormModal
 from tests import needs
 

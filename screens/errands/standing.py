@@ -14,8 +14,9 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from console.core import i18n
 from console.core.i18n import DomainError
 from console.errands import printers, standing
-from screens.confirm import ConfirmScreen
-from screens.errands import QrScreen, ReasonScreen
+from screens.widgets.confirm import ConfirmScreen
+from screens.errands.qr import QrScreen
+from screens.widgets.text_prompt import TextPrompt
 
 i18n.add({
     "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",
@@ -196,7 +197,7 @@ class StandingScreen(ModalScreen[None]):
                 return
             self._say(i18n.t("standui.revoked", number=r["number"]))
             self.reload()
-        self.app.push_screen(ReasonScreen(i18n.t("standui.revoke_title", number=r["number"],
+        self.app.push_screen(TextPrompt(i18n.t("standui.revoke_title", number=r["number"],
                                                  person=r["person"])), done)
 
     def action_qr(self) -> None:

@@ -1,0 +1,169 @@
+"""A new errand request (n): fields checked as they are typed, Ctrl+S saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from console.core import clock, i18n, operators
+from console.errands import errand as errands
+from console.households import registry as households
+from console.core.i18n import DomainError
+from screens.widgets.confirm import ask_to_discard
+from screens.widgets.name_select import NameSelect
+from screens.errands.rows import CSS
+
+
+class _DoorValidator(Validator):
+    def __init__(self, store) -> None:
+        super().__init__()
+        self.store = store
+        self.household: dict | None = None
+
+    def validate(self, value: str) -> ValidationResult:
+        self.household = None
+        if not value.strip():
+            return self.success()
+        try:
+            self.household = households.find(self.store, value)
+        except DomainError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class _TimeValidator(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            errands.parse_time(value)
+        except DomainError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class _Required(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        return self.success() if value.strip() else self.failure(i18n.t("errtab.required"))
+
+
+FORM_FIELDS = ("door", "org", "person", "phone", "purpose", "items", "destination", "escort",
+               "start", "end")
+
+
+class RequestScreen(ModalScreen[dict | None]):
+    """New errand request. Fields validate as you type; Ctrl+S saves."""
+
+    DEFAULT_CSS = CSS
+    AUTO_FOCUS = "#f-door"
+    BINDINGS = [Binding("ctrl+s", "save", i18n.t("errtab.key.save")),
+                Binding("escape", "cancel", i18n.t("errtab.key.cancel"))]
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        self.door_check = _DoorValidator(store)
+        now = clock.now()
+        start = now + dt.timedelta(minutes=(-now.minute) % 5)
+        end = start + dt.timedelta(hours=2)
+        end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
+        names = [m["name"] for m in operators.roster(store, active_only=True)]
+        inputs = {
+            "door": Input(id="f-door", placeholder=i18n.t("errtab.ph.door"),
+                          validators=[self.door_check], max_length=20),
+            "org": Input(id="f-org", max_length=40),
+            "person": Input(id="f-person", max_length=20),
+            "phone": Input(id="f-phone", restrict=r"[0-9０-９+\- ]*", max_length=20),
+            "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
+            "items": Input(id="f-items", max_length=80),
+            "destination": Input(id="f-destination", max_length=40),
+            "escort": NameSelect([(n, n) for n in names], id="f-escort",
+                             prompt=i18n.t("errtab.no_escort")),
+            "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
+                           placeholder=i18n.t("errtab.ph.time"), max_length=16),
+            "end": Input(end_text, id="f-end", validators=[_TimeValidator()],
+                         placeholder=i18n.t("errtab.ph.time"), max_length=16),
+        }
+        with Vertical(classes="errand-form"):
+            yield Static(i18n.t("errtab.new_title"), classes="title")
+            with VerticalScroll(can_focus=False):
+                for name in FORM_FIELDS:
+                    with Horizontal(classes="form-row"):
+                        yield Label(i18n.t(f"errtab.f.{name}"), classes="form-label")
+                        yield inputs[name]
+                    yield Label("", id=f"e-{name}", classes="error field-error")
+            yield Label("", id="e-form", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.initial = self._values()  # the proposed times are not "typed"
+
+    def _error(self, name: str, text: str) -> None:
+        label = self.query_one(f"#e-{name}", Label)
+        label.update(text)
+        label.set_class(bool(text), "shown")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "")[2:]
+        if name not in FORM_FIELDS:
+            return
+        result = event.validation_result
+        self._error(name, "" if result is None or result.is_valid else
+                    " ".join(result.failure_descriptions))
+        self._error("form", "")
+        if name == "door":
+            head = self.door_check.household["head"] if self.door_check.household else ""
+            self.query_one("#f-person", Input).placeholder = (
+                i18n.t("errtab.ph.person", head=head) if head else "")
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "f-end":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _values(self) -> dict[str, str]:
+        out = {}
+        for name in FORM_FIELDS:
+            widget = self.query_one(f"#f-{name}")
+            if isinstance(widget, Select):
+                out[name] = "" if widget.is_blank() else str(widget.value)
+            else:
+                out[name] = widget.value
+        return out
+
+    def action_save(self) -> None:
+        """Save, or mark every wrong field at once (not one per try)."""
+        errors: dict[str, str] = {}
+        for inp in self.query(Input):
+            result = inp.validate(inp.value)
+            if result is not None and not result.is_valid:
+                errors[inp.id[2:]] = " ".join(result.failure_descriptions)
+        _, problems = errands.check_request(self.app.store, **self._values())
+        for exc in problems:
+            field = {"time": "start"}.get(exc.field or "", exc.field or "form")
+            errors.setdefault(field if field in FORM_FIELDS else "form", str(exc))
+        for name in (*FORM_FIELDS, "form"):
+            self._error(name, errors.get(name, ""))
+        if errors:
+            first = next((n for n in FORM_FIELDS if n in errors), None)
+            if first:
+                self._error("form", i18n.t("errtab.fix"))
+                self.query_one(f"#f-{first}").focus()
+            return
+        try:
+            errand = errands.request(self.app.store, self.app.actor, **self._values())
+        except DomainError as exc:
+            self._error("form", str(exc))
+            return
+        self.dismiss(errand)
+
+    def action_cancel(self) -> None:
+        ask_to_discard(self.app, self._values() != self.initial, lambda: self.dismiss(None))
