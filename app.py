@@ -40,7 +40,7 @@ from screens.households.tab import HouseholdsTab  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases.tab import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
-from screens.stock import StockTab  # noqa: E402
+from screens.stock.tab import StockTab  # noqa: E402
 from screens import textual_text  # noqa: E402
 
 i18n.add({

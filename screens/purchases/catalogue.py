@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from console.core import clock
 from console.purchases import orders as P
-from screens.purchase_forms import Field
+from screens.widgets.form import Field
 from console.core.i18n import t as _t
 from screens.purchases.view import View
 

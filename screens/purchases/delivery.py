@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from console.core import clock
 from console.purchases import orders as P
 from screens import export
-from screens.purchase_forms import Field
+from screens.widgets.form import Field
 from console.core.i18n import t as _t
 from console.purchases.form_values import settle_how
 from screens.purchases.view import MAX_ROWS, View, check_money

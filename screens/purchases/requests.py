@@ -13,7 +13,8 @@ from textual.widgets import (Footer, Label, Static, TextArea)
 from console.core import clock
 from console.purchases import orders as P
 from console.purchases.parser import format_items
-from screens.purchase_forms import CSS, Field
+from screens.widgets.form import Field
+from screens.purchases.view import CSS
 from console.core.i18n import t as _t
 from screens.purchases.view import MAX_ROWS, View, check_door, check_items_optional, check_money, clip, items_text
 

@@ -12,7 +12,7 @@ from textual.widgets import (DataTable, Static)
 from console.core import clock
 from console.purchases import orders as P
 from console.core.i18n import DomainError
-from screens.purchase_forms import Field
+from screens.widgets.form import Field
 from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t
 from console.purchases.form_values import item_numbers

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from console.purchases import schedules as S
 from console.core.i18n import DomainError
-from screens.purchase_forms import Field
+from screens.widgets.form import Field
 from console.core.i18n import t as _t
 from screens.purchases.view import View, check_door, clip
 

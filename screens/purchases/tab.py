@@ -11,7 +11,7 @@ from textual.widgets import (DataTable, Input, Label, TabbedContent, TabPane)
 
 from console.purchases import orders as P
 from console.purchases import schedules as S
-from screens.purchase_forms import CSS
+from screens.purchases.view import CSS
 from console.core.i18n import t as _t
 from screens.purchases.view import View
 from screens.purchases.requests import RequestsView

@@ -3,6 +3,7 @@ find box's filter, forms, confirmations and the cell helpers."""
 
 
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.cells import cell_len
 from textual.message import Message
@@ -16,12 +17,13 @@ from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
 from screens.widgets.confirm import ConfirmScreen
-from screens.purchase_forms import Field, FormScreen
+from screens.widgets.form import Field, FormDialog
 from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t
 
 
 MAX_ROWS = 500
+CSS = (Path(__file__).with_name("purchases.tcss")).read_text(encoding="utf-8")
 
 def clip(text: str, cells: int) -> str:
     """Cut ``text`` to ``cells`` terminal columns (CJK characters take two)."""
@@ -174,7 +176,7 @@ class View(Vertical):
                 self.reload()
                 if done:
                     self.app.notify(_t("pui.saved", what=done), markup=False)
-        self.app.push_screen(FormScreen(title, fields, save, info), after)
+        self.app.push_screen(FormDialog(title, fields, save, info), after)
 
     def confirm(self, question: str, action, done: str = "") -> None:
         def after(yes: bool | None) -> None:

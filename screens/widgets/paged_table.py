@@ -63,11 +63,14 @@ class PagedTable(DataTable):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
-    def sync(self, rows: Sequence[Row]) -> None:
+    def sync(self, rows: Sequence[Row], follow_top: bool = False) -> None:
         """Show ``rows`` in this order: drop gone rows, add new ones, update
         only the cells that changed, reorder without rebuilding; the cursor
-        stays on its row."""
+        stays on its row. With ``follow_top`` (a newest-first list) a cursor
+        on the first row stays on the first row: on the newest entry."""
         keep = self.selected_key
+        if follow_top and self.cursor_row == 0:
+            keep = rows[0][0] if rows else None
         wanted = dict(rows)
         have = {k.value for k in self.rows}
         for key in have - wanted.keys():

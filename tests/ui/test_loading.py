@@ -11,7 +11,7 @@ from console.core.alerts import Alert
 from screens.checkpoint.tab import CheckpointTab
 from screens.header import AlertBar
 from screens.purchases.tab import PurchasesTab
-from screens.stock import StockTab
+from screens.stock.tab import StockTab
 
 
 async def test_only_the_first_tab_is_built_at_sign_in_the_others_when_shown(store, volunteer):

@@ -11,7 +11,7 @@ from app import DeskApp
 from console.purchases import orders as P
 from console.purchases import schedules as S
 from screens.widgets.confirm import ConfirmScreen
-from screens.purchase_forms import FormScreen
+from screens.widgets.form import FormDialog
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -43,13 +43,13 @@ async def test_new_request_validates_as_you_type_and_keeps_input(store, voluntee
         assert app.focused is table(app, "req-table")
         await pilot.press("n")
         await settle(pilot)
-        assert isinstance(app.screen, FormScreen)
+        assert isinstance(app.screen, FormDialog)
         await pilot.press(*"9-909")
         await settle(pilot)
         assert "No household with door 9-909" in error_text(app, "door")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, FormScreen) and P.requests(store) == []
+        assert isinstance(app.screen, FormDialog) and P.requests(store) == []
         door = app.screen.query_one("#f-door", Input)
         door.value = "1栋101"
         await settle(pilot)
@@ -59,7 +59,7 @@ async def test_new_request_validates_as_you_type_and_keeps_input(store, voluntee
         assert "no unit" in error_text(app, "lines")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, FormScreen)
+        assert isinstance(app.screen, FormDialog)
         assert app.screen.query_one("#f-lines", Input).value == "土豆2斤 牛奶1"   # nothing lost
         app.screen.query_one("#f-lines", Input).value = "土豆2斤 牛奶1箱"
         app.screen.query_one("#f-budget", Input).value = "1.234"
@@ -69,7 +69,7 @@ async def test_new_request_validates_as_you_type_and_keeps_input(store, voluntee
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not isinstance(app.screen, FormScreen)
+        assert not isinstance(app.screen, FormDialog)
         (row,) = cells(app, "req-table")
         assert row[:2] == ["0304-001", "1-101"] and "土豆2斤 牛奶1箱" in row[-1]
         assert P.requests(store)[0]["budget_fen"] == 6000

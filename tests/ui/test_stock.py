@@ -9,7 +9,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, St
 from app import DeskApp
 from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
-from screens.stock import FormModal
+from screens.widgets.form import FormDialog
 from tests import needs
 
 
@@ -86,24 +86,24 @@ async def test_receive_form_validates_and_updates_balances_and_sources(store, vo
         tab = await open_tab(pilot, "stock")
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert isinstance(app.screen, FormModal)
+        assert isinstance(app.screen, FormDialog)
         await pilot.press(*"0", "tab", *"城东社区卫生服务中心", "tab", "backspace", *"3.5")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, FormModal)  # blocked while the quantity is invalid
-        assert "Fix the fields" in str(app.screen.query_one("#form-message", Label).render())
+        assert isinstance(app.screen, FormDialog)  # blocked while the quantity is invalid
+        assert "Fix the fields" in str(app.screen.query_one("#e-form", Label).render())
         assert stock.movements(store) == []
         app.screen.query_one("#f-source", Input).value = ""
         app.screen.query_one("#f-qty", Input).value = "40"
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Enter the source" in str(app.screen.query_one("#e-source", Label).render())
         assert app.screen.query_one("#f-qty", Input).value == "40"  # what was typed stays
         app.screen.query_one("#f-source", Input).value = "城东社区卫生服务中心"
         app.screen.query_one("#f-qty", Input).value = "40"
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not isinstance(app.screen, FormModal)
+        assert not isinstance(app.screen, FormDialog)
         assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 40
         await pilot.press("f7")
         await pilot.pause()
@@ -120,9 +120,9 @@ async def test_stock_take_is_refused_for_a_volunteer_in_the_form(store, voluntee
         await pilot.pause()
         app.screen.query_one("#f-counted", Input).value = "4"
         app.screen.query_one("#f-reason", Input).value = "count"
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Only a leader" in str(app.screen.query_one("#form-message", Label).render())
+        assert "Only a leader" in str(app.screen.query_one("#e-form", Label).render())
         await pilot.press("escape")
         await pilot.pause()
     assert len(stock.movements(store)) == 1
@@ -137,7 +137,7 @@ async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, o
         await pilot.press("ctrl+g")
         await pilot.pause()
         app.screen.query_one("#f-team", Input).value = "第1组"
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")   # Enter here would move on to the hours
         await settle(pilot)
         await pilot.press("f9")
         await pilot.pause()
@@ -154,7 +154,7 @@ async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, o
         await settle(pilot)
         await pilot.press("f6", "ctrl+z")
         await pilot.pause()
-        assert isinstance(app.screen, FormModal)
+        assert isinstance(app.screen, FormDialog)
         await pilot.press(*"wrong door", "enter")
         await settle(pilot)
         kinds = [m["kind"] for m in stock.movements(store)]
@@ -209,7 +209,7 @@ async def test_gun_back_never_saves_a_default_gun_and_enter_opens_the_list(store
         await pilot.press("ctrl+b")
         form = app.screen
         loan = form.query_one("#f-loan", Select)
-        assert isinstance(form, FormModal) and loan.is_blank()
+        assert isinstance(form, FormDialog) and loan.is_blank()
         await pilot.press("enter")  # in the note box, nothing picked: asks for the loan
         assert "Pick which loan" in str(form.query_one("#e-loan", Label).render())
         assert len(stock.loans(store)) == 2
@@ -217,7 +217,7 @@ async def test_gun_back_never_saves_a_default_gun_and_enter_opens_the_list(store
         await pilot.press("enter")  # Enter on the list opens it
         assert loan.expanded and len(stock.loans(store)) == 2
         await pilot.press("down", "down", "enter")  # the second gun: 第4组
-        assert not loan.expanded and isinstance(app.screen, FormModal)
+        assert not loan.expanded and isinstance(app.screen, FormDialog)
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [m["team"] for m in stock.loans(store)] == ["第1组"]
@@ -234,7 +234,7 @@ async def test_minus_signs_are_refused_not_dropped(store, volunteer, open_tab):
         form.query_one("#f-qty", Input).value = "5"
         await pilot.press("enter")
         assert "not negative" in str(form.query_one("#e-cost", Label).render())
-        assert isinstance(app.screen, FormModal) and stock.movements(store) == []
+        assert isinstance(app.screen, FormDialog) and stock.movements(store) == []
 
 
 async def test_esc_on_a_filled_stock_form_asks_first(store, volunteer, open_tab):
@@ -242,10 +242,10 @@ async def test_esc_on_a_filled_stock_form_asks_first(store, volunteer, open_tab)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "stock")
         await pilot.press("ctrl+n", "escape")  # nothing typed: closes at once
-        assert not isinstance(app.screen, (FormModal, ConfirmScreen))
+        assert not isinstance(app.screen, (FormDialog, ConfirmScreen))
         await pilot.press("ctrl+n", *"12", "escape")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert app.screen.query_one("#f-qty", Input).value == "12"
         await pilot.press("escape", "y")
-        assert not isinstance(app.screen, (FormModal, ConfirmScreen))
+        assert not isinstance(app.screen, (FormDialog, ConfirmScreen))

@@ -1,27 +1,17 @@
-"""Thermometers tab: hand out at the desk by door number, the stock ledger,
-sources, households still without one (printable per building), guns out.
-
-Door + Enter hands one mercury thermometer (the first handout item) to that
-household, free. A second one asks for a reason (broken / lost) and is
-recorded as a replacement. Everything else is a key (see the footer) that
-opens a small form; the domain (console/stock.py) checks and refuses.
-"""
+"""The Thermometers tab (F4): hand out by door, the ledger, sources, households
+still without one, guns out; every change through a FormDialog."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.validation import Function, Validator
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from console.core import clock, i18n
@@ -29,93 +19,10 @@ from console.households import registry as households
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from screens import export
-from screens.widgets.confirm import ConfirmScreen, ask_to_discard
-
-i18n.add({
-    "stockui.door": ("门牌（如 5-302），回车发放", "Door (e.g. 5-302), Enter hands out"),
-    "stockui.reason_none": ("首次领取", "first one"),
-    "stockui.issued": ("已免费发放：{door} {head}，{item} {qty} 支。剩 {balance}。",
-                       "Handed out free: {door} {head}, {qty} {item}. {balance} left."),
-    "stockui.replaced": ("已补发（{reason}）：{door} {head}，{item}。剩 {balance}。",
-                         "Replacement ({reason}) for {door} {head}: {item}. {balance} left."),
-    "stockui.pick_reason": ("回车=坏了，↓回车=丢了，Esc 取消。", "Enter = broken, ↓ Enter = lost, Esc cancels."),
-    "stockui.views": ("F6 库存  F7 来源  F8 未领住户  F9 测温枪", "F6 Stock  F7 Sources  F8 Still without  F9 Guns"),
-    "stockui.view.ledger": ("库存", "Stock"),
-    "stockui.view.sources": ("来源", "Sources"),
-    "stockui.view.missing": ("未领住户", "Still without"),
-    "stockui.view.guns": ("测温枪", "Guns"),
-    "stockui.key.receive": ("入库", "Receive"),
-    "stockui.key.lend": ("借枪", "Lend gun"),
-    "stockui.key.back": ("还枪", "Gun back"),
-    "stockui.key.write_off": ("报损", "Write off"),
-    "stockui.key.stock_take": ("盘点", "Stock-take"),
-    "stockui.key.correct": ("更正", "Correct"),
-    "stockui.key.print": ("打印发放表", "Print"),
-    "stockui.col.item": ("物品", "Item"),
-    "stockui.col.balance": ("库存", "Stock"),
-    "stockui.col.out": ("借出", "Out"),
-    "stockui.col.received": ("入库", "In"),
-    "stockui.col.given": ("发放", "Given"),
-    "stockui.col.low": ("预警", "Low at"),
-    "stockui.col.no": ("号", "No"),
-    "stockui.col.time": ("时间", "Time"),
-    "stockui.col.kind": ("类型", "Kind"),
-    "stockui.col.qty": ("数量", "Qty"),
-    "stockui.col.detail": ("说明", "Detail"),
-    "stockui.col.source": ("来源", "Source"),
-    "stockui.col.cost": ("金额(元)", "Cost ¥"),
-    "stockui.col.door": ("门牌", "Door"),
-    "stockui.col.head": ("户主", "Head"),
-    "stockui.col.members": ("人数", "People"),
-    "stockui.col.home": ("在家", "Home"),
-    "stockui.col.team": ("小组", "Team"),
-    "stockui.col.since": ("借出", "Since"),
-    "stockui.col.due": ("应还", "Due"),
-    "stockui.col.state": ("状态", "State"),
-    "stockui.low": ("偏低", "LOW"),
-    "stockui.overdue": ("逾期", "OVERDUE"),
-    "stockui.ok": ("正常", "ok"),
-    "stockui.low_line": ("⚠ {item}只剩 {balance}（预警 {low}）", "⚠ {item}: only {balance} left (warning at {low})"),
-    "stockui.sources_total": ("{n} 个来源，共 {qty} 支，{cost} 元（发给住户一律免费）",
-                              "{n} sources, {qty} in all, ¥{cost} (free to every household)"),
-    "stockui.missing_total": ("{building} 栋：{n} 户未领（{away} 户不在家）", "Building {building}: {n} still without ({away} away)"),
-    "stockui.building": ("楼栋", "Building"),
-    "stockui.printed": ("发放表已生成：{path}", "Hand-out sheet written: {path}"),
-    "stockui.save": ("保存", "Save"),
-    "stockui.pick": ("— 回车打开列表选择 —", "— Enter opens the list —"),
-    "stockui.pick_loan": ("请选择是哪一把。", "Pick which loan."),
-    "stockui.replace_title": ("{door} 已领过。补发一支（{reason}）？",
-                              "{door} already has one. Hand out a replacement ({reason})?"),
-    "stockui.cancel": ("取消", "Cancel"),
-    "stockui.fix_fields": ("请先改正标红的栏。", "Fix the fields marked in red first."),
-    "stockui.f.item": ("物品", "Item"),
-    "stockui.f.qty": ("数量", "Quantity"),
-    "stockui.f.source": ("来源（卫生服务中心）", "Source (health centre)"),
-    "stockui.f.cost": ("单价（元，可为 0）", "Unit price (yuan, may be 0)"),
-    "stockui.f.date": ("日期", "Date"),
-    "stockui.f.team": ("借用小组", "Team borrowing"),
-    "stockui.f.hours": ("几小时后归还", "Due back in hours"),
-    "stockui.f.loan": ("哪一把", "Which loan"),
-    "stockui.f.outcome": ("情况", "Outcome"),
-    "stockui.f.kind": ("损坏还是丢失", "Broken or lost"),
-    "stockui.f.note": ("说明", "Note"),
-    "stockui.f.counted": ("实数（点到的数量）", "Counted"),
-    "stockui.f.reason": ("原因", "Reason"),
-    "stockui.f.low": ("预警数（留空不改）", "Warn at (blank: unchanged)"),
-    "stockui.t.receive": ("入库：买到或收到", "Receive: bought or donated"),
-    "stockui.t.lend": ("借出测温枪", "Lend a gun to a team"),
-    "stockui.t.back": ("测温枪归还", "Gun back"),
-    "stockui.t.write_off": ("报损：在服务台损坏或丢失", "Broken or lost at the desk"),
-    "stockui.t.stock_take": ("盘点（组长）", "Stock-take (leaders)"),
-    "stockui.t.correct": ("更正第 {no} 号：{what}", "Correct movement {no}: {what}"),
-    "stockui.correct_help": ("会新增一条相反的记录，原记录保留。", "A new opposite movement is added; the original stays."),
-    "stockui.done": ("已保存：第 {no} 号。", "Saved: movement {no}."),
-    "stockui.low_saved": ("预警数已保存。", "Warning level saved."),
-    "stockui.nothing_selected": ("请先在表里选一条。", "Select a row in the table first."),
-    "stockui.no_guns_out": ("没有借出的测温枪。", "No guns are out."),
-    "stockui.need_number": ("请输入整数", "Enter a whole number"),
-    "stockui.bad_door": ("门牌格式：楼号-房号", "Door: building-room"),
-})
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.form import Field, FormDialog
+from screens.widgets.paged_table import PagedTable
+from screens.widgets.validation import DomainCheck
 
 PAGE = 200
 #: what a number box takes: digits (also full-width), a point and a minus sign, so
@@ -123,156 +30,17 @@ PAGE = 200
 NUMBER = r"[0-9０-９.．\-－]*"
 
 
-def _valid_door(text: str) -> bool:
-    try:
-        households.normalise_door(text)
-        return True
-    except DomainError:
-        return False
-
-
-def _whole(text: str) -> bool:
-    return text.strip().isdigit()
-
-
-def _positive(text: str) -> bool:
-    return _whole(text) and int(text) > 0
-
-
-# -- a small form modal ------------------------------------------------------------
-
-@dataclass
-class Field:
-    id: str
-    label: str
-    options: list[tuple[str, Any]] | None = None     # a Select when given
-    value: Any = ""
-    restrict: str | None = None
-    validators: list[Validator] = field(default_factory=list)
-    blank: bool = False      # a Select with nothing chosen until the volunteer picks
-
-
-CSS_TEXT = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
-
-
-class FormModal(ModalScreen[str | None]):
-    """Labelled fields, each with its error line. Ctrl+S saves, and so does
-    Enter in a text box; Enter on a list opens it (it never saves the shown
-    choice). Esc cancels, asking first when something was typed.
-    ``save(values)`` calls the domain and returns the message to show; a
-    DomainError is shown under its field and nothing is closed."""
-
-    DEFAULT_CSS = CSS_TEXT
-
-    BINDINGS = [
-        Binding("escape", "cancel", i18n.t("stockui.cancel")),
-        Binding("ctrl+s", "save", i18n.t("stockui.save"), priority=True),
-        Binding("enter", "submit", i18n.t("stockui.save"), priority=True, show=False),
-    ]
-
-    def __init__(self, title: str, fields: list[Field], save: Callable[[dict], str],
-                 help_text: str = ""):
-        super().__init__()
-        self.title_text = title
-        self.fields = fields
-        self.save = save
-        self.help_text = help_text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="stock-form"):
-            yield Static(self.title_text, classes="title", markup=False)
-            if self.help_text:
-                yield Static(self.help_text, markup=False)
-            for f in self.fields:
-                with Horizontal(classes="form-row"):
-                    yield Label(f.label, classes="form-label")
-                    if f.options is not None and f.blank and f.value == "":
-                        yield Select(f.options, id=f"f-{f.id}", prompt=i18n.t("stockui.pick"))
-                    elif f.options is not None:
-                        yield Select(f.options, id=f"f-{f.id}", allow_blank=False,
-                                     value=f.value if f.value != "" else f.options[0][1])
-                    else:
-                        yield Input(str(f.value), id=f"f-{f.id}", restrict=f.restrict,
-                                    validators=f.validators, valid_empty=not f.validators)
-                yield Label("", id=f"e-{f.id}", classes="error field-error")
-            yield Label("", id="form-message", classes="error")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        inputs = self.query(Input)
-        (inputs.first() if inputs else self.query_one(Select)).focus()
-        self.initial = self.values()
-
-    def values(self) -> dict[str, Any]:
-        out = {}
-        for f in self.fields:
-            w = self.query_one(f"#f-{f.id}")
-            out[f.id] = "" if isinstance(w, Select) and w.is_blank() else w.value
-        return out
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        # Enter on a list (closed or open) belongs to the list: it opens or picks
-        return action != "submit" or not isinstance(self.focused, (Select, SelectOverlay))
-
-    def action_submit(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        ask_to_discard(self.app, self.values() != self.initial, lambda: self.dismiss(None))
-
-    def _field_error(self, field_id: str, text: str) -> None:
-        label = self.query_one(f"#e-{field_id}", Label)
-        label.update(text)
-        label.display = bool(text)
-
-    def action_save(self) -> None:
-        for label in self.query(".field-error"):
-            label.update("")
-            label.display = False
-        message = self.query_one("#form-message", Label)
-        bad = [i for i in self.query(Input) if i.validators and not i.validate(i.value).is_valid]
-        if bad:
-            for i in bad:  # say what is wrong under each field, not only "fix the red ones"
-                self._field_error(i.id[2:], " ".join(i.validate(i.value).failure_descriptions))
-            message.update(i18n.t("stockui.fix_fields"))
-            bad[0].focus()
-            return
-        try:
-            result = self.save(self.values())
-        except DomainError as exc:
-            target = f"#e-{exc.field}"
-            if exc.field and self.query(target):
-                self.query_one(target, Label).update(str(exc))
-                self.query_one(target, Label).display = True
-                message.update("")
-                if self.query(f"#f-{exc.field}"):
-                    self.query_one(f"#f-{exc.field}").focus()
-            else:
-                message.update(str(exc))
-            return
-        self.dismiss(result)
-
-
-# -- the tab -------------------------------------------------------------------------
-
-def _sync(table: DataTable, rows: dict[str, tuple], columns: list[str]) -> None:
-    """Bring a keyed DataTable to ``rows`` in place: remove, update, add."""
-    for key in [k.value for k in table.rows if k.value not in rows]:
-        table.remove_row(key)
-    for key, cells in rows.items():
-        if key in table.rows:
-            old = table.get_row(key)
-            for col, new, was in zip(columns, cells, old):
-                if new != was:
-                    table.update_cell(key, col, new)
-        else:
-            table.add_row(*cells, key=key)
+def whole_hours(text: str) -> int:
+    """How long a gun is lent for: a whole number of hours (empty: 0)."""
+    if text.strip() and not text.strip().isdigit():
+        raise DomainError("stockui.need_number", field="hours")
+    return int(text or 0)
 
 
 class StockTab(Vertical):
     """F4: thermometers."""
 
-    DEFAULT_CSS = CSS_TEXT
+    DEFAULT_CSS = Path(__file__).with_name("stock.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("f6", "view('ledger')", i18n.t("stockui.view.ledger"), show=False),
         Binding("f7", "view('sources')", i18n.t("stockui.view.sources"), show=False),
@@ -306,7 +74,7 @@ class StockTab(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="issue-row"):
             yield Input(id="door", placeholder=i18n.t("stockui.door"), max_length=24,
-                        validators=[Function(_valid_door, i18n.t("stockui.bad_door"))],
+                        validators=[DomainCheck(households.normalise_door)],
                         validate_on=["changed", "submitted"])
             handouts = self._item_options("handout")
             yield Select(handouts, id="item", allow_blank=False, value=handouts[0][1])
@@ -317,18 +85,18 @@ class StockTab(Vertical):
         with ContentSwitcher(initial="v-ledger", id="stock-views"):
             with Vertical(id="v-ledger"):
                 yield Static("", id="low-line", markup=False)
-                yield DataTable(id="balances", cursor_type="row")
-                yield DataTable(id="moves", cursor_type="row")
+                yield PagedTable(id="balances", cursor_type="row")
+                yield PagedTable(id="moves", cursor_type="row")
             with Vertical(id="v-sources"):
                 yield Static("", id="sources-total", markup=False)
-                yield DataTable(id="sources", cursor_type="row")
+                yield PagedTable(id="sources", cursor_type="row")
             with Vertical(id="v-missing"):
                 with Horizontal(classes="form-row"):
                     yield Select([], id="building", prompt=i18n.t("stockui.building"))
                     yield Static("", id="missing-total", markup=False)
-                yield DataTable(id="missing", cursor_type="row")
+                yield PagedTable(id="missing", cursor_type="row")
             with Vertical(id="v-guns"):
-                yield DataTable(id="guns", cursor_type="row")
+                yield PagedTable(id="guns", cursor_type="row")
 
     def on_mount(self) -> None:
         for table_id, cols in self.COLS.items():
@@ -376,39 +144,38 @@ class StockTab(Vertical):
             return stock.item_name(names.get(key, key))
 
         bal = data["balances"]
-        _sync(self.query_one("#balances", DataTable), {
+        self.query_one("#balances", DataTable).sync(list({
             b["item"]: (b["name"], b["balance"], b["out"], b["received"], b["given"],
                         f"{b['low']} {i18n.t('stockui.low')}" if b["is_low"] else str(b["low"]))
-            for b in bal}, self.COLS["balances"])
+            for b in bal}.items()))
         self.query_one("#low-line", Static).update("  ".join(
             i18n.t("stockui.low_line", item=b["name"], balance=b["balance"], low=b["low"])
             for b in bal if b["is_low"]))
         recent = data["moves"][-PAGE:]
         self.moves_by_no = {m["no"]: m for m in recent}
         moves = self.query_one("#moves", DataTable)
-        _sync(moves, {str(m["no"]): (m["no"], m["at"][5:16].replace("T", " "), name(m["item"]),
+        moves.sync(list({str(m["no"]): (m["no"], m["at"][5:16].replace("T", " "), name(m["item"]),
                                      i18n.t(f"stock.kind.{m['kind']}"), m["delta"], _detail(m))
-                      for m in recent}, self.COLS["moves"])
-        moves.sort("no", reverse=True)
+                      for m in reversed(recent)}.items()), follow_top=True)   # newest first
         src = data["sources"]
-        _sync(self.query_one("#sources", DataTable), {
+        self.query_one("#sources", DataTable).sync(list({
             f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], stock.yuan(s["cost_fen"]))
-            for s in src}, self.COLS["sources"])
+            for s in src}.items()))
         self.query_one("#sources-total", Static).update(i18n.t(
             "stockui.sources_total", n=len({s["source"] for s in src}), qty=sum(s["qty"] for s in src),
             cost=stock.yuan(sum(s["cost_fen"] for s in src))))
         self._show_missing(data["missing"])
-        _sync(self.query_one("#guns", DataTable), {
+        self.query_one("#guns", DataTable).sync(list({
             str(m["no"]): (m["no"], name(m["item"]), m["team"], m["at"][5:16].replace("T", " "),
                            m["due"][5:16].replace("T", " "),
                            i18n.t("stockui.overdue" if m["overdue"] else "stockui.ok"))
-            for m in data["loans"]}, self.COLS["guns"])
+            for m in data["loans"]}.items()))
 
     def _show_missing(self, rows: list[dict]) -> None:
-        _sync(self.query_one("#missing", DataTable), {
+        self.query_one("#missing", DataTable).sync(list({
             r["door"]: (r["door"], r["head"] or "", r["members"] or "",
                         i18n.t("yes") if r["at_home"] else i18n.t("stock.away"))
-            for r in rows}, self.COLS["missing"])
+            for r in rows}.items()))
         if self.building is not None:
             self.query_one("#missing-total", Static).update(i18n.t(
                 "stockui.missing_total", building=self.building, n=len(rows),
@@ -524,7 +291,7 @@ class StockTab(Vertical):
             if result:
                 self.app.notify(result, markup=False)
                 self.reload()
-        self.app.push_screen(FormModal(title, fields, save, help_text), done)
+        self.app.push_screen(FormDialog(title, fields, save, help_text), done)
 
     def _item_options(self, kind: str | None = None) -> list[tuple[str, str]]:
         return [(stock.item_name(i), i["key"]) for i in stock.items(self.app.store)
@@ -535,10 +302,9 @@ class StockTab(Vertical):
 
     def action_receive(self) -> None:
         store, actor = self.app.store, self.app.actor
-        number = [Function(_positive, i18n.t("stock.bad_qty"))]
         self._form(i18n.t("stockui.t.receive"), [
-            Field("item", i18n.t("stockui.f.item"), self._item_options()),
-            Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, validators=number),
+            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
+            Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, check=stock.parse_qty),
             Field("source", i18n.t("stockui.f.source")),
             Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER),
             Field("date", i18n.t("stockui.f.date"), value=clock.today().isoformat(), restrict=r"[0-9-]*"),
@@ -548,13 +314,13 @@ class StockTab(Vertical):
     def action_lend(self) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.lend"), [
-            Field("item", i18n.t("stockui.f.item"), self._item_options("loan")),
+            Field("item", i18n.t("stockui.f.item"), options=self._item_options("loan")),
             Field("team", i18n.t("stockui.f.team")),
             Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=NUMBER,
-                  validators=[Function(_whole, i18n.t("stockui.need_number"))]),
+                  check=whole_hours),
         ], lambda v: self._done(stock.lend(
             store, actor, v["item"], v["team"],
-            clock.now() + dt.timedelta(hours=int(v["hours"] or 0)))))
+            clock.now() + dt.timedelta(hours=whole_hours(v["hours"])))))
 
     def action_gun_back(self) -> None:
         store, actor = self.app.store, self.app.actor
@@ -574,22 +340,22 @@ class StockTab(Vertical):
                                               note=v["note"]))
 
         self._form(i18n.t("stockui.t.back"), [
-            Field("loan", i18n.t("stockui.f.loan"), options,  # picked, never a default gun
-                  int(selected) if selected and int(selected) in {o[1] for o in options} else "",
+            Field("loan", i18n.t("stockui.f.loan"), options=options,  # picked, never a default gun
+                  value=int(selected) if selected and int(selected) in {o[1] for o in options} else "",
                   blank=True),
             Field("outcome", i18n.t("stockui.f.outcome"),
-                  [(i18n.t(f"stock.kind.{k}"), k) for k in ("return", "broken", "lost")]),
+                  options=[(i18n.t(f"stock.kind.{k}"), k) for k in ("return", "broken", "lost")]),
             Field("note", i18n.t("stockui.f.note")),
         ], save)
 
     def action_write_off(self) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.write_off"), [
-            Field("item", i18n.t("stockui.f.item"), self._item_options()),
+            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
             Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=NUMBER,
-                  validators=[Function(_positive, i18n.t("stock.bad_qty"))]),
+                  check=stock.parse_qty),
             Field("kind", i18n.t("stockui.f.kind"),
-                  [(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
+                  options=[(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
             Field("note", i18n.t("stockui.f.note")),
         ], lambda v: self._done(stock.write_off(store, actor, v["item"], v["qty"], v["kind"], v["note"])))
 
@@ -606,7 +372,7 @@ class StockTab(Vertical):
             return " ".join(out)
 
         self._form(i18n.t("stockui.t.stock_take"), [
-            Field("item", i18n.t("stockui.f.item"), self._item_options()),
+            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
             Field("counted", i18n.t("stockui.f.counted")),
             Field("reason", i18n.t("stockui.f.reason")),
             Field("low", i18n.t("stockui.f.low"), restrict=NUMBER),
@@ -628,10 +394,7 @@ class StockTab(Vertical):
             i18n.t("stockui.correct_help"))
 
     def _selected(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one(table_id, PagedTable).selected_key
 
     def action_export(self, what: str) -> None:
         export.run(self, what)

@@ -1,0 +1,180 @@
+"""The one form dialog every tab uses (purchases, stock).
+
+Keys, the same in every form: Ctrl+S saves; Enter in a text box moves to the
+next box and saves from the last one; Enter on a list opens it (it never
+saves the choice shown); Esc cancels, asking first when something was typed.
+Each text box is checked as it is typed by the domain's own check (one
+message, the save's); what is wrong is shown under its field. ``save(values)``
+calls the domain and returns what to dismiss with; a DomainError is shown
+under its field (or under the form) and nothing is closed or lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from console.core import i18n
+from console.core.i18n import DomainError
+from screens.widgets.confirm import ask_to_discard
+from screens.widgets.validation import DomainCheck
+
+i18n.add({
+    "form.save": ("保存", "Save"),
+    "form.cancel": ("取消", "Cancel"),
+    "form.pick": ("请选择", "Pick one"),
+    "form.fix_first": ("请先改正标红的内容。", "Fix the fields marked in red first."),
+})
+
+
+@dataclass
+class Field:
+    """One row of a form: a text box, or a list when ``options`` are given."""
+
+    name: str
+    label: str
+    value: Any = ""
+    placeholder: str = ""
+    #: the domain's check of the typed text (raises DomainError with the message)
+    check: Callable[[str], object] | None = None
+    restrict: str | None = None
+    max_length: int = 200
+    options: list[tuple[str, Any]] | None = None
+    #: a list with nothing chosen until the volunteer picks (never a default gun)
+    blank: bool = False
+
+
+class FormDialog(ModalScreen):
+    """``title``, an optional ``info`` line, then one row per field."""
+
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > .form {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        padding: 0 1; border: round $primary; background: $surface;
+    }
+    FormDialog .form VerticalScroll { height: auto; max-height: 18; }
+    FormDialog .form-title { text-style: bold; }
+    FormDialog .form-info { color: $text-muted; height: auto; }
+    FormDialog .form-row { height: 1; }
+    FormDialog .form-label { width: 14; }
+    FormDialog .form-row Input {
+        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    FormDialog .form-row Input:focus { border: none; background: $primary 30%; }
+    FormDialog .form-row Input.-invalid { border: none; background: $error 20%; }
+    FormDialog .form-row Input.-invalid:focus { background: $error 30%; }
+    FormDialog .form-row Select { width: 1fr; }
+    FormDialog .form-error { display: none; color: $error; padding-left: 14; height: auto; }
+    FormDialog .form-error.shown { display: block; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", i18n.t("form.save"), priority=True),
+                Binding("escape", "cancel", i18n.t("form.cancel"))]
+
+    def __init__(self, title: str, fields: list[Field], save: Callable[[dict], object],
+                 info: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.save = save
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(self.title_text, classes="form-title", markup=False)
+            with VerticalScroll():
+                if self.info:
+                    yield Static(self.info, classes="form-info", markup=False)
+                for f in self.fields:
+                    with Horizontal(classes="form-row"):
+                        yield Label(f.label, classes="form-label")
+                        yield self._widget(f)
+                    yield Label("", id=f"e-{f.name}", classes="form-error")
+                yield Label("", id="e-form", classes="form-error")
+        yield Footer()
+
+    @staticmethod
+    def _widget(f: Field) -> Input | Select:
+        if f.options is not None and f.blank and f.value == "":
+            return Select(f.options, id=f"f-{f.name}", prompt=i18n.t("form.pick"), compact=True)
+        if f.options is not None:
+            return Select(f.options, id=f"f-{f.name}", allow_blank=False, compact=True,
+                          value=f.value if f.value != "" else f.options[0][1])
+        return Input(str(f.value), placeholder=f.placeholder, id=f"f-{f.name}",
+                     validators=[DomainCheck(f.check)] if f.check else [],
+                     restrict=f.restrict, max_length=f.max_length,
+                     validate_on=["changed", "submitted"])
+
+    def on_mount(self) -> None:
+        for inp in self.query(Input):
+            if inp.value and inp.validators:
+                inp.validate(inp.value)
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query(Select).first()).focus()
+        self.initial = self.values()
+
+    def error(self, field: str | None, text: str) -> None:
+        """``text`` under ``field`` (under the form when it has no row)."""
+        target = self.query(f"#e-{field}") if field else None
+        label = target.first(Label) if target else self.query_one("#e-form", Label)
+        label.update(text)
+        label.set_class(bool(text), "shown")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self.error((event.input.id or "")[2:], "" if result is None or result.is_valid
+                   else result.failure_descriptions[0])
+        self.error(None, "")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        i = inputs.index(event.input)
+        if i + 1 < len(inputs):
+            inputs[i + 1].focus()
+        else:
+            self.action_save()
+
+    def values(self) -> dict[str, Any]:
+        out = {}
+        for f in self.fields:
+            w = self.query_one(f"#f-{f.name}")
+            out[f.name] = "" if isinstance(w, Select) and w.is_blank() else w.value
+        return out
+
+    def action_save(self) -> None:
+        for label in self.query(".form-error"):
+            label.update("")
+            label.remove_class("shown")
+        bad = []
+        for inp in self.query(Input):
+            result = inp.validate(inp.value) if inp.validators else None
+            if result is not None and not result.is_valid:
+                self.error(inp.id[2:], result.failure_descriptions[0])
+                bad.append(inp)
+        if bad:
+            self.error(None, i18n.t("form.fix_first"))
+            bad[0].focus()
+            return
+        try:
+            result = self.save(self.values())
+        except DomainError as exc:
+            known = exc.field and any(f.name == exc.field for f in self.fields)
+            self.error(exc.field if known else None, str(exc))
+            if known:
+                self.query_one(f"#f-{exc.field}").focus()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        ask_to_discard(self.app, self.values() != self.initial, lambda: self.dismiss(None))
