@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import partial
 
 from console import cli, launcher
@@ -41,7 +40,7 @@ from screens.key_order import KeyOrder  # noqa: E402
 from screens.purchases.tab import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
 from screens.stock.tab import StockTab  # noqa: E402
-from screens import textual_text  # noqa: E402
+from screens import messages, textual_text  # noqa: E402
 
 i18n.add({
     "app.title": ("社区防控服务台", "Community desk console"),
@@ -76,14 +75,6 @@ SAFE_SYSTEM_COMMANDS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
 BLOCKED_ACTIONS = {"screenshot", "suspend_process"}
 #: app actions for leaders only
 LEADER_ACTIONS = {"audit"}
-
-
-@dataclass
-class _Watch:
-    owner: Widget
-    files: Callable[[], Iterable[tuple[str, str | None]]]
-    callback: Callable[[], object]
-    seen: tuple = field(default_factory=tuple)
 
 
 def _unless_removed(owner: Widget, callback: Callable, *args, **kwargs):
@@ -160,12 +151,12 @@ class DeskApp(App):
         self.store = store
         self.actor: Actor | None = actor
         self.gate = gate or ""
-        self._watches: list[_Watch] = []
+        self._watches: list[messages.Watch] = []
         self._polling = False
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self.alerts: list[alerts.Alert] = []
-        self.shift_label = ""  # set by the checkpoint tab
+        self.shift_label = ""  # the checkpoint tab posts ShiftChanged
         self.problems = list(problems)  # start-up integrity report, shown once
         self.keys = KeyOrder(self, super().on_event)
         self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
@@ -199,7 +190,7 @@ class DeskApp(App):
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
         self.set_interval(self.RETENTION_SECONDS, self._retention)
-        self.watch_files(self, lambda: [("roster", None)], self._roster_changed)
+        messages.watch(self, lambda: [("roster", None)])
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
@@ -208,6 +199,17 @@ class DeskApp(App):
             self.push_screen(SignInScreen())
         else:
             self.push_screen(FirstLeaderScreen())
+
+    def on_signed_in(self, event: messages.SignedIn) -> None:
+        self.signed_in(event.actor, event.gate)
+
+    def on_shift_changed(self, event: messages.ShiftChanged) -> None:
+        self.shift_label = event.label
+        for header in self.screen.query(DeskHeader):
+            header.refresh_text()
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self._roster_changed()   # the only tables the app itself watches
 
     def signed_in(self, actor: Actor, gate: str) -> None:
         """Called by the sign-in screens: enter the console as ``actor``."""
@@ -335,44 +337,44 @@ class DeskApp(App):
             self.push_screen(AuditScreen())
 
     # -- other sessions' writes and alerts --
-    def watch_files(self, owner: Widget, files: Callable[[], Iterable[tuple[str, str | None]]],
-                    callback: Callable[[], object]) -> None:
-        """Call ``callback`` when any (table, day) in ``files()`` is written by
-        any session. Polled about once a second while ``owner`` is mounted."""
-        watch = _Watch(owner, files, callback)
-        watch.seen = self._versions(watch)
-        self._watches.append(watch)
+    def on_watch(self, event: messages.Watch) -> None:
+        """A widget shows some tables: post it StoreChanged when they change."""
+        event.stop()
+        self._watches.append(event)
 
-    def _versions(self, watch: _Watch) -> tuple:
-        return tuple(self.store.version(name, day) for name, day in watch.files())
+    @staticmethod
+    def _watched(watch: messages.Watch) -> bool:
+        node = watch.widget
+        return node is node.app or (node.is_mounted and node.is_attached)
 
     def _poll(self) -> None:
         if self.store.needs_checkpoint():
             self._checkpoint()
-        self._watches = [w for w in self._watches if w.owner.is_attached]
+        self._watches = [w for w in self._watches if w.widget is self or w.widget.is_attached]
         if not self._polling:  # a slow poll is not stacked on
             self._polling = True
             self._poll_store(list(self._watches))
 
     @work(thread=True, group="poll")
-    def _poll_store(self, watches: list[_Watch]) -> None:
+    def _poll_store(self, watches: list[messages.Watch]) -> None:
         """Ask the store what changed (and the idle-lock setting) off the event
         loop: catching up on other desks' writes reads and applies them.
         The lock and the callbacks then run on the loop."""
         minutes, versions = 10, []
         try:
             minutes = settings.get(self.store, "idle_minutes") or 10
-            versions = [self._versions(w) for w in watches]
+            versions = [messages.versions(self.store, w.files) for w in watches]
         finally:  # the next poll may start even if this one failed
             self.call_from_thread(self._polled, minutes, watches, versions)
 
-    def _polled(self, minutes: int, watches: list[_Watch], versions: list[tuple]) -> None:
+    def _polled(self, minutes: int, watches: list[messages.Watch], versions: list[dict]) -> None:
         self._polling = False
         self._idle_check(minutes)
         for watch, now in zip(watches, versions):
-            if now != watch.seen and watch.owner.is_mounted and watch.owner.is_attached:
-                watch.seen = now
-                watch.callback()
+            changed = frozenset(f for f, v in now.items() if f not in watch.seen or watch.seen[f] != v)
+            watch.seen = now
+            if changed and self._watched(watch):
+                watch.widget.post_message(messages.StoreChanged(changed))
 
     @work(thread=True, exclusive=True, group="checkpoint")
     def _checkpoint(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from console.core import audit, i18n, operators
 from console.core.i18n import DomainError
+from screens import messages
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),
@@ -68,7 +69,10 @@ class RosterScreen(ModalScreen):
         for key in ("name", "role", "active"):
             table.add_column(i18n.t(f"admin.col_{key}"), key=key)
         self.reload()
-        self.app.watch_files(self, lambda: [("roster", None)], self.reload)
+        messages.watch(self, lambda: [("roster", None)])
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.reload()
 
     def reload(self) -> None:
         table = self.query_one(DataTable)

@@ -24,8 +24,9 @@ i18n.add({
 
 class DeskHeader(Static):
     """Checked every second, redrawn only when its text changes (the clock
-    shows minutes: over SSH every redraw costs bytes). The checkpoint tab
-    sets ``app.shift_label``."""
+    shows minutes: over SSH every redraw costs bytes). The shift comes from
+    ``app.shift_label``, which the app sets on the checkpoint tab's
+    ShiftChanged."""
 
     def __init__(self) -> None:
         super().__init__(markup=False, id="desk-header")

@@ -13,6 +13,7 @@ from console.core import i18n, operators, settings
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from screens.widgets.name_select import NameSelect
+from screens import messages
 
 i18n.add({
     "signin.title": ("{site} · 登录", "{site} · Sign in"),
@@ -101,7 +102,7 @@ class SignInScreen(_PinForm):
         except DomainError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.app.signed_in, actor, gate)
+        self.post_message(messages.SignedIn(actor, gate))  # thread-safe; the app enters the console
 
 
 class FirstLeaderScreen(_PinForm):
@@ -129,7 +130,7 @@ class FirstLeaderScreen(_PinForm):
             self.message(str(exc))
             return
         gates = gate_names(self.app.store)
-        self.app.signed_in(actor, self.app.gate or gates[0])
+        self.post_message(messages.SignedIn(actor, self.app.gate or gates[0]))
 
 
 class LockScreen(_PinForm):

@@ -28,6 +28,7 @@ from screens.checkpoint.fields import KeyedSelect, labelled
 from screens.checkpoint.recall import RecallScreen
 from screens.checkpoint.shift import ShiftScreen
 from screens.checkpoint.gates import GatesScreen, RequestsScreen
+from screens import messages
 
 
 class CheckpointTab(Vertical):
@@ -116,13 +117,15 @@ class CheckpointTab(Vertical):
         table = self.query_one("#log", DataTable)
         for col in COLUMNS:
             table.add_column(i18n.t(f"checkpoint.col.{col}"), key=col)
-        self.app.watch_files(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)],
-                             self.reload)
+        messages.watch(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)])
         self.reload()
         if self.SHOW_HANDOVER:
             self._handover()
         # after every other tab's mount-time focus calls: the desk opens on this form
         self.call_after_refresh(self.call_after_refresh, self._focus_form)
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.reload()
 
     @work(thread=True, group="cp-handover")
     def _handover(self) -> None:
@@ -540,7 +543,7 @@ class CheckpointTab(Vertical):
 
     def _show_shift(self, label: str, inside: str = "") -> None:
         self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")
-        self.app.shift_label = label
+        self.post_message(messages.ShiftChanged(label))   # the app's header shows it
 
     # -- other screens --
     def action_shift(self) -> None:

@@ -19,6 +19,7 @@ from screens.errands.scan_window import ScanScreen
 from screens.errands.request import RequestScreen
 from screens.widgets.text_prompt import TextPrompt
 from screens.errands.standing import StandingScreen
+from screens import messages
 
 
 class ErrandsTab(Vertical):
@@ -53,9 +54,12 @@ class ErrandsTab(Vertical):
         for key in COLUMNS:
             table.add_column(i18n.t(f"errtab.col.{key}"), key=key)
         self.reload()
-        self.app.watch_files(self, lambda: [("errands", None)], self.reload)
+        messages.watch(self, lambda: [("errands", None)])
         # expired and overdue come from the clock, not from a write
         self.set_interval(30, self.reload)
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.reload()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # leader-only keys are hidden from volunteers (console/ refuses them anyway)

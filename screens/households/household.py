@@ -17,6 +17,7 @@ from screens.widgets.confirm import ConfirmScreen
 from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.widgets.validation import DomainCheck
+from screens import messages
 
 
 def _error_for(view, exc: DomainError, default: str = "#message") -> None:
@@ -76,7 +77,10 @@ class HouseholdScreen(ModalScreen[None]):
                            ("reason", "hh.reason"), ("since", "hh.since")):
             self.query_one(f"#{key}").border_title = t(title)
         self.load(opening=True)
-        self.app.watch_files(self, lambda: [("households", None), ("marks", None)], self.load)
+        messages.watch(self, lambda: [("households", None), ("marks", None)])
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.load()
 
     def load(self, opening: bool = False) -> None:
         if opening:

@@ -19,6 +19,7 @@ from screens.households.roll import RollView
 from screens.households.grids import GridsView
 from screens.households.import_view import ImportView
 from screens.households.view import HouseholdView
+from screens import messages
 
 
 class HouseholdsTab(Vertical):
@@ -48,7 +49,10 @@ class HouseholdsTab(Vertical):
     def on_mount(self) -> None:
         numbers = [b["number"] for b in hh.buildings(self.app.store)]
         self.building = numbers[0] if numbers else None
-        self.app.watch_files(self, self._files, self.reload)
+        messages.watch(self, self._files)
+        self.reload()
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
         self.reload()
 
     def _files(self) -> list[tuple[str, str | None]]:

@@ -19,6 +19,7 @@ from screens.purchases.catalogue import CatalogueView
 from screens.purchases.runs import RunsView
 from screens.purchases.delivery import DeliveryView
 from screens.purchases.schedules import SchedulesView
+from screens import messages
 
 
 VIEWS = (("requests", RequestsView), ("catalogue", CatalogueView), ("runs", RunsView),
@@ -82,7 +83,10 @@ class PurchasesTab(Vertical):
         return self.query_one(f"#{active}").query_one(View)
 
     def on_mount(self) -> None:
-        self.app.watch_files(self, self._files, self.reload)
+        messages.watch(self, self._files)
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.reload()
 
     def _files(self) -> Iterable[tuple[str, str | None]]:
         return [(name, None) for name in self.FILES]

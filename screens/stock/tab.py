@@ -23,6 +23,7 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormDialog
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import DomainCheck
+from screens import messages
 
 PAGE = 200
 #: what a number box takes: digits (also full-width), a point and a minus sign, so
@@ -111,8 +112,10 @@ class StockTab(Vertical):
             self.building = numbers[0]
             self.query_one("#building", Select).value = numbers[0]
         self.reload()
-        self.app.watch_files(self, lambda: [(stock.MOVES, None), ("settings", None),
-                                            ("households", None)], self.reload)
+        messages.watch(self, lambda: [(stock.MOVES, None), ("settings", None), ("households", None)])
+
+    def on_store_changed(self, event: messages.StoreChanged) -> None:
+        self.reload()
 
     def on_show(self) -> None:
         """Arriving on the tab (F4), the cursor waits in the door box."""

@@ -22,18 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LEADER, VOLUNTEER, PIN, LEADER_PIN = "郭振兴", "刘敏", "1234", "123456"  # demo roster
 
 
-def placeholder(module: str) -> bool:
-    """True while screens/<module>.py is still the shell's placeholder."""
-    head = (ROOT / "screens" / f"{module}.py").read_text(encoding="utf-8")[:300]
-    return "placeholder until" in head
-
-
-def needs_tab(*modules: str) -> pytest.MarkDecorator:
-    missing = [m for m in modules if placeholder(m)]
-    return pytest.mark.skipif(bool(missing), reason="not merged yet (placeholder): "
-                              + ", ".join(f"screens/{m}.py" for m in missing))
-
-
 @pytest.fixture
 def tmux(tmp_path) -> Iterator[Tmux]:
     reason = available()

@@ -12,7 +12,7 @@ from console.errands import errand as errands
 from console.core.store import Store
 
 from .tmux import ScreenTimeout
-from .conftest import LEADER, VOLUNTEER, needs_tab, sign_in
+from .conftest import LEADER, VOLUNTEER, sign_in
 from tests import needs
 
 
@@ -120,7 +120,6 @@ def test_two_sessions_see_each_others_roster_changes(desk):
 
 
 @needs.font
-@needs_tab("errands")
 def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     pane = desk()
     sign_in(pane)
@@ -168,7 +167,6 @@ def test_errand_request_approve_print_and_scan_at_the_gate(desk, demo_dir):
     assert pane.wait_exit() == 0
 
 
-@needs_tab("checkpoint")
 def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
     """Log a visitor at the gate in one session; the other desk's log shows it."""
     a, b = desk(), desk()
@@ -198,7 +196,6 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
         assert pane.wait_exit() == 0
 
 
-@needs_tab("checkpoint")
 def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk, demo_dir):
     """A member of a home-quarantine household wants out: the form says no as
     the door is typed; a leader lets them through with a reason; the log shows it."""

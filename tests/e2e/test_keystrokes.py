@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import needs_tab, sign_in
+from .conftest import sign_in
 from .test_console import row
 
 WRITER = Path(__file__).with_name("_gate_writer.py")
@@ -32,7 +32,6 @@ def bursts(pane, times: int = 10) -> None:
         clear_form(pane)
 
 
-@needs_tab("checkpoint")
 def test_name_tab_phone_tab_door_in_one_burst_lands_in_three_fields(desk):
     pane = desk()
     sign_in(pane)
@@ -41,7 +40,6 @@ def test_name_tab_phone_tab_door_in_one_burst_lands_in_three_fields(desk):
     assert pane.wait_exit() == 0
 
 
-@needs_tab("checkpoint")
 def test_bursts_land_right_while_another_desk_writes(desk, demo_dir, tmp_path):
     pane = desk()
     sign_in(pane)
@@ -59,7 +57,6 @@ def test_bursts_land_right_while_another_desk_writes(desk, demo_dir, tmp_path):
     assert pane.wait_exit() == 0
 
 
-@needs_tab("checkpoint")
 def test_esc_on_a_filled_form_asks_first(desk):
     pane = desk()
     sign_in(pane)

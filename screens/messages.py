@@ -1,0 +1,68 @@
+"""App-wide messages: widgets post them up, the app and the tabs react.
+
+- :class:`Watch` (a widget, on mount): "tell me when any desk writes these
+  tables". The app's one-second poll then posts :class:`StoreChanged` to
+  that widget, naming the (table, day) pairs that changed; the widget
+  reloads what it shows of them. Nothing polls the store but the app.
+- :class:`SignedIn` (the sign-in screens): enter the console as this person.
+- :class:`ShiftChanged` (the checkpoint tab): whose shift the header shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.message import Message
+from textual.widget import Widget
+
+Files = Callable[[], Iterable[tuple[str, str | None]]]
+
+
+def versions(store, files: Files) -> dict[tuple[str, str | None], object]:
+    """The store's version of each (table, day) in ``files()`` now."""
+    return {(name, day): store.version(name, day) for name, day in files()}
+
+
+class Watch(Message):
+    """``widget`` shows what ``files()`` names (re-read at every poll: a
+    tab that changes day names the new day); ``seen`` is what it loaded."""
+
+    def __init__(self, widget: Widget, files: Files) -> None:
+        super().__init__()
+        self.widget, self.files = widget, files
+        self.seen = versions(widget.app.store, files)
+
+
+def watch(widget: Widget, files: Files) -> None:
+    """Ask the app for a :class:`StoreChanged` whenever ``files()`` change."""
+    widget.post_message(Watch(widget, files))
+
+
+class StoreChanged(Message):
+    """Some desk (this one too) wrote ``changed``: (table, day) pairs."""
+
+    bubble = False  # for the widget that asked, not for its parents
+
+    def __init__(self, changed: frozenset[tuple[str, str | None]]) -> None:
+        super().__init__()
+        self.changed = changed
+
+    def touches(self, *tables: str) -> bool:
+        """Whether any of ``tables`` (any day) is among the changed."""
+        return any(name in tables for name, _ in self.changed)
+
+
+class SignedIn(Message):
+    """Enter the console as ``actor`` at ``gate``."""
+
+    def __init__(self, actor, gate: str) -> None:
+        super().__init__()
+        self.actor, self.gate = actor, gate
+
+
+class ShiftChanged(Message):
+    """The shift on this desk's gate is now ``label`` ("" when none is open)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
