@@ -21,7 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.demo import roster as demo  # noqa: E402
+from console.purchases import form_values as F  # noqa: E402
 from console.purchases import orders as P
+from console.purchases import runs as R  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.purchases.parser import parse_chat  # noqa: E402
 from console.demo.purchases import _chat_line  # noqa: E402
@@ -56,20 +58,20 @@ def main() -> None:
                        args.orders)
         timed(rows, f"import {len(result.orders)} orders (1 tx)",
               lambda: P.import_orders(store, actor, result.orders))
-        run = timed(rows, "create run collecting them", lambda: P.create_run(
+        run = timed(rows, "create run collecting them", lambda: R.create_run(
             store, actor, "2099-01-02", "平价超市", "23:59"))
-        items = timed(rows, "shopping list (combined)", lambda: P.shopping_list(store, run["id"]))
-        packs = timed(rows, "packing list", lambda: P.packing_list(store, run["id"]))
+        items = timed(rows, "shopping list (combined)", lambda: R.shopping_list(store, run["id"]))
+        packs = timed(rows, "packing list", lambda: R.packing_list(store, run["id"]))
         some = packs[:200]
         timed(rows, f"enter {len(some)} amounts at the desk (each locked)",
-              lambda: [P.record_paid(store, actor, p["id"], "12.5") for p in some], len(some))
+              lambda: [R.record_paid(store, actor, p["id"], "12.5") for p in some], len(some))
         with store.transaction(P.REQUESTS) as tx:     # the rest without timing
             tx.table(P.REQUESTS).update({"paid_fen": 1250}, doc_ids=[p["id"] for p in packs[200:]])
         timed(rows, "mark bought (receipt check)",
-              lambda: P.mark_bought(store, actor, run["id"], P.money(1250 * len(packs))))
+              lambda: R.mark_bought(store, actor, run["id"], F.money(1250 * len(packs))))
         timed(rows, "requests table read (UI reload)", lambda: P.requests(store))
         if args.pdf:
-            timed(rows, "PDF of list + packs", lambda: P.run_pdf(store, run["id"]))
+            timed(rows, "PDF of list + packs", lambda: R.run_pdf(store, run["id"]))
     print(f"orders parsed: {len(result.orders)}, lines needing a fix: {len(result.problems)}, "
           f"shopping list rows: {len(items)}")
     print(f"{'step':42} {'total ms':>10} {'ms each':>9}")

@@ -44,6 +44,7 @@ from console.demo import roster as demo  # noqa: E402
 from console.errands import errand as errands  # noqa: E402
 from console.households import registry as households  # noqa: E402
 from console.purchases import orders as P  # noqa: E402
+from console.purchases import runs as R  # noqa: E402
 from console.stock import ledger as stock  # noqa: E402
 
 LEADER = Actor("郭振兴", "leader")
@@ -71,7 +72,7 @@ def fill(root: Path, scale: int) -> dict:
                "lines": [{"item": "大米", "qty": 1, "unit": "袋"}, {"item": "鸡蛋", "qty": 2, "unit": "斤"}]}
               for _ in range(1500 * scale)]
     P.import_orders(store, LEADER, orders)
-    run = P.create_run(store, LEADER, today + dt.timedelta(days=1), "平价超市", "23:59")
+    run = R.create_run(store, LEADER, today + dt.timedelta(days=1), "平价超市", "23:59")
     codes = []
     for i in range(30):  # issued passes to scan
         e = errands.request(store, DESK, door=doors[i], person="张三", purpose="买药", items="药",
@@ -92,7 +93,7 @@ def fill(root: Path, scale: int) -> dict:
             led.issue(door)
     store.checkpoint()
     return {"doors": doors, "codes": codes, "run": run["id"],
-            "requests": [r["id"] for r in P.run_requests(store, run["id"])]}
+            "requests": [r["id"] for r in R.run_requests(store, run["id"])]}
 
 
 # -- the desk calls, timed in a fresh session ---------------------------------------
@@ -120,7 +121,7 @@ def store_ops(root: Path, world: dict, n: int) -> dict[str, list[float]]:
     timed("pass scan", [lambda c=c: gate_scan.scan(store, c, "西门", DESK) for c in world["codes"][:n]])
     timed("thermometer hand-out", [lambda i=i: stock.issue(store, DESK, doors[i], reason="lost")
                                    for i in range(n)])
-    timed("household amount in a run", [lambda r=r: P.record_paid(store, LEADER, r, "23.50")
+    timed("household amount in a run", [lambda r=r: R.record_paid(store, LEADER, r, "23.50")
                                         for r in world["requests"][:n]])
     return out
 
@@ -274,7 +275,7 @@ def _loaded(path: str, results) -> None:
     days = store.days("checkpoint")
     for day in days[-2:]:  # every tab: the gate log (today and yesterday), purchases,
         cp.page_of(store, day)  # errands, thermometers, households, the audit days
-    P.requests(store), P.runs(store), errands.by_status(store), stock.balances(store)
+    P.requests(store), R.runs(store), errands.by_status(store), stock.balances(store)
     households.by_door(store), store.history_days()
     load, loading = time.perf_counter() - t, max(pauses)
     pauses[:] = [0.0]

@@ -28,14 +28,14 @@ from console.demo import stock as stock_demo
 from console.checkpoint import gate, inside, scan
 from console.errands import errand, standing
 from console.households import marks, registry_import, roll
-from console.purchases import orders, schedules
+from console.purchases import orders, schedules, settlement
 from console.stock import ledger as stock
 
 # The lists a desk can take out as .xlsx or CSV (`export WHAT`, each list's Ctrl+E).
 EXPORTS: list[exports.Export] = [
     *gate.EXPORTS,                  # checkpoint: the gate log of a day or days
     *roll.EXPORTS,                  # roll: summary per building and grid; not-reported
-    *orders.EXPORTS,                # unpaid: packs not settled
+    *settlement.EXPORTS,            # unpaid: packs not settled
     *stock.EXPORTS,                 # handouts: households still without a thermometer
     *marks.EXPORTS,                 # key-persons: masked unless a leader's
 ]

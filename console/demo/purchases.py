@@ -15,7 +15,9 @@ import datetime as dt
 import random
 
 from console.core import clock
+from console.purchases import catalogue as C
 from console.purchases import orders as P
+from console.purchases import runs as R
 from console.purchases import schedules as S
 from console.core.operators import Actor
 from console.core.store import Store
@@ -59,7 +61,7 @@ def part(store: Store, rng: random.Random, days: int) -> str:
                             special, recent=i >= len(run_days) - 1)
     # the next run: tomorrow's, taking today's orders until 20:00
     nxt = today + dt.timedelta(days=1)
-    P.create_run(store, store_actor(), nxt, SHOP)
+    R.create_run(store, store_actor(), nxt, SHOP)
     chat = "\n".join(_chat_line(rng, k, h) for k, h in enumerate(rng.sample(village, 35), start=1))
     created, _ = P.parse_and_import(store, store_actor(), "#接龙 明天代购\n" + chat)
     with store.transaction(P.REQUESTS) as tx:  # redirected at the checkpoint, items not filled in yet
@@ -91,7 +93,7 @@ def _catalogue(store: Store, today: dt.date) -> None:
               "ends": (today + dt.timedelta(days=1)).isoformat(), "note": "临期特价，限每户2箱"},
              {"kind": "special", "name": "土豆", "unit": "斤", "price_fen": 90, "shop": SHOP,
               "ends": (today + dt.timedelta(days=3)).isoformat(), "note": "大量到货"}]
-    store.table(P.CATALOGUE).insert_multiple(rows)
+    store.table(C.CATALOGUE).insert_multiple(rows)
 
 
 def _lines(rng: random.Random, special: bool) -> list[dict]:

@@ -19,7 +19,7 @@ from console.core import clock, i18n
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.core.operators import Actor
-from console.purchases.orders import parse_day, parse_hhmm
+from console.purchases.form_values import parse_day, parse_hhmm
 from console.core.store import Store
 from console.core import purge
 

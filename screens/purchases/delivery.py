@@ -9,10 +9,11 @@ from textual.widgets import DataTable
 
 from console.core import clock
 from console.purchases import orders as P
+from console.purchases import settlement as D  # delivery and settlement
 from screens import export
 from screens.widgets.form import Field
 from console.core.i18n import t as _t
-from console.purchases.form_values import settle_how
+from console.purchases.form_values import money, settle_how
 from screens.purchases.view import MAX_ROWS, View, check_money
 
 
@@ -36,7 +37,7 @@ class DeliveryView(View):
 
     def load(self, unpaid_only: bool) -> Callable[[], None]:
         if unpaid_only:
-            rows = P.unpaid(self.store)
+            rows = D.unpaid(self.store)
         else:
             today = clock.today().isoformat()
             rows = [r for r in reversed(P.requests(self.store, ("bought", "out", "delivered")))
@@ -49,16 +50,16 @@ class DeliveryView(View):
                 return ""
             return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
         cells = {str(r["id"]): (
-            r["no"], r["door"], r.get("person", ""), P.money(r.get("paid_fen")),
+            r["no"], r["door"], r.get("person", ""), money(r.get("paid_fen")),
             _t(f"purchases.status.{r['status']}"),
             (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
             settled(r)) for r in rows}
         return lambda: (self.table.sync(list(cells.items())), self._show_bill())
 
     def _owed(self) -> str:
-        owed = P.unpaid(self.store)
+        owed = D.unpaid(self.store)
         return _t("pui.unpaid_total", n=len(owed),
-                  amount=P.money(sum(r.get("paid_fen") or 0 for r in owed)))
+                  amount=money(sum(r.get("paid_fen") or 0 for r in owed)))
 
     @on(DataTable.RowHighlighted, "#del-table")
     def _show_bill(self) -> None:
@@ -73,11 +74,11 @@ class DeliveryView(View):
     def _read_bill(self, ticket: int, request_id: int | None) -> None:
         text = self._owed()
         if request_id is not None:
-            bill = P.bill(P.get_request(self.store, request_id))
+            bill = D.bill(P.get_request(self.store, request_id))
             lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
                               + (f"[{_t('purchases.short')}]" if ln["short"] else "")
                               for ln in bill["lines"])
-            text = f"{bill['no']} {bill['door']} {P.money(bill['paid_fen'])}: {lines}\n{text}"
+            text = f"{bill['no']} {bill['door']} {money(bill['paid_fen'])}: {lines}\n{text}"
         self.app.call_from_thread(self._show_bill_text, ticket, text)
 
     def _show_bill_text(self, ticket: int, text: str) -> None:
@@ -97,14 +98,14 @@ class DeliveryView(View):
         if row:
             self.form(_t("pui.t.out", no=row["no"], door=row["door"]), [
                 Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
-                lambda v: P.send_out(self.store, self.actor, row["id"], v["by"] or None), done=row["no"])
+                lambda v: D.send_out(self.store, self.actor, row["id"], v["by"] or None), done=row["no"])
 
     def action_delivered(self) -> None:
         row = self._row()
         if row:
             by = (row.get("delivery") or {}).get("out_by") or self.actor.name
             self.confirm(_t("pui.confirm_delivered", no=row["no"], door=row["door"], by=by),
-                         lambda: P.deliver(self.store, self.actor, row["id"], by),
+                         lambda: D.deliver(self.store, self.actor, row["id"], by),
                          done=row["no"])
 
     def action_settle(self) -> None:
@@ -113,8 +114,8 @@ class DeliveryView(View):
             return
         self.form(_t("pui.t.settle", no=row["no"], door=row["door"]), [
             Field("how", _t("pui.f.how"), _t("purchases.settle.paid"), check=settle_how, max_length=10),
-            Field("amount", _t("pui.f.amount"), P.money(row.get("paid_fen")), check=check_money,
+            Field("amount", _t("pui.f.amount"), money(row.get("paid_fen")), check=check_money,
                   restrict=r"[0-9.¥元]*", max_length=10),
             Field("reason", _t("pui.f.reason"), max_length=60),
-        ], lambda v: P.settle(self.store, self.actor, row["id"], settle_how(v["how"]), v["amount"] or None,
+        ], lambda v: D.settle(self.store, self.actor, row["id"], settle_how(v["how"]), v["amount"] or None,
                               v["reason"]), done=row["no"])

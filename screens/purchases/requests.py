@@ -11,7 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import (Footer, Label, Static, TextArea)
 
 from console.core import clock
+from console.purchases import catalogue as C
 from console.purchases import orders as P
+from console.purchases import runs as R
+from console.purchases.form_values import money
 from console.purchases.parser import format_items
 from screens.widgets.form import Field
 from screens.purchases.view import CSS
@@ -37,15 +40,15 @@ class RequestsView(View):
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
         rows = self.found(rows)[-MAX_ROWS:]
-        runs = {r["id"]: P.run_label(r) for r in P.runs(self.store)}
+        runs = {r["id"]: R.run_label(r) for r in R.runs(self.store)}
         cells = {str(r["id"]): (
             r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
             _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
             items_text(r["lines"], width) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
                                               else "—")) for r in rows}
-        specials = P.active_specials(self.store)
+        specials = C.active_specials(self.store)
         status = (_t("pui.specials", list="；".join(
-            f"{s['name']} {P.money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
+            f"{s['name']} {money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
             if specials else _t("pui.no_specials"))
         return lambda: (self.table.sync(list(cells.items())), self.status(status))
 
@@ -58,7 +61,7 @@ class RequestsView(View):
             Field("lines", _t("pui.f.items"), format_items(row.get("lines", [])),
                   _t("pui.ph.items"), check=check_items_optional, max_length=400),
             Field("note", _t("pui.f.note"), row.get("note", ""), max_length=100),
-            Field("budget", _t("pui.f.budget"), P.money(row.get("budget_fen")), check=check_money,
+            Field("budget", _t("pui.f.budget"), money(row.get("budget_fen")), check=check_money,
                   restrict=r"[0-9.¥元]*", max_length=10),
         ]
 
@@ -79,9 +82,9 @@ class RequestsView(View):
                                budget=v["budget"] or None, person=v["person"])
         title = _t("pui.t.edit_request", no=row.get("no") or f"#{row['id']}", door=row["door"],
                    person=row.get("person", ""))
-        specials = P.active_specials(self.store)
+        specials = C.active_specials(self.store)
         info = _t("pui.specials", list="；".join(
-            f"{s['name']} {P.money(s['price_fen'])}/{s['unit']}" for s in specials)) if specials else ""
+            f"{s['name']} {money(s['price_fen'])}/{s['unit']}" for s in specials)) if specials else ""
         self.form(title, self._fields(row), save, info, done=row.get("no") or "")
 
     def action_paste(self) -> None:

@@ -11,11 +11,12 @@ from textual.widgets import (DataTable, Static)
 
 from console.core import clock
 from console.purchases import orders as P
+from console.purchases import runs as R
 from console.core.i18n import DomainError
 from screens.widgets.form import Field
 from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t
-from console.purchases.form_values import item_numbers
+from console.purchases.form_values import item_numbers, money, parse_day, parse_hhmm, parse_money
 from screens.purchases.view import View, clip, items_text
 
 
@@ -43,9 +44,9 @@ class RunsView(View):
         return int(key) if key else None
 
     def load(self) -> Callable[[], None]:
-        runs = P.runs(self.store)[:30]
+        runs = R.runs(self.store)[:30]
         rows = {str(r["id"]): (
-            P.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
+            R.run_label(r), r["date"], r["shop"], r["deadline"][5:16].replace("T", " "),
             str(len(r["requests"])), _t(f"purchases.run.{r['status']}")) for r in runs}
         return lambda: (self.table.sync(list(rows.items())), self.reload_detail())
 
@@ -63,18 +64,18 @@ class RunsView(View):
     def _read_detail(self, ticket: int, run_id: int | None, show_list: bool, width: int) -> None:
         rows, run, check = {}, None, None
         if run_id is not None:
-            run = P.get_run(self.store, run_id)
+            run = R.get_run(self.store, run_id)
             if show_list:
                 rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
                                                       str(r["households"]))
-                        for r in P.shopping_list(self.store, run_id)}
+                        for r in R.shopping_list(self.store, run_id)}
             else:
-                rows = {str(p["id"]): (p["no"], p["door"], P.money(p["paid_fen"]),
+                rows = {str(p["id"]): (p["no"], p["door"], money(p["paid_fen"]),
                                        ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
                                                 if ln.get("short")),
                                        clip(p["person"], 8), items_text(p["lines"], width))
-                        for p in self.found(P.packing_list(self.store, run_id))}
-            check = P.receipt_check(self.store, run_id)
+                        for p in self.found(R.packing_list(self.store, run_id))}
+            check = R.receipt_check(self.store, run_id)
         self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
 
     def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
@@ -95,11 +96,11 @@ class RunsView(View):
             return
         detail.sync(list(rows.items()))
         self.query_one("#run-summary", Static).update(
-            _t("pui.run_summary", no=P.run_label(run), date=run["date"], shop=run["shop"],
+            _t("pui.run_summary", no=R.run_label(run), date=run["date"], shop=run["shop"],
                status=_t(f"purchases.run.{run['status']}"), n=len(run["requests"]),
                deadline=run["deadline"][5:16].replace("T", " ")) + "  ·  " +
             _t("pui.showing_list" if show_list else "pui.showing_packs"))
-        self.status(_t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])))
+        self.status(_t("pui.sum_info", sum=money(check["sum_fen"]), n=len(check["missing"])))
 
     def action_toggle_list(self) -> None:
         self.show_list = not self.show_list
@@ -107,12 +108,12 @@ class RunsView(View):
 
     def action_new_run(self) -> None:
         tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
-        last = P.runs(self.store)
+        last = R.runs(self.store)
         self.form(_t("pui.t.run"), [
-            Field("date", _t("pui.f.date"), tomorrow, check=P.parse_day, max_length=10),
+            Field("date", _t("pui.f.date"), tomorrow, check=parse_day, max_length=10),
             Field("shop", _t("pui.f.shop"), last[0]["shop"] if last else "", max_length=30),
-            Field("deadline", _t("pui.f.deadline"), "20:00", check=P.parse_hhmm, max_length=5),
-        ], lambda v: P.create_run(self.store, self.actor, v["date"], v["shop"], v["deadline"]),
+            Field("deadline", _t("pui.f.deadline"), "20:00", check=parse_hhmm, max_length=5),
+        ], lambda v: R.create_run(self.store, self.actor, v["date"], v["shop"], v["deadline"]),
             done=_t("pui.t.run"))
 
     def action_paid(self) -> None:
@@ -129,9 +130,9 @@ class RunsView(View):
         short = ",".join(str(i + 1) for i, ln in enumerate(row["lines"]) if ln.get("short"))
 
         def save(v):
-            return P.record_paid(self.store, self.actor, row["id"], v["amount"], item_numbers(v["short"]))
+            return R.record_paid(self.store, self.actor, row["id"], v["amount"], item_numbers(v["short"]))
         self.form(_t("pui.t.paid", no=row["no"], door=row["door"]), [
-            Field("amount", _t("pui.f.amount"), P.money(row.get("paid_fen")), check=P.parse_money,
+            Field("amount", _t("pui.f.amount"), money(row.get("paid_fen")), check=parse_money,
                   restrict=r"[0-9.¥元]*", max_length=10),
             Field("short", _t("pui.f.short"), short, _t("pui.ph.short"), check=item_numbers,
                   max_length=40),
@@ -141,22 +142,22 @@ class RunsView(View):
         run_id = self.run_id()
         if run_id is None:
             return
-        run = P.get_run(self.store, run_id)
-        check = P.receipt_check(self.store, run_id)
-        self.form(_t("pui.t.bought", no=P.run_label(run)), [
-            Field("receipt", _t("pui.f.receipt"), check=P.parse_money, restrict=r"[0-9.¥元]*",
+        run = R.get_run(self.store, run_id)
+        check = R.receipt_check(self.store, run_id)
+        self.form(_t("pui.t.bought", no=R.run_label(run)), [
+            Field("receipt", _t("pui.f.receipt"), check=parse_money, restrict=r"[0-9.¥元]*",
                   max_length=12)],
-            lambda v: P.mark_bought(self.store, self.actor, run_id, v["receipt"]),
-            _t("pui.sum_info", sum=P.money(check["sum_fen"]), n=len(check["missing"])),
-            done=P.run_label(run))
+            lambda v: R.mark_bought(self.store, self.actor, run_id, v["receipt"]),
+            _t("pui.sum_info", sum=money(check["sum_fen"]), n=len(check["missing"])),
+            done=R.run_label(run))
 
     def action_close_run(self) -> None:
         run_id = self.run_id()
         if run_id is None:
             return
-        run = P.get_run(self.store, run_id)
-        self.confirm(_t("pui.confirm_close", no=P.run_label(run)),
-                     lambda: P.close_run(self.store, self.actor, run_id))
+        run = R.get_run(self.store, run_id)
+        self.confirm(_t("pui.confirm_close", no=R.run_label(run)),
+                     lambda: R.close_run(self.store, self.actor, run_id))
 
     def action_pdf(self) -> None:
         run_id = self.run_id()
@@ -166,7 +167,7 @@ class RunsView(View):
     @work(thread=True, exclusive=True, group="pdf")
     def _pdf(self, run_id: int) -> None:
         try:
-            path = P.run_pdf(self.store, run_id)
+            path = R.run_pdf(self.store, run_id)
         except DomainError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (DataTable, Input, Label, TabbedContent, TabPane)
 
+from console.purchases import catalogue as C
 from console.purchases import orders as P
 from console.purchases import schedules as S
 from screens.purchases.view import CSS
@@ -34,7 +35,7 @@ class PurchasesTab(Vertical):
                   for i, (name, _) in enumerate(VIEWS, start=1)),
                 Binding("ctrl+f", "find", _t("pui.key.find")),
                 Binding("escape", "close_find", _t("pui.key.close"), show=False)]
-    FILES = (P.REQUESTS, P.RUNS, P.CATALOGUE, S.SCHEDULES)
+    FILES = (P.REQUESTS, P.RUNS, C.CATALOGUE, S.SCHEDULES)
     find_text = ""
 
     def compose(self) -> ComposeResult:

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import (DataTable, Static)
 
 from console.purchases import orders as P
+from console.purchases.form_values import parse_money
 from console.households.registry import find
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
@@ -46,7 +47,7 @@ def check_door(store):
 
 def check_money(value: str) -> None:
     if value.strip():
-        P.parse_money(value)
+        parse_money(value)
 
 
 def check_items_optional(value: str) -> None:

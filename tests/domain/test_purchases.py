@@ -6,7 +6,11 @@ import datetime as dt
 
 import pytest
 
+from console.purchases import catalogue as C
+from console.purchases import form_values as F
 from console.purchases import orders as P
+from console.purchases import runs as R
+from console.purchases import settlement as D  # delivery and settlement
 from console.core.i18n import DomainError
 from tests import needs
 
@@ -33,9 +37,9 @@ def err(fn, *a, **kw) -> DomainError:
                                       ("¥12.3", 1230), ("８.０５", 805), (" 7元 ", 700), (35, 3500)])
 def test_money_accepted(text, fen):
     if fen is None:   # full-width is normalised by the UI; the domain refuses it plainly
-        assert err(P.parse_money, text).key == "purchases.bad_money"
+        assert err(F.parse_money, text).key == "purchases.bad_money"
     else:
-        assert P.parse_money(text) == fen
+        assert F.parse_money(text) == fen
 
 
 @pytest.mark.parametrize("text,key", [("35.505", "purchases.money_decimals"),
@@ -44,11 +48,11 @@ def test_money_accepted(text, fen):
                                       ("1e3", "purchases.bad_money"),
                                       ("99999999", "purchases.money_big")])
 def test_money_refused(text, key):
-    assert err(P.parse_money, text).key == key
+    assert err(F.parse_money, text).key == key
 
 
 def test_money_format():
-    assert [P.money(x) for x in (0, 5, 3550, 123456)] == ["0.00", "0.05", "35.50", "1234.56"]
+    assert [F.money(x) for x in (0, 5, 3550, 123456)] == ["0.00", "0.05", "35.50", "1234.56"]
 
 
 # ---------------------------------------------------------------- requests
@@ -96,31 +100,31 @@ def test_run_collects_orders_before_deadline_and_later_ones(store, volunteer, le
     empty = P.create_request(store, volunteer, "1-102")
     frozen.t = at(4, 21)   # after the 20:00 deadline for the 5th
     late = P.create_request(store, volunteer, "1-103", lines="土豆1斤")
-    run = P.create_run(store, leader, "2026-03-05", "平价超市")
+    run = R.create_run(store, leader, "2026-03-05", "平价超市")
     assert run["deadline"] == at(4, 20).isoformat()
     assert run["requests"] == [early["id"]]
     assert P.get_request(store, late["id"])["status"] == "new"
     assert P.get_request(store, empty["id"])["status"] == "new"
     # the next run's orders join as they come in
-    nxt = P.create_run(store, leader, "2026-03-07", "平价超市")
+    nxt = R.create_run(store, leader, "2026-03-07", "平价超市")
     assert nxt["requests"] == [late["id"]]
     again = P.create_request(store, volunteer, "1-104", lines="白菜1棵")
     assert again["run"] == nxt["id"] and again["status"] == "in_run"
-    assert P.get_run(store, nxt["id"])["requests"] == [late["id"], again["id"]]
-    assert err(P.create_run, store, leader, "2026-03-07", "平价超市").key == "purchases.run_exists"
+    assert R.get_run(store, nxt["id"])["requests"] == [late["id"], again["id"]]
+    assert err(R.create_run, store, leader, "2026-03-07", "平价超市").key == "purchases.run_exists"
 
 
 def _bought_run(store, volunteer, leader):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱 猪肉3两")
     b = P.create_request(store, volunteer, "1-102", lines="土豆1.5斤 猪肉1斤(瘦的) 鸡蛋10个")
     c = P.create_request(store, volunteer, "2-101", lines="牛奶2箱")
-    run = P.create_run(store, leader, "2026-03-05", "平价超市")
+    run = R.create_run(store, leader, "2026-03-05", "平价超市")
     return run, a, b, c
 
 
 def test_shopping_list_combines_per_item(store, volunteer, leader, frozen):
     run, *_ = _bought_run(store, volunteer, leader)
-    rows = {(r["item"], r["unit"]): r for r in P.shopping_list(store, run["id"])}
+    rows = {(r["item"], r["unit"]): r for r in R.shopping_list(store, run["id"])}
     assert rows[("土豆", "斤")]["qty"] == 3.5 and rows[("土豆", "斤")]["households"] == 2
     assert rows[("牛奶", "箱")]["qty"] == 3
     assert rows[("猪肉", "斤")]["qty"] == 1.3          # 3两 + 1斤
@@ -131,117 +135,117 @@ def test_shopping_list_combines_per_item(store, volunteer, leader, frozen):
 
 def test_packing_bills_receipt_and_lock(store, volunteer, leader, frozen):
     run, a, b, c = _bought_run(store, volunteer, leader)
-    packs = P.packing_list(store, run["id"])
+    packs = R.packing_list(store, run["id"])
     assert [p["door"] for p in packs] == ["1-101", "1-102", "2-101"]
     assert [ln["item"] for ln in packs[1]["lines"]] == ["土豆", "猪肉", "鸡蛋"]
     frozen.t = at(5, 10)
-    P.record_paid(store, volunteer, a["id"], "40.5")
-    P.record_paid(store, volunteer, b["id"], "38", short=[2])     # no eggs today
-    e = err(P.mark_bought, store, leader, run["id"], "100")
+    R.record_paid(store, volunteer, a["id"], "40.5")
+    R.record_paid(store, volunteer, b["id"], "38", short=[2])     # no eggs today
+    e = err(R.mark_bought, store, leader, run["id"], "100")
     assert e.key == "purchases.missing_amounts" and "0304-003" in str(e)
-    P.record_paid(store, volunteer, c["id"], "22")
-    e = err(P.mark_bought, store, leader, run["id"], "100")
+    R.record_paid(store, volunteer, c["id"], "22")
+    e = err(R.mark_bought, store, leader, run["id"], "100")
     assert e.key == "purchases.receipt_mismatch" and "100.50" in str(e) and "0.50" in str(e)
-    assert P.receipt_check(store, run["id"])["sum_fen"] == 10050
-    P.mark_bought(store, leader, run["id"], "100.50")
-    bill = P.bill(P.get_request(store, b["id"]))
+    assert R.receipt_check(store, run["id"])["sum_fen"] == 10050
+    R.mark_bought(store, leader, run["id"], "100.50")
+    bill = D.bill(P.get_request(store, b["id"]))
     assert bill["short"] == ["鸡蛋"] and bill["paid_fen"] == 3800
     assert [ln["short"] for ln in bill["lines"]] == [False, False, True]
     # an order changed after its run was bought: refused, nothing lost
     e = err(P.set_lines, store, volunteer, a["id"], "土豆9斤")
     assert e.key == "purchases.locked" and e.field == "lines"
     assert P.get_request(store, a["id"])["lines"][0]["qty"] == 2
-    assert err(P.record_paid, store, volunteer, a["id"], "1").key == "purchases.run_not_open"
+    assert err(R.record_paid, store, volunteer, a["id"], "1").key == "purchases.run_not_open"
     assert err(P.cancel_request, store, volunteer, a["id"]).key == "purchases.locked"
     # closing: leaders only, once
-    assert err(P.close_run, store, volunteer, run["id"]).key == "auth.leader_only"
-    P.close_run(store, leader, run["id"])
-    assert err(P.close_run, store, leader, run["id"]).key == "purchases.run_closed"
-    assert err(P.mark_bought, store, leader, run["id"], "100").key == "purchases.run_closed"
+    assert err(R.close_run, store, volunteer, run["id"]).key == "auth.leader_only"
+    R.close_run(store, leader, run["id"])
+    assert err(R.close_run, store, leader, run["id"]).key == "purchases.run_closed"
+    assert err(R.mark_bought, store, leader, run["id"], "100").key == "purchases.run_closed"
 
 
 def test_cancel_leaves_run(store, volunteer, leader, frozen):
     run, a, b, c = _bought_run(store, volunteer, leader)
     P.cancel_request(store, volunteer, c["id"], "不要了")
-    assert P.get_run(store, run["id"])["requests"] == [a["id"], b["id"]]
+    assert R.get_run(store, run["id"])["requests"] == [a["id"], b["id"]]
     assert err(P.set_lines, store, volunteer, c["id"], "土豆1斤").key == "purchases.cancelled"
 
 
 def test_close_before_bought_refused(store, leader, frozen):
-    run = P.create_run(store, leader, "2026-03-05", "平价超市")
-    assert err(P.close_run, store, leader, run["id"]).key == "purchases.run_not_bought"
+    run = R.create_run(store, leader, "2026-03-05", "平价超市")
+    assert err(R.close_run, store, leader, run["id"]).key == "purchases.run_not_bought"
 
 
 # ---------------------------------------------------------------- delivery and settlement
 def test_delivery_settlement_and_unpaid(store, volunteer, leader, frozen):
     run, a, b, c = _bought_run(store, volunteer, leader)
-    assert err(P.send_out, store, volunteer, a["id"]).key == "purchases.not_bought"
+    assert err(D.send_out, store, volunteer, a["id"]).key == "purchases.not_bought"
     for r, amt in ((a, "30"), (b, "20"), (c, "10")):
-        P.record_paid(store, volunteer, r["id"], amt)
-    P.mark_bought(store, leader, run["id"], "60")
+        R.record_paid(store, volunteer, r["id"], amt)
+    R.mark_bought(store, leader, run["id"], "60")
     frozen.t = at(5, 15, 5)
-    P.send_out(store, volunteer, a["id"], by="刘敏")
-    row = P.deliver(store, volunteer, a["id"])
+    D.send_out(store, volunteer, a["id"], by="刘敏")
+    row = D.deliver(store, volunteer, a["id"])
     assert row["delivery"]["by"] == "刘敏" and row["delivery"]["at"].startswith("2026-03-05T15:05")
-    assert err(P.deliver, store, volunteer, a["id"]).key == "purchases.already_delivered"
-    P.deliver(store, volunteer, b["id"], by="陈静")            # straight from the desk
-    assert [r["no"] for r in P.unpaid(store)] == [a["no"], b["no"], c["no"]]
-    paid = P.settle(store, volunteer, a["id"], "paid")
+    assert err(D.deliver, store, volunteer, a["id"]).key == "purchases.already_delivered"
+    D.deliver(store, volunteer, b["id"], by="陈静")            # straight from the desk
+    assert [r["no"] for r in D.unpaid(store)] == [a["no"], b["no"], c["no"]]
+    paid = D.settle(store, volunteer, a["id"], "paid")
     assert paid["settlement"]["amount_fen"] == 3000 and paid["settlement"]["by"] == volunteer.name
-    assert err(P.settle, store, volunteer, a["id"], "free").key == "purchases.already_settled"
-    assert err(P.settle, store, volunteer, b["id"], "waived", reason="困难户").key == "auth.leader_only"
-    assert err(P.settle, store, leader, b["id"], "waived").key == "purchases.need_reason"
-    P.settle(store, leader, b["id"], "waived", reason="困难户")
-    assert err(P.settle, store, volunteer, c["id"], "bogus").key == "purchases.bad_settle"
-    assert [r["no"] for r in P.unpaid(store)] == [c["no"]]
-    P.settle(store, volunteer, c["id"], "free")
-    assert P.unpaid(store) == []
+    assert err(D.settle, store, volunteer, a["id"], "free").key == "purchases.already_settled"
+    assert err(D.settle, store, volunteer, b["id"], "waived", reason="困难户").key == "auth.leader_only"
+    assert err(D.settle, store, leader, b["id"], "waived").key == "purchases.need_reason"
+    D.settle(store, leader, b["id"], "waived", reason="困难户")
+    assert err(D.settle, store, volunteer, c["id"], "bogus").key == "purchases.bad_settle"
+    assert [r["no"] for r in D.unpaid(store)] == [c["no"]]
+    D.settle(store, volunteer, c["id"], "free")
+    assert D.unpaid(store) == []
 
 
 def test_a_pack_goes_out_and_is_settled_as_soon_as_it_is_bought(store, volunteer, leader, frozen):
     run, a, b, c = _bought_run(store, volunteer, leader)
-    assert err(P.deliver, store, volunteer, a["id"]).key == "purchases.not_bought"
-    P.record_paid(store, volunteer, a["id"], "30", short=[1])   # a's checkout done, the rest still shopping
+    assert err(D.deliver, store, volunteer, a["id"]).key == "purchases.not_bought"
+    R.record_paid(store, volunteer, a["id"], "30", short=[1])   # a's checkout done, the rest still shopping
     assert P.get_request(store, a["id"])["status"] == "bought"
-    assert P.get_run(store, run["id"])["status"] == "open"
-    assert [r["no"] for r in P.unpaid(store)] == [a["no"]]
-    P.record_paid(store, volunteer, a["id"], "31.50", short=[1])   # a typo corrected
-    P.send_out(store, volunteer, a["id"], by="刘敏")
-    P.deliver(store, volunteer, a["id"])
-    assert P.settle(store, volunteer, a["id"], "paid")["settlement"]["amount_fen"] == 3150
-    assert err(P.record_paid, store, volunteer, a["id"], "40").key == "purchases.already_settled"
+    assert R.get_run(store, run["id"])["status"] == "open"
+    assert [r["no"] for r in D.unpaid(store)] == [a["no"]]
+    R.record_paid(store, volunteer, a["id"], "31.50", short=[1])   # a typo corrected
+    D.send_out(store, volunteer, a["id"], by="刘敏")
+    D.deliver(store, volunteer, a["id"])
+    assert D.settle(store, volunteer, a["id"], "paid")["settlement"]["amount_fen"] == 3150
+    assert err(R.record_paid, store, volunteer, a["id"], "40").key == "purchases.already_settled"
     e = err(P.set_lines, store, volunteer, a["id"], "土豆9斤")
     assert e.key == "purchases.pack_bought" and e.field == "lines"
     assert err(P.cancel_request, store, volunteer, a["id"]).key == "purchases.pack_bought"
     P.set_lines(store, volunteer, b["id"], "土豆1斤")          # a pack not yet bought still changes
-    P.record_paid(store, volunteer, b["id"], "20")
-    P.record_paid(store, volunteer, c["id"], "10")
-    P.mark_bought(store, leader, run["id"], "61.50")
+    R.record_paid(store, volunteer, b["id"], "20")
+    R.record_paid(store, volunteer, c["id"], "10")
+    R.mark_bought(store, leader, run["id"], "61.50")
     assert [P.get_request(store, r["id"])["status"] for r in (a, b, c)] == ["delivered", "bought",
                                                                             "bought"]
 
 
 # ---------------------------------------------------------------- catalogue
 def test_catalogue_bundles_prices_specials(store, volunteer, leader, frozen):
-    P.add_bundle(store, leader, "35元爱心蔬菜包", "35", "城东蔬菜种植户", "土豆 白菜 萝卜 青菜")
-    P.price_seen(store, volunteer, "土豆", "斤", "平价超市", "1.8")
-    P.price_seen(store, volunteer, "土豆", "斤", "平价超市", "1.5")
-    P.price_seen(store, volunteer, "土豆", "斤", "中百", "2.2")
-    P.add_special(store, volunteer, "牛奶", "箱", "39.9", "平价超市", "2026-03-05", "特价")
-    P.add_special(store, volunteer, "鸡蛋", "板", "12", "平价超市", "2026-03-03")
-    assert [r["name"] for r in P.active_specials(store)] == ["牛奶"]
-    assert len(P.catalogue(store, "item")) == 1
-    assert P.price_of(store, "土豆", "斤", "中百") == 220
-    assert P.price_of(store, "土豆", "斤") == 150
-    assert P.price_of(store, "35元爱心蔬菜包", "份") == 3500
-    assert P.price_of(store, "牛奶", "箱") == 3990
-    assert err(P.add_special, store, volunteer, "x", "箱", "1.001", "s", "2026-03-05").key == \
+    C.add_bundle(store, leader, "35元爱心蔬菜包", "35", "城东蔬菜种植户", "土豆 白菜 萝卜 青菜")
+    C.price_seen(store, volunteer, "土豆", "斤", "平价超市", "1.8")
+    C.price_seen(store, volunteer, "土豆", "斤", "平价超市", "1.5")
+    C.price_seen(store, volunteer, "土豆", "斤", "中百", "2.2")
+    C.add_special(store, volunteer, "牛奶", "箱", "39.9", "平价超市", "2026-03-05", "特价")
+    C.add_special(store, volunteer, "鸡蛋", "板", "12", "平价超市", "2026-03-03")
+    assert [r["name"] for r in C.active_specials(store)] == ["牛奶"]
+    assert len(C.catalogue(store, "item")) == 1
+    assert C.price_of(store, "土豆", "斤", "中百") == 220
+    assert C.price_of(store, "土豆", "斤") == 150
+    assert C.price_of(store, "35元爱心蔬菜包", "份") == 3500
+    assert C.price_of(store, "牛奶", "箱") == 3990
+    assert err(C.add_special, store, volunteer, "x", "箱", "1.001", "s", "2026-03-05").key == \
         "purchases.money_decimals"
-    assert err(P.add_bundle, store, leader, "", "35", "s").key == "purchases.no_name"
-    special = P.active_specials(store)[0]
-    assert err(P.remove_catalogue, store, volunteer, special["id"]).key == "auth.leader_only"
-    P.remove_catalogue(store, leader, special["id"])
-    assert P.active_specials(store) == []
+    assert err(C.add_bundle, store, leader, "", "35", "s").key == "purchases.no_name"
+    special = C.active_specials(store)[0]
+    assert err(C.remove_catalogue, store, volunteer, special["id"]).key == "auth.leader_only"
+    C.remove_catalogue(store, leader, special["id"])
+    assert C.active_specials(store) == []
 
 
 def test_chat_import_keeps_problem_lines(store, volunteer, frozen):
@@ -256,9 +260,9 @@ def test_chat_import_keeps_problem_lines(store, volunteer, frozen):
 @needs.font
 def test_run_pdf(store, volunteer, leader, frozen, tmp_path):
     run, *_ = _bought_run(store, volunteer, leader)
-    path = P.run_pdf(store, run["id"], tmp_path / "run.pdf")
+    path = R.run_pdf(store, run["id"], tmp_path / "run.pdf")
     assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size > 1000
-    pages = P.sheet_text(store, run["id"])
+    pages = R.sheet_text(store, run["id"])
     assert "土豆  3.5斤  (2)" in "\n".join(pages[0])
     assert any("1-102" in line for page in pages[1:] for line in page)
 
@@ -270,10 +274,10 @@ def test_demo_part(store, frozen):
     from console.purchases import schedules
     line = purchases_demo.part(store, random.Random(1), 6)
     assert "village groups" in line
-    runs = P.runs(store)
+    runs = R.runs(store)
     assert [r["status"] for r in runs] == ["open", "bought", "closed", "closed"]
     assert runs[0]["date"] == "2026-03-05" and runs[0]["requests"]
-    assert P.unpaid(store) and P.active_specials(store)
+    assert D.unpaid(store) and C.active_specials(store)
     assert [s["times"] for s in schedules.schedules(store)] == [["11:30", "17:20"]]
     waiting = [r for r in P.requests(store, "new") if r.get("source", {}).get("checkpoint")]
     assert len(waiting) == 2 and waiting[0]["lines"] == []

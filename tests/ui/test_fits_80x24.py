@@ -18,6 +18,7 @@ from console.checkpoint import gate as checkpoint
 from console.core import i18n, printing
 from console.errands import errand as errands
 from console.purchases import orders as P
+from console.purchases import runs as R
 from tests.errand_helpers import T0, make_errand
 from tests.ui.fits_tour import tour
 from tests.ui.rendered import screen_lines
@@ -88,7 +89,7 @@ async def test_receipt_check_refusal_wraps_in_the_form(store, volunteer, leader,
     freeze_clock(dt.datetime(2026, 3, 4, 9, 0, tzinfo=TZ))
     for door in ("1-101", "1-102", "1-103", "1-104", "2-101", "2-102", "2-103"):
         P.create_request(store, volunteer, door, lines="土豆2斤")
-    P.create_run(store, leader, "2026-03-05", "平价超市")
+    R.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "3")

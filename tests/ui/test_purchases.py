@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 
 from app import DeskApp
 from console.purchases import orders as P
+from console.purchases import runs as R
 from console.purchases import schedules as S
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FormDialog
@@ -127,7 +128,7 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     b = P.create_request(store, volunteer, "1-102", lines="土豆1斤")
     frozen.t = dt.datetime(2026, 3, 4, 21, 0, tzinfo=TZ)
-    run = P.create_run(store, leader, "2026-03-05", "平价超市")
+    run = R.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "3")
@@ -151,7 +152,7 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
         row = P.get_request(store, a["id"])
         assert row["paid_fen"] == 3050 and row["lines"][1]["short"]
         assert cells(app, "run-detail")[0][2:4] == ["30.50", "2"]
-        P.record_paid(store, volunteer, b["id"], "2")
+        R.record_paid(store, volunteer, b["id"], "2")
         table(app, "runs-table").focus()
         await pilot.press("b")
         await settle(pilot)
@@ -163,13 +164,13 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
         app.screen.query_one("#f-receipt", Input).value = "32.50"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert P.get_run(store, run["id"])["status"] == "bought"
+        assert R.get_run(store, run["id"])["status"] == "bought"
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
-        assert P.get_run(store, run["id"])["status"] == "closed"
+        assert R.get_run(store, run["id"])["status"] == "closed"
         messages = []
         app.notify = lambda msg, **kw: messages.append(msg)
         await pilot.press("c", "y")
@@ -179,9 +180,9 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
 
 async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab, settle):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤")
-    run = P.create_run(store, leader, "2026-03-05", "平价超市")
-    P.record_paid(store, volunteer, a["id"], "3")
-    P.mark_bought(store, leader, run["id"], "3")
+    run = R.create_run(store, leader, "2026-03-05", "平价超市")
+    R.record_paid(store, volunteer, a["id"], "3")
+    R.mark_bought(store, leader, run["id"], "3")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "4")
@@ -289,7 +290,7 @@ async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer,
 
 async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leader, frozen, open_tab, settle):
     for day in ("2026-03-05", "2026-03-06", "2026-03-07"):
-        P.create_run(store, leader, day, "平价超市")
+        R.create_run(store, leader, day, "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "3")
@@ -300,7 +301,7 @@ async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leade
         await pilot.press("home")
         await settle(pilot)
         assert runs.cursor_row == 0
-        P.create_run(store, leader, "2026-03-08", "中百")      # another desk
+        R.create_run(store, leader, "2026-03-08", "中百")      # another desk
         app._poll()
         await settle(pilot)
         assert [r[0] for r in cells(app, "runs-table")] == ["R4", "R3", "R2", "R1"]
@@ -310,14 +311,14 @@ async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, 
                                                                          frozen, open_tab, settle):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱")
     P.create_request(store, volunteer, "1-102", lines="白菜1棵")
-    P.create_run(store, leader, "2026-03-05", "平价超市")
-    P.record_paid(store, volunteer, a["id"], "34", short=[1])
+    R.create_run(store, leader, "2026-03-05", "平价超市")
+    R.record_paid(store, volunteer, a["id"], "34", short=[1])
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "4")
         assert [r[1] for r in cells(app, "del-table")] == ["1-101"]    # the run is still shopping
         assert "牛奶1箱[short]" in _rendered(app)                       # bill shown at once
-        P.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
+        R.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
         app._poll()
         await settle(pilot)
         assert "134.50" in _rendered(app)
