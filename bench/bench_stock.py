@@ -16,7 +16,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.demo import roster as demo  # noqa: E402
-from console.stock import ledger as stock
+from console.core import clock  # noqa: E402
+from console.households import registry as households  # noqa: E402
+from console.stock import balances  # noqa: E402
+from console.stock import ledger as stock  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
 
@@ -36,8 +39,8 @@ def build(root: Path, n: int) -> Store:
     rng = random.Random(n)
     demo.add_households(store, rng)
     leader = Actor("bench", "leader")
-    doors = [h["door"] for h in stock.households.all_households(store)]
-    now = stock.clock.now()
+    doors = [h["door"] for h in households.all_households(store)]
+    now = clock.now()
     with stock.ledger(store, leader) as led:
         led.receive("gun", 5, "区卫健委")
         while len(led.by_no) < n:
@@ -58,16 +61,16 @@ def main() -> None:
             t = time.perf_counter()
             store = build(Path(tmp) / "data", n)
             built = time.perf_counter() - t
-            moves = len(stock.movements(store))
+            moves = len(balances.movements(store))
             store.checkpoint()
             size = (store.root / "tables" / f"{stock.MOVES}.json").stat().st_size // 1024
-            cold = _median_ms(lambda: stock.balances(Store(store.root)), 5)
-            warm = _median_ms(lambda: stock.balances(store))
-            views = _median_ms(lambda: (stock.sources(store), stock.loans(store),
-                                        stock.without_thermometer(store, 1)))
+            cold = _median_ms(lambda: balances.balances(Store(store.root)), 5)
+            warm = _median_ms(lambda: balances.balances(store))
+            views = _median_ms(lambda: (balances.sources(store), balances.loans(store),
+                                        balances.without_thermometer(store, 1)))
             actor = Actor("bench", "volunteer")
             stock.receive(store, actor, "mercury", 500, "中心X")
-            doors = iter(sorted(h["door"] for h in stock.households.all_households(store)))
+            doors = iter(sorted(h["door"] for h in households.all_households(store)))
             # "lost" is accepted whether or not the door already has one: same path, same write
             issue = _median_ms(lambda: stock.issue(store, actor, next(doors), reason="lost"), 9)
             rows.append((moves, size, built, cold, warm, views, issue))

@@ -45,6 +45,7 @@ from console.errands import errand as errands  # noqa: E402
 from console.households import registry as households  # noqa: E402
 from console.purchases import orders as P  # noqa: E402
 from console.purchases import runs as R  # noqa: E402
+from console.stock import balances  # noqa: E402
 from console.stock import ledger as stock  # noqa: E402
 
 LEADER = Actor("郭振兴", "leader")
@@ -275,14 +276,14 @@ def _loaded(path: str, results) -> None:
     days = store.days("checkpoint")
     for day in days[-2:]:  # every tab: the gate log (today and yesterday), purchases,
         cp.page_of(store, day)  # errands, thermometers, households, the audit days
-    P.requests(store), R.runs(store), errands.by_status(store), stock.balances(store)
+    P.requests(store), R.runs(store), errands.by_status(store), balances.balances(store)
     households.by_door(store), store.history_days()
     load, loading = time.perf_counter() - t, max(pauses)
     pauses[:] = [0.0]
     for i in range(20):  # then use: writes, and the views again
         cp.log_entry(store, DESK, "西门", {**FORM, "door": "1-101"})
         if i % 5 == 0:
-            cp.page_of(store, days[-1]), P.requests(store), stock.balances(store)
+            cp.page_of(store, days[-1]), P.requests(store), balances.balances(store)
     results.put((base, _rss(), loading * 1000, max(pauses) * 1000, load))
 
 

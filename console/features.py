@@ -29,21 +29,23 @@ from console.checkpoint import gate, inside, scan
 from console.errands import errand, standing
 from console.households import marks, registry_import, roll
 from console.purchases import orders, schedules, settlement
-from console.stock import ledger as stock
+from console.stock import balances as stock_balances
+from console.stock import command as stock_command
+from console.stock import handouts, ledger
 
 # The lists a desk can take out as .xlsx or CSV (`export WHAT`, each list's Ctrl+E).
 EXPORTS: list[exports.Export] = [
     *gate.EXPORTS,                  # checkpoint: the gate log of a day or days
     *roll.EXPORTS,                  # roll: summary per building and grid; not-reported
     *settlement.EXPORTS,            # unpaid: packs not settled
-    *stock.EXPORTS,                 # handouts: households still without a thermometer
+    *handouts.EXPORTS,              # handouts: households still without a thermometer
     *marks.EXPORTS,                 # key-persons: masked unless a leader's
 ]
 
 # What is personal in each table, for `purge --before DATE` and the retention setting.
 PURGE_RULES: list[purge.Rule] = [
     *gate.PURGE, *errand.PURGE, *standing.PURGE, *orders.PURGE, *schedules.PURGE,
-    *stock.PURGE, *roll.PURGE, *marks.PURGE,
+    *ledger.PURGE, *roll.PURGE, *marks.PURGE,
 ]
 
 # `python app.py COMMAND`, after the console's own commands (console.cli), in this order.
@@ -52,7 +54,7 @@ COMMANDS: list[Command] = [
     purge.command(PURGE_RULES),     # purge --before DATE | --retention
     registry_import.command(),      # import households FILE.xlsx|FILE.csv
     scan.command(),                 # verify CODE (gate rules included)
-    stock.command(),                # stock [--sources | --sheet N]
+    stock_command.command(),        # stock [--sources | --sheet N]
     orders.command(),               # parse-orders FILE
 ]
 
@@ -62,7 +64,7 @@ ALERT_PROVIDERS: list[Callable[[Store, dt.datetime], list[Alert]]] = [
     roll.fever_alerts,              # fevers in today's daily roll
     marks.review_alerts,            # key-person marks due for review
     schedules.alerts,               # recurring deliveries due or late
-    stock.stock_alerts,             # low stock, loans overdue
+    stock_balances.stock_alerts,    # low stock, loans overdue
     inside.inside_alerts,           # visitors inside too long, residents late back
     operators.guessing_alerts,      # repeated wrong PINs for one name (leaders only)
 ]

@@ -9,7 +9,8 @@ from console.core.operators import Actor
 from console.core.store import Store
 from console.demo import roster as demo
 from console.households import registry as households
-from console.stock.ledger import REASONS, held_by_door, ledger, sources
+from console.stock.balances import held_by_door, sources
+from console.stock.ledger import REASONS, ledger
 
 CENTRES = ["城东", "城西", "城南", "城北", "东湖", "西湖", "南湖", "北湖", "解放路", "人民路",
            "建设路", "胜利街", "和平街", "新华路", "中山路", "长江路", "汉江路", "滨江", "花园",

@@ -16,7 +16,10 @@ from textual.widgets._select import SelectOverlay
 
 from console.core import clock, i18n
 from console.households import registry as households
+from console.stock import balances, items
 from console.stock import ledger as stock
+from console.stock.handouts import handout_sheet
+from console.stock.values import parse_qty, yuan
 from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.confirm import ConfirmScreen
@@ -125,14 +128,14 @@ class StockTab(Vertical):
     @work(thread=True, exclusive=True, group="stock-load")
     def reload(self) -> None:
         store = self.app.store
-        moves = stock.movements(store)
-        names = stock.item_map(store)
+        moves = balances.movements(store)
+        names = items.item_map(store)
         data = {
             "moves": moves,
-            "balances": stock.balances(store, moves),
-            "sources": stock.sources(store, moves),
-            "loans": stock.loans(store, clock.now(), moves),
-            "missing": stock.without_thermometer(store, self.building).get(self.building, [])
+            "balances": balances.balances(store, moves),
+            "sources": balances.sources(store, moves),
+            "loans": balances.loans(store, clock.now(), moves),
+            "missing": balances.without_thermometer(store, self.building).get(self.building, [])
             if self.building is not None else [],
             "names": names,
         }
@@ -144,7 +147,7 @@ class StockTab(Vertical):
         names = data["names"]
 
         def name(key: str) -> str:
-            return stock.item_name(names.get(key, key))
+            return items.item_name(names.get(key, key))
 
         bal = data["balances"]
         self.query_one("#balances", DataTable).sync(list({
@@ -162,11 +165,11 @@ class StockTab(Vertical):
                       for m in reversed(recent)}.items()), follow_top=True)   # newest first
         src = data["sources"]
         self.query_one("#sources", DataTable).sync(list({
-            f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], stock.yuan(s["cost_fen"]))
+            f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], yuan(s["cost_fen"]))
             for s in src}.items()))
         self.query_one("#sources-total", Static).update(i18n.t(
             "stockui.sources_total", n=len({s["source"] for s in src}), qty=sum(s["qty"] for s in src),
-            cost=stock.yuan(sum(s["cost_fen"] for s in src))))
+            cost=yuan(sum(s["cost_fen"] for s in src))))
         self._show_missing(data["missing"])
         self.query_one("#guns", DataTable).sync(list({
             str(m["no"]): (m["no"], name(m["item"]), m["team"], m["at"][5:16].replace("T", " "),
@@ -239,7 +242,7 @@ class StockTab(Vertical):
         try:
             house = households.find(store, door_text)
             doc = stock.issue(store, actor, house["door"], item=item, reason=reason)
-            balance = next(b["balance"] for b in stock.balances(store) if b["item"] == doc["item"])
+            balance = next(b["balance"] for b in balances.balances(store) if b["item"] == doc["item"])
         except DomainError as exc:
             self.app.call_from_thread(self._refused, door_text, exc)
             return
@@ -261,7 +264,7 @@ class StockTab(Vertical):
 
     def _issued(self, house: dict, doc: dict, balance: int) -> None:
         self.busy = False
-        name = stock.item_name(stock.item_map(self.app.store).get(doc["item"], doc["item"]))
+        name = items.item_name(items.item_map(self.app.store).get(doc["item"], doc["item"]))
         if doc["replacement"]:
             text = i18n.t("stockui.replaced", reason=i18n.t(f"stock.reason.{doc['reason']}"),
                           door=doc["door"], head=house.get("head") or "", item=name, balance=balance)
@@ -297,7 +300,7 @@ class StockTab(Vertical):
         self.app.push_screen(FormDialog(title, fields, save, help_text), done)
 
     def _item_options(self, kind: str | None = None) -> list[tuple[str, str]]:
-        return [(stock.item_name(i), i["key"]) for i in stock.items(self.app.store)
+        return [(items.item_name(i), i["key"]) for i in items.items(self.app.store)
                 if kind is None or i.get("kind") == kind]
 
     def _done(self, doc: dict) -> str:
@@ -307,7 +310,7 @@ class StockTab(Vertical):
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.receive"), [
             Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
-            Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, check=stock.parse_qty),
+            Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, check=parse_qty),
             Field("source", i18n.t("stockui.f.source")),
             Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER),
             Field("date", i18n.t("stockui.f.date"), value=clock.today().isoformat(), restrict=r"[0-9-]*"),
@@ -327,13 +330,13 @@ class StockTab(Vertical):
 
     def action_gun_back(self) -> None:
         store, actor = self.app.store, self.app.actor
-        open_loans = stock.loans(store)
+        open_loans = balances.loans(store)
         if not open_loans:
             self._say(i18n.t("stockui.no_guns_out"), error=True)
             return
-        names = stock.item_map(store)
+        names = items.item_map(store)
         selected = self._selected("#guns") if self.query_one(ContentSwitcher).current == "v-guns" else None
-        options = [(f"{m['team']} · {stock.item_name(names.get(m['item'], m['item']))} · "
+        options = [(f"{m['team']} · {items.item_name(names.get(m['item'], m['item']))} · "
                     f"{_when(m['at'])} → {_when(m['due'])}", m["no"]) for m in open_loans]
 
         def save(v: dict) -> str:
@@ -356,7 +359,7 @@ class StockTab(Vertical):
         self._form(i18n.t("stockui.t.write_off"), [
             Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
             Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=NUMBER,
-                  check=stock.parse_qty),
+                  check=parse_qty),
             Field("kind", i18n.t("stockui.f.kind"),
                   options=[(i18n.t(f"stock.kind.{k}"), k) for k in ("broken", "lost")]),
             Field("note", i18n.t("stockui.f.note")),
@@ -368,7 +371,7 @@ class StockTab(Vertical):
         def save(v: dict) -> str:
             out = []
             if v["low"].strip():
-                stock.set_low(store, actor, v["item"], v["low"])
+                items.set_low(store, actor, v["item"], v["low"])
                 out.append(i18n.t("stockui.low_saved"))
             if v["counted"].strip() or not out:
                 out.append(self._done(stock.stock_take(store, actor, v["item"], v["counted"], v["reason"])))
@@ -410,7 +413,7 @@ class StockTab(Vertical):
     @work(thread=True, exclusive=True, group="stock-print")
     def _print(self, building: int) -> None:
         try:
-            path = stock.handout_sheet(self.app.store, building)
+            path = handout_sheet(self.app.store, building)
         except DomainError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
@@ -426,7 +429,7 @@ def _when(stamp: str) -> str:
 def _detail(m: dict) -> str:
     kind = m["kind"]
     if kind == "receive":
-        return f"{m['source']} ¥{stock.yuan(m['cost_fen'])}"
+        return f"{m['source']} ¥{yuan(m['cost_fen'])}"
     if kind == "issue":
         rep = f" {i18n.t('stock.replacement')}:{i18n.t('stock.reason.' + m['reason'])}" \
             if m.get("replacement") else ""

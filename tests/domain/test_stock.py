@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import app  # noqa: F401  (registers the CLI commands)
 from console.core import clock, operators
+from console.stock import balances, handouts, items, values
 from console.stock import ledger as stock
 from console.core.i18n import DomainError
 from console.core.store import Store, StoreError
@@ -47,10 +48,10 @@ def test_receive_issue_and_balance_is_sum_of_movements(store, volunteer):
     stock.receive(store, volunteer, "mercury", "１２", "城西社区卫生服务中心", 4, "2020-03-04")
     first = stock.issue(store, volunteer, "1栋101")
     assert first["door"] == "1-101" and first["delta"] == -1 and not first["replacement"]
-    bal = {b["item"]: b for b in stock.balances(store)}
-    assert bal["mercury"]["balance"] == 19 == sum(m["delta"] for m in stock.movements(store))
+    bal = {b["item"]: b for b in balances.balances(store)}
+    assert bal["mercury"]["balance"] == 19 == sum(m["delta"] for m in balances.movements(store))
     assert bal["mercury"]["received"] == 20 and bal["mercury"]["given"] == 1
-    assert stock.held_by_door(store) == {"1-101": 1}
+    assert balances.held_by_door(store) == {"1-101": 1}
 
 
 def test_handout_is_free_no_money_anywhere_on_it(store, volunteer):
@@ -108,7 +109,7 @@ def test_bad_input_changes_nothing(store, volunteer, leader):
         assert err.value.field == "counted"
     with unchanged(store, "stock.bad_date"):
         stock.receive(store, volunteer, "mercury", 3, "中心A", 0, "yesterday")
-    assert stock.balances(store)[0]["balance"] == 3
+    assert balances.balances(store)[0]["balance"] == 3
 
 
 def test_negative_balance_refused_with_the_current_balance(store, volunteer):
@@ -120,7 +121,7 @@ def test_negative_balance_refused_with_the_current_balance(store, volunteer):
     assert err.value.field == "qty"
     with unchanged(store, "stock.negative") as err:
         stock.write_off(store, volunteer, "mercury", 1, "broken", "dropped")
-    assert "1-102" not in stock.held_by_door(store)
+    assert "1-102" not in balances.held_by_door(store)
 
 
 def test_guns_lent_returned_overdue_and_never_lent(store, volunteer):
@@ -136,16 +137,16 @@ def test_guns_lent_returned_overdue_and_never_lent(store, volunteer):
     with unchanged(store, "stock.negative"):
         stock.lend(store, volunteer, "gun", "第3组", NOW + dt.timedelta(hours=2))
     later = NOW + dt.timedelta(hours=3)
-    out = {m["no"]: m["overdue"] for m in stock.loans(store, later)}
+    out = {m["no"]: m["overdue"] for m in balances.loans(store, later)}
     assert out == {a["no"]: True, b["no"]: False}
-    assert [al.key for al in stock.stock_alerts(store, later)] == [f"stock.overdue.{a['no']}"]
+    assert [al.key for al in balances.stock_alerts(store, later)] == [f"stock.overdue.{a['no']}"]
     stock.give_back(store, volunteer, team="第1组")
     with unchanged(store, "stock.not_lent"):
         stock.give_back(store, volunteer, loan=a["no"])  # already back
     stock.give_back(store, volunteer, loan=b["no"], outcome="lost", note="丢在楼道")
-    gun = next(x for x in stock.balances(store) if x["item"] == "gun")
+    gun = next(x for x in balances.balances(store) if x["item"] == "gun")
     assert (gun["balance"], gun["out"]) == (1, 0)
-    assert stock.loans(store) == []
+    assert balances.loans(store) == []
 
 
 def test_stock_take_is_leader_only_and_records_counted_against_expected(store, volunteer, leader):
@@ -156,7 +157,7 @@ def test_stock_take_is_leader_only_and_records_counted_against_expected(store, v
         stock.stock_take(store, leader, "mercury", 9, "")
     m = stock.stock_take(store, leader, "mercury", "８", "counted in the evening")
     assert (m["expected"], m["counted"], m["delta"]) == (10, 8, -2)
-    assert stock.balances(store)[0]["balance"] == 8
+    assert balances.balances(store)[0]["balance"] == 8
 
 
 def test_corrections_are_new_movements(store, volunteer, leader):
@@ -165,8 +166,8 @@ def test_corrections_are_new_movements(store, volunteer, leader):
     with unchanged(store, "auth.leader_only"):
         stock.reverse(store, volunteer, i["no"], "wrong door")
     stock.reverse(store, leader, i["no"], "wrong door")
-    assert stock.held_by_door(store) == {"1-101": 0}
-    assert stock.without_thermometer(store, 1)[1][0]["door"] == "1-101"
+    assert balances.held_by_door(store) == {"1-101": 0}
+    assert balances.without_thermometer(store, 1)[1][0]["door"] == "1-101"
     with unchanged(store, "stock.already_reversed"):
         stock.reverse(store, leader, i["no"], "again")
     with unchanged(store, "stock.no_movement"):
@@ -174,7 +175,7 @@ def test_corrections_are_new_movements(store, volunteer, leader):
     stock.issue(store, volunteer, "1-101")  # a first one again, no reason needed
     with unchanged(store, "stock.negative"):  # 10 in, 1 out: 10 can't be taken back
         stock.reverse(store, leader, r["no"], "counted twice")
-    kinds = [m["kind"] for m in stock.movements(store)]
+    kinds = [m["kind"] for m in balances.movements(store)]
     assert kinds == ["receive", "issue", "reverse", "issue"]
 
 
@@ -182,11 +183,11 @@ def test_reversing_a_receipt_nets_out_of_sources_and_cannot_go_negative(store, v
     r = stock.receive(store, volunteer, "mercury", 10, "中心A", "2")
     stock.receive(store, volunteer, "mercury", 5, "中心B", "3")
     stock.issue(store, volunteer, "1-101")
-    src = {s["source"]: s for s in stock.sources(store)}
+    src = {s["source"]: s for s in balances.sources(store)}
     assert (src["中心A"]["qty"], src["中心A"]["cost_fen"]) == (10, 2000)
     stock.reverse(store, leader, r["no"], "entered twice")
-    assert [s["source"] for s in stock.sources(store)] == ["中心B"]
-    assert stock.balances(store)[0]["balance"] == 4
+    assert [s["source"] for s in balances.sources(store)] == ["中心B"]
+    assert balances.balances(store)[0]["balance"] == 4
     r2 = stock.receive(store, volunteer, "mercury", 9, "中心C")
     stock.issue(store, volunteer, "1-102")
     stock.issue(store, volunteer, "1-103")
@@ -203,7 +204,7 @@ def test_ledger_is_append_only_in_the_store(store, volunteer):
         store.table(stock.MOVES).update({"qty": 300}, doc_ids=[1])
     with pytest.raises(StoreError):
         store.table(stock.MOVES).remove(doc_ids=[1])
-    assert stock.movements(store)[0]["qty"] == 3
+    assert balances.movements(store)[0]["qty"] == 3
 
 
 @needs.font
@@ -212,20 +213,20 @@ def test_views_sources_missing_low_and_sheet(store, volunteer, leader, tmp_path)
     stock.receive(store, volunteer, "mercury", 4, "中心B", "4")
     for door in ("1-101", "1-102", "2-101"):
         stock.issue(store, volunteer, door)
-    assert [(s["source"], s["qty"], s["cost_fen"]) for s in stock.sources(store)] == [
+    assert [(s["source"], s["qty"], s["cost_fen"]) for s in balances.sources(store)] == [
         ("中心A", 8, 2800), ("中心B", 4, 1600)]
-    missing = stock.without_thermometer(store)
+    missing = balances.without_thermometer(store)
     assert len(missing[1]) == 22 and len(missing[2]) == 23
     assert missing[1][0]["door"] == "1-103"
     assert not next(r for r in missing[1] if r["door"] == "1-604")["at_home"]
-    bal = stock.balances(store)[0]
+    bal = balances.balances(store)[0]
     assert bal["balance"] == 9 and bal["is_low"]  # default warning at 30
     with pytest.raises(DomainError):
-        stock.set_low(store, volunteer, "mercury", 5)
-    stock.set_low(store, leader, "mercury", "5")
-    assert not stock.balances(store)[0]["is_low"]
-    assert stock.stock_alerts(store, NOW) == []
-    pdf = stock.handout_sheet(store, 1, tmp_path / "b1.pdf")
+        items.set_low(store, volunteer, "mercury", 5)
+    items.set_low(store, leader, "mercury", "5")
+    assert not balances.balances(store)[0]["is_low"]
+    assert balances.stock_alerts(store, NOW) == []
+    pdf = handouts.handout_sheet(store, 1, tmp_path / "b1.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
 
 
@@ -240,11 +241,11 @@ def test_items_are_configurable(store, volunteer, leader):
 
 
 def test_money_parsing():
-    assert stock.parse_yuan("3.5") == 350 and stock.parse_yuan("３.０５元") == 305
-    assert stock.parse_yuan(4) == 400 and stock.yuan(35050) == "350.50"
+    assert values.parse_yuan("3.5") == 350 and values.parse_yuan("３.０５元") == 305
+    assert values.parse_yuan(4) == 400 and values.yuan(35050) == "350.50"
     for bad in ("-1", "abc", "1.234", ""):
         with pytest.raises(DomainError):
-            stock.parse_yuan(bad)
+            values.parse_yuan(bad)
 
 
 def test_cli_prints_balances(store, volunteer, capsys):
@@ -305,7 +306,7 @@ def test_ledger_invariants_under_random_movements(monkeypatch, sequence):
                 _apply(store, leader, op)
             except DomainError:
                 assert _file(store) == before, op  # refused: nothing changed
-            moves = stock.movements(store)
+            moves = balances.movements(store)
             strip = [{k: v for k, v in m.items()} for m in moves]
             assert strip[:len(seen)] == seen, "a movement was edited or removed"
             seen = strip
@@ -319,14 +320,14 @@ def test_ledger_invariants_under_random_movements(monkeypatch, sequence):
             for m in moves:  # never negative at any point in history
                 running[m["item"]] = running.get(m["item"], 0) + m["delta"]
                 assert running[m["item"]] >= 0
-            for b in stock.balances(store):
+            for b in balances.balances(store):
                 assert b["balance"] == sums.get(b["item"], 0) >= 0
-                assert b["out"] == sum(m["qty"] for m in stock.loans(store) if m["item"] == b["item"])
+                assert b["out"] == sum(m["qty"] for m in balances.loans(store) if m["item"] == b["item"])
             held: dict[str, int] = {}
             for m in moves:
                 if m.get("door"):
                     held[m["door"]] = held.get(m["door"], 0) + (-m["delta"])
-            assert stock.held_by_door(store) == held
+            assert balances.held_by_door(store) == held
 
 
 @pytest.mark.parametrize("days", [2, 28])
@@ -338,12 +339,12 @@ def test_demo_moves_are_all_in_the_past_and_guns_are_due_after_they_are_lent(tmp
     demo.add_roster(s)
     demo.add_households(s, random.Random(1))
     stock_demo.part(s, random.Random(2), days)
-    moves = stock.movements(s)
+    moves = balances.movements(s)
     now = clock.now()
     assert moves and all(dt.datetime.fromisoformat(m["at"]) <= now for m in moves)
     lent = [m for m in moves if m["kind"] == "lend"]
     assert lent and all(m["due"] > m["at"] for m in lent)
-    assert [m["team"] for m in stock.loans(s, now) if m["overdue"]] == ["第4组"]
+    assert [m["team"] for m in balances.loans(s, now) if m["overdue"]] == ["第4组"]
 
 
 def test_a_gun_cannot_be_due_before_it_is_lent(store, leader):

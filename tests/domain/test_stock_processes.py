@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from console.core import operators
+from console.stock import balances
 from console.stock import ledger as stock
 from console.core.store import Store
 
@@ -40,9 +41,9 @@ def test_last_thermometer_goes_to_exactly_one_desk(store, volunteer):
         assert [r[1] for r in out] == ["ok", "stock.negative"], out
         assert "balance is 0" in out[1][2]  # the loser is told why
         winner, loser = out[0][0], out[1][0]
-        held = stock.held_by_door(store)
+        held = balances.held_by_door(store)
         assert held.get(winner) == 1 and loser not in held
-        assert stock.balances(store)[0]["balance"] == 0
+        assert balances.balances(store)[0]["balance"] == 0
         stock.receive(store, volunteer, "mercury", 1, "城东社区卫生服务中心")
-    issued = [m for m in stock.movements(store) if m["kind"] == "issue"]
+    issued = [m for m in balances.movements(store) if m["kind"] == "issue"]
     assert len(issued) == 3

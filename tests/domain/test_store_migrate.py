@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from console.errands import errand as errands, passes
-from console.stock import ledger as stock
+from console.stock import balances as stock_balances
 from console.core.store import Store
 from tests.domain.test_cli import ROOT, run
 
@@ -70,7 +70,7 @@ def test_converted_counters_and_rules_carry_on(old_dir):
     with store.transaction("errands") as tx:
         assert tx.next_number("errand") == old_errands["errand"] + 1
         assert tx.next_number("pass") == old_errands["pass"] + 1
-    balances = {b["item"]: b["balance"] for b in stock.balances(store)}
+    balances = {b["item"]: b["balance"] for b in stock_balances.balances(store)}
     assert balances and all(v >= 0 for v in balances.values())
     issued = [e for e in store.table("errands").all() if e.get("code") and e.get("state") == "issued"]
     verdict = passes.verify(store, issued[0]["code"]).kind  # printed passes still verify (the

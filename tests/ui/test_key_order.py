@@ -78,6 +78,7 @@ async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer
 
 
 async def test_next_door_typed_right_after_a_handout_is_kept(store, volunteer):
+    from console.stock import balances
     from console.stock import ledger as stock
     stock.receive(store, volunteer, "mercury", "10", "卫生服务中心", "0", None)
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
@@ -85,5 +86,5 @@ async def test_next_door_typed_right_after_a_handout_is_kept(store, volunteer):
         await settle(pilot)
         burst(pilot.app, "1-302", "enter", "1-303")
         await settle(pilot)
-        assert [m["door"] for m in stock.movements(store) if m["kind"] == "issue"] == ["1-302"]
+        assert [m["door"] for m in balances.movements(store) if m["kind"] == "issue"] == ["1-302"]
         assert pilot.app.screen.query_one("#door", Input).value == "1-303"

@@ -7,6 +7,7 @@ import datetime as dt
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select, Static
 
 from app import DeskApp
+from console.stock import balances
 from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FormDialog
@@ -26,7 +27,7 @@ async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer
         await pilot.press(*"1-101", "enter")
         await settle(pilot)
         assert "1-101" in _msg(app) and "2 left" in _msg(app)
-        assert stock.held_by_door(store) == {"1-101": 1}
+        assert balances.held_by_door(store) == {"1-101": 1}
         assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 2
         assert app.focused.id == "door" and app.focused.value == ""
         # a second one: refused with the reason asked for; Enter picks "broken",
@@ -34,23 +35,23 @@ async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer
         await pilot.press(*"1-101", "enter")
         await settle(pilot)
         assert "needs a reason" in _msg(app)
-        assert stock.held_by_door(store) == {"1-101": 1}
+        assert balances.held_by_door(store) == {"1-101": 1}
         assert tab.query_one("#reason", Select).expanded
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmScreen) and "replacement (old one broken)" in str(
             app.screen.query_one(Static).render())
         await pilot.press("enter")  # not a yes
-        assert isinstance(app.screen, ConfirmScreen) and stock.held_by_door(store) == {"1-101": 1}
+        assert isinstance(app.screen, ConfirmScreen) and balances.held_by_door(store) == {"1-101": 1}
         await pilot.press("n")
         await settle(pilot)
-        assert stock.held_by_door(store) == {"1-101": 1} and tab.query_one("#reason", Select).is_blank()
+        assert balances.held_by_door(store) == {"1-101": 1} and tab.query_one("#reason", Select).is_blank()
         await pilot.press("enter")  # the door is still there: asked again, this time yes
         await settle(pilot)
         await pilot.press("enter")
         await pilot.press("y")
         await settle(pilot)
         assert "Replacement" in _msg(app) and "broken" in _msg(app)
-        last = stock.movements(store)[-1]
+        last = balances.movements(store)[-1]
         assert last["replacement"] and last["reason"] == "broken" and last["door"] == "1-101"
         assert tab.query_one("#reason", Select).is_blank()
         moves = tab.query_one("#moves", DataTable)
@@ -77,7 +78,7 @@ async def test_bad_doors_and_empty_stock_say_why_and_keep_the_text(store, volunt
         await pilot.press(*"2-102", "enter")
         await settle(pilot)
         assert "balance is 0" in _msg(app)
-    assert stock.held_by_door(store) == {"2-101": 1}
+    assert balances.held_by_door(store) == {"2-101": 1}
 
 
 async def test_receive_form_validates_and_updates_balances_and_sources(store, volunteer, settle, open_tab):
@@ -92,7 +93,7 @@ async def test_receive_form_validates_and_updates_balances_and_sources(store, vo
         await pilot.pause()
         assert isinstance(app.screen, FormDialog)  # blocked while the quantity is invalid
         assert "Fix the fields" in str(app.screen.query_one("#e-form", Label).render())
-        assert stock.movements(store) == []
+        assert balances.movements(store) == []
         app.screen.query_one("#f-source", Input).value = ""
         app.screen.query_one("#f-qty", Input).value = "40"
         await pilot.press("ctrl+s")
@@ -125,7 +126,7 @@ async def test_stock_take_is_refused_for_a_volunteer_in_the_form(store, voluntee
         assert "Only a leader" in str(app.screen.query_one("#e-form", Label).render())
         await pilot.press("escape")
         await pilot.pause()
-    assert len(stock.movements(store)) == 1
+    assert len(balances.movements(store)) == 1
 
 
 async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, open_tab):
@@ -147,7 +148,7 @@ async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, o
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
-        assert guns.row_count == 0 and stock.loans(store) == []
+        assert guns.row_count == 0 and balances.loans(store) == []
         # hand out, then correct it (leader): a new movement, the household is back on the list
         tab.query_one("#door", Input).focus()
         await pilot.press(*"1-101", "enter")
@@ -157,9 +158,9 @@ async def test_guns_lend_and_back_and_correct_a_handout(store, leader, settle, o
         assert isinstance(app.screen, FormDialog)
         await pilot.press(*"wrong door", "enter")
         await settle(pilot)
-        kinds = [m["kind"] for m in stock.movements(store)]
+        kinds = [m["kind"] for m in balances.movements(store)]
         assert kinds[-2:] == ["issue", "reverse"]
-        assert stock.held_by_door(store) == {"1-101": 0}
+        assert balances.held_by_door(store) == {"1-101": 0}
 
 
 @needs.font
@@ -212,15 +213,15 @@ async def test_gun_back_never_saves_a_default_gun_and_enter_opens_the_list(store
         assert isinstance(form, FormDialog) and loan.is_blank()
         await pilot.press("enter")  # in the note box, nothing picked: asks for the loan
         assert "Pick which loan" in str(form.query_one("#e-loan", Label).render())
-        assert len(stock.loans(store)) == 2
+        assert len(balances.loans(store)) == 2
         loan.focus()
         await pilot.press("enter")  # Enter on the list opens it
-        assert loan.expanded and len(stock.loans(store)) == 2
+        assert loan.expanded and len(balances.loans(store)) == 2
         await pilot.press("down", "down", "enter")  # the second gun: 第4组
         assert not loan.expanded and isinstance(app.screen, FormDialog)
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert [m["team"] for m in stock.loans(store)] == ["第1组"]
+    assert [m["team"] for m in balances.loans(store)] == ["第1组"]
 
 
 async def test_minus_signs_are_refused_not_dropped(store, volunteer, open_tab):
@@ -234,7 +235,7 @@ async def test_minus_signs_are_refused_not_dropped(store, volunteer, open_tab):
         form.query_one("#f-qty", Input).value = "5"
         await pilot.press("enter")
         assert "not negative" in str(form.query_one("#e-cost", Label).render())
-        assert isinstance(app.screen, FormDialog) and stock.movements(store) == []
+        assert isinstance(app.screen, FormDialog) and balances.movements(store) == []
 
 
 async def test_esc_on_a_filled_stock_form_asks_first(store, volunteer, open_tab):

@@ -1,0 +1,91 @@
+"""What volunteers type at the stock desk: quantities, stock-take counts,
+unit prices in yuan (kept as integer fen, never a float), a required short
+text, a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from console.core import clock, i18n, safe_text
+from console.core.i18n import DomainError
+
+MAX_QTY = 100_000
+MAX_FEN = 10_000_000                  # 100,000 yuan per unit is surely a typo
+
+i18n.add({
+    "stock.bad_qty": ("数量必须是大于 0 的整数。", "The quantity must be a whole number above 0."),
+    "stock.bad_count": ("盘点数必须是 0 或正整数，收到“{text}”。",
+                        "The count must be a whole number (0 or more), not “{text}”."),
+    "stock.bad_cost": ("单价请填元，例如 3.5（不能为负）。", "Enter the unit price in yuan, e.g. 3.5 (not negative)."),
+    "stock.bad_date": ("日期看不懂：{text}（格式 2020-03-05）。", "Cannot read the date {text} (use 2020-03-05)."),
+})
+
+
+# -- parsing what volunteers type -----------------------------------------------
+
+def whole_number(value: Any, key: str, field: str, allow_zero: bool = False, **params) -> int:
+    """A whole number up to MAX_QTY (0 only with ``allow_zero``), else DomainError ``key``."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,9}", text):
+        raise DomainError(key, field=field, **params)
+    n = int(text)
+    if n > MAX_QTY or (n == 0 and not allow_zero):
+        raise DomainError(key, field=field, **params)
+    return n
+
+
+def parse_qty(value: Any, field: str = "qty") -> int:
+    """A positive whole quantity (int or typed text), else a clear error."""
+    return whole_number(value, "stock.bad_qty", field)
+
+
+def parse_count(value: Any) -> int:
+    """A stock-take count: a whole number, 0 allowed."""
+    text = str(value if value is not None else "").strip()
+    return whole_number(value, "stock.bad_count", "counted", allow_zero=True, text=text)
+
+
+def parse_yuan(value: Any) -> int:
+    """Typed yuan ("3.5", "３.５０", 3) -> integer fen (350). Never a float in storage."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value or "")).strip().removesuffix("元").strip()
+    m = re.fullmatch(r"(\d{1,7})(?:\.(\d{1,2}))?", text)
+    if not m:
+        raise DomainError("stock.bad_cost", field="cost")
+    fen = int(m[1]) * 100 + int((m[2] or "0").ljust(2, "0"))
+    if fen > MAX_FEN:
+        raise DomainError("stock.bad_cost", field="cost")
+    return fen
+
+
+def yuan(fen: int) -> str:
+    """Integer fen as yuan text: 35050 -> '350.50'."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def required_text(value: Any, key: str, field: str, limit: int = 40) -> str:
+    """One clean line of at most ``limit`` characters; empty raises DomainError ``key``."""
+    text = safe_text.line(value, nfkc=True)[:limit]
+    if not text:
+        raise DomainError(key, field=field)
+    return text
+
+
+def parse_date(value: Any) -> str:
+    """A typed date (default today) as ISO text."""
+    if value is None or value == "":
+        return clock.today().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise DomainError("stock.bad_date", field="date", text=text) from None
