@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.core import clock, i18n, spreadsheet
+from console.core import clock, i18n, output, spreadsheet
 from console.core.commands import Command, admin_actor
 from console.core.i18n import DomainError
 from console.core.operators import Actor
@@ -107,10 +107,10 @@ def export(store: Store, actor: Actor, ex: Export, chosen: list[str] | None = No
     elif not chosen:
         chosen = days()
     target = Path(path) if path else default_path(store, ex, chosen)
-    spreadsheet.check_target(target, make_parent=path is None)
+    output.check_target(target, make_parent=path is None, new=True)
     fmt = spreadsheet.format_of(target)
     table = ex.build(store, actor, chosen)
-    spreadsheet.save_new(target, spreadsheet.encode(table, fmt), make_parent=path is None)
+    output.save_new(target, spreadsheet.encode(table, fmt), make_parent=path is None)
     store.table(LOG, day=True).insert({
         "what": ex.name, "days": [chosen[0], chosen[-1]] if chosen else [], "rows": len(table.rows),
         "file": str(target), "by": actor.name, "role": actor.role, "at": clock.stamp()})

@@ -6,8 +6,7 @@ Chinese). Text columns stay text cells (phone numbers and pass codes would
 lose digits as numbers: Excel keeps 15), every text cell that a spreadsheet
 would run as a formula (OWASP: starting with = + - @ tab or CR) gets a
 leading quote, the header row is frozen and each column sized to its
-widest cell. :func:`save_new` writes a file whole or not at all, never over
-an existing one, 0660 whatever the umask (the store's ``atomic_write``).
+widest cell. Writing the file is :func:`console.core.output.save_new`'s part.
 
 In: :func:`xlsx_rows` reads the first sheet of an .xlsx (read-only mode) as
 text cells with their row numbers, refusing whole what it cannot read
@@ -29,7 +28,6 @@ from pathlib import Path
 
 from console.core import i18n
 from console.core.i18n import DomainError
-from console.core.store_files import atomic_write, mkdir
 
 FORMATS = ("xlsx", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,9 +35,6 @@ _MAX_WIDTH = 60
 
 i18n.add({
     "sheet.format": ("文件名要以 .xlsx 或 .csv 结尾：{path}", "The file name must end in .xlsx or .csv: {path}"),
-    "sheet.is_dir": ("{path} 是一个文件夹，请给出文件名（例如 {path}/名单.xlsx）。",
-                     "{path} is a folder: give a file name (e.g. {path}/list.xlsx)."),
-    "sheet.no_dir": ("文件夹 {path} 不存在。", "The folder {path} does not exist."),
     "sheet.xls": ("这是旧的 .xls 格式。请在 Excel/WPS 里“另存为” .xlsx（Excel 工作簿）再导入。",
                   "This is the old .xls format. Save it as .xlsx (Excel workbook) in Excel/WPS, then import."),
     "sheet.encrypted": ("文件设了密码，读不了。请在 Excel/WPS 里去掉密码后另存，再导入。",
@@ -179,27 +174,6 @@ def format_of(path: Path) -> str:
     if fmt not in FORMATS:
         raise DomainError("sheet.format", path=str(path))
     return fmt
-
-
-# -- writing a file whole ---------------------------------------------------------
-
-def check_target(path: Path, *, make_parent: bool = False) -> None:
-    """Refuse an existing path, a folder, or a missing folder (unless ``make_parent``)."""
-    if path.is_dir():
-        raise DomainError("sheet.is_dir", path=str(path))
-    if path.exists() or path.is_symlink():
-        raise DomainError("store.exists", path=str(path))
-    if make_parent:
-        mkdir(path.parent)
-    elif not path.parent.is_dir():
-        raise DomainError("sheet.no_dir", path=str(path.parent))
-
-
-def save_new(path: Path, payload: bytes, *, make_parent: bool = False) -> Path:
-    """Write ``payload`` to a new file at ``path``, 0660: whole or not at all,
-    never over an existing file (a DomainError says why)."""
-    check_target(path, make_parent=make_parent)
-    return atomic_write(path, payload, replace=False)
 
 
 # -- reading an .xlsx --------------------------------------------------------------
