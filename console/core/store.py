@@ -27,10 +27,12 @@ Public API::
     with store.transaction("stock", "stock_handouts") as tx:
         tx.table("stock").insert({...}); tx.next_number("movement")
     store.changed_since(seq)   # for pollers; store.position() is the current seq
+    store.changes("checkpoint", day, since=version)  # what changed since: for indexes
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import gc
@@ -40,6 +42,7 @@ import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +78,19 @@ def _ident(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """A table's changes since a version (see :meth:`Store.changes`): its
+    ``version`` now (as :meth:`Store.version`, but never None: a table never
+    written is at sequence 0) and, oldest first, the journal ``changes`` after the
+    version asked about (dicts with op, id, after and, for update and
+    remove, before); or ``changes`` None when the store cannot tell, and
+    then ``records``, every record now as (id, record), to rebuild from."""
+    version: tuple | None
+    changes: list[dict] | None
+    records: list[tuple[int, dict]] | None = None
 
 
 class Store:
@@ -294,6 +310,31 @@ class Store:
         self._catch_up()
         seq = self._changed.get(self._key(name, day))
         return None if seq is None else (self._epoch, seq)
+
+    def changes(self, name: str, day: str | bool | None = None,
+                since: tuple | None = None) -> Changes:
+        """What changed in a table after version ``since`` (a version a
+        previous call returned), all as of one moment, so a value derived from the
+        table can fold in only the new changes instead of re-reading it.
+        The journal tail since the last checkpoint is in memory, so this is
+        a lookup; when ``since`` is None, from another rewrite of the
+        journal, or older than the last checkpoint (any process's), it
+        cannot tell and gives the records instead. Records are shared
+        read-only snapshots."""
+        day = self._day(name, day)
+        key = self._key(name, day)
+        with self._mutex:
+            self._catch_up()
+            seq = self._changed.get(key, 0)
+            now = (self._epoch, seq)
+            if since == now:
+                return Changes(now, [])
+            if since is not None and since[0] == self._epoch and self._base.seq <= since[1] < seq:
+                tail = self._tail.get(key, [])
+                start = bisect.bisect_right(tail, since[1], key=lambda e: e[0])
+                return Changes(now, [change for _, change in tail[start:]])
+            rows = self._rows(key, fresh=False)
+            return Changes(now, None, [(int(k), d) for k, d in rows.docs.items()])
 
     def position(self) -> int:
         """Sequence number of the last committed transaction."""
