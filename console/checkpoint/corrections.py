@@ -122,11 +122,10 @@ def fix(store: Store, actor: Actor, day: str, entry_id: int, fields: dict,
         log = tx.table("checkpoint", day)
         rows = log.all()
         entry = _target(rows, day, entry_id, actor, now)
-        others = [r for r in rows if r.doc_id != entry.doc_id]
         decision = gate_rules.decide(
             store, direction=clean["direction"], door=clean["door"], name=clean["name"],
             phone=clean["phone"], org=clean["org"], temp=clean["temp"], now=now,
-            today_rows=others if day == now.date().isoformat() else None)
+            without=entry.doc_id if day == now.date().isoformat() else None)
         override = gate_rules.enforce(decision, clean["outcome"], actor, fields.get("override"))
         keep = {k: entry[k] for k in ("at", "gate", "shift", "pass", "errand", "pass_kind")
                 if k in entry}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 from collections import Counter
@@ -52,7 +51,6 @@ PASS = "allowed_with_pass"
 REDIRECTED = "redirected"
 TEMP_MIN, TEMP_MAX = temperature.LOW, temperature.HIGH
 PAGE = 200
-LOOKBACK_DAYS = 14
 ERRAND_DAYS = 3
 MAX_TEXT = 40
 
@@ -281,8 +279,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
         log = tx.table("checkpoint", day)
         decision = gate_rules.decide(
             store, direction=entry["direction"], door=entry["door"], name=entry["name"],
-            phone=entry["phone"], org=entry["org"], temp=entry["temp"], now=now,
-            today_rows=log.all())
+            phone=entry["phone"], org=entry["org"], temp=entry["temp"], now=now)
         override = gate_rules.enforce(decision, entry["outcome"], actor, fields.get("override"))
         if decision.kind != "none":
             entry["rule"] = decision.record()
@@ -362,119 +359,10 @@ def requests(store: Store, status: str | None = None) -> list[dict]:
     return rows[::-1]
 
 
-# -- repeat visitors and recall -----------------------------------------------
-
-_index_lock = threading.Lock()
-_index_cache: dict[tuple, dict] = {}
-
-
-def person_keys(name: str, phone: str, door: str, org: str = "") -> list[tuple]:
-    """Identities of a person: their phone, and name + household (or org)."""
-    keys = []
-    if phone:
-        keys.append(("phone", phone))
-    if name and (door or org):
-        keys.append(("name", name, door or org))
-    return keys
-
-
-def _day_index(store: Store, day: str) -> dict:
-    """Per-day lookup {key: [entries]} and a visitor list, cached by file identity."""
-    version = store.version("checkpoint", day)
-    cache_key = (str(store.root), day)
-    with _index_lock:
-        hit = _index_cache.get(cache_key)
-        if hit and hit["version"] == version:
-            return hit
-    index: dict[tuple, list[dict]] = {}
-    visitors: dict[tuple, dict] = {}
-    for e in live(store.table("checkpoint", day).all()):
-        for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
-                               e.get("org", "")):
-            index.setdefault(key, []).append(e)
-        who = (e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""))
-        if who[0] or who[3]:
-            visitors[who] = e  # later entries win: the freshest details
-    hit = {"version": version, "index": index, "visitors": visitors}
-    with _index_lock:
-        _index_cache[cache_key] = hit
-        if len(_index_cache) > 128:
-            _index_cache.pop(next(iter(_index_cache)))
-    return hit
-
-
-def _recent_days(store: Store, today: str, back: int) -> list[str]:
+def recent_days(store: Store, today: str, back: int) -> list[str]:
+    """The last ``back`` days up to ``today`` that have gate log entries, oldest first."""
     days = [d for d in store.days("checkpoint") if d <= today]
     return days[-back:]
-
-
-def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
-                org: str = "", today: str | None = None) -> dict:
-    """What the gate already knows about this person.
-
-    ``{"today": [entries today, oldest first], "turned": [earlier turned-away
-    entries in the last LOOKBACK_DAYS days], "notice": one line or ""}``.
-    Fields may be raw form text; unreadable ones are ignored.
-    """
-    try:
-        phone = normalise_phone(phone)
-    except DomainError:
-        phone = ""
-    try:
-        door = households.normalise_door(door) if door else ""
-    except DomainError:
-        org, door = org or _clean(door, 200), ""
-    name = safe_text.line(name, nfkc=True)
-    keys = person_keys(name, phone, door, org)
-    today = today or clock.today().isoformat()
-    out: dict[str, Any] = {"today": [], "turned": [], "notice": ""}
-    if not keys:
-        return out
-    for day in reversed(_recent_days(store, today, LOOKBACK_DAYS)):
-        idx = _day_index(store, day)["index"]
-        seen: dict[int, dict] = {}
-        for key in keys:
-            for e in idx.get(key, []):
-                seen[e["id"]] = e
-        found = sorted(seen.values(), key=lambda e: e["id"])
-        if day == today:
-            out["today"] = found
-        out["turned"] += [{**e, "day": day} for e in reversed(found)
-                          if e.get("outcome") == "turned_away"]
-    parts = []
-    if out["today"]:
-        last = out["today"][-1]
-        parts.append(i18n.t("checkpoint.repeat_today", n=len(out["today"]),
-                            time=str(last.get("at", ""))[11:16],
-                            outcome=label("outcome", last.get("outcome", ""))))
-    if out["turned"]:
-        parts.append(i18n.t("checkpoint.repeat_turned", n=len(out["turned"]),
-                            day=out["turned"][0]["day"][5:]))
-    out["notice"] = " · ".join(parts)
-    return out
-
-
-def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None) -> list[dict]:
-    """Recent visitors whose name or phone starts with ``prefix``, newest
-    first, one per person: {name, phone, door, org, plate, purpose, last}."""
-    prefix = safe_text.line(prefix, nfkc=True)
-    if not prefix:
-        return []
-    today = today or clock.today().isoformat()
-    found: dict[tuple, dict] = {}
-    for day in reversed(_recent_days(store, today, LOOKBACK_DAYS)):
-        visitors = _day_index(store, day)["visitors"]
-        for who, e in reversed(list(visitors.items())):
-            if who in found:
-                continue
-            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
-                    or names.matches(who[0], prefix)):
-                found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
-                              "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
-                              "last": e.get("at", "")}
-                if len(found) >= limit:
-                    return list(found.values())
-    return list(found.values())
 
 
 # -- shifts -------------------------------------------------------------------
@@ -605,7 +493,7 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
     ERRAND_DAYS days, any gate unless ``gate``): their OUT entries, oldest first."""
     today = today or clock.today().isoformat()
     out: dict[Any, dict] = {}
-    for day in _recent_days(store, today, ERRAND_DAYS):
+    for day in recent_days(store, today, ERRAND_DAYS):
         for e in live(store.table("checkpoint", day).all()):
             if e.get("outcome") != PASS:
                 continue

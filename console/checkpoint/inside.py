@@ -46,7 +46,7 @@ def out_now(store: Store, now: dt.datetime | None = None) -> list[dict]:
     quota = quota_rule(store)
     doors: dict[str, list[dict]] = {}
     for _, d in digests(store, now):
-        for door, events in d["doors"].items():
+        for door, events in d.doors.items():
             doors.setdefault(door, []).extend(events)
     rows = []
     for door, events in doors.items():

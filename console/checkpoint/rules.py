@@ -14,8 +14,9 @@ from:
   instruction);
 - who is out and who is inside, from the gate log of the last few days.
 
-The log is read through per-day digests cached by file version, so a
-verdict costs a few dictionary lookups. Corrections (:mod:`console.corrections`)
+The log is read through per-day digests (:mod:`console.checkpoint.moves`)
+that fold in each new entry, so a verdict costs a few dictionary lookups
+and a save does not re-read the day. Corrections (:mod:`console.corrections`)
 are new entries in the log; :func:`live` applies them, so quotas, counts and
 "who is out" follow every correction.
 """
@@ -27,17 +28,15 @@ import math
 from dataclasses import dataclass, field
 
 from console.core import clock, i18n, settings, temperature
-from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from console.core.store import Store
 from console.core.temperature import is_fever
+from console.checkpoint.moves import PASSED, Digest, day_digest
 from console.households import mark_rules
 from console.households.mark_rules import clean_instruction
 
 FEVER = temperature.FEVER
-#: outcomes that let someone through the gate
-PASSED = ("allowed", "allowed_with_pass")
 #: ways out that use the household's quota ("" = logged on the form)
 COUNTED = ("", "household")
 #: days of log "who is inside / out" looks back over
@@ -130,52 +129,19 @@ def live(rows) -> list[dict]:
     return [r for r in rows if r["id"] not in fixed and r.get("correction") != "annul"]
 
 
-def via_of(entry: dict) -> str:
-    """How someone went through: "" (the form), "errand", "household", "commuter"."""
-    return entry.get("pass_kind") or ("errand" if entry.get("errand") else "")
-
-
-def _when(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def _digest(rows) -> dict:
-    """Who went through a gate in one day's live entries: residents' moves by
-    door and outsiders' moves, oldest first."""
-    doors: dict[str, list[dict]] = {}
-    outsiders: list[dict] = []
-    for e in live(rows):
-        if e.get("outcome") not in PASSED or e.get("direction") not in ("in", "out") or not e.get("at"):
-            continue
-        rule = e.get("rule") or {}
-        ev = {"at": _when(e["at"]), "dir": e["direction"], "name": e.get("name", ""),
-              "via": via_of(e), "pass": e.get("pass"), "id": e["id"], "gate": e.get("gate", ""),
-              "phone": e.get("phone", ""), "org": e.get("org", ""), "door": e.get("door", ""),
-              "due": _when(rule["due_back"]) if rule.get("due_back") else None}
-        if ev["door"]:
-            doors.setdefault(ev["door"], []).append(ev)
-        else:
-            outsiders.append(ev)
-    return {"doors": doors, "outsiders": outsiders}
-
-
 def window_days(today: dt.date, quota: dict) -> list[str]:
     back = max(LOOKBACK, int(quota["every_days"]) + 1)
     return [(today - dt.timedelta(days=i)).isoformat() for i in range(back - 1, -1, -1)]
 
 
-def digests(store: Store, now: dt.datetime, today_rows=None) -> list[tuple[str, dict]]:
-    """(day, digest) for the days the rules look at, oldest first; today's
-    from ``today_rows`` when given (rows read inside a transaction)."""
+def digests(store: Store, now: dt.datetime, without: int | None = None) -> list[tuple[str, Digest]]:
+    """(day, digest) for the days the rules look at, oldest first, as the
+    store is now (inside a transaction: as the lock found it); today's as
+    if entry ``without`` had not been logged, when given."""
     days = window_days(now.date(), quota_rule(store))
-    out = []
-    for day in days:
-        if today_rows is not None and day == days[-1]:
-            out.append((day, _digest(today_rows)))
-        else:
-            out.append((day, cached(store, "checkpoint",
-                                    lambda d=day: _digest(store.table("checkpoint", d).all()),
-                                    day=day, tag="gate")))
+    out = [(day, day_digest(store, day)) for day in days]
+    if without is not None:
+        out[-1] = (days[-1], out[-1][1].without(without))
     return out
 
 
@@ -220,8 +186,8 @@ def trips(events: list[dict], quota: dict) -> list[Trip]:
     return out
 
 
-def door_trips(store: Store, door: str, now: dt.datetime, today_rows=None) -> list[Trip]:
-    events = [ev for _, d in digests(store, now, today_rows) for ev in d["doors"].get(door, ())]
+def door_trips(store: Store, door: str, now: dt.datetime, without: int | None = None) -> list[Trip]:
+    events = [ev for _, d in digests(store, now, without) for ev in d.doors.get(door, ())]
     return trips(events, quota_rule(store))
 
 
@@ -237,12 +203,12 @@ def outsider_key(name: str, phone: str, org: str):
     return ("phone", phone) if phone else ("name", name, org)
 
 
-def inside_map(store: Store, now: dt.datetime, today_rows=None) -> dict[tuple, dict]:
+def inside_map(store: Store, now: dt.datetime, without: int | None = None) -> dict[tuple, dict]:
     """Outsiders let in at the form and not logged out (last LOOKBACK days):
     key -> IN move. (An organisation's pass goes out and back: not a visit.)"""
     found: dict[tuple, dict] = {}
-    for _, d in digests(store, now, today_rows)[-LOOKBACK:]:
-        for ev in d["outsiders"]:
+    for _, d in digests(store, now, without)[-LOOKBACK:]:
+        for ev in d.outsiders:
             if ev["pass"]:
                 continue
             key = outsider_key(ev["name"], ev["phone"], ev["org"])
@@ -304,7 +270,7 @@ def _duration(delta: dt.timedelta) -> str:
     return i18n.t("gate.duration", h=minutes // 60, m=minutes % 60)
 
 
-def _resident_out(store: Store, door: str, via: str, now: dt.datetime, today_rows) -> Decision:
+def _resident_out(store: Store, door: str, via: str, now: dt.datetime, without) -> Decision:
     mark = mark_rules.gate_mark(store, door, now.date())
     if mark and mark.action == "deny":
         return Decision("deny", mark.code, mark.message, mark.instruction)
@@ -313,7 +279,7 @@ def _resident_out(store: Store, door: str, via: str, now: dt.datetime, today_row
         return Decision("advise" if mark else "allow", mark.code if mark else "",
                         mark.message if mark else i18n.t("gate.ok_out"),
                         mark.instruction if mark else "")
-    used = [t for t in door_trips(store, door, now, today_rows)
+    used = [t for t in door_trips(store, door, now, without)
             if t.out["via"] in COUNTED and turn_frees(t, quota, now) > now]
     if len(used) >= quota["people"]:
         nxt = min(turn_frees(t, quota, now) for t in used)
@@ -329,8 +295,8 @@ def _resident_out(store: Store, door: str, via: str, now: dt.datetime, today_row
 
 
 def _resident_in(store: Store, door: str, name: str, pass_key, now: dt.datetime,
-                 today_rows) -> Decision:
-    open_ = [t for t in door_trips(store, door, now, today_rows) if t.back is None]
+                 without) -> Decision:
+    open_ = [t for t in door_trips(store, door, now, without) if t.back is None]
     ev = {"dir": "in", "name": name, "via": pass_key[0] if pass_key else "",
           "pass": pass_key[1] if pass_key else None}
     trip = (next((t for t in open_ if pass_key and _key_of(t.out) == pass_key), None)
@@ -351,8 +317,8 @@ def _resident_in(store: Store, door: str, name: str, pass_key, now: dt.datetime,
 
 
 def _outsider(store: Store, direction: str, name: str, phone: str, org: str, now: dt.datetime,
-              today_rows) -> Decision:
-    ev = inside_map(store, now, today_rows).get(outsider_key(name, phone, org))
+              without) -> Decision:
+    ev = inside_map(store, now, without).get(outsider_key(name, phone, org))
     if ev is None:
         return Decision("none")
     if direction == "in":
@@ -363,21 +329,22 @@ def _outsider(store: Store, direction: str, name: str, phone: str, org: str, now
 
 def decide(store: Store, *, direction: str, door: str = "", name: str = "", phone: str = "",
            org: str = "", temp: float | None = None, via: str = "", pass_key=None,
-           now: dt.datetime | None = None, today_rows=None) -> Decision:
+           now: dt.datetime | None = None, without: int | None = None) -> Decision:
     """May this person go ``direction`` now? ``door`` is a clean door of the
     registry ("" for an outsider), ``via`` how they go ("" form, "errand",
-    "household", "commuter" pass), ``today_rows`` today's log as read inside
-    the transaction that will write the entry (so two desks never both get
-    a household's last quota slot)."""
+    "household", "commuter" pass); called inside the transaction that will
+    write the entry, it reads the log as the lock found it (so two desks
+    never both get a household's last quota slot); ``without``: an entry of
+    today's log to leave out (the one a fix replaces)."""
     now = now or clock.now()
     if direction not in ("in", "out"):
         return Decision("none")
     if door and direction == "out":
-        d = _resident_out(store, door, via, now, today_rows)
+        d = _resident_out(store, door, via, now, without)
     elif door:
-        d = _resident_in(store, door, name, pass_key, now, today_rows)
+        d = _resident_in(store, door, name, pass_key, now, without)
     else:
-        d = _outsider(store, direction, name, phone, org, now, today_rows)
+        d = _outsider(store, direction, name, phone, org, now, without)
     fever = settings.current(store, "gate_fever")
     if is_fever(temp) and fever["action"] != "none":
         line = i18n.t("gate.fever", temp=f"{temp:.1f}")

@@ -31,8 +31,7 @@ def _key(v: passes.Verdict) -> tuple[str, int]:
     return (kind, v.errand["number"]) if kind else ("errand", v.errand["pass_no"])
 
 
-def gate_verdict(store: Store, v: passes.Verdict, now: dt.datetime,
-                 today_rows=None) -> passes.Verdict:
+def gate_verdict(store: Store, v: passes.Verdict, now: dt.datetime) -> passes.Verdict:
     """``v`` with the gate's answer: valid_in for a standing pass whose holder
     is out, already_used for a work pass used today, denied_mark / over_quota
     when the rules deny; the rule's line goes into ``v.note``."""
@@ -42,7 +41,7 @@ def gate_verdict(store: Store, v: passes.Verdict, now: dt.datetime,
     via, number = _key(v)
     door = rec.get("door", "")
     if via != "errand":
-        mine = [t for t in gate_rules.door_trips(store, door, now, today_rows)
+        mine = [t for t in gate_rules.door_trips(store, door, now)
                 if (t.out["via"], t.out["pass"]) == (via, number)]
         if any(t.back is None for t in mine):
             v.kind = "valid_in"
@@ -51,7 +50,7 @@ def gate_verdict(store: Store, v: passes.Verdict, now: dt.datetime,
             return v
     d = gate_rules.decide(store, direction=v.direction, door=door, name=rec["person"],
                           phone=rec.get("phone", ""), org="" if door else rec.get("org", ""),
-                          via=via, pass_key=(via, number), now=now, today_rows=today_rows)
+                          via=via, pass_key=(via, number), now=now)
     v.decision = d
     if d.denied:
         v.kind = _DENIED.get(d.code, "denied_mark")
@@ -93,7 +92,7 @@ def scan(store: Store, code: str, gate: str, actor: Actor | None = None) -> pass
         errands = tx.table("errands")
         log = tx.table("checkpoint", day)
         v = passes.judge(code, ring, passes.lookup_in(errands, tx.table(standing.TABLE)), now)
-        v = gate_verdict(store, v, now, log.all())
+        v = gate_verdict(store, v, now)  # the log as the lock found it
         e = v.errand
         tx.table("scans", day).insert({
             "at": now.isoformat(), "code": v.code[:80], "verdict": v.kind, "gate": gate or "",

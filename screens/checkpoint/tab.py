@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (DataTable, Input, Label, Select, Static, TabbedContent, TabPane)
 
-from console.checkpoint import corrections
+from console.checkpoint import corrections, visitors
 from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
@@ -351,9 +351,9 @@ class CheckpointTab(Vertical):
                 parts.append(i18n.t("checkpoint.ui.outsider", org=org))
         except DomainError:
             pass
-        info = cp.repeat_info(store, name, phone, door)
+        info = visitors.repeat_info(store, name, phone, door)
         prefix = name.strip() or phone.strip()
-        n = len(cp.recall(store, prefix)) if prefix and not info["today"] else 0
+        n = len(visitors.recall(store, prefix)) if prefix and not info["today"] else 0
         hint = i18n.t("checkpoint.ui.recall_hint", n=n) if n else ""
         self.app.call_from_thread(self._show_info, " · ".join(parts), info["notice"], hint)
 
@@ -390,7 +390,7 @@ class CheckpointTab(Vertical):
 
     @work(thread=True, exclusive=True, group="cp-recall")
     def _recall(self, prefix: str) -> None:
-        found = cp.recall(self.app.store, prefix)
+        found = visitors.recall(self.app.store, prefix)
         self.app.call_from_thread(self._recalled, prefix, found)
 
     def _recalled(self, prefix: str, found: list[dict]) -> None:

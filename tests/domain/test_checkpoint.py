@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from console.checkpoint import gate as cp
+from console.checkpoint import gate as cp, visitors
 from console.core import clock, settings, spreadsheet
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -102,25 +102,25 @@ def test_repeat_today_and_turned_away_before(store, volunteer, at):
     at(days=-2)
     cp.log_entry(store, volunteer, GATE, form(phone="", outcome="turned_away"))
     at()
-    assert "Turned away 1× before (last 03-03)" in cp.repeat_info(store, "王伟", "", "1-302")["notice"]
+    assert "Turned away 1× before (last 03-03)" in visitors.repeat_info(store, "王伟", "", "1-302")["notice"]
     cp.log_entry(store, volunteer, GATE, form(outcome="allowed", purpose="medical"))
     at(minutes=30)
-    info = cp.repeat_info(store, "", "13800001234", "")  # by phone alone
+    info = visitors.repeat_info(store, "", "13800001234", "")  # by phone alone
     assert len(info["today"]) == 1 and "Came 1× today (last 09:00, allowed)" in info["notice"]
-    assert cp.repeat_info(store, "李四", "13900000000", "1-302")["notice"] == ""
+    assert visitors.repeat_info(store, "李四", "13900000000", "1-302")["notice"] == ""
     # half-typed values never raise
-    assert cp.repeat_info(store, "王", "138", "1-")["notice"] == ""
+    assert visitors.repeat_info(store, "王", "138", "1-")["notice"] == ""
 
 
 def test_recall_by_name_or_phone_prefix(store, volunteer, at):
     cp.log_entry(store, volunteer, GATE, form(plate="鄂A12345"))
     cp.log_entry(store, volunteer, GATE, form(name="王芳", phone="13900009999", door="2-101"))
     cp.log_entry(store, volunteer, GATE, form(name="李强", phone="", door="京东物流"))
-    assert [r["name"] for r in cp.recall(store, "王")] == ["王芳", "王伟"]
-    hit = cp.recall(store, "1380")
+    assert [r["name"] for r in visitors.recall(store, "王")] == ["王芳", "王伟"]
+    hit = visitors.recall(store, "1380")
     assert len(hit) == 1 and hit[0]["door"] == "1-302" and hit[0]["plate"] == "鄂A12345"
-    assert cp.recall(store, "李")[0]["org"] == "京东物流"
-    assert cp.recall(store, "赵") == [] and cp.recall(store, "") == []
+    assert visitors.recall(store, "李")[0]["org"] == "京东物流"
+    assert visitors.recall(store, "赵") == [] and visitors.recall(store, "") == []
 
 
 def test_page_filters_newest_first(store, volunteer, at):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.checkpoint import gate as checkpoint
+from console.checkpoint import gate as checkpoint, visitors
 from console.core import names, operators
 
 
@@ -37,7 +37,7 @@ def test_gate_log_search_and_recall_accept_pinyin(store, volunteer):
     entry = checkpoint.log_entry(store, volunteer, "西门", fields)
     assert checkpoint.matches(entry, text="wz") and checkpoint.matches(entry, text="wangzhong")
     assert not checkpoint.matches(entry, text="lz")
-    assert [v["name"] for v in checkpoint.recall(store, "wz")] == ["王中"]
+    assert [v["name"] for v in visitors.recall(store, "wz")] == ["王中"]
 
 
 def test_audit_trail_finds_who_did_it_by_pinyin(store, leader):
