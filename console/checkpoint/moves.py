@@ -131,8 +131,16 @@ def fold(digest: Digest, changes: list[dict]) -> Digest | None:
 
 def build(records: list[tuple[int, dict]]) -> Digest:
     """The digest of a day's records ((id, record) pairs)."""
-    return fold(Digest(), [{"op": "insert", "id": i, "after": r}
-                           for i, r in sorted(records, key=lambda p: p[0])])
+    records = sorted(records, key=lambda p: p[0])
+    d = Digest(corrected={r["corrects"] for _, r in records if r.get("corrects")})
+    for entry_id, r in records:
+        if entry_id in d.corrected or r.get("correction") == "annul":
+            continue
+        move = move_of(entry_id, r)
+        if move is not None:
+            d.moves[entry_id] = move
+            (d.doors.setdefault(move["door"], []) if move["door"] else d.outsiders).append(move)
+    return d
 
 
 def day_digest(store: Store, day: str) -> Digest:
