@@ -1,43 +1,53 @@
-"""Checkpoint benchmarks: save an entry with 100k entries stored, open a 2,000-entry day,
-the gate verdict the form asks for on every keystroke that changes the door.
+"""Checkpoint benchmarks: the gate path before and after a change, beside sqlite3.
 
-    python bench/bench_checkpoint.py [--entries 100000] [--per-day 2000] [--saves 60]
+    python bench/bench_checkpoint.py [--scales 1,10] [--n 60] [--before origin/main]
 
-100k entries are stored as 50 daily files of 2,000 (today is one of them,
-with its audit trail); each save is a full `checkpoint.log_entry` (validation,
-registry lookup, shift lookup, locked atomic write of today's file and its
-audit entry). "Open a day" is what the tab's worker does: read and parse the
-day's file, filter, sort newest first, page, and build the table cells.
-The gate verdict (`checkpoint.verdict_for` -> `gate_rules.decide`: door
-parsed, marks + quota + who is inside) runs
-with 20 marked households and residents going out and back in the log; it
-is timed as the door changes (log unchanged) and as the first verdict after
-a save (today's digest is rebuilt).
+For each scale (1 = the story's 10k gate entries over 28 days; 10 = 100k,
+3,571 a day) a data directory is filled once (untimed) and checkpointed, as
+on a desk that has been running. Then the same calls are timed on a copy of
+it, in a fresh process, once with the code of ``--before`` (a git ref, put
+in a temporary worktree) and once with this tree's:
+
+- a gate entry (``checkpoint.log_entry``: validation, shift, the rules under
+  the lock, one committed transaction);
+- the gate verdict as the door is typed (log unchanged) and the first one
+  after a save; who is inside / out after a save (the inside list); the
+  repeat notice and recall after a save;
+- opening today's log (page, cells);
+- 4 desks (processes) logging gate entries at once: p50 / p99 over all.
+
+Beside it, in the same run, sqlite3 (WAL, synchronous=FULL) does the gate
+entry's writes (bench/bench_store.py: the row, one audit row, the read the
+rule needs by index), alone and from 4 processes. One table per scale:
+p50 / p95 / p99 in ms. Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import multiprocessing as mp
 import os
 import random
-import statistics
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from console.checkpoint import gate as cp  # noqa: E402
-from console.core import clock, i18n  # noqa: E402
-from console.demo import roster as demo  # noqa: E402
-from console.core.operators import Actor  # noqa: E402
-from console.core.store import Store  # noqa: E402
-from screens.checkpoint.cells import row_cells  # noqa: E402
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 
-def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str]) -> list[dict]:
+def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str],
+                outsiders: float = 0.0) -> list[dict]:
+    """``n`` entries of ``day``, a share ``outsiders`` of them without a door."""
+    from console.checkpoint import gate as cp  # noqa: PLC0415
+    from console.core import clock  # noqa: PLC0415
+    from console.demo import roster as demo  # noqa: PLC0415
+
     tz = clock.now().tzinfo
     start = dt.datetime.combine(day, dt.time(), tz)
     out = []
@@ -45,106 +55,247 @@ def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str]) -> l
         at = start + dt.timedelta(seconds=int(i * 86000 / n))
         outcome = rng.choices(cp.OUTCOMES, (70, 15, 8, 7))[0]
         direction = "out" if outcome != "turned_away" and rng.random() < 0.4 else "in"
+        outsider = bool(outsiders) and rng.random() < outsiders
         out.append({"at": at.isoformat(), "name": demo.person_name(rng), "phone": demo.mobile(rng),
-                    "door": rng.choice(doors), "org": "", "direction": direction, "purpose": "buy",
+                    "door": "" if outsider else rng.choice(doors), "org": "顺丰" if outsider else "",
+                    "direction": direction, "purpose": "deliver" if outsider else "buy",
                     "purpose_note": "", "outcome": outcome, "temp": 36.5, "fever": False,
                     "plate": "", "note": "", "gate": "西门", "shift": 1, "by": "刘敏"})
     return out
 
 
-def ms(samples: list[float]) -> str:
+# -- filling (untimed, this tree's code) ------------------------------------------
+
+def fill(root: Path, scale: int) -> list[str]:
+    from console.checkpoint import gate as cp  # noqa: PLC0415
+    from console.core import clock  # noqa: PLC0415
+    from console.core.operators import Actor  # noqa: PLC0415
+    from console.core.store import Store  # noqa: PLC0415
+    from console.demo import roster as demo  # noqa: PLC0415
+
+    rng = random.Random(scale)
+    store = Store(root)
+    demo.add_roster(store)
+    demo.add_households(store, rng)
+    doors = [h["door"] for h in store.table("households").all()]
+    today = clock.today()
+    per_day = 10_000 * scale // 28
+    for k in range(28):
+        day = today - dt.timedelta(days=27 - k)
+        store.table("checkpoint", day.isoformat()).insert_multiple(
+            entries_for(rng, day, per_day, doors, outsiders=0.1))
+    store.table("marks").insert_multiple(
+        [{"door": d, "building": 1, "grid": "1", "colour": rng.choice(("red", "orange", "yellow")),
+          "reason": "x", "since": today.isoformat(),
+          "review": (today + dt.timedelta(days=7)).isoformat(), "by": "x"}
+         for d in rng.sample(doors, 20)])
+    cp.open_shift(store, Actor("刘敏", "volunteer"), "西门")
+    store.checkpoint()
+    return doors
+
+
+# -- the timed calls, in a process running one tree's code --------------------------
+
+FORM = {"name": "王伟", "phone": "13800001234", "direction": "in", "purpose": "buy",
+        "outcome": "allowed", "temp": "36.6"}
+
+
+def _desk(path: str, doors: list[str], barrier, results) -> None:
+    from console.checkpoint import gate as cp  # noqa: PLC0415
+    from console.core.operators import Actor  # noqa: PLC0415
+    from console.core.store import Store  # noqa: PLC0415
+
+    store, actor = Store(path), Actor("刘敏", "volunteer")
+    cp.log_entry(store, actor, "西门", {**FORM, "door": doors[0]})  # the desk is up and running
+    barrier.wait()
+    samples = []
+    for door in doors[1:]:
+        t = time.perf_counter()
+        cp.log_entry(store, actor, "西门", {**FORM, "door": door})
+        samples.append(time.perf_counter() - t)
+    results.put(samples)
+
+
+def at_once(desk, args_of) -> list[float]:
+    """4 processes running ``desk(*args_of(k), barrier, results)`` together
+    (they start at one barrier): all their samples."""
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=desk, args=(*args_of(k), barrier, results)) for k in range(4)]
+    for p in procs:
+        p.start()
+    samples = [s for _ in procs for s in results.get()]
+    for p in procs:
+        p.join()
+    return samples
+
+
+def four_desks(path: Path, doors: list[str], n: int, desk=_desk) -> list[float]:
+    return at_once(desk, lambda k: (str(path), doors[k * (n + 1):(k + 1) * (n + 1)]))
+
+
+def work(path: Path, doors: list[str], n: int) -> dict[str, list[float]]:
+    """Time the gate path with whatever code ``console`` imports as."""
+    from console.checkpoint import gate as cp, inside  # noqa: PLC0415
+    from console.core import i18n  # noqa: PLC0415
+    from console.core.operators import Actor  # noqa: PLC0415
+    from console.core.store import Store  # noqa: PLC0415
+    try:
+        from screens.checkpoint.cells import row_cells  # noqa: PLC0415
+    except ImportError:  # before screens/checkpoint/ became a package
+        from screens.checkpoint import row_cells  # noqa: PLC0415
+
+    try:
+        from console.checkpoint import visitors as people  # noqa: PLC0415
+    except ImportError:  # before the split: repeat_info and recall were in gate
+        people = cp
+    i18n.set_lang("en")
+    store, actor, rng, out = Store(path), Actor("刘敏", "volunteer"), random.Random(7), {}
+    save = iter(doors)
+
+    def timed(name: str, call, before=None, times: int = n) -> None:
+        samples = []
+        for _ in range(times):
+            if before:
+                before()
+            t = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - t)
+        out[name] = samples
+
+    def log() -> None:
+        cp.log_entry(store, actor, "西门", {**FORM, "door": next(save)})
+
+    def verdict() -> None:
+        cp.verdict_for(store, {**FORM, "direction": "out", "door": rng.choice(doors)})
+
+    timed("first gate entry of a session", log, times=1)
+    timed("gate entry (log_entry)", log)
+    timed("gate verdict as the door is typed", verdict, times=10 * n)
+    timed("gate verdict, first after a save", verdict, before=log)
+    timed("inside list after a save (inside + out now)",
+          lambda: (inside.inside_now(store), inside.out_now(store)), before=log)
+    timed("repeat notice + recall after a save",
+          lambda: (people.repeat_info(store, "王伟", "13800001234", doors[5]),
+                   people.recall(store, "王")), before=log)
+    timed("open today's log (page + cells)",
+          lambda: [row_cells(e) for e in cp.page_of(store)[0]], times=max(10, n // 4))
+    out["4 desks at once, gate entries"] = four_desks(path, doors[-4 * 41:], 40)
+    return out
+
+
+def run_tree(tree: Path, data: Path, doors: list[str], n: int) -> dict[str, list[float]]:
+    """``work`` in a fresh process importing ``tree``'s code, on a copy of ``data``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(data, copy)
+        args = json.dumps({"data": str(copy), "doors": doors, "n": n})
+        done = subprocess.run([sys.executable, __file__, "--worker", str(tree)], input=args,
+                              capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+# -- sqlite3, the same writes (bench/bench_store.py) ---------------------------------
+
+def _lite_desk(path: str, doors: list[str], barrier, results) -> None:
+    from bench_store import Sqlite  # noqa: PLC0415
+
+    db = Sqlite(Path(path))
+    barrier.wait()
+    samples = []
+    for _ in doors[1:]:
+        t = time.perf_counter()
+        db.gate_entry()
+        samples.append(time.perf_counter() - t)
+    results.put(samples)
+
+
+def run_sqlite(path: Path, scale: int, n: int) -> dict[str, list[float]]:
+    from bench_store import Sqlite, sqlite_fill  # noqa: PLC0415
+
+    sqlite_fill(path, scale)
+    db, samples = Sqlite(path), []
+    for _ in range(n):
+        t = time.perf_counter()
+        db.gate_entry()
+        samples.append(time.perf_counter() - t)
+    return {"gate entry (log_entry)": samples,
+            "4 desks at once, gate entries": four_desks(path, ["x"] * 4 * 41, 40, _lite_desk)}
+
+
+# -- the table ---------------------------------------------------------------------
+
+def q(samples: list[float], at: float) -> float:
     s = sorted(samples)
-    return f"{statistics.median(s) * 1000:8.1f} {s[int(len(s) * 0.95) - 1] * 1000:8.1f}"
+    return s[min(len(s) - 1, int(len(s) * at))] * 1000
+
+
+def cells(samples: list[float] | None) -> str:
+    if not samples:
+        return " | | |"
+    if len(samples) == 1:
+        return f" | {samples[0] * 1000:.1f} | |"
+    return " |" + " |".join(f" {q(samples, at):.1f}" for at in (0.5, 0.95, 0.99))
+
+
+def table(scale: int, per_day: int, before: dict, after: dict, lite: dict, ref: str) -> None:
+    print(f"\n{scale}x: {per_day * 28} gate entries over 28 days ({per_day} a day); ms; "
+          f"before = {ref}")
+    print("| operation | before p50 | p95 | p99 | after p50 | p95 | p99 | after/before p50 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in after:
+        ratio = q(after[name], 0.5) / q(before[name], 0.5) if name in before else float("nan")
+        print(f"| {name}{cells(before.get(name))}{cells(after[name])} | {ratio:.2f} |")
+    for name in lite:
+        print(f"| sqlite3: {name} | | |{cells(lite[name])} | |")
+    for name in lite:
+        mine = [f"{q(run[name], 0.5) / q(lite[name], 0.5):.1f}x" for run in (before, after)]
+        print(f"| {name}: p50 / sqlite3 p50 | {mine[0]} | | | {mine[1]} | | | |")
+
+
+def worker(tree: str) -> None:
+    sys.path[:0] = [tree, str(HERE)]
+    job = json.loads(sys.stdin.read())
+    import console  # noqa: PLC0415
+
+    assert Path(console.__file__).is_relative_to(tree), console.__file__
+    print(json.dumps(work(Path(job["data"]), job["doors"], job["n"])))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--entries", type=int, default=100_000)
-    ap.add_argument("--per-day", type=int, default=2000)
-    ap.add_argument("--saves", type=int, default=60)
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--n", type=int, default=60, help="calls timed per operation")
+    ap.add_argument("--before", default="origin/main", help="git ref of the code to compare with")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return worker(args.worker)
+    sys.path[:0] = [str(ROOT), str(HERE)]
+    from console.core import i18n  # noqa: PLC0415
+
     i18n.set_lang("en")
-    rng = random.Random(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "data")
-        demo.add_roster(store)
-        demo.add_households(store, rng)
-        doors = list(store.table("households").all())
-        doors = [h["door"] for h in doors]
-        today = clock.today()
-        ndays = max(1, args.entries // args.per_day)
-        t0 = time.perf_counter()
-        for k in range(ndays):
-            day = today - dt.timedelta(days=ndays - 1 - k)
-            rows = entries_for(rng, day, args.per_day, doors)
-            store.table("checkpoint", day.isoformat()).insert_multiple(rows)
-        fill = time.perf_counter() - t0
-        store.table("marks").insert_multiple(
-            [{"door": d, "building": 1, "grid": "1", "colour": rng.choice(("red", "orange", "yellow")),
-              "reason": "x", "since": today.isoformat(),
-              "review": (today + dt.timedelta(days=7)).isoformat(), "by": "x"}
-             for d in rng.sample(doors, 20)])
-        actor = Actor("刘敏", "volunteer")
-        cp.open_shift(store, actor, "西门")
-        form = {"name": "王伟", "phone": "13800001234", "door": doors[5], "direction": "in",
-                "purpose": "buy", "outcome": "turned_away", "temp": "36.6"}
-        saves, redirects = [], []
-        for i in range(args.saves):
-            t = time.perf_counter()
-            cp.log_entry(store, actor, "西门", form)
-            saves.append(time.perf_counter() - t)
-        for i in range(max(10, args.saves // 4)):
-            t = time.perf_counter()
-            cp.log_entry(store, actor, "西门", {**form, "outcome": "redirected"})
-            redirects.append(time.perf_counter() - t)
-        day = (today - dt.timedelta(days=1)).isoformat()
-        cold, warm, all_rows = [], [], []
-        for i in range(10):
-            fresh = Store(store.root)  # a new session: nothing parsed yet
-            t = time.perf_counter()
-            rows, n, pages = cp.page_of(fresh, day)
-            [row_cells(e) for e in rows]
-            cold.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            rows, n, pages = cp.page_of(fresh, day)
-            [row_cells(e) for e in rows]
-            warm.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            [row_cells(e) for e in cp.entries(fresh, day)]
-            all_rows.append(time.perf_counter() - t)
-        rep = []
-        for i in range(20):
-            t = time.perf_counter()
-            cp.repeat_info(store, "王伟", "13800001234", doors[5])
-            cp.recall(store, "王")
-            rep.append(time.perf_counter() - t)
-        typed, after_save = [], []
-        for i in range(2000):
-            door = rng.choice(doors)
-            t = time.perf_counter()
-            cp.verdict_for(store, {**form, "direction": "out", "door": door})
-            typed.append(time.perf_counter() - t)
-        for i in range(20):
-            cp.log_entry(store, actor, "西门", form)
-            t = time.perf_counter()
-            cp.verdict_for(store, {**form, "direction": "out", "door": rng.choice(doors)})
-            after_save.append(time.perf_counter() - t)
-        store.checkpoint()
-        size = os.path.getsize(store.root / "tables" / "checkpoint" / f"{day}.json") / 1e6
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                 if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}")
-    print(f"stored: {ndays * args.per_day} entries in {ndays} daily files "
-          f"({size:.2f} MB per day), filled in {fill:.1f} s")
-    print(f"{'operation':58} {'p50 ms':>8} {'p95 ms':>8}")
-    print(f"{'save an entry (log_entry, today has ' + str(args.per_day) + ')':58} {ms(saves)}")
-    print(f"{'save a redirect (entry + purchase request, one write)':58} {ms(redirects)}")
-    print(f"{'open a ' + str(args.per_day) + '-entry day, new session (parse+page+cells)':58} {ms(cold)}")
-    print(f"{'open the same day again (cached parse)':58} {ms(warm)}")
-    print(f"{'cells for all ' + str(args.per_day) + ' entries of the day':58} {ms(all_rows)}")
-    print(f"{'repeat notice + recall (14 days looked back)':58} {ms(rep)}")
-    print(f"{'gate verdict as the door is typed (marks+quota+inside)':58} {ms(typed)}")
-    print(f"{'gate verdict, first after a save (today re-digested)':58} {ms(after_save)}")
+    print(f"machine: {os.cpu_count()} CPUs, {cpu}; load {os.getloadavg()[0]:.2f}; "
+          f"python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "before"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(base),
+                        args.before], check=True)
+        try:
+            for scale in (int(s) for s in args.scales.split(",")):
+                data = Path(tmp) / f"data{scale}"
+                t = time.perf_counter()
+                doors = fill(data, scale)
+                print(f"filled {scale}x in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+                before = run_tree(base, data, doors, args.n)
+                after = run_tree(ROOT, data, doors, args.n)
+                lite = run_sqlite(Path(tmp) / f"lite{scale}.db", scale, args.n)
+                table(scale, 10_000 * scale // 28, before, after, lite, args.before)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
+                           check=False)
 
 
 if __name__ == "__main__":

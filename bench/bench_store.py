@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import orjson  # noqa: E402
 
-from bench_checkpoint import entries_for  # noqa: E402
+from bench_checkpoint import at_once, entries_for  # noqa: E402
 from console.checkpoint import gate as cp, scan as gate_scan  # noqa: E402
 from console.core import clock  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
@@ -242,16 +242,7 @@ def _desk(kind: str, path: str, doors: list[str], n: int, barrier, results) -> N
 
 
 def four_desks(kind: str, path: Path, doors: list[str], n: int) -> list[float]:
-    ctx = mp.get_context("fork")
-    barrier, results = ctx.Barrier(4), ctx.Queue()
-    procs = [ctx.Process(target=_desk, args=(kind, str(path), doors[k * n:(k + 1) * n], n, barrier, results))
-             for k in range(4)]
-    for p in procs:
-        p.start()
-    samples = [s for _ in procs for s in results.get()]
-    for p in procs:
-        p.join()
-    return samples
+    return at_once(_desk, lambda k: (kind, str(path), doors[k * n:(k + 1) * n], n))
 
 
 def _rss() -> float:
