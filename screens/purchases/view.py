@@ -185,12 +185,15 @@ class View(Vertical):
                 self.attempt(action, done)
         self.app.push_screen(ConfirmScreen(question, enter_is_yes=True), after)
 
+    @work(thread=True, group="pur-save")
     def attempt(self, action, done: str = "") -> None:
+        """Run ``action`` (a domain write) off the event loop; say what came of it."""
         try:
             action()
         except DomainError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
         else:
             if done:
-                self.app.notify(_t("pui.saved", what=done), markup=False)
-        self.reload()
+                self.app.call_from_thread(self.app.notify, _t("pui.saved", what=done), markup=False)
+        finally:
+            self.app.call_from_thread(self.reload)

@@ -5,8 +5,9 @@ next box and saves from the last one; Enter on a list opens it (it never
 saves the choice shown); Esc cancels, asking first when something was typed.
 Each text box is checked as it is typed by the domain's own check (one
 message, the save's); what is wrong is shown under its field. ``save(values)``
-calls the domain and returns what to dismiss with; a DomainError is shown
-under its field (or under the form) and nothing is closed or lost.
+calls the domain in a worker thread (the desk keeps answering while the
+store writes) and returns what to dismiss with; a DomainError is shown under
+its field (or under the form) and nothing is closed or lost.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -86,6 +87,7 @@ class FormDialog(ModalScreen):
         self.fields = fields
         self.save = save
         self.info = info
+        self._saving = False  # Ctrl+S pressed twice saves once
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -166,15 +168,26 @@ class FormDialog(ModalScreen):
             self.error(None, i18n.t("form.fix_first"))
             bad[0].focus()
             return
+        if not self._saving:
+            self._saving = True
+            self._save(self.values())
+
+    @work(thread=True, group="form-save")
+    def _save(self, values: dict[str, Any]) -> None:
         try:
-            result = self.save(self.values())
+            result = self.save(values)
         except DomainError as exc:
-            known = exc.field and any(f.name == exc.field for f in self.fields)
-            self.error(exc.field if known else None, str(exc))
-            if known:
-                self.query_one(f"#f-{exc.field}").focus()
-            return
-        self.dismiss(result)
+            self.app.call_from_thread(self._refused, exc)
+        else:
+            self.app.call_from_thread(self.dismiss, result)
+        finally:
+            self.app.call_from_thread(setattr, self, "_saving", False)
+
+    def _refused(self, exc: DomainError) -> None:
+        known = exc.field and any(f.name == exc.field for f in self.fields)
+        self.error(exc.field if known else None, str(exc))
+        if known:
+            self.query_one(f"#f-{exc.field}").focus()
 
     def action_cancel(self) -> None:
         ask_to_discard(self.app, self.values() != self.initial, lambda: self.dismiss(None))
