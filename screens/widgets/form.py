@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -116,6 +117,12 @@ class FormDialog(ModalScreen):
                      validate_on=["changed", "submitted"])
 
     def on_mount(self) -> None:
+        # the label column is as wide as the longest label (CJK counts two), up to 24
+        width = min(24, 1 + max((cell_len(f.label) for f in self.fields), default=8))
+        for label in self.query(".form-label"):
+            label.styles.width = width
+        for label in self.query(".form-error"):
+            label.styles.padding = (0, 0, 0, width)
         for inp in self.query(Input):
             if inp.value and inp.validators:
                 inp.validate(inp.value)
