@@ -14,7 +14,8 @@ from screens import export
 from screens.widgets.form import Field
 from console.core.i18n import t as _t
 from console.purchases.form_values import money, settle_how
-from screens.purchases.view import MAX_ROWS, View, check_money
+from screens.widgets.paged_table import PagedTable
+from screens.purchases.view import View, check_money
 
 
 class DeliveryView(View):
@@ -42,19 +43,20 @@ class DeliveryView(View):
             today = clock.today().isoformat()
             rows = [r for r in reversed(P.requests(self.store, ("bought", "out", "delivered")))
                     if not r.get("settlement") or r["settlement"]["at"][:10] == today]
-        rows = self.found(rows)[-MAX_ROWS:]
+        rows = self.found(rows)
 
         def settled(r):
             s = r.get("settlement")
             if not s:
                 return ""
             return _t(f"purchases.settle.{s['how']}") + (f" {s['reason']}" if s.get("reason") else "")
-        cells = {str(r["id"]): (
-            r["no"], r["door"], r.get("person", ""), money(r.get("paid_fen")),
-            _t(f"purchases.status.{r['status']}"),
-            (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
-            settled(r)) for r in rows}
-        return lambda: (self.table.sync(list(cells.items())), self._show_bill())
+        def cells(r: dict) -> tuple:
+            return (r["no"], r["door"], r.get("person", ""), money(r.get("paid_fen")),
+                    _t(f"purchases.status.{r['status']}"),
+                    (r.get("delivery") or {}).get("by") or (r.get("delivery") or {}).get("out_by", ""),
+                    settled(r))
+        show = self.paged(rows, cells)
+        return show   # the bill line follows when the window arrives (PagedTable.Loaded)
 
     def _owed(self) -> str:
         owed = D.unpaid(self.store)
@@ -62,6 +64,7 @@ class DeliveryView(View):
                   amount=money(sum(r.get("paid_fen") or 0 for r in owed)))
 
     @on(DataTable.RowHighlighted, "#del-table")
+    @on(PagedTable.Loaded, "#del-table")
     def _show_bill(self) -> None:
         """The selected pack's bill (short items marked) over the unpaid total,
         shown as soon as the list is, not only once the cursor moves; read

@@ -19,7 +19,7 @@ from console.purchases.parser import format_items
 from screens.widgets.form import Field
 from screens.purchases.view import CSS
 from console.core.i18n import t as _t
-from screens.purchases.view import MAX_ROWS, View, check_door, check_items_optional, check_money, clip, items_text
+from screens.purchases.view import View, check_door, check_items_optional, check_money, clip, items_text
 
 
 class RequestsView(View):
@@ -39,18 +39,20 @@ class RequestsView(View):
         today = clock.today().isoformat()
         rows = [r for r in reversed(P.requests(self.store))
                 if r.get("status") in ("new", "in_run") or (r.get("ordered_at") or r.get("_at", ""))[:10] == today]
-        rows = self.found(rows)[-MAX_ROWS:]
+        rows = self.found(rows)
         runs = {r["id"]: R.run_label(r) for r in R.runs(self.store)}
-        cells = {str(r["id"]): (
-            r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
-            _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
-            items_text(r["lines"], width) or (_t("pui.from_gate") if r.get("source", {}).get("checkpoint")
-                                              else "—")) for r in rows}
+
+        def cells(r: dict) -> tuple:
+            return (r.get("no") or f"#{r['id']}", r["door"], clip(r.get("person", ""), 8),
+                    _t(f"purchases.status.{r.get('status', 'new')}"), runs.get(r.get("run"), ""),
+                    items_text(r["lines"], width) or (
+                        _t("pui.from_gate") if r.get("source", {}).get("checkpoint") else "—"))
         specials = C.active_specials(self.store)
         status = (_t("pui.specials", list="；".join(
             f"{s['name']} {money(s['price_fen'])}/{s['unit']} ≤{s['ends'][5:]}" for s in specials))
             if specials else _t("pui.no_specials"))
-        return lambda: (self.table.sync(list(cells.items())), self.status(status))
+        show = self.paged(rows, cells)
+        return lambda: (show(), self.status(status))
 
     def _fields(self, row: dict | None) -> list[Field]:
         fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",

@@ -362,3 +362,20 @@ async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_t
         async with app.run_test(size=size) as pilot:
             await open_tab(pilot, "purchases", "1")
             assert (items in _rendered(app)) is whole, size
+
+
+async def test_every_request_is_reachable_not_only_the_newest_500(store, volunteer, frozen, open_tab, settle):
+    """The requests list holds a window of rows; End reaches the last of all
+    650 and Home the first (the list used to stop at 500)."""
+    made = [P.create_request(store, volunteer, "1-101", f"人{i}", "土豆2斤") for i in range(650)]
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "purchases", "1")
+        req = table(app, "req-table")
+        assert req.total == 650 and req.row_count < 650          # a window, not every row
+        await pilot.press("end")
+        await settle(pilot)
+        assert req.selected_key == str(made[-1]["id"])
+        await pilot.press("home")
+        await settle(pilot)
+        assert req.selected_key == str(made[0]["id"])
