@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from console.core import audit, i18n, operators
 from console.core.i18n import DomainError
 from screens import messages
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),
@@ -54,7 +55,7 @@ class RosterScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("admin.roster_title"), classes="title")
-            yield DataTable(id="roster", cursor_type="row")
+            yield PagedTable(id="roster", cursor_type="row")
             with Horizontal(classes="row"):
                 yield Input(id="name", placeholder=i18n.t("admin.new_name"), max_length=20)
                 yield Select([(i18n.t(f"role.{r}"), r) for r in operators.ROLES], id="role",
@@ -75,23 +76,14 @@ class RosterScreen(ModalScreen):
         self.reload()
 
     def reload(self) -> None:
-        table = self.query_one(DataTable)
-        members = {m["name"]: m for m in operators.roster(self.app.store)}
-        for key in [k.value for k in table.rows if k.value not in members]:
-            table.remove_row(key)
-        for name, m in members.items():
-            cells = (name, i18n.t(f"role.{m['role']}"), i18n.t("yes" if m["active"] else "no"))
-            if name in table.rows:
-                for col, value in zip(("name", "role", "active"), cells):
-                    table.update_cell(name, col, value)
-            else:
-                table.add_row(*cells, key=name)
+        self.query_one("#roster", PagedTable).sync([
+            (m["name"], (m["name"], i18n.t(f"role.{m['role']}"), i18n.t("yes" if m["active"] else "no")))
+            for m in operators.roster(self.app.store)])
 
     def _selected(self) -> dict | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        name = self.query_one("#roster", PagedTable).selected_key
+        if name is None:
             return None
-        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next(m for m in operators.roster(self.app.store) if m["name"] == name)
 
     def _do(self, fn, *args, **kwargs) -> None:

@@ -102,6 +102,14 @@ def buildings(store: Store) -> list[dict]:
     return sorted(store.table("buildings").all(), key=lambda b: b["number"])
 
 
+def households_per_building(store: Store) -> dict[int, int]:
+    """How many households each building has: {building number: count}."""
+    counts: dict[int, int] = {}
+    for h in store.table("households").all():
+        counts[h["building"]] = counts.get(h["building"], 0) + 1
+    return counts
+
+
 def building(store: Store, number: int) -> dict:
     row = store.table("buildings").get(where("number") == int(number))
     if row is None:

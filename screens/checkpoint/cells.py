@@ -57,9 +57,3 @@ def row_cells(e: dict) -> tuple:
             Text(_short(outcome, 11), style=" ".join(p for p in (
                 "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
             Text(_short(e.get("plate", ""), 8), style=struck))
-
-
-def cell_signature(cells: tuple) -> tuple:
-    """Cells compared with their styles (rich's Text equality ignores style)."""
-    return tuple((c.plain, str(c.style), tuple(c.spans)) if isinstance(c, Text) else c
-                 for c in cells)

@@ -27,7 +27,7 @@ class LogTable(PagedTable):
     def on_focus(self) -> None:
         """Coming into the log says what the row under the cursor holds, too."""
         if self.row_count:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key   # a RowKey, as Textual posts it
             self.post_message(self.RowHighlighted(self, self.cursor_row, key))
 
     def action_correct(self, kind: str) -> None:

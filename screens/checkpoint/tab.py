@@ -23,7 +23,7 @@ from screens.checkpoint.rules import RulesScreen
 from screens.checkpoint.verdict import row_detail, verdict_text
 from screens.widgets.confirm import ask_to_discard
 from screens.errands.scan import ScanField
-from screens.checkpoint.cells import COLUMNS, DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, cell_signature, options, row_cells
+from screens.checkpoint.cells import COLUMNS, DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options, row_cells
 from screens.checkpoint.fields import KeyedSelect, labelled
 from screens.checkpoint.recall import RecallScreen
 from screens.checkpoint.shift import ShiftScreen
@@ -66,7 +66,6 @@ class CheckpointTab(Vertical):
         self.day: str | None = None  # None: today, following the clock
         self.page = 0
         self.pages = 1
-        self._cells: dict[str, tuple] = {}
         self._saving = False
         self._hinting = False  # the info line shows a list's choices
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
@@ -507,30 +506,12 @@ class CheckpointTab(Vertical):
 
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int,
                details: dict[str, str] | None = None) -> None:
-        """Patch the table to show ``cells``: remove gone rows, add new ones,
-        update changed cells, then restore newest-first order."""
+        """Patch the log to show ``cells`` (newest first) in place."""
         if not self.query("#log"):
             return  # a load that finishes while the tab is composed or taken down
-        table = self.query_one("#log", DataTable)
         self.pages, self.page = pages, page
         self._details = details or {}
-        wanted = {key for key, _ in cells}
-        for key in [k.value for k in list(table.rows) if k.value not in wanted]:
-            table.remove_row(key)
-            self._cells.pop(key, None)
-        added = False
-        for key, row in cells:
-            old = self._cells.get(key)
-            if old is None:
-                table.add_row(*row, key=key)
-                added = True
-            elif cell_signature(old) != cell_signature(row):
-                for col, (a, b) in zip(COLUMNS, zip(old, row)):
-                    if cell_signature((a,)) != cell_signature((b,)):
-                        table.update_cell(key, col, b)
-            self._cells[key] = row
-        if added and [r.key.value for r in table.ordered_rows] != [k for k, _ in cells]:
-            table.sort("no", key=lambda no: int(str(no)), reverse=True)
+        self.query_one("#log", LogTable).sync(cells)
         label = i18n.t("checkpoint.ui.today") if day == clock.today().isoformat() else day
         self.query_one("#cp-status", Static).update(
             i18n.t("checkpoint.ui.status", day=label, page=page + 1, pages=pages, n=n))

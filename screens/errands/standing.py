@@ -17,6 +17,7 @@ from console.errands import printers, standing
 from screens.widgets.confirm import ConfirmScreen
 from screens.errands.qr import QrScreen
 from screens.widgets.text_prompt import TextPrompt
+from screens.widgets.paged_table import PagedTable
 
 i18n.add({
     "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",
@@ -118,7 +119,7 @@ class StandingScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("standui.title"), classes="title")
-            yield DataTable(id="standing", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="standing", cursor_type="row", zebra_stripes=True)
             yield Label("", id="standing-message")
         yield Footer()
 
@@ -144,10 +145,8 @@ class StandingScreen(ModalScreen[None]):
         self.query_one("#standing-message", Label).update(text)
 
     def selected(self) -> dict | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = self.query_one("#standing", PagedTable).selected_key
+        return self.rows.get(key) if key else None
 
     def action_new(self, kind: str) -> None:
         def done(record: dict | None) -> None:

@@ -20,6 +20,7 @@ from screens.errands.request import RequestScreen
 from screens.widgets.text_prompt import TextPrompt
 from screens.errands.standing import StandingScreen
 from screens import messages
+from screens.widgets.paged_table import PagedTable
 
 
 class ErrandsTab(Vertical):
@@ -45,7 +46,7 @@ class ErrandsTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="errand-title", classes="title", markup=False)
-        yield DataTable(id="errands", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="errands", cursor_type="row", zebra_stripes=True)
         yield Static("", id="errand-detail", markup=False)
         yield Label("", id="errand-message", classes="error")
 
@@ -84,38 +85,19 @@ class ErrandsTab(Vertical):
         return out
 
     def reload(self) -> None:
-        table = self.query_one("#errands", DataTable)
         today = clock.today()
-        wanted = self._wanted()
-        keys = {str(e["number"]) for e, _ in wanted}
-        for key in [k.value for k in list(table.rows) if k.value not in keys]:
-            table.remove_row(key)
-        added = False
-        self.rows = {}
-        for e, state in wanted:
-            key = str(e["number"])
-            self.rows[key] = e
-            cells = (e["number"], errands.state_label(state), e["person"], errands.where_from(e),
-                     e["purpose"], window_text(e, today))
-            if key in table.rows:
-                for col, value in zip(COLUMNS, cells):
-                    if table.get_cell(key, col) != value:
-                        table.update_cell(key, col, value)
-            else:
-                table.add_row(*cells, key=key)
-                added = True
-        if added:
-            table.sort("no", reverse=True)
+        wanted = sorted(self._wanted(), key=lambda es: es[0]["number"], reverse=True)   # newest first
+        self.rows = {str(e["number"]): e for e, _ in wanted}
+        self.query_one("#errands", PagedTable).sync([
+            (str(e["number"]), (e["number"], errands.state_label(state), e["person"], errands.where_from(e),
+                                e["purpose"], window_text(e, today))) for e, state in wanted])
         self.query_one("#errand-title", Static).update(
             i18n.t("errtab.title", filter=filter_label(self.filter), count=len(wanted)))
         self._show_detail()
 
     def selected(self) -> dict | None:
-        table = self.query_one("#errands", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key)
+        key = self.query_one("#errands", PagedTable).selected_key
+        return self.rows.get(key) if key else None
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:

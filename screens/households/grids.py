@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from console.households import registry as hh
 from console.core.i18n import DomainError
@@ -13,6 +12,7 @@ from screens.purge import PurgeScreen
 from console.core.i18n import t
 from screens.households.pickers import NewGridScreen, PickMemberScreen
 from screens.households.view import HouseholdView
+from screens.widgets.paged_table import PagedTable
 
 
 class GridsView(HouseholdView):
@@ -33,48 +33,29 @@ class GridsView(HouseholdView):
         self.app.push_screen(PurgeScreen())
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="grids-table", cursor_type="row")
-        yield DataTable(id="bld-table", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="grids-table", cursor_type="row")
+        yield PagedTable(id="bld-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        g = self.query_one("#grids-table", DataTable)
+        g = self.query_one("#grids-table", PagedTable)
         for key in ("grid", "worker", "ghead", "buildings", "households"):
             g.add_column(t(f"hh.col.{key}"), key=key)
-        b = self.query_one("#bld-table", DataTable)
+        b = self.query_one("#bld-table", PagedTable)
         for key in ("building", "grid", "floors", "households", "leader"):
             b.add_column(t(f"hh.col.{key}"), key=key)
 
     def reload(self) -> None:
         store = self.app.store
-        g = self.query_one("#grids-table", DataTable)
-        rows = hh.grids(store)
-        for r in rows:
-            cells = (r["grid"], r["worker"] or "—", r["head"] or "—",
-                     ",".join(map(str, r["buildings"])), r["households"])
-            if r["grid"] in g.rows:
-                for col, v in zip(("grid", "worker", "ghead", "buildings", "households"), cells):
-                    g.update_cell(r["grid"], col, v)
-            else:
-                g.add_row(*cells, key=r["grid"])
-        counts: dict[int, int] = {}
-        for h in store.table("households").all():
-            counts[h["building"]] = counts.get(h["building"], 0) + 1
-        b = self.query_one("#bld-table", DataTable)
-        for bl in hh.buildings(store):
-            key = str(bl["number"])
-            cells = (bl["number"], bl["grid"], bl.get("floors") or "", counts.get(bl["number"], 0),
-                     bl.get("leader") or "—")
-            if key in b.rows:
-                for col, v in zip(("building", "grid", "floors", "households", "leader"), cells):
-                    b.update_cell(key, col, v)
-            else:
-                b.add_row(*cells, key=key)
+        self.query_one("#grids-table", PagedTable).sync([
+            (r["grid"], (r["grid"], r["worker"] or "—", r["head"] or "—",
+                         ",".join(map(str, r["buildings"])), r["households"])) for r in hh.grids(store)])
+        counts = hh.households_per_building(store)   # the registry counts, not the screen
+        self.query_one("#bld-table", PagedTable).sync([
+            (str(bl["number"]), (bl["number"], bl["grid"], bl.get("floors") or "", counts.get(bl["number"], 0),
+                                 bl.get("leader") or "—")) for bl in hh.buildings(store)])
 
     def _key(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one(table_id, PagedTable).selected_key
 
     def action_member(self, role: str) -> None:
         store, actor = self.app.store, self.app.actor

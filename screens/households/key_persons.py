@@ -15,6 +15,7 @@ from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.households.household import HouseholdScreen
 from screens.households.view import HouseholdView
+from screens.widgets.paged_table import PagedTable
 
 
 class KeyPersonsView(HouseholdView):
@@ -25,11 +26,10 @@ class KeyPersonsView(HouseholdView):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.order: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="keys-title", classes="hh-line", markup=False)
-        yield DataTable(id="keys-table", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="keys-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -38,7 +38,7 @@ class KeyPersonsView(HouseholdView):
 
     def reload(self) -> None:
         rows = marks.key_persons(self.app.store, masked=True)
-        table = self.query_one(DataTable)
+        table = self.query_one("#keys-table", PagedTable)
         self.query_one("#keys-title", Static).update(t("hh.keys_title", count=len(rows)))
 
         def cells(r: dict) -> list:
@@ -48,27 +48,13 @@ class KeyPersonsView(HouseholdView):
             return [colour_text(r["colour"]), r["door"], r["head"], r["phone"], r["since"], review,
                     r["reason"]]
 
-        order = [r["door"] for r in rows]
-        if order != self.order:
-            keep = table.cursor_row
-            table.clear()
-            for r in rows:
-                table.add_row(*cells(r), key=r["door"])
-            self.order = order
-            if rows:
-                table.move_cursor(row=min(keep, len(rows) - 1))
-        else:
-            for r in rows:
-                for col, value in zip(("colour", "door", "head", "phone", "since", "review", "reason"),
-                                      cells(r)):
-                    table.update_cell(r["door"], col, value)
+        table.sync([(r["door"], tuple(cells(r))) for r in rows])
 
     @on(DataTable.RowSelected, "#keys-table")
     def _selected(self) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            door = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        door = self.query_one("#keys-table", PagedTable).selected_key
+        if door:
             self.app.push_screen(HouseholdScreen(door), lambda _: self.reload())

@@ -17,6 +17,7 @@ from console.core.i18n import t
 from screens.households.cells import MARK_STYLE, mark_letter, roll_status
 from screens.households.summary import SummaryScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
+from screens.widgets.paged_table import PagedTable
 
 
 class RollView(HouseholdView):
@@ -38,13 +39,10 @@ class RollView(HouseholdView):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.day = clock.today().isoformat()
-        self.shown: tuple = ()
-        self.houses: dict[str, dict] = {}
-        self.reports: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="roll-title", classes="hh-line", markup=False)
-        yield DataTable(id="roll-table", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="roll-table", cursor_type="row", zebra_stripes=True)
         yield Input(id="roll-temp", placeholder=t("hh.temp_placeholder"), restrict=r"[0-9.,]{0,5}",
                     max_length=5)
         yield Label("", id="err-temp", classes="error")
@@ -56,41 +54,25 @@ class RollView(HouseholdView):
 
     def reload(self) -> None:
         tab = self.tab
-        table = self.query_one(DataTable)
+        table = self.query_one("#roll-table", PagedTable)
         if tab.building is None:
             table.clear()
-            self.shown = ()
             return
         houses = hh.in_building(self.app.store, tab.building)
         reports = roll.day_reports(self.app.store, self.day)
         current = marks.current(self.app.store)
-        shown = (self.day, tab.building, tuple(h["door"] for h in houses))
-        if shown != self.shown:
-            table.clear()
-            for h in houses:
-                table.add_row(h["door"], h["head"], roll_status(reports.get(h["door"]), h["at_home"]),
-                              Text(mark_letter(current.get(h["door"], {}).get("colour")),
-                                   style=MARK_STYLE.get(current.get(h["door"], {}).get("colour"), "")),
-                              key=h["door"])
-            self.shown = shown
-        else:
-            for h in houses:
-                d = h["door"]
-                if reports.get(d) != self.reports.get(d) or h != self.houses.get(d):
-                    table.update_cell(d, "status", roll_status(reports.get(d), h["at_home"]))
-                colour = current.get(d, {}).get("colour")
-                table.update_cell(d, "colour", Text(mark_letter(colour), style=MARK_STYLE.get(colour, "")))
-        self.houses = {h["door"]: h for h in houses}
-        self.reports = reports
+
+        def colour(door: str) -> Text:
+            c = current.get(door, {}).get("colour")
+            return Text(mark_letter(c), style=MARK_STYLE.get(c, ""))
+        table.sync([(h["door"], (h["door"], h["head"], roll_status(reports.get(h["door"]), h["at_home"]),
+                                 colour(h["door"]))) for h in houses])
         s = roll.summary(self.app.store, self.day, houses)["total"]
         self.query_one("#roll-title", Static).update(t("hh.roll_title", day=self.day,
                                                        building=tab.building, **s))
 
     def _door(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#roll-table", PagedTable).selected_key
 
     def _record(self, status: str | None, temp: str | None = None) -> bool:
         door = self._door()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.text import Text
 from textual import work
 from textual._two_way_dict import TwoWayDict
 from textual.geometry import Size
@@ -27,6 +28,15 @@ from textual.widgets.data_table import RowKey
 from textual.worker import get_current_worker
 
 Row = tuple[str, tuple]
+
+
+def same(a, b) -> bool:
+    """Two cells are the same when they show the same: rich's Text equality
+    ignores style, so a fever turning bold red would not be redrawn."""
+    if isinstance(a, Text) or isinstance(b, Text):
+        return (isinstance(a, Text) and isinstance(b, Text) and a.plain == b.plain
+                and str(a.style) == str(b.style) and a.spans == b.spans)
+    return a == b
 Fetch = Callable[[int, int], tuple[int, Sequence[Row]]]
 
 
@@ -81,7 +91,7 @@ class PagedTable(DataTable):
                 self.add_row(*cells, key=key)
                 continue
             for column, before, after in zip(columns, self.get_row(key), cells):
-                if before != after:  # columns widen to fit: 134.50, never 134.
+                if not same(before, after):  # columns widen to fit: 134.50, never 134.
                     self.update_cell(key, column, after, update_width=True)
         order = [key for key, _ in rows]
         if [r.key.value for r in self.ordered_rows] != order:  # new rows landed out of place

@@ -82,13 +82,12 @@ async def test_lock_needs_the_same_pin_and_sign_out_returns_to_sign_in(store, vo
         assert store.actor["op"] == ""
 
 
-async def test_idle_desk_locks_itself(store, volunteer):
+async def test_idle_desk_locks_itself(store, volunteer, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         app._last_input -= 11 * 60
         app._poll()  # the setting is read in the poll's worker
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert isinstance(app.screen, LockScreen)
 
 
@@ -136,7 +135,7 @@ async def test_leader_browses_the_audit_trail(store, leader):
         assert "roster" in first[2] and "volunteer→leader" in first[2] and "组长甲" in first[1]
 
 
-async def test_another_sessions_write_reaches_an_open_view(store, leader, second_desk):
+async def test_another_sessions_write_reaches_an_open_view(store, leader, second_desk, settle):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
@@ -144,8 +143,7 @@ async def test_another_sessions_write_reaches_an_open_view(store, leader, second
         other = second_desk  # a second desk: its own Store, its own cache
         operators.add_member(other, leader, "别的台加的", "volunteer", "1234")
         app._poll()  # the store is asked in a worker
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert "别的台加的" in app.screen.query_one(DataTable).rows
 
 

@@ -136,15 +136,14 @@ async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk,
         assert tab.filter == "all" and table.row_count == 2
 
 
-async def test_other_sessions_writes_show_up(store, leader, volunteer, clk, open_tab):
+async def test_other_sessions_writes_show_up(store, leader, volunteer, clk, open_tab, settle):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "errands")
         assert tab.query_one(DataTable).row_count == 0
         make_errand(store, volunteer)     # as if from another desk
         app._poll()  # the store is asked in a worker
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert tab.query_one(DataTable).row_count == 1
 
 

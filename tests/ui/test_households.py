@@ -197,7 +197,7 @@ async def test_import_checks_then_imports_after_confirm(store, leader, tmp_path,
         assert "checked only" not in _text(tab.query_one("#import-report"))
 
 
-async def test_other_sessions_changes_update_the_sheet_in_place(store, leader, open_tab, second_desk):
+async def test_other_sessions_changes_update_the_sheet_in_place(store, leader, open_tab, second_desk, settle):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "households", "b")
@@ -206,8 +206,7 @@ async def test_other_sessions_changes_update_the_sheet_in_place(store, leader, o
         marks.set_mark(other, leader, "1-303", "red", "确诊", "2026-03-10")
         roll.report(other, leader, "1-101", "fever", "38.0")
         app._poll()  # the store is asked in a worker
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert "R" in str(table.get_cell("3", "03"))
         assert "!" in str(table.get_cell("1", "01"))
         assert table.row_count == 6

@@ -74,7 +74,7 @@ async def test_a_store_change_reaching_a_view_still_composing_does_not_crash(sto
         assert app.screen.query_one("#late-view").query_one("#req-table")
 
 
-async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(store, leader):
+async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(store, leader, settle):
     from console.core.store import Store
     from console.purchases import orders as P
     from screens.purchases.catalogue import CatalogueView
@@ -92,8 +92,7 @@ async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(sto
         other.actor = {"op": leader.name, "role": leader.role}
         P.create_request(other, leader, "1-101", "王", "土豆2斤")
         app._poll()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert loads == ["RequestsView"]  # in a worker; the four hidden views wait
         assert app.screen.query_one(RequestsView).table.row_count == 1
         await pilot.press("2")            # the catalogue, stale since that write, reads when shown
