@@ -129,3 +129,23 @@ async def test_a_new_row_is_placed_in_order_without_rebuilding_the_others():
         await _settled(app, pilot)
         assert [kw["key"] for _, kw in added] == ["41"]
         assert [r.key.value for r in table.ordered_rows][:3] == ["41", "40", "39"]
+
+
+async def test_sync_redraws_a_cell_whose_style_alone_changed_and_can_follow_the_newest():
+    """A temperature turning into a fever keeps its text and gains bold red:
+    rich's Text equality ignores style, the table must not."""
+    from rich.text import Text
+
+    app = ListApp([])
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(PagedTable)
+        table.sync([("1", (Text("37.0"), "1-101")), ("0", (Text("36.5"), "2-201"))])
+        await pilot.pause()
+        table.sync([("1", (Text("37.0", style="bold red"), "1-101")), ("0", (Text("36.5"), "2-201"))])
+        assert str(table.get_cell("1", table.ordered_columns[0].key).style) == "bold red"
+        table.sync([("2", (Text("36.6"), "3-301")), ("1", (Text("37.0"), "1-101"))], follow_top=True)
+        assert table.selected_key == "2"           # the cursor was on the newest: it stays on the newest
+        table.move_cursor(row=1)
+        table.sync([("3", (Text("36.7"), "4-401")), ("2", (Text("36.6"), "3-301")),
+                    ("1", (Text("37.0"), "1-101"))], follow_top=True)
+        assert table.selected_key == "1"           # elsewhere it stays on its row
