@@ -72,27 +72,34 @@ class ErrandsTab(Vertical):
         self.query_one("#errands", DataTable).focus()
 
     # -- table --
-    def _wanted(self) -> list[tuple[dict, str]]:
-        now = clock.now()
-        out = []
+    def reload(self) -> None:
+        """Read the list in a worker (the store may be busy with another
+        desk's write); the table is patched in place when it arrives."""
+        self._read(self.filter)
+
+    @work(thread=True, exclusive=True, group="errands-read")
+    def _read(self, shown: str) -> None:
+        now, today = clock.now(), clock.today()
+        wanted = []
         for e in errands.all_errands(self.app.store):
             state = errands.status(e, now)
-            if (self.filter == "all" or state == self.filter
-                    or (self.filter == "active" and state in ACTIVE)):
-                out.append((e, state))
-                if len(out) >= PAGE:
+            if shown == "all" or state == shown or (shown == "active" and state in ACTIVE):
+                wanted.append((e, state))
+                if len(wanted) >= PAGE:
                     break
-        return out
+        wanted.sort(key=lambda es: es[0]["number"], reverse=True)   # newest first
+        rows = [(str(e["number"]), (e["number"], errands.state_label(state), e["person"],
+                                    errands.where_from(e), e["purpose"], window_text(e, today)))
+                for e, state in wanted]
+        self.app.call_from_thread(self._show, shown, {str(e["number"]): e for e, _ in wanted}, rows)
 
-    def reload(self) -> None:
-        today = clock.today()
-        wanted = sorted(self._wanted(), key=lambda es: es[0]["number"], reverse=True)   # newest first
-        self.rows = {str(e["number"]): e for e, _ in wanted}
-        self.query_one("#errands", PagedTable).sync([
-            (str(e["number"]), (e["number"], errands.state_label(state), e["person"], errands.where_from(e),
-                                e["purpose"], window_text(e, today))) for e, state in wanted])
+    def _show(self, shown: str, by_key: dict[str, dict], rows: list) -> None:
+        if shown != self.filter or not self.query("#errands"):
+            return   # the filter moved on meanwhile (its own read follows), or the tab is gone
+        self.rows = by_key
+        self.query_one("#errands", PagedTable).sync(rows, follow_top=True)   # a new errand shows selected
         self.query_one("#errand-title", Static).update(
-            i18n.t("errtab.title", filter=filter_label(self.filter), count=len(wanted)))
+            i18n.t("errtab.title", filter=filter_label(self.filter), count=len(rows)))
         self._show_detail()
 
     def selected(self) -> dict | None:
