@@ -80,11 +80,10 @@ def _movements(store: Store, rng: random.Random, target: int) -> int:
     with store.transaction(stock.MOVES) as tx:
         moves = tx.table(stock.MOVES)
         rows = sorted(moves.all(), key=lambda m: m.get("no", 0))
-        top = max((m.get("no", 0) for m in rows), default=0)
         copies = []
         for k in range(max(0, target - len(rows))):
             row = _copy(rows[k % len(rows)], rng)
-            row["no"] = top + k + 1
+            row["no"] = tx.next_number("movement")  # the ledger's counter: the next one goes on
             copies.append(row)
         moves.insert_multiple(copies)
         return len(moves)

@@ -13,7 +13,8 @@ from console.core import alerts, clock, i18n
 from console.core.store import Store
 from console.households import registry as households
 from console.stock.items import item_map, item_name, items, low_levels
-from console.stock.ledger import HANDOUTS, MOVES
+from console.stock.index import (MOVES, TALLY, MovesIndex, build_moves, handouts_index,
+                                 moves_index)
 
 i18n.add({
     "stock.low_alert": ("{item}只剩 {balance}（预警线 {low}）。", "{item} is low: {balance} left (warning at {low})."),
@@ -25,38 +26,27 @@ i18n.add({
 # -- views ---------------------------------------------------------------------
 
 def movements(store: Store) -> list[dict]:
-    """Every movement, oldest first. Read-only: the rows are the store's
-    in-memory records."""
-    return sorted(store.table(MOVES).records(), key=lambda m: m["no"])
+    """Every movement, oldest first. Read-only: the list and its rows are
+    shared (the ledger's index)."""
+    return moves_index(store).moves
+
+
+def _given(store: Store, moves: list[dict] | None) -> MovesIndex:
+    """The index, or one made from ``moves`` when they are not its own list."""
+    index = moves_index(store)
+    if moves is None or moves is index.moves:
+        return index
+    return build_moves([(0, m) for m in moves])
 
 
 def balances(store: Store, moves: list[dict] | None = None) -> list[dict]:
     """Per item: balance (in stock), out (on loan), received, given, low level."""
-    moves = movements(store) if moves is None else moves
+    tally = _given(store, moves).tally
     low = low_levels(store)
     rows = {i["key"]: {"item": i["key"], "name": item_name(i), "kind": i.get("kind", "handout"),
-                       "balance": 0, "out": 0, "received": 0, "given": 0, "low": low[i["key"]]}
-            for i in items(store)}
-    loans: dict[int, int] = {}
-    for m in moves:
-        row = rows.setdefault(m["item"], {"item": m["item"], "name": m["item"], "kind": "?",
-                                          "balance": 0, "out": 0, "received": 0, "given": 0,
-                                          "low": 0})
-        row["balance"] += m["delta"]
-        kind = m["kind"]
-        if kind == "receive":
-            row["received"] += m["qty"]
-        elif kind == "issue":
-            row["given"] += m["qty"]
-        elif kind == "lend":
-            loans[m["no"]] = m["qty"]
-            row["out"] += m["qty"]
-        elif m.get("loan") in loans:
-            row["out"] -= loans.pop(m["loan"])
-        elif kind == "reverse" and m.get("source") is not None:
-            row["received"] -= m["qty"]
-        elif kind == "reverse" and m.get("door"):
-            row["given"] -= m["qty"]
+                       **dict.fromkeys(TALLY, 0), "low": low[i["key"]]} for i in items(store)}
+    for item, counts in tally.items():
+        rows.setdefault(item, {"item": item, "name": item, "kind": "?", "low": 0}).update(counts)
     for row in rows.values():
         row["is_low"] = row["received"] > 0 and 0 < row["low"] and row["balance"] <= row["low"]
     return list(rows.values())
@@ -64,23 +54,13 @@ def balances(store: Store, moves: list[dict] | None = None) -> list[dict]:
 
 def sources(store: Store, moves: list[dict] | None = None) -> list[dict]:
     """Per source: quantity received and total cost in fen (corrections net out)."""
-    moves = movements(store) if moves is None else moves
-    out: dict[tuple[str, str], dict] = {}
-    for m in moves:
-        if m.get("source") is None:
-            continue
-        row = out.setdefault((m["source"], m["item"]), {"source": m["source"], "item": m["item"],
-                                                        "qty": 0, "cost_fen": 0, "first": m.get("date", "")})
-        sign = -1 if m["kind"] == "reverse" else 1
-        row["qty"] += sign * m["qty"]
-        row["cost_fen"] += m["cost_fen"]  # a correction carries a negative cost
-        row["first"] = min(row["first"], m.get("date") or row["first"])
-    return sorted((r for r in out.values() if r["qty"]), key=lambda r: (r["first"], r["source"]))
+    out = _given(store, moves).sources.values()
+    return sorted((dict(r) for r in out if r["qty"]), key=lambda r: (r["first"], r["source"]))
 
 
 def held_by_door(store: Store) -> dict[str, int]:
     """Thermometers each household holds from this desk (doors with any record)."""
-    return {r["door"]: r["held"] for r in store.table(HANDOUTS).all()}
+    return {door: r["held"] for door, (_, r) in handouts_index(store).items()}
 
 
 def without_thermometer(store: Store, building: int | None = None) -> dict[int, list[dict]]:
@@ -100,14 +80,9 @@ def without_thermometer(store: Store, building: int | None = None) -> dict[int, 
 
 def loans(store: Store, now: dt.datetime | None = None, moves: list[dict] | None = None) -> list[dict]:
     """Open loans (guns out), oldest first, each with ``overdue``."""
-    moves = movements(store) if moves is None else moves
     now = now or clock.now()
-    closed = {m["loan"] for m in moves if m.get("loan")}
-    out = []
-    for m in moves:
-        if m["kind"] == "lend" and m["no"] not in closed:
-            out.append({**m, "overdue": dt.datetime.fromisoformat(m["due"]) < now})
-    return out
+    return [{**m, "overdue": dt.datetime.fromisoformat(m["due"]) < now}
+            for m in _given(store, moves).loans.values()]
 
 
 def stock_alerts(store: Store, now: dt.datetime) -> list[alerts.Alert]:

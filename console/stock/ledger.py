@@ -32,22 +32,21 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from console.core import clock, i18n, purge
+from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
 from console.households import registry as households
+from console.stock.index import HANDOUTS, MOVES, handouts_index, moves_index
 from console.stock.items import item_map, item_name, known_item
 from console.stock.values import parse_count, parse_date, parse_qty, parse_yuan, required_text
 
-MOVES = "stock_movements"
-HANDOUTS = "stock_handouts"
-Store.APPEND_ONLY.add(MOVES)
 
 KINDS = ("receive", "issue", "lend", "return", "broken", "lost", "adjust", "reverse")
 REASONS = ("broken", "lost")          # why a household gets a second thermometer
@@ -89,6 +88,35 @@ i18n.add({
 
 # -- the ledger inside one transaction ------------------------------------------
 
+class _Records:
+    """Household records by door for one transaction: the committed ones
+    (``handouts_index``: door -> (id, record)), each copied, with its
+    ``_id``, the first time it is asked for, and the ones made here."""
+
+    def __init__(self, base: dict[str, tuple[int, dict]]):
+        self.base, self.mine = base, {}
+
+    def get(self, door: str, default=None) -> dict | None:
+        if door not in self.mine:
+            if door not in self.base:
+                return default
+            doc_id, record = self.base[door]
+            self.mine[door] = {**record, "_id": doc_id}
+        return self.mine[door]
+
+    def __getitem__(self, door: str) -> dict:
+        record = self.get(door)
+        if record is None:
+            raise KeyError(door)
+        return record
+
+    def __setitem__(self, door: str, record: dict) -> None:
+        self.mine[door] = record
+
+    def __contains__(self, door: str) -> bool:
+        return door in self.mine or door in self.base
+
+
 class Ledger:
     """The stock ledger inside one locked transaction.
 
@@ -104,25 +132,26 @@ class Ledger:
         self.items = item_map(store)
         self.moves = tx.table(MOVES)
         self.handouts = tx.table(HANDOUTS)
-        # household records by door: read once, changed here, written by flush()
-        # raw rows (TinyDB's _read_table): no Document wrapper per row, 10k rows stay cheap
-        self.records: dict[str, dict] = {r["door"]: {**r, "_id": int(i)}
-                                         for i, r in self.handouts._read_table().items()}
+        # the ledger as the lock found it (folded indexes: nothing is re-read), and
+        # on top of it what this transaction appends; household records are copied
+        # on first use, changed here and written by flush()
+        index = moves_index(store)
+        self.records = _Records(handouts_index(store))
         self._dirty: set[str] = set()
         self._pending: list[dict] = []
-        self.balance: dict[str, int] = defaultdict(int)
-        self.by_no: dict[int, dict] = {}
-        self.closed: set[int] = set()      # loans returned or written off
-        self.reversed: set[int] = set()
-        for m in self.moves._read_table().values():
-            self._index(m)
+        self.balance: dict[str, int] = defaultdict(int, {k: t["balance"] for k, t in index.tally.items()})
+        self.by_no: ChainMap[int, dict] = ChainMap({}, index.by_no)
+        self.loans: dict[int, dict] = dict(index.loans)  # open loans, in number order
+        self.reversed: set[int] = set(index.reversed)
         self._households: dict[str, dict] | None = None
 
     def _index(self, m: dict) -> None:
         self.balance[m["item"]] += m["delta"]
         self.by_no[m["no"]] = m
+        if m["kind"] == "lend":
+            self.loans[m["no"]] = m
         if m.get("loan"):
-            self.closed.add(m["loan"])
+            self.loans.pop(m["loan"], None)
         if m["kind"] == "reverse":
             self.reversed.add(m["reverses"])
 
@@ -156,7 +185,9 @@ class Ledger:
     def _household(self, door: str) -> dict:
         key = households.normalise_door(door)
         if self._households is None:
-            self._households = households.by_door(self.store)
+            # read-only here: shared while the registry is unchanged
+            self._households = cached(self.store, "households", lambda: households.by_door(self.store),
+                                      tag="stock.by_door")
         if key not in self._households:
             raise DomainError("households.unknown_door", field="door", door=key)
         return self._households[key]
@@ -217,7 +248,7 @@ class Ledger:
                              "due": due_at.isoformat(), "at": at})
 
     def open_loans(self) -> list[dict]:
-        return [m for m in self.by_no.values() if m["kind"] == "lend" and m["no"] not in self.closed]
+        return list(self.loans.values())
 
     def find_loan(self, loan: int | None = None, team: str | None = None,
                   item: str | None = None) -> dict:
