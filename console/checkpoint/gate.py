@@ -31,7 +31,7 @@ from typing import Any
 from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
-from console.checkpoint.rules import live
+from console.checkpoint.tallies import day_tally
 from console.core import clock, exports, i18n, names, phones, purge, safe_text, settings, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
@@ -352,11 +352,8 @@ def page_of(store: Store, day: str | None = None, outcome: str | None = None,
 
 def requests(store: Store, status: str | None = None) -> list[dict]:
     """Purchase requests made at the gate, newest first."""
-    rows = [{**r, "id": r.doc_id} for r in store.table("purchase_requests").all()
-            if isinstance(r.get("source"), dict) and "checkpoint" in r["source"]]
-    if status:
-        rows = [r for r in rows if r.get("status") == status]
-    return rows[::-1]
+    return purchases.requests(store, status, keep=lambda r: isinstance(r.get("source"), dict)
+                              and "checkpoint" in r["source"])
 
 
 def recent_days(store: Store, today: str, back: int) -> list[str]:
@@ -472,18 +469,17 @@ def shift_counts(store: Store, gate: str, start: str, end: str | None = None) ->
     t0, t1 = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
     by_outcome: Counter = Counter()
     fevers = passes_out = passes_in = total = 0
+    t1 += dt.timedelta(seconds=1)
     for day in _days_between(start, end):
-        for e in live(store.table("checkpoint", day).all()):
-            if e.get("gate") != gate or not e.get("at"):
-                continue
-            if not t0 <= dt.datetime.fromisoformat(e["at"]) < t1 + dt.timedelta(seconds=1):
+        for r in day_tally(store, day).rows:
+            if r.gate != gate or not t0 <= r.at < t1:
                 continue
             total += 1
-            by_outcome[e.get("outcome", "")] += 1
-            fevers += bool(e.get("fever") or is_fever(e.get("temp")))
-            if e.get("outcome") == PASS:
-                passes_out += e.get("direction") == "out"
-                passes_in += e.get("direction") == "in"
+            by_outcome[r.outcome] += 1
+            fevers += r.fever
+            if r.outcome == PASS:
+                passes_out += r.direction == "out"
+                passes_in += r.direction == "in"
     return {"total": total, "outcomes": {k: by_outcome.get(k, 0) for k in OUTCOMES},
             "fevers": fevers, "passes_out": passes_out, "passes_in": passes_in}
 
@@ -494,9 +490,7 @@ def out_on_errand(store: Store, gate: str | None = None, today: str | None = Non
     today = today or clock.today().isoformat()
     out: dict[Any, dict] = {}
     for day in recent_days(store, today, ERRAND_DAYS):
-        for e in live(store.table("checkpoint", day).all()):
-            if e.get("outcome") != PASS:
-                continue
+        for e in day_tally(store, day).passes:
             key = e.get("pass") or e.get("errand") or (e.get("name"), e.get("door"), e.get("org"))
             if e.get("direction") == "out":
                 out[key] = {**e, "day": day}

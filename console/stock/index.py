@@ -81,8 +81,6 @@ class _Adding:
             row["received"] -= m["qty"]
         elif kind == "reverse" and m.get("door"):
             row["given"] -= m["qty"]
-        if m.get("loan"):
-            new.loans.pop(m["loan"], None)
         if kind == "reverse":
             if not self._own_reversed:
                 self._own_reversed = True
