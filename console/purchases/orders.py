@@ -16,6 +16,7 @@ delivery and settlement: :mod:`console.purchases.settlement`; the catalogue:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from tinydb import where
@@ -28,8 +29,8 @@ from console.core.store import Store
 from console.households.registry import find, normalise_door
 from console.purchases.parser import Registry, check_line, parse_chat, parse_items
 from console.purchases.form_values import parse_money
+from console.purchases.index import REQUESTS, request_rows
 
-REQUESTS = "purchase_requests"
 RUNS = "purchase_runs"            # a request joins an open run: see console.purchases.runs
 
 i18n.add({
@@ -133,15 +134,14 @@ def get_request(store: Store, request_id: int) -> dict:
     return with_id(request_row(store.table(REQUESTS), request_id))
 
 
-def requests(store: Store, status: str | tuple | None = None, run: int | None = None) -> list[dict]:
-    """Requests (newest first), optionally by status or run."""
-    rows = store.table(REQUESTS).all()
-    if status:
-        wanted = (status,) if isinstance(status, str) else tuple(status)
-        rows = [r for r in rows if r.get("status") in wanted]
-    if run is not None:
-        rows = [r for r in rows if r.get("run") == run]
-    return [with_id(r) for r in sorted(rows, key=lambda r: r.doc_id, reverse=True)]
+def requests(store: Store, status: str | tuple | None = None, run: int | None = None,
+             keep: Callable[[dict], bool] | None = None) -> list[dict]:
+    """Requests (newest first), optionally by status, run or ``keep(row)``;
+    each a copy of its own."""
+    wanted = None if not status else (status,) if isinstance(status, str) else tuple(status)
+    return [dict(r) for r in reversed(request_rows(store).values())
+            if (wanted is None or r.get("status") in wanted) and (run is None or r.get("run") == run)
+            and (keep is None or keep(r))]
 
 
 def search(rows: list[dict], text: str) -> list[dict]:

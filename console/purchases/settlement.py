@@ -85,8 +85,8 @@ def settle(store: Store, actor: Actor, request_id: int, how: str, amount: str | 
 
 def unpaid(store: Store) -> list[dict]:
     """Bought packs not yet settled, oldest first, with what each owes."""
-    rows = [r for r in requests(store, ("bought", "out", "delivered")) if not r.get("settlement")]
-    return sorted(rows, key=lambda r: r["id"])
+    rows = requests(store, ("bought", "out", "delivered"), keep=lambda r: not r.get("settlement"))
+    return rows[::-1]
 
 
 def bill(request: dict) -> dict:
