@@ -26,6 +26,7 @@ from console.checkpoint import rules as gate_rules
 from console.core import cache
 from console.core.store import Store
 
+from tests.domain import test_gate_tally as tally
 from tests.domain.test_gate_rules import DAY, GATE, T0, form, now  # noqa: F401 (now: the fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,7 @@ def assert_agrees(store: Store, day: str = DAY) -> None:
     got, built = visitors.day_index(store, day), visitors._build(records(store, day))
     assert got.index == built.index
     assert list(got.visitors.items()) == list(built.visitors.items())
+    tally.assert_agrees(store, (day,))
 
 
 def entry(i: int, door: str = "1-302", **kw) -> dict:

@@ -2,17 +2,14 @@
 (console/checkpoint/tallies.py), agree with the full scan they replaced,
 whatever happens to the log: entries at two gates, passes out and in,
 annulments and fixes, updates and removals by hand, another desk writing,
-checkpoints, several days, a restart.
+checkpoints, several days, a restart. The hypothesis program of
+test_gate_index.py checks it with the gate's other indexes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import Counter
-from pathlib import Path
-
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from console.checkpoint import gate as cp, tallies
 from console.checkpoint.rules import live
@@ -28,9 +25,10 @@ DAYS = (DAY, "2026-03-06")
 
 def old_shift_counts(store: Store, gate: str, start: str, end: str) -> dict:
     t0, t1 = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
+    days = [(t0.date() + dt.timedelta(days=i)).isoformat() for i in range((t1.date() - t0.date()).days + 1)]
     by: Counter = Counter()
     fevers = p_out = p_in = total = 0
-    for day in DAYS:
+    for day in days:
         for e in live(store.table("checkpoint", day).all()):
             if e.get("gate") != gate or not e.get("at"):
                 continue
@@ -46,9 +44,10 @@ def old_shift_counts(store: Store, gate: str, start: str, end: str) -> dict:
             "fevers": fevers, "passes_out": p_out, "passes_in": p_in}
 
 
-def old_out_on_errand(store: Store, gate: str | None) -> list[dict]:
+def old_out_on_errand(store: Store, gate: str | None, today: str) -> list[dict]:
     out: dict = {}
-    for day in DAYS:
+    days = cp.recent_days(store, today, cp.ERRAND_DAYS)
+    for day in days:
         for e in live(store.table("checkpoint", day).all()):
             if e.get("outcome") != cp.PASS:
                 continue
@@ -60,8 +59,10 @@ def old_out_on_errand(store: Store, gate: str | None) -> list[dict]:
     return [r for r in out.values() if gate is None or r.get("gate") == gate]
 
 
-def assert_agrees(store: Store) -> None:
-    for day in DAYS:
+def assert_agrees(store: Store, days: tuple[str, ...] = DAYS) -> None:
+    """The day tallies equal tallies built from the records; shift counts and
+    out-on-errand equal the full scan. ``days``: the tallies compared."""
+    for day in days:
         got = tallies.day_tally(store, day)
         built = tallies._build([(r.doc_id, dict(r)) for r in store.table("checkpoint", day).all()])
         assert got.rows == built.rows and got.passes == built.passes
@@ -69,7 +70,7 @@ def assert_agrees(store: Store) -> None:
     for gate in GATES:
         assert cp.shift_counts(store, gate, start, end) == old_shift_counts(store, gate, start, end)
     for gate in (None, *GATES):
-        assert cp.out_on_errand(store, gate, today=DAYS[-1]) == old_out_on_errand(store, gate)
+        assert cp.out_on_errand(store, gate, today=DAYS[-1]) == old_out_on_errand(store, gate, DAYS[-1])
 
 
 def row(n: int, k: int, gate: str, outcome: str, direction: str, flag: bool) -> dict:
@@ -79,44 +80,26 @@ def row(n: int, k: int, gate: str, outcome: str, direction: str, flag: bool) -> 
             "temp": 37.9 if k % 5 == 0 else 36.5, **({"pass": k % 3} if k % 2 else {})}
 
 
-@st.composite
-def steps(draw):
-    return (draw(st.sampled_from(["insert"] * 5 + ["annul", "fix", "update", "remove", "other desk",
-                                                  "checkpoint", "fix a fix"])),
-            draw(st.integers(0, 40)), draw(st.sampled_from(GATES)), draw(st.sampled_from(DAYS)),
-            draw(st.sampled_from(cp.OUTCOMES)), draw(st.sampled_from(["in", "out"])),
-            draw(st.booleans()))
-
-
-@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(steps(), min_size=1, max_size=25))
-def test_the_tally_agrees_with_a_full_scan(program):
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "data")
-        other = Store(store.root)
-        for n, (kind, k, gate, day, outcome, direction, flag) in enumerate(program):
-            log = store.table("checkpoint", day)
-            ids = [r.doc_id for r in log.all()]
-            target = ids[k % len(ids)] if ids else None
-            new = row(n, k, gate, outcome, direction, flag)
-            if kind == "insert" or target is None:
-                log.insert(new)
-            elif kind == "annul":
-                log.insert({"corrects": target, "correction": "annul", "at": new["at"]})
-            elif kind in ("fix", "fix a fix"):
-                fixes = [r.doc_id for r in log.all() if r.get("corrects")]
-                aim = fixes[k % len(fixes)] if fixes and kind != "fix" else target
-                log.insert({**new, "corrects": aim, "correction": "fix"})
-            elif kind == "update":
-                log.update({"gate": gate, "outcome": outcome, "direction": direction}, doc_ids=[target])
-            elif kind == "remove":
-                log.remove(doc_ids=[target])
-            elif kind == "other desk":
-                other.table("checkpoint", day).insert(new)
-            else:
-                other.checkpoint()
-            if flag or n == len(program) - 1:
-                assert_agrees(store)
+def test_two_gates_two_days_corrections_and_another_desk(tmp_path):
+    """(The hypothesis program of test_gate_index.py checks the tally too.)"""
+    store = Store(tmp_path / "data")
+    other = Store(store.root)
+    for n in range(24):
+        day = DAYS[n % 2]
+        store.table("checkpoint", day).insert(
+            row(n, n, GATES[n % 3 % 2], cp.OUTCOMES[n % 4], "out" if n % 3 else "in", n % 5 > 1))
+        if n % 6 == 5:
+            assert_agrees(store)
+    log = store.table("checkpoint", DAY)
+    first, second = [r.doc_id for r in log.all()][:2]
+    log.insert({"corrects": first, "correction": "annul", "at": T0.isoformat()})
+    log.insert({**row(30, 1, GATES[1], cp.PASS, "out", True), "corrects": second, "correction": "fix"})
+    assert_agrees(store)
+    other.table("checkpoint", DAYS[1]).insert(row(31, 3, GATES[0], cp.PASS, "in", True))
+    log.update({"gate": GATES[1]}, doc_ids=[first + 2])
+    other.checkpoint()
+    log.remove(doc_ids=[first + 3])
+    assert_agrees(store)
 
 
 def test_a_restart_starts_from_the_records(tmp_path):

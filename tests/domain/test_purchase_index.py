@@ -8,24 +8,19 @@ another desk writing; checkpoints; a rewrite; a restart.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from console.checkpoint import gate as cp
 from console.core import cache
 from console.core.i18n import DomainError
-from console.core.operators import Actor
 from console.core.store import Store
-from console.demo import roster as demo
 from console.purchases import index
 from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases import settlement as D
 
-LEADER = Actor(demo.VOLUNTEERS[0], "leader")
-DOORS = ("1-101", "1-102", "2-101")
+from tests.domain.programs import DOORS, LEADER, run_program, small_directory
 
 
 def reference(store: Store) -> list[dict]:
@@ -49,16 +44,6 @@ def assert_agrees(store: Store) -> None:
     if mine:
         mine[0]["status"] = "changed by a caller"  # a copy: the index stays as it was
         assert P.requests(store) == ref
-
-
-def fresh(tmp: str) -> Store:
-    store = Store(Path(tmp) / "data")
-    demo.add_roster(store)
-    store.table("households").insert_multiple(
-        [{"door": d, "building": int(d[0]), "floor": d[2], "room": d[2:], "head": "户主",
-          "phone": "", "members": 2, "at_home": True} for d in DOORS])
-    store.actor = {"op": LEADER.name, "role": "leader"}
-    return store
 
 
 @st.composite
@@ -104,18 +89,11 @@ def apply(store: Store, other: Store, kind: str, k: int, door: str) -> None:
 @hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps(), min_size=1, max_size=20))
 def test_requests_agree_with_a_full_read(program):
-    with tempfile.TemporaryDirectory() as tmp:
-        store = fresh(tmp)
-        other = Store(store.root)
-        other.actor = store.actor
-        for n, (kind, k, door) in enumerate(program):
-            apply(store, other, kind, k, door)
-            if k % 2 or n == len(program) - 1:
-                assert_agrees(store)
+    run_program(program, apply, assert_agrees)
 
 
 def test_a_rewrite_and_a_restart_start_from_the_records(tmp_path):
-    store = fresh(str(tmp_path))
+    store = small_directory(tmp_path)
     for door in DOORS:
         P.create_request(store, LEADER, door, lines="土豆2斤")
     assert_agrees(store)

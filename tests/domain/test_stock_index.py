@@ -13,22 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from console.core import cache, clock
 from console.core.i18n import DomainError
-from console.core.operators import Actor
 from console.core.store import Store
-from console.demo import roster as demo
 from console.stock import balances, index
 from console.stock import ledger as stock
 
+from tests.domain.programs import DOORS, LEADER, run_program, small_directory
+
 ROOT = Path(__file__).resolve().parents[2]
-LEADER = Actor(demo.VOLUNTEERS[0], "leader")
-DOORS = ("1-101", "1-102", "1-201", "2-101")
 
 
 def reference(store: Store, now: dt.datetime) -> dict:
@@ -84,15 +81,6 @@ def assert_agrees(store: Store) -> None:
         assert led.open_loans() == [{k: v for k, v in m.items() if k != "overdue"} for m in ref["loans"]]
 
 
-def fresh(tmp: str) -> Store:
-    store = Store(Path(tmp) / "data")
-    demo.add_roster(store)
-    store.table("households").insert_multiple(
-        [{"door": d, "building": int(d[0]), "floor": d[2], "room": d[2:], "head": "户主",
-          "members": 2, "at_home": True} for d in DOORS])
-    return store
-
-
 @st.composite
 def steps(draw):
     kind = draw(st.sampled_from(["receive", "issue", "issue", "replace", "lend", "return", "lost",
@@ -136,25 +124,18 @@ def apply(store: Store, other: Store, kind: str, k: int, door: str) -> None:
 @hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps(), min_size=1, max_size=20))
 def test_stock_indexes_agree_with_a_full_recomputation(program):
-    with tempfile.TemporaryDirectory() as tmp:
-        store = fresh(tmp)
-        other = Store(store.root)
-        stock.receive(store, LEADER, "gun", 3, "区卫健委")
-        for n, (kind, k, door) in enumerate(program):
-            apply(store, other, kind, k, door)
-            if k % 2 or n == len(program) - 1:
-                assert_agrees(store)
+    run_program(program, apply, assert_agrees, setup=lambda s: stock.receive(s, LEADER, "gun", 3, "区卫健委"))
 
 
 def test_another_process_a_rewrite_and_a_restart(tmp_path):
-    store = fresh(str(tmp_path))
+    store = small_directory(tmp_path)
     stock.receive(store, LEADER, "mercury", 10, "中心1", "2")
     stock.issue(store, LEADER, "1-101")
     assert_agrees(store)  # built
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
             "from console.core.store import Store\nfrom console.core.operators import Actor\n"
             "from console.stock import ledger as stock\n"
-            f"s = Store({str(store.root)!r}); a = Actor({demo.VOLUNTEERS[0]!r}, 'leader')\n"
+            f"s = Store({str(store.root)!r}); a = Actor({LEADER.name!r}, 'leader')\n"
             "stock.issue(s, a, '1-102'); stock.issue(s, a, '1-101', reason='lost')\n"
             "stock.reverse(s, a, 2, 'wrong door')\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
@@ -171,7 +152,7 @@ def test_another_process_a_rewrite_and_a_restart(tmp_path):
 
 
 def test_the_ledger_refuses_from_the_index_as_from_the_records(tmp_path):
-    store = fresh(str(tmp_path))
+    store = small_directory(tmp_path)
     stock.receive(store, LEADER, "mercury", 1, "中心1")
     stock.issue(store, LEADER, "1-101")
     other = Store(store.root)
