@@ -31,7 +31,7 @@ from typing import Any
 from tinydb import where
 
 from console.checkpoint import inside, rules as gate_rules
-from console.checkpoint.tallies import day_tally
+from console.checkpoint.tallies import day_rows, day_tally
 from console.core import clock, exports, i18n, names, phones, purge, safe_text, settings, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
@@ -340,20 +340,19 @@ def page_of(store: Store, day: str | None = None, outcome: str | None = None,
             size: int = PAGE) -> tuple[list[dict], int, int]:
     """(entries on ``page``, newest first; matching count; page count)."""
     text = unicodedata.normalize("NFKC", text or "").strip()
-    everything = entries(store, day)
-    fixes = gate_rules.corrections_of(everything)
-    rows = [{**e, "corrected_by": fixes[e["id"]]} if e["id"] in fixes else e
-            for e in everything if matches(e, outcome, purpose, text)]
+    log = day_rows(store, day)  # shared: only the page's rows are copied
+    rows = [e for e in log.rows if matches(e, outcome, purpose, text)]
     rows.reverse()
     pages = max(1, -(-len(rows) // size))
     page = min(max(page, 0), pages - 1)
-    return rows[page * size:(page + 1) * size], len(rows), pages
+    fixes = log.fixes
+    return ([{**e, "corrected_by": dict(fixes[e["id"]])} if e["id"] in fixes else dict(e)
+             for e in rows[page * size:(page + 1) * size]], len(rows), pages)
 
 
 def requests(store: Store, status: str | None = None) -> list[dict]:
     """Purchase requests made at the gate, newest first."""
-    return purchases.requests(store, status, keep=lambda r: isinstance(r.get("source"), dict)
-                              and "checkpoint" in r["source"])
+    return purchases.from_gate(store, status)
 
 
 def recent_days(store: Store, today: str, back: int) -> list[str]:

@@ -69,3 +69,41 @@ def _fold(day: DayTally, changes: list[dict]) -> DayTally | None:
 
 def day_tally(store: Store, day: str) -> DayTally:
     return folded(store, "checkpoint", _build, _fold, day=day, tag="tally")
+
+
+# -- the log as the checkpoint tab pages it ----------------------------------------
+
+class DayRows:
+    """``rows``: every entry of the day with its ``id``, in entry order;
+    ``fixes``: {entry id: the entry correcting it (with ``id``)}, the latest
+    correction winning. Shared and read-only: copy a row before changing it."""
+
+    __slots__ = ("rows", "fixes")
+
+    def __init__(self, rows: list[dict], fixes: dict[int, dict]):
+        self.rows, self.fixes = rows, fixes
+
+
+def _build_rows(records: list[tuple[int, dict]]) -> DayRows:
+    rows = [{**r, "id": i} for i, r in sorted(records, key=lambda p: p[0])]
+    return DayRows(rows, {r["corrects"]: r for r in rows if r.get("corrects")})
+
+
+def _fold_rows(day: DayRows, changes: list[dict]) -> DayRows | None:
+    """New entries appended; a change or a removal (None): built again."""
+    new = DayRows(list(day.rows), day.fixes)
+    for c in changes:
+        if c["op"] != "insert" or (new.rows and c["id"] <= new.rows[-1]["id"]):
+            return None
+        row = {**c["after"], "id": c["id"]}
+        new.rows.append(row)
+        if row.get("corrects"):
+            if new.fixes is day.fixes:
+                new.fixes = dict(day.fixes)
+            new.fixes[row["corrects"]] = row
+    return new
+
+
+def day_rows(store: Store, day: str | bool | None = None) -> DayRows:
+    """The day's log (default today) as :class:`DayRows`."""
+    return folded(store, "checkpoint", _build_rows, _fold_rows, day=day or True, tag="rows")

@@ -16,7 +16,6 @@ delivery and settlement: :mod:`console.purchases.settlement`; the catalogue:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 from tinydb import where
@@ -29,7 +28,7 @@ from console.core.store import Store
 from console.households.registry import find, normalise_door
 from console.purchases.parser import Registry, check_line, parse_chat, parse_items
 from console.purchases.form_values import parse_money
-from console.purchases.index import REQUESTS, request_rows
+from console.purchases.index import REQUESTS, request_index
 
 RUNS = "purchase_runs"            # a request joins an open run: see console.purchases.runs
 
@@ -134,14 +133,32 @@ def get_request(store: Store, request_id: int) -> dict:
     return with_id(request_row(store.table(REQUESTS), request_id))
 
 
-def requests(store: Store, status: str | tuple | None = None, run: int | None = None,
-             keep: Callable[[dict], bool] | None = None) -> list[dict]:
-    """Requests (newest first), optionally by status, run or ``keep(row)``;
-    each a copy of its own."""
-    wanted = None if not status else (status,) if isinstance(status, str) else tuple(status)
-    return [dict(r) for r in reversed(request_rows(store).values())
-            if (wanted is None or r.get("status") in wanted) and (run is None or r.get("run") == run)
-            and (keep is None or keep(r))]
+def requests(store: Store, status: str | tuple | None = None, run: int | None = None) -> list[dict]:
+    """Requests (newest first), optionally by status or run. Read-only: the
+    rows are shared (an index of the table), as the store's own records are;
+    copy one before changing it."""
+    index = request_index(store)
+    if status:
+        wanted = (status,) if isinstance(status, str) else tuple(status)
+        ids = index.ids(("status", wanted[0])) if len(wanted) == 1 else sorted(
+            (i for s in wanted for i in index.groups.get(("status", s), ())), reverse=True)
+        rows = [index.rows[i] for i in ids]
+    else:
+        rows = list(reversed(index.rows.values()))
+    return rows if run is None else [r for r in rows if r.get("run") == run]
+
+
+def owing(store: Store) -> list[dict]:
+    """Bought, out or delivered and not settled yet: newest first. Read-only rows."""
+    index = request_index(store)
+    return [index.rows[i] for i in index.ids(("unpaid",))]
+
+
+def from_gate(store: Store, status: str | None = None) -> list[dict]:
+    """Requests made at a gate (the checkpoint's redirects), newest first. Read-only rows."""
+    index = request_index(store)
+    rows = [index.rows[i] for i in index.ids(("gate",))]
+    return rows if not status else [r for r in rows if r.get("status") == status]
 
 
 def search(rows: list[dict], text: str) -> list[dict]:

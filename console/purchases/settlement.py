@@ -11,7 +11,7 @@ from console.core.operators import Actor, require_leader
 from console.core.spreadsheet import Column, Table
 from console.core.store import Store
 from console.purchases.form_values import parse_money
-from console.purchases.orders import REQUESTS, request_no, request_row, requests, with_id
+from console.purchases.orders import REQUESTS, owing, request_no, request_row, with_id
 from console.purchases.runs import run_label, runs
 
 SETTLE = ("paid", "free", "waived")
@@ -85,8 +85,7 @@ def settle(store: Store, actor: Actor, request_id: int, how: str, amount: str | 
 
 def unpaid(store: Store) -> list[dict]:
     """Bought packs not yet settled, oldest first, with what each owes."""
-    rows = requests(store, ("bought", "out", "delivered"), keep=lambda r: not r.get("settlement"))
-    return rows[::-1]
+    return owing(store)[::-1]
 
 
 def bill(request: dict) -> dict:

@@ -35,9 +35,13 @@ def run_program(program: list[tuple], apply: Callable, assert_agrees: Callable[[
         store = small_directory(tmp)
         other = Store(store.root)
         other.actor = store.actor
-        if setup:
-            setup(store)
-        for n, (kind, k, door) in enumerate(program):
-            apply(store, other, kind, k, door)
-            if k % 2 or n == len(program) - 1:
-                assert_agrees(store)
+        try:
+            if setup:
+                setup(store)
+            for n, (kind, k, door) in enumerate(program):
+                apply(store, other, kind, k, door)
+                if k % 2 or n == len(program) - 1:
+                    assert_agrees(store)
+        finally:  # each example's files: a long run must not run out of descriptors
+            store.close()
+            other.close()

@@ -1,5 +1,5 @@
-"""Shift counts and who is out on an errand, read from a folded day tally
-(console/checkpoint/tallies.py), agree with the full scan they replaced,
+"""Shift counts, who is out on an errand and the pages of the day's log, read
+from folded per-day values (console/checkpoint/tallies.py), agree with the full scan they replaced,
 whatever happens to the log: entries at two gates, passes out and in,
 annulments and fixes, updates and removals by hand, another desk writing,
 checkpoints, several days, a restart. The hypothesis program of
@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 
 from console.checkpoint import gate as cp, tallies
-from console.checkpoint.rules import live
+from console.checkpoint.rules import corrections_of, live
 from console.core import cache
 from console.core.store import Store
 from console.core.temperature import is_fever
@@ -59,13 +59,29 @@ def old_out_on_errand(store: Store, gate: str | None, today: str) -> list[dict]:
     return [r for r in out.values() if gate is None or r.get("gate") == gate]
 
 
+def old_page_of(store: Store, day: str, outcome, text: str, page: int, size: int):
+    everything = cp.entries(store, day)
+    fixes = corrections_of(everything)
+    rows = [{**e, "corrected_by": fixes[e["id"]]} if e["id"] in fixes else e
+            for e in everything if cp.matches(e, outcome, None, text)]
+    rows.reverse()
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(page, 0), pages - 1)
+    return rows[page * size:(page + 1) * size], len(rows), pages
+
+
 def assert_agrees(store: Store, days: tuple[str, ...] = DAYS) -> None:
-    """The day tallies equal tallies built from the records; shift counts and
-    out-on-errand equal the full scan. ``days``: the tallies compared."""
+    """The day tallies equal tallies built from the records; shift counts,
+    out-on-errand and the log's pages equal the full scan. ``days``: the
+    days whose tallies and pages are compared."""
     for day in days:
         got = tallies.day_tally(store, day)
         built = tallies._build([(r.doc_id, dict(r)) for r in store.table("checkpoint", day).all()])
         assert got.rows == built.rows and got.passes == built.passes
+        for outcome, text, page in ((None, "", 0), (None, "", 1), ("allowed", "", 0), (None, "人1", 0),
+                                    (cp.PASS, "1-302", 0)):
+            assert cp.page_of(store, day, outcome, None, text, page, size=4) == old_page_of(
+                store, day, outcome, text, page, 4)
     start, end = T0.isoformat(), (T0 + dt.timedelta(days=1, hours=2)).isoformat()
     for gate in GATES:
         assert cp.shift_counts(store, gate, start, end) == old_shift_counts(store, gate, start, end)
