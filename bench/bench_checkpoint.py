@@ -134,6 +134,21 @@ def four_desks(path: Path, doors: list[str], n: int, desk=_desk) -> list[float]:
     return at_once(desk, lambda k: (str(path), doors[k * (n + 1):(k + 1) * (n + 1)]))
 
 
+def timer(out: dict[str, list[float]], n: int):
+    """``timed(name, call, before=None, times=n)``: ``call()`` timed ``times``
+    times (``before()`` untimed ahead of each), the samples into ``out[name]``."""
+    def timed(name: str, call, before=None, times: int = n) -> None:
+        samples = []
+        for _ in range(times):
+            if before:
+                before()
+            t = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - t)
+        out[name] = samples
+    return timed
+
+
 def work(path: Path, doors: list[str], n: int) -> dict[str, list[float]]:
     """Time the gate path with whatever code ``console`` imports as."""
     from console.checkpoint import gate as cp, inside  # noqa: PLC0415
@@ -153,15 +168,7 @@ def work(path: Path, doors: list[str], n: int) -> dict[str, list[float]]:
     store, actor, rng, out = Store(path), Actor("刘敏", "volunteer"), random.Random(7), {}
     save = iter(doors)
 
-    def timed(name: str, call, before=None, times: int = n) -> None:
-        samples = []
-        for _ in range(times):
-            if before:
-                before()
-            t = time.perf_counter()
-            call()
-            samples.append(time.perf_counter() - t)
-        out[name] = samples
+    timed = timer(out, n)
 
     def log() -> None:
         cp.log_entry(store, actor, "西门", {**FORM, "door": next(save)})
@@ -184,13 +191,14 @@ def work(path: Path, doors: list[str], n: int) -> dict[str, list[float]]:
     return out
 
 
-def run_tree(tree: Path, data: Path, doors: list[str], n: int) -> dict[str, list[float]]:
-    """``work`` in a fresh process importing ``tree``'s code, on a copy of ``data``."""
+def run_tree(tree: Path, data: Path, doors: list[str], n: int, script: str = __file__) -> dict:
+    """``script --worker tree`` (its ``work``) in a fresh process importing
+    ``tree``'s code, on a copy of ``data``: the samples it prints."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "data"
         shutil.copytree(data, copy)
         args = json.dumps({"data": str(copy), "doors": doors, "n": n})
-        done = subprocess.run([sys.executable, __file__, "--worker", str(tree)], input=args,
+        done = subprocess.run([sys.executable, script, "--worker", str(tree)], input=args,
                               capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE)]
 
-from bench_checkpoint import at_once, cells, q  # noqa: E402
+from bench_checkpoint import at_once, cells, q, run_tree, timer  # noqa: E402
 
 LEADER = "郭振兴"  # the demo roster's first leader
 
@@ -74,15 +73,7 @@ def work(path: Path, n: int) -> dict[str, list[float]]:
     start = clock.today().isoformat() + "T00:00:00" + clock.stamp()[-6:]
     free = iter(doors * 4)
 
-    def timed(name: str, call, before=None, times: int = n) -> None:
-        samples = []
-        for _ in range(times):
-            if before:
-                before()
-            t = time.perf_counter()
-            call()
-            samples.append(time.perf_counter() - t)
-        out[name] = samples
+    timed = timer(out, n)
 
     def hand_out() -> None:
         stock.issue(store, actor, next(free), reason="lost")
@@ -111,16 +102,6 @@ def work(path: Path, n: int) -> dict[str, list[float]]:
     out["4 desks at once, stock hand-outs"] = at_once(
         _stock_desk, lambda k: (str(path), doors[-(k + 1) * 31:][:31]))
     return out
-
-
-def run_tree(tree: Path, data: Path, n: int) -> dict[str, list[float]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "data"
-        shutil.copytree(data, copy)
-        done = subprocess.run([sys.executable, __file__, "--worker", str(tree)],
-                              input=json.dumps({"data": str(copy), "n": n}),
-                              capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
 
 
 def worker(tree: str) -> None:
@@ -156,7 +137,7 @@ def main() -> None:
             for scale in (float(s) for s in args.scales.split(",")):
                 data = Path(tmp) / f"data{scale:g}"
                 print(f"\n{scale:g}x: {bigdata.build(data, scale)[-1]}; ms; before = {args.before}")
-                before, after = run_tree(base, data, args.n), run_tree(ROOT, data, args.n)
+                before, after = (run_tree(tree, data, [], args.n, __file__) for tree in (base, ROOT))
                 print("| operation | before p50 | p95 | p99 | after p50 | p95 | p99 | after/before p50 |")
                 print("|---|---:|---:|---:|---:|---:|---:|---:|")
                 for name in after:
