@@ -16,6 +16,7 @@ import datetime as dt
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -174,9 +175,11 @@ def steps(draw):
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps(), min_size=1, max_size=25))
 def test_folded_indexes_agree_with_a_full_recomputation(program):
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as closing:
         store = Store(Path(tmp) / "data")
         other = Store(store.root)
+        closing.callback(store.close)   # 40 programs: open journals would run out of descriptors
+        closing.callback(other.close)
         log = store.table("checkpoint", DAY)
         for n, (kind, k, door, outcome, direction, flag) in enumerate(program):
             ids = [i for i, _ in records(store)]
