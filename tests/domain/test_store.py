@@ -23,16 +23,14 @@ import pytest
 from tinydb import where
 
 import console.core.store as store_mod
-from console.core import clock
 from console.core.store import Store, StoreError
 
 NOW = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-    return NOW
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
 
 
 @pytest.fixture
@@ -93,11 +91,11 @@ def test_search_get_count_contains_all_iter(db):
     assert db.table("nothing_here").all() == [] and len(db.table("nothing_here")) == 0
 
 
-def test_update_stamps_and_audits_before_and_after(db, monkeypatch):
+def test_update_stamps_and_audits_before_and_after(db, frozen):
     t = db.table("people")
     doc_id = t.insert({"name": "张三", "age": 30})
     later = NOW + dt.timedelta(minutes=5)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    frozen.set(later)
     db.actor = {"op": "志愿者乙", "role": "volunteer"}
     assert t.update({"age": 31}, where("name") == "张三") == [doc_id]
     doc = t.get(doc_id=doc_id)
@@ -298,8 +296,8 @@ def test_next_number_unique_gap_free_and_persistent(db):
 # -- files: permissions, encoding ---------------------------------------------------
 
 @pytest.mark.parametrize("mask", [0o022, 0o077])
-def test_group_shared_permissions_whatever_the_umask(tmp_path, mask, monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def test_group_shared_permissions_whatever_the_umask(tmp_path, mask, freeze_clock):
+    freeze_clock(NOW)
     old = os.umask(mask)
     try:
         s = Store(tmp_path / "data")
@@ -495,10 +493,10 @@ def test_snapshot_is_a_real_copy_and_a_data_directory(db):
     assert len(db.table("people")) == 2
 
 
-def test_snapshot_keeps_only_the_newest(db, monkeypatch):
+def test_snapshot_keeps_only_the_newest(db, frozen):
     db.table("people").insert({"n": 1})
     for i in range(4):
-        monkeypatch.setattr(clock, "now", lambda i=i: NOW + dt.timedelta(seconds=i))
+        frozen.set(NOW + dt.timedelta(seconds=i))
         db.snapshot(keep=2)
     assert [p.name.split("-")[1] for p in db.snapshots()] == ["093002", "093003"]
 
@@ -527,9 +525,9 @@ def test_a_new_segment_starts_when_one_is_full(db, monkeypatch):
     assert db.check() == []
 
 
-def test_history_of_a_day_reads_only_that_day_and_follows_new_lines(db, monkeypatch):
+def test_history_of_a_day_reads_only_that_day_and_follows_new_lines(db, frozen):
     for d in ("2026-03-04", "2026-03-05"):
-        monkeypatch.setattr(clock, "now", lambda d=d: dt.datetime.fromisoformat(f"{d}T09:00:00+08:00"))
+        frozen.set(dt.datetime.fromisoformat(f"{d}T09:00:00+08:00"))
         db.table("people").insert({"day": d})
     assert db.history_days() == ["2026-03-04", "2026-03-05"]
     assert [e["after"]["day"] for e in db.history("2026-03-04")] == ["2026-03-04"]

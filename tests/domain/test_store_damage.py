@@ -11,7 +11,6 @@ import orjson
 import pytest
 from tinydb import where
 
-from console.core import clock
 from console.core.store import Store, StoreError
 
 NOW = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -19,8 +18,12 @@ DAY = "2026-03-05"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> Store:
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
+
+
+@pytest.fixture
+def db(tmp_path, frozen) -> Store:
     s = Store(tmp_path / "data")
     s.actor = {"op": "组长甲", "role": "leader"}
     people = s.table("people")
@@ -198,9 +201,8 @@ def test_redact_rewrites_every_copy_and_leaves_check_green(db):
     assert len(other.table("people")) == 21
 
 
-def test_redact_before_a_time_keeps_later_lines(db, monkeypatch):
-    later = NOW + dt.timedelta(days=1)
-    monkeypatch.setattr(clock, "now", lambda: later)
+def test_redact_before_a_time_keeps_later_lines(db, frozen):
+    later = frozen.advance(days=1)
     db.table("people").insert({"name": "新来", "phone": "13700000000"})
     db.redact(lambda t, d, r: {**r, "phone": "***"} if "phone" in r else r, before=later.isoformat())
     phones = {d["name"]: d["phone"] for d in db.table("people").all()}

@@ -9,7 +9,6 @@ import pytest
 from textual.widgets import Footer
 
 from app import DeskApp
-from console.core import clock
 from console.households import marks
 from screens.households.summary import SummaryScreen
 
@@ -17,8 +16,8 @@ NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def frozen(freeze_clock):
+    return freeze_clock(NOW)
 
 
 def footer_keys(app) -> str:
