@@ -8,6 +8,11 @@ def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+def widget_text(widget) -> str:
+    """What one widget shows now, as text."""
+    return str(widget.render())
+
+
 def screen_text(app) -> str:
     return "\n".join(screen_lines(app))
 

@@ -16,10 +16,7 @@ from screens.errands.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, issued, make_errand
 from tests import needs
 from screens.errands.rows import FILTERS
-
-
-def _text(widget) -> str:
-    return str(widget.render())
+from tests.ui.rendered import widget_text as _text
 
 
 async def test_request_form_validates_and_saves(store, volunteer, clk, open_tab):

@@ -13,6 +13,7 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.households.household import HouseholdScreen
 from screens.households.pickers import PickMemberScreen
 from screens.households.summary import SummaryScreen
+from tests.ui.rendered import widget_text as _text
 
 NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -20,10 +21,6 @@ NOW = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 @pytest.fixture(autouse=True)
 def frozen(freeze_clock):
     return freeze_clock(NOW)
-
-
-def _text(widget) -> str:
-    return str(widget.render())
 
 
 async def test_sheet_arrows_toggle_away_and_open_record(store, volunteer, open_tab):
