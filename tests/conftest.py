@@ -18,7 +18,10 @@ from console.core.store import Store
 PIN = "1234"
 LEADER_PIN = "123456"
 
-pytest_plugins = ["tests.errand_helpers"]   # errand fixtures (clk, pass_) for every test
+pytest_plugins = [
+    "tests.errand_helpers",   # errand fixtures (clk, pass_) for every test
+    "tests.gate_day",         # gate_day: the checkpoint tests' clock
+]
 
 
 def _small_households(store: Store) -> None:

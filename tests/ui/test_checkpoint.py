@@ -12,15 +12,9 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from app import DeskApp
 from console.checkpoint import gate as cp
 from console.core import clock, i18n
+from tests.gate_day import DAY, GATE, NOW
 
-GATE = "西门"
-NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-DAY = "2026-03-05"
-
-
-@pytest.fixture(autouse=True)
-def frozen(freeze_clock):
-    return freeze_clock(NOW)
+pytestmark = pytest.mark.usefixtures("gate_day")
 
 
 def log_keys(tab) -> list[str]:
@@ -204,10 +198,10 @@ async def test_live_update_in_place_and_paging(store, volunteer, settle, open_ta
         assert "page 3/3" in str(tab.query_one("#cp-status", Static).render())
 
 
-async def test_step_back_to_an_earlier_day(store, volunteer, frozen, settle, open_tab):
-    frozen.set(NOW - dt.timedelta(days=2))
+async def test_step_back_to_an_earlier_day(store, volunteer, gate_day, settle, open_tab):
+    gate_day.set(NOW - dt.timedelta(days=2))
     cp.log_entry(store, volunteer, GATE, entry(name="前天"))
-    frozen.set(NOW)
+    gate_day.set(NOW)
     cp.log_entry(store, volunteer, GATE, entry(name="今天"))
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")

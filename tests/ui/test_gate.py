@@ -5,8 +5,6 @@ inside now."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from textual.widgets import DataTable, Input, Label, Select, Static
@@ -16,15 +14,9 @@ from console.checkpoint import gate as cp
 from console.households import marks
 from screens.widgets.text_prompt import TextPrompt
 from screens.checkpoint.inside import InsideScreen
+from tests.gate_day import DAY, GATE
 
-GATE = "西门"
-NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-DAY = "2026-03-05"
-
-
-@pytest.fixture(autouse=True)
-def frozen(freeze_clock):
-    return freeze_clock(NOW)
+pytestmark = pytest.mark.usefixtures("gate_day")
 
 
 async def fill_out(pilot, settle, tab, door: str, name: str = "王伟"):
