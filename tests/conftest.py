@@ -21,6 +21,7 @@ LEADER_PIN = "123456"
 pytest_plugins = [
     "tests.errand_helpers",   # errand fixtures (clk, pass_) for every test
     "tests.gate_day",         # gate_day: the checkpoint tests' clock
+    "tests.purge_history",    # history: records older than the purge date
 ]
 
 
