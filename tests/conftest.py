@@ -1,6 +1,8 @@
 """The suite's one conftest: a small data directory (a leader, a volunteer, two
 buildings), a frozen clock, a second desk on the same data directory, and the
 Pilot helpers every UI test uses (open a tab, let the screen settle).
+Fixtures for one kind of test live in helper modules it registers below
+(pytest_plugins); the clock is frozen only through ``freeze_clock``.
 
 tests/domain/ tests console/ without a UI; tests/ui/ drives the app with Pilot;
 tests/e2e/ runs it in tmux and over sshd.
@@ -22,6 +24,7 @@ pytest_plugins = [
     "tests.errand_helpers",   # errand fixtures (clk, pass_) for every test
     "tests.gate_day",         # gate_day: the checkpoint tests' clock
     "tests.purge_history",    # history: records older than the purge date
+    "tests.e2e.desk",         # tmux, demo_dir, desk: the end-to-end tests
 ]
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for end-to-end tests in a real terminal (tmux), not Pilot.
+"""Fixtures and helpers for end-to-end tests in a real terminal (tmux), not
+Pilot (registered in tests/conftest.py, the suite's one conftest).
 
 Every console here starts the way an SSH login does: the ``desk`` launcher
 (``python -m console.launcher``) with ``DESK_DATA`` pointing at a copy of

@@ -12,7 +12,7 @@ from console.errands import errand as errands
 from console.core.store import Store
 
 from .tmux import ScreenTimeout
-from .conftest import LEADER, VOLUNTEER, sign_in
+from .desk import LEADER, VOLUNTEER, sign_in
 from tests import needs
 
 

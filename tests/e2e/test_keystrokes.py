@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import sign_in
+from .desk import sign_in
 from .test_console import row
 
 WRITER = Path(__file__).with_name("_gate_writer.py")
