@@ -19,7 +19,7 @@ from pathlib import Path
 
 import console
 from console import features
-from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
+from console.core import i18n, logs, output, store_migrate  # noqa: F401  (output: its messages)
 from console.core.commands import Command, admin_actor
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -137,6 +137,8 @@ def _backup(store: Store, args: argparse.Namespace) -> int:
 
 
 def _migrate(store: Store, args: argparse.Namespace) -> int:
+    if not store.migrated:  # converted before: 0.1 PIN hashes may still be kept in its history
+        store.migrated = store_migrate.scrub_pins(store, search=True)
     if not store.migrated:
         print(i18n.t("cli.migrate_none", path=store.root))
         return 0

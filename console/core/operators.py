@@ -3,7 +3,12 @@
 PINs are 4 to 8 digits (a leader's 6 to 8), stored only as an scrypt hash
 with a random salt in ``keys/pins.json`` beside the store, so the audit
 trail never holds a PIN hash. Each hash keeps its scrypt parameters: old
-hashes still verify and are upgraded at the next sign-in.
+hashes still verify and are upgraded at the next sign-in. Version 0.1 kept
+a weaker hash (scrypt n=2**14, p=1, no stored cost) in the roster record
+itself (``pin_hash``, ``salt``); the 0.1 upgrade moves it here hashed once
+more at today's cost (:func:`adopt_inline_hashes`, an ``inner`` record), so
+the 0.1 hash itself is kept nowhere, and a fresh hash replaces it at the
+member's first sign-in.
 
 Every attempt is counted before the PIN is checked, inside a store
 transaction, so parallel sessions cannot out-guess the counter; when the
@@ -111,8 +116,45 @@ def require_leader(store: Store, actor: Actor, what: str = "auth.what.roster") -
     return now
 
 
-def _hash(pin: str, salt: bytes, cost: dict) -> str:
-    return hashlib.scrypt(pin.encode(), salt=salt, dklen=32, maxmem=2**26, **cost).hex()
+def _hash(pin: str | bytes, salt: bytes, cost: dict) -> str:
+    secret = pin.encode() if isinstance(pin, str) else pin
+    return hashlib.scrypt(secret, salt=salt, dklen=32, maxmem=2**26, **cost).hex()
+
+
+def _cost(record: dict) -> dict:
+    return {k: record[k] for k in ("n", "r", "p")}
+
+
+def _wrap(salt: str, old_hash: str) -> dict:
+    """A key-file record for a 0.1 hash: the old hash, hashed at today's cost."""
+    outer = secrets.token_bytes(16)
+    return {"salt": outer.hex(), "hash": _hash(bytes.fromhex(old_hash), outer, SCRYPT), **SCRYPT,
+            "inner": {"salt": salt, **_LEGACY_SCRYPT}}
+
+
+def adopt_inline_hashes(store: Store) -> int:
+    """Move PIN hashes kept in roster records (version 0.1) to the key file,
+    wrapped at today's cost (a name the key file already has keeps its
+    record there). The roster records keep theirs until the caller redacts
+    them with :func:`strip_inline_hash`. Returns how many were moved."""
+    members = [m for m in store.table("roster").all() if "pin_hash" in m and "salt" in m]
+    if not members:
+        return 0
+    moved = 0
+    with keyfiles.edit(store, PINS) as pins:
+        for member in members:
+            if member["name"] not in pins:
+                pins[member["name"]] = _wrap(member["salt"], member["pin_hash"])
+                moved += 1
+    return moved
+
+
+def strip_inline_hash(table: str, day: str | None, record: dict) -> dict:
+    """A :meth:`Store.redact` transform: a roster record without a 0.1 PIN hash."""
+    if table == "roster":
+        record.pop("pin_hash", None)
+        record.pop("salt", None)
+    return record
 
 
 def _pin_record(pin: str) -> dict:
@@ -282,15 +324,18 @@ def _verify(store: Store, member: dict, pin: str) -> dict | None:
         record = {"salt": member["salt"], "hash": member["pin_hash"], **_LEGACY_SCRYPT}
     if record is None or not re.fullmatch(r"\d{4,8}", pin):
         return None
-    cost = {k: record[k] for k in ("n", "r", "p")}
-    if hmac.compare_digest(_hash(pin, bytes.fromhex(record["salt"]), cost), record["hash"]):
+    secret: str | bytes = pin
+    if "inner" in record:  # a 0.1 hash wrapped at the upgrade
+        inner = record["inner"]
+        secret = bytes.fromhex(_hash(pin, bytes.fromhex(inner["salt"]), _cost(inner)))
+    if hmac.compare_digest(_hash(secret, bytes.fromhex(record["salt"]), _cost(record)), record["hash"]):
         return record
     return None
 
 
 def _upgrade(store: Store, member: dict, record: dict, pin: str) -> None:
     """Re-hash with today's cost; move a hash kept in the roster to the key file."""
-    if any(record.get(k) != v for k, v in SCRYPT.items()) or "long" not in record:
+    if any(record.get(k) != v for k, v in SCRYPT.items()) or "long" not in record or "inner" in record:
         _save_pin(store, member["name"], pin)
     if "pin_hash" in member:
         def strip(doc: dict) -> None:

@@ -135,6 +135,9 @@ class Store:
                 store_redact.finish(self.root)  # a redaction cut short by a crash
         if store_migrate.is_legacy(self.root):
             self.migrated = store_migrate.migrate(self)
+        elif (self.root / store_migrate.SCRUB_TODO).exists():  # an upgrade cut short
+            self._reset()
+            self.migrated = store_migrate.scrub_pins(self)
         self._reset()
 
     # -- in-memory state --

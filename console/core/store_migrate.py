@@ -8,6 +8,13 @@ and renamed to ``journal/`` only when complete, so a crash leaves the 0.1
 directory as it was. Then the old files (data files, their lock files, the
 0.1 audit trail and hard-link snapshots, damaged copies) move to ``v0.1/``:
 kept aside, never deleted. The report says what was converted.
+
+Version 0.1 kept each volunteer's PIN hash (a weaker scrypt) in the roster
+record, so the converted journal, its checkpoints and the files kept aside
+would hold it for good. :func:`scrub_pins` moves the hashes to the key file
+(wrapped at today's cost, console/core/operators.py) and removes them from
+every stored copy with ``Store.redact``. ``scrub.todo`` marks a conversion
+whose scrub has not finished yet (it runs again on the next open).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from console.core import clock, i18n
-from console.core.store_files import fsync_dir, mkdir
+from console.core.store_files import atomic_write, fsync_dir, mkdir
 from console.core.store_journal import Journal, Pos
 
 if TYPE_CHECKING:
@@ -30,6 +37,8 @@ if TYPE_CHECKING:
 ASIDE = "v0.1"
 _KEEP = {"journal", "journal.new", "tables", "snapshots", "keys", "slips", "exports", ASIDE}
 _OLD_DIRS = {"snapshots", "damaged"}  # 0.1 hard-link snapshots and quarantined files
+SCRUB_TODO = "scrub.todo"
+_INLINE = b'"pin_hash"'
 
 i18n.add({
     "migrate.table": ("{table}：{n} 条记录", "{table}: {n} records"),
@@ -39,6 +48,14 @@ i18n.add({
     "migrate.unreadable": ("{file} 无法读取，未转换，原样保留在 {path}", "{file} could not be read and was "
                            "not converted; kept as it was in {path}"),
     "migrate.aside": ("旧文件已移到 {path}", "The old files were moved to {path}"),
+    "migrate.pins": ("0.1 版的 PIN 哈希（{n} 个）已移到 keys/pins.json（按现在的强度再哈希一次，成员下次登录时换成新哈希），"
+                     "并已从操作记录、存档和 {path} 里删除",
+                     "0.1 PIN hashes: {n} moved to keys/pins.json (hashed again at today's cost; each is "
+                     "replaced at its member's next sign-in) and removed from the journal, the "
+                     "checkpoints and {path}"),
+    "migrate.pins_left": ("{file} 无法读取，可能还含有 0.1 版的 PIN 哈希：其中不再需要的内容确认后请删除这个文件",
+                          "{file} could not be read and may still hold 0.1 PIN hashes: delete it once "
+                          "nothing in it is needed"),
 })
 
 
@@ -117,6 +134,7 @@ def migrate(store: Store) -> list[str]:
         new.close()
         if pos.seq == 0:  # nothing but an audit trail or unreadable files: an empty journal
             mkdir(new.dir)
+        atomic_write(root / SCRUB_TODO, b"")  # until the 0.1 PIN hashes are scrubbed
         os.replace(new.dir, root / "journal")
         fsync_dir(root)
         for table, ns in sorted(per_table.items()):
@@ -129,7 +147,48 @@ def migrate(store: Store) -> list[str]:
     from console.core.store_check import checkpoint  # noqa: PLC0415
 
     store._reset()
-    checkpoint(store, wait=True)
+    scrubbed = scrub_pins(store)  # redact rebuilds the checkpoints too
+    if not scrubbed:
+        checkpoint(store, wait=True)
+    return report + scrubbed
+
+
+def _holds_inline_hashes(root: Path) -> bool:
+    """Any stored copy (journal, checkpoints, snapshots, files kept aside)
+    with a 0.1 PIN hash in it: a byte search, for the ``migrate`` command."""
+    for path in root.rglob("*"):
+        if path.is_file() and path.parent.name != "keys" and path.suffix in (".json", ".jsonl"):
+            with contextlib.suppress(OSError, ValueError):
+                raw = path.read_bytes()
+                if _INLINE in raw and (ASIDE not in path.relative_to(root).parts or orjson.loads(raw)):
+                    return True  # (a damaged file kept aside cannot be redacted: reported instead)
+    return False
+
+
+def scrub_pins(store: Store, search: bool = False) -> list[str]:
+    """Move 0.1 PIN hashes out of the roster into the key file and redact
+    them from every stored copy; report lines (none when there was nothing
+    to do). Runs after a conversion, when ``scrub.todo`` says one was cut
+    short, or (``search``) when the bytes of one are found anywhere."""
+    from console.core import operators  # noqa: PLC0415  (the PIN format is the roster's)
+
+    root = store.root
+    marked = (root / SCRUB_TODO).exists()
+    if not marked and not (search and _holds_inline_hashes(root)):
+        return []
+    moved = operators.adopt_inline_hashes(store)
+    report = []
+    if moved or marked or search:
+        store.redact(operators.strip_inline_hash)
+        report.append(i18n.t("migrate.pins", n=moved, path=root / ASIDE))
+    for path in sorted((root / ASIDE).rglob("*.json")) if (root / ASIDE).is_dir() else []:
+        with contextlib.suppress(OSError):
+            raw = path.read_bytes()
+            if _INLINE in raw:  # the redaction rewrote every file it could read
+                report.append(i18n.t("migrate.pins_left", file=path))
+    with contextlib.suppress(FileNotFoundError):
+        (root / SCRUB_TODO).unlink()
+    fsync_dir(root)
     return report
 
 

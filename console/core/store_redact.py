@@ -105,11 +105,11 @@ def _rewrite_legacy(folder: Path, transform: Transform) -> int:
         for table, docs in data.items():
             if not isinstance(docs, dict) or table.startswith("_"):
                 continue
-            for doc in docs.values():
+            for key, doc in docs.items():
                 if table == "audit":
                     _images(doc, transform)
                 elif isinstance(doc, dict):
-                    doc.update(transform(table, day, dict(doc)) or {})
+                    docs[key] = transform(table, day, dict(doc)) or doc  # may drop fields
         atomic_write(path, orjson.dumps(data))
         files += 1
     return files

@@ -39,8 +39,9 @@ def _old_tables(root: Path) -> dict[tuple[str, str | None], dict]:
             continue
         day = path.stem if len(rel.parts) == 2 else None
         for table, docs in orjson.loads(path.read_bytes()).items():
-            if table != "_counters":
-                out[(table, day)] = docs
+            if table != "_counters":  # 0.1 PIN hashes move to the key file (below)
+                out[(table, day)] = {k: {f: v for f, v in d.items() if f not in ("pin_hash", "salt")}
+                                     for k, d in docs.items()}
     return out
 
 
@@ -103,3 +104,81 @@ def test_the_console_starts_on_a_0_1_directory_and_converts_it(old_dir):
                          cwd=ROOT, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
     assert out.returncode == 0, out.stderr
     assert (old_dir / "journal").is_dir() and (old_dir / "v0.1").is_dir()
+
+
+def _old_pin_secrets(root: Path, key: str = "pin_hash") -> list[bytes]:
+    """The hashes (or salts) 0.1 kept in its roster records (scrypt n=2**14, p=1)."""
+    members = orjson.loads((root / "roster.json").read_bytes())["roster"].values()
+    assert all("pin_hash" in m and "salt" in m for m in members)
+    return [m[key].encode() for m in members]
+
+
+def _files_holding(root: Path, needles: list[bytes]) -> list[str]:
+    return [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+            and any(n in p.read_bytes() for n in needles)]
+
+
+def test_the_upgrade_scrubs_0_1_pin_hashes_from_everything_kept_and_old_pins_still_sign_in(old_dir):
+    from console.core import keyfiles, operators
+    from console.demo.roster import DEMO_PIN  # 0.1 gave its leaders the same 4-digit PIN
+
+    old, salts = _old_pin_secrets(old_dir), _old_pin_secrets(old_dir, "salt")
+    store = Store(old_dir)
+    assert any("0.1 PIN hashes: 17 moved" in line for line in store.migrated)
+    # journal, checkpoints, the 0.1 files and audit trail kept aside, the 0.1 snapshot, the key file
+    assert _files_holding(old_dir, [*old, b"pin_hash"]) == []
+    assert _files_holding(old_dir, salts) == ["keys/pins.json"]  # the inner salt of each wrapped hash
+    assert (old_dir / "v0.1" / "audit" / "2026-12-02.json").is_file()  # kept, redacted
+    assert not any("pin_hash" in (e["after"] or {}) or "pin_hash" in (e["before"] or {})
+                   for e in store.history())
+    assert all("salt" not in m and "pin_hash" not in m for m in store.table("roster").all())
+    pins = keyfiles.read(store, operators.PINS)
+    assert len(pins) == 17 and all("inner" in p for p in pins.values())
+    # the old PINs sign in; the first sign-in replaces the wrapped hash with a fresh one
+    assert operators.sign_in(store, "刘敏", DEMO_PIN).role == "volunteer"
+    leader = operators.sign_in(store, "郭振兴", DEMO_PIN)
+    assert leader.is_leader and operators.needs_longer_pin(store, leader)  # told to set 6 digits
+    pins = keyfiles.read(store, operators.PINS)
+    assert "inner" not in pins["刘敏"] and pins["刘敏"]["long"] is False
+    assert "inner" in pins["周显甫"] and operators.sign_in(store, "刘敏", DEMO_PIN)
+    with pytest.raises(Exception):
+        operators.sign_in(store, "周显甫", "000000")
+    assert store.check() == []
+
+
+def test_a_second_migrate_is_a_no_op_and_one_converted_before_the_scrub_is_scrubbed(old_dir, monkeypatch):
+    from console.core import store_migrate
+
+    old = _old_pin_secrets(old_dir)
+    monkeypatch.setattr(store_migrate, "scrub_pins", lambda store, search=False: [])
+    store = Store(old_dir)  # as converted by the first 0.2 code: hashes in the history
+    assert _files_holding(old_dir, old)
+    monkeypatch.undo()
+    journal = sorted((old_dir / "journal").iterdir())
+    out = run("--lang", "en", "--data-dir", str(old_dir), "migrate")
+    assert out.returncode == 0, out.stderr
+    assert "0.1 PIN hashes: 17 moved" in out.stdout and _files_holding(old_dir, [*old, b"pin_hash"]) == []
+    journal = [(p.name, p.read_bytes()) for p in sorted((old_dir / "journal").iterdir())]
+    again = run("--lang", "en", "--data-dir", str(old_dir), "migrate")
+    assert again.returncode == 0 and "nothing to convert" in again.stdout
+    assert [(p.name, p.read_bytes()) for p in sorted((old_dir / "journal").iterdir())] == journal
+    assert len(store.table("roster")) == 17
+
+
+def test_a_scrub_cut_short_runs_again_on_the_next_open(old_dir, monkeypatch):
+    from console.core import store_migrate
+
+    old = _old_pin_secrets(old_dir)
+
+    def crash(store, search=False):
+        raise KeyboardInterrupt  # killed between the conversion and the scrub
+
+    monkeypatch.setattr(store_migrate, "scrub_pins", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Store(old_dir)
+    monkeypatch.undo()
+    assert (old_dir / store_migrate.SCRUB_TODO).exists() and _files_holding(old_dir, old)
+    store = Store(old_dir)
+    assert any("0.1 PIN hashes" in line for line in store.migrated)
+    assert _files_holding(old_dir, [*old, b"pin_hash"]) == [] and store.check() == []
+    assert not (old_dir / store_migrate.SCRUB_TODO).exists()
