@@ -14,6 +14,13 @@ header alone. The manifest names every checkpoint and where in the journal
 the tail starts (``seq``, ``segment``, ``offset``, ``last``): a starting
 process reads the manifest, the checkpoints it needs and that tail only.
 Every file is written atomically (temp, fsync, rename, fsync dir).
+
+The body holds one record a line (``{"1":{...},\n"2":{...}}``, still plain
+JSON): a big table is parsed about a megabyte at a time and each piece's
+records share equal values (``store_tables.share``) before the next is
+parsed, so loading 15,000 orders never holds a second, unshared copy of
+them (the peak stayed in the process's heap for good). A body written
+without the line breaks (an older checkpoint) is parsed whole.
 """
 
 from __future__ import annotations
@@ -26,10 +33,12 @@ import orjson
 
 from console.core.store_files import StoreError, atomic_write
 from console.core.store_journal import Pos
-from console.core.store_tables import Rows
+from console.core.store_tables import Rows, share
 
 MANIFEST = "manifest.json"
 _HEAD = b'{"_checkpoint":'
+_SEP = b",\n"  # between records; orjson never writes a raw line break inside a value
+CHUNK = 1 << 20  # bytes of body parsed at a time
 
 
 def path_of(folder: Path, key: str) -> Path:
@@ -39,7 +48,8 @@ def path_of(folder: Path, key: str) -> Path:
 def encode(key: str, rows: Rows) -> tuple[bytes, dict]:
     """The checkpoint file of ``rows`` and its header."""
     name, _, day = key.partition("/")
-    body = orjson.dumps(rows.docs)
+    dumps = orjson.dumps
+    body = b"{" + _SEP.join(dumps(k) + b":" + dumps(d) for k, d in rows.docs.items()) + b"}"
     head = {"table": name, **({"day": day} if day else {}), "seq": rows.seq, "high": rows.high,
             "size": len(body), "sum": hashlib.blake2b(body, digest_size=16).hexdigest()}
     return b"".join((_HEAD, orjson.dumps(head), b",", orjson.dumps(name), b":", body, b"}")), head
@@ -78,13 +88,32 @@ def load(path: Path) -> tuple[dict, Rows]:
     except FileNotFoundError:
         raise StoreError("store.corrupt", path=str(path)) from None
     head = _check_head(raw[:512], len(raw), path)
-    body = raw[-head["size"] - 1:-1]
-    if hashlib.blake2b(body, digest_size=16).hexdigest() != head["sum"]:
+    start, end = len(raw) - head["size"] - 1, len(raw) - 1
+    if hashlib.blake2b(memoryview(raw)[start:end], digest_size=16).hexdigest() != head["sum"]:
         raise StoreError("store.corrupt", path=str(path))
-    docs = orjson.loads(body)
-    if not isinstance(docs, dict):
-        raise StoreError("store.corrupt", path=str(path))
+    try:
+        docs = _parse(raw, start, end)
+    except (orjson.JSONDecodeError, TypeError):
+        raise StoreError("store.corrupt", path=str(path)) from None
     return head, Rows(docs, int(head["high"]), int(head["seq"]))
+
+
+def _parse(raw: bytes, start: int, end: int) -> dict:
+    """The records of the body ``raw[start:end]``, a piece at a time, sharing values."""
+    memo: dict = {}
+    if end - start <= CHUNK or raw[start:start + 1] != b"{" or raw[end - 1:end] != b"}":
+        docs = orjson.loads(memoryview(raw)[start:end])
+        if not isinstance(docs, dict):
+            raise TypeError
+        return share(docs, memo)
+    docs, a, last = {}, start + 1, end - 1
+    while a < last:
+        b = raw.find(_SEP, a + CHUNK, last)
+        b = last if b < 0 else b
+        part = orjson.loads(b"".join((b"{", raw[a:b], b"}")))
+        docs.update(share(part, memo))
+        a = b + len(_SEP)
+    return docs
 
 
 def write(folder: Path, key: str, rows: Rows) -> dict:

@@ -47,6 +47,35 @@ class Rows:
             self.high = doc_id
 
 
+def share(docs: dict[str, dict], memo: dict | None = None) -> dict[str, dict]:
+    """Let records loaded together share equal values in place: strings at
+    the top of a record and flat dicts (a ``_by`` stamp, an order line), so
+    a table of 15,000 orders does not hold 30,000 copies of a handful of
+    stamps. Safe because records are read-only snapshots (a change replaces
+    a record, :meth:`TxTable.update` works on a deep copy); a value holding
+    a list or dict is left as it is (unhashable, so not compared). ``memo``
+    carries what was seen over several calls."""
+    get = (memo if memo is not None else {}).setdefault
+    for doc in docs.values():
+        for key, value in doc.items():
+            kind = type(value)
+            if kind is str:
+                doc[key] = get(value, value)
+            elif kind is dict:
+                try:
+                    doc[key] = get((key, *value.items()), value)
+                except TypeError:  # holds a list or dict
+                    pass
+            elif kind is list:
+                for i, item in enumerate(value):
+                    if type(item) is dict:
+                        try:
+                            value[i] = get((None, *item.items()), item)
+                        except TypeError:
+                            pass
+    return docs
+
+
 def copy(doc: Any) -> Any:
     """A deep copy of a JSON document (and a check that it is one)."""
     try:

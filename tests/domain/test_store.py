@@ -189,6 +189,41 @@ def test_old_days_are_evicted_and_load_again(db, monkeypatch):
     assert fresh.table("checkpoint", day="2026-03-01").all()[0]["d"] == 1  # evicted, loaded again
 
 
+def test_a_big_checkpoint_loads_a_piece_at_a_time_and_equal_values_are_shared(db, monkeypatch):
+    from console.core import store_checkpoint as ckpt
+
+    monkeypatch.setattr(ckpt, "CHUNK", 300)  # a few records a piece
+    rows = [{"n": i, "text": "多行\n文字" if i % 3 else "x", "lines": [{"item": "苹果", "qty": i % 2}],
+             "nested": {"a": [i]}} for i in range(40)]
+    db.table("orders").insert_multiple(rows)
+    db.checkpoint()
+    raw = (db.root / "tables" / "orders.json").read_bytes()
+    assert raw.count(b",\n") == 39 and orjson.loads(raw)["orders"]["1"]["text"] == "x"  # plain JSON
+    fresh = Store(db.root)
+    got = fresh.table("orders").all()
+    assert [{k: v for k, v in r.items() if not k.startswith("_")} for r in got] == rows
+    assert [r.doc_id for r in got] == list(range(1, 41))
+    assert got[0]["_by"] is got[39]["_by"] and got[0]["lines"][0] is got[2]["lines"][0]
+    fresh.table("orders").update({"text": "y"}, doc_ids=[1])  # a shared value is never changed in place
+    assert fresh.table("orders").get(doc_id=4)["text"] == "x" and fresh.check() == []
+
+
+def test_a_checkpoint_written_in_one_line_still_loads(db):
+    from console.core import store_checkpoint as ckpt
+    from console.core.store_tables import Rows
+
+    db.table("orders").insert_multiple([{"n": i} for i in range(3)])
+    db.checkpoint()
+    path = db.root / "tables" / "orders.json"
+    head, rows = ckpt.load(path)
+    body = orjson.dumps(rows.docs)  # as written before one record a line
+    name = orjson.dumps("orders")
+    head = {**head, "size": len(body), "sum": ckpt.hashlib.blake2b(body, digest_size=16).hexdigest()}
+    path.write_bytes(b"".join((b'{"_checkpoint":', orjson.dumps(head), b",", name, b":", body, b"}")))
+    assert ckpt.load(path)[1].docs == rows.docs and isinstance(rows, Rows)
+    assert [r["n"] for r in Store(db.root).table("orders").all()] == [0, 1, 2]
+
+
 def test_version_and_changed_since_follow_every_write(db):
     assert db.version("people") is None
     t = db.table("people")
