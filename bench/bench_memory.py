@@ -1,6 +1,6 @@
 """What a signed-in desk holds in memory, and what holds it.
 
-    python bench/bench_memory.py [--scales 1,10] [--keep DIR] [--trace N]
+    python bench/bench_memory.py [--scales 1,10] [--keep DIR] [--repeat 3] [--trace N]
 
 For each scale (1 = the demo, 10 = bench/bigdata.py's 10×) a fresh process
 starts the console under Pilot at 80×24, signs in, visits every tab (and
@@ -23,6 +23,7 @@ import asyncio
 import gc
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,11 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 TABS = ("checkpoint", "errands", "purchases", "stock", "households")
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+from bench_ui import rss_mb  # noqa: E402
 
 
 def _holders(store) -> dict:
@@ -138,19 +135,10 @@ async def desk(data: str, trace: int) -> dict:
 
 
 async def bare() -> dict:
-    from textual.app import App
-    from textual.widgets import Footer, Header, Static
-
-    from bench_ui import settle
-
-    class Bare(App):
-        def compose(self):
-            yield Header(show_clock=True)
-            yield Static("hello")
-            yield Footer()
+    from bench_ui import bare_app, settle
 
     marks = {"imported": rss_mb()}
-    async with Bare().run_test(size=(80, 24)) as pilot:
+    async with bare_app().run_test(size=(80, 24)) as pilot:
         await settle(pilot.app, pilot)
         start = time.perf_counter() - STARTED
         marks["sign-in screen"] = rss_mb()
@@ -170,6 +158,7 @@ def main() -> None:
     ap.add_argument("--scales", default="1,10")
     ap.add_argument("--keep", type=Path, help="keep the data directories under DIR (and reuse them)")
     ap.add_argument("--trace", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each child: medians are shown")
     ap.add_argument("--child")
     args = ap.parse_args()
     if args.child:
@@ -178,15 +167,26 @@ def main() -> None:
         return
     import bigdata  # noqa: PLC0415
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-mem-"))
-    results = {"bare": run_child("bare", 0)}
+    targets = {"bare": "bare"}
     for scale in args.scales.split(","):
         data = base / f"x{scale}"
         if not data.exists():
             bigdata.build(data, float(scale) if scale != "1" else 0)
-        results[f"×{scale}"] = run_child(str(data), args.trace)
+        targets[f"×{scale}"] = str(data)
+    runs: dict[str, list[dict]] = {n: [] for n in targets}
+    for _ in range(args.repeat):  # interleaved, so a burst of load elsewhere hits every column
+        for name, target in targets.items():
+            runs[name].append(run_child(target, args.trace if name != "bare" else 0))
+    results = {}
+    for name, got in runs.items():
+        res = dict(got[-1])
+        res["start"] = statistics.median(r["start"] for r in got)
+        res["marks"] = {m: statistics.median(r["marks"][m] for r in got) for m in got[0]["marks"]}
+        results[name] = res
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                 if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}"
+    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}; "
+          f"medians of {args.repeat} runs"
           + ("  (tracemalloc on: RSS and times inflated)" if args.trace else ""))
     names = list(results)
     print(f"{'RSS (MB)':28}" + "".join(f"{n:>10}" for n in names))

@@ -216,7 +216,8 @@ async def desk(data: str) -> dict:
             "objects": len(gc.get_objects()), "counts": counts}
 
 
-async def bare() -> dict:
+def bare_app():
+    """The bare Textual app every console number is set beside (Header, Static, Footer)."""
     from textual.app import App
     from textual.widgets import Footer, Header, Static
 
@@ -226,8 +227,12 @@ async def bare() -> dict:
             yield Static("hello")
             yield Footer()
 
+    return Bare()
+
+
+async def bare() -> dict:
     probe = Probe()
-    app = Bare()
+    app = bare_app()
     rows: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         app.set_interval(0.01, probe.tick)
