@@ -33,10 +33,16 @@ def person_keys(name: str, phone: str, door: str, org: str = "") -> list[tuple]:
     return keys
 
 
+#: what the notices and recall read of an entry: an index keeps only these
+#: (14 days of whole entries held 40 MB at 10x, after the days' tables were evicted)
+KEPT = ("id", "at", "outcome", "direction", "purpose", "plate", "name", "phone", "door", "org")
+
+
 class DayIndex:
     """One day's live entries by identity: ``index`` {person key: [entries]},
     ``visitors`` {(name, phone, door, org): latest entry} in order of first
-    visit; ``corrected`` ids a correction replaces. Read-only once made."""
+    visit; ``corrected`` ids a correction replaces. Entries hold the
+    :data:`KEPT` fields only. Read-only once made."""
 
     __slots__ = ("index", "visitors", "corrected")
 
@@ -44,6 +50,7 @@ class DayIndex:
         self.index, self.visitors, self.corrected = index, visitors, corrected
 
     def _add(self, e: dict, copied: set) -> None:
+        e = {k: e[k] for k in KEPT if k in e}
         for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
                                e.get("org", "")):
             if key not in copied:

@@ -1,0 +1,183 @@
+"""An hour of one desk's use at 10× data: does memory stay flat, does the
+screen stay responsive?
+
+    nice -n 10 python bench/bench_soak.py [--minutes 60] [--every 4] [--keep DIR]
+
+The console runs under Pilot at 80×24 on a copy of bench/bigdata.py's 10×
+directory, signed in at the checkpoint tab. A simulated volunteer types a
+gate entry every ``--every`` seconds (name, phone, door, direction,
+purpose, outcome, Ctrl+S, as the keys arrive from a terminal) and once a
+minute walks every tab; a second process logs a gate entry every second
+(another desk on the same directory). Every minute a row: RSS, entries
+typed at this desk and the other commits
+(journal lines since the start less this desk's entries), the longest gap between two ticks of a
+10 ms timer (what a volunteer sees as a stuck screen), the longest gen-2
+garbage collection and how many ran, the tables loaded in memory and the
+journal tail held. Rows are printed as they come (a run cut short still
+says something); the machine line first.
+
+Not part of the test suite; the numbers depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_ui import Probe, _tab_shown, rss_mb, settle  # noqa: E402
+
+TABS = ("checkpoint", "errands", "purchases", "stock", "households")
+
+
+def other_desk(data: Path, every: float) -> subprocess.Popen:
+    """Another desk: a gate entry every ``every`` seconds until killed."""
+    code = (
+        "import sys, time; sys.path.insert(0, %r)\n"
+        "from console.checkpoint import gate as cp\n"
+        "from console.core import i18n\n"
+        "from console.core.operators import Actor\n"
+        "from console.core.store import Store\n"
+        "i18n.set_lang('en'); s = Store(%r); a = Actor('刘敏', 'volunteer')\n"
+        "s.actor = {'op': a.name, 'role': a.role}\n"
+        "g = [x for x in cp.gates(s) if x.get('open', True)][-1]['name']\n"
+        "while True:\n"
+        "    cp.log_entry(s, a, g, {'name': '王伟', 'phone': '', 'door': '', 'direction': 'in',\n"
+        "                 'purpose': 'buy', 'outcome': 'turned_away', 'org': '顺丰快递'})\n"
+        "    if s.needs_checkpoint(): s.checkpoint()\n"
+        "    time.sleep(%r)\n" % (str(ROOT), str(data), every))
+    return subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+
+
+async def type_entry(app, pilot, tab, rng: random.Random, doors: list[str]) -> None:
+    """One gate entry as a volunteer types it (the keys of the UI tests)."""
+    from textual.widgets import Input
+
+    name = tab.query_one("#name", Input)
+    name.focus()
+    await pilot.pause()
+    name.insert_text_at_cursor(rng.choice(("王伟", "李娜", "张敏", "刘洋", "陈静")))
+    await pilot.press("tab", *f"138{rng.randrange(10**8):08d}", "tab", *rng.choice(doors), "enter")
+    await pilot.press("tab", "1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
+    await pilot.press("ctrl+s")
+
+
+async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None:
+    from textual.widgets import Input, Select
+
+    from app import DeskApp, MainScreen
+    from console.core import heap
+    from console.core.store import Store
+
+    heap.tune()
+    heap.freeze_loaded(collect=True)
+    probe = Probe()
+    store = Store(data)
+    doors = [h["door"] for h in store.table("households").all()[:50]]
+    rng = random.Random(7)
+    app = DeskApp(store, lang="en", tune_gc=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_interval(0.01, probe.tick)
+        await settle(app, pilot)
+        screen = app.screen
+        screen.query_one("#name", Select).value = "刘敏"
+        screen.query_one("#pin", Input).value = "1234"
+        screen.query_one("#pin", Input).focus()
+        await pilot.press("enter")
+        for _ in range(600):
+            await settle(app, pilot)
+            if isinstance(app.screen, MainScreen) and _tab_shown(app, "checkpoint"):
+                break
+            await asyncio.sleep(0.05)
+        other = other_desk(data, 1.0)
+        try:
+            print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
+                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}", flush=True)
+            start = time.perf_counter()
+            typed, minute = 0, 0
+            first_seq = store.position()
+            probe.reset()
+            probe.gc.clear()
+            next_entry = time.perf_counter()
+            while time.perf_counter() - start < minutes * 60:
+                now = time.perf_counter()
+                if now >= next_entry:
+                    tab = app.screen.query_one("#tab-checkpoint")
+                    await type_entry(app, pilot, tab, rng, doors)
+                    typed += 1
+                    next_entry = now + every
+                await asyncio.sleep(0.05)
+                if now - start >= (minute + 1) * 60:
+                    minute += 1
+                    for i, name in enumerate(TABS[1:] + TABS[:1], start=2):
+                        await pilot.press(f"f{(i - 1) % 5 + 1}")
+                        for _ in range(100):
+                            await asyncio.sleep(0.02)
+                            if _tab_shown(app, name):
+                                break
+                    gen2 = [d for g, d in probe.gc if g == 2]
+                    written = store.position() - first_seq
+                    print(f"{minute:4d}{rss_mb():8.0f}{typed:7d}{max(0, written - typed):7d}"
+                          f"{probe.gap * 1000:10.0f}{max(gen2, default=0) * 1000:9.0f}{len(gen2):7d}"
+                          f"{len(store._loaded):7d}{sum(len(v) for v in store._tail.values()):7d}",
+                          flush=True)
+                    probe.reset()
+                    probe.gc.clear()
+        finally:
+            other.kill()
+            other.wait()
+        await settle(app, pilot)
+        if trace:
+            gc.collect()
+            snap = tracemalloc.take_snapshot()
+            print(f"tracemalloc, alive at the end (traced {tracemalloc.get_traced_memory()[0] / 2**20:.0f} MB,"
+                  f" peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MB):")
+            for stat in snap.statistics("lineno")[:trace]:
+                frame = stat.traceback[0]
+                print(f"  {os.path.relpath(frame.filename, ROOT):70}{stat.size / 2**20:8.1f}{stat.count:9d}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=60)
+    ap.add_argument("--every", type=float, default=4.0, help="seconds between this desk's entries")
+    ap.add_argument("--trace", type=int, default=0, help="tracemalloc: the N top lines at the end")
+    ap.add_argument("--keep", type=Path, help="reuse DIR/x10 as the 10x template (built if missing)")
+    args = ap.parse_args()
+    import bigdata  # noqa: PLC0415
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    template = base / "x10"
+    if not template.exists():
+        bigdata.build(template, 10)
+    data = Path(tempfile.mkdtemp(prefix="soak-")) / "data"
+    shutil.copytree(template, data, symlinks=True)
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
+                if ln.startswith("model name")), "?")
+    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}, nice {os.nice(0)}; "
+          f"{args.minutes:g} min, an entry every {args.every:g} s here and every 1 s at another desk",
+          flush=True)
+    try:
+        if args.trace:
+            tracemalloc.start()
+        asyncio.run(soak(data, args.minutes, args.every, args.trace))
+    finally:
+        shutil.rmtree(data.parent, ignore_errors=True)
+    gc.collect()
+
+
+if __name__ == "__main__":
+    main()
