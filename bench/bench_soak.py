@@ -27,7 +27,6 @@ import gc
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,28 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_ui import Probe, _tab_shown, rss_mb, settle  # noqa: E402
+from bench_ui import Probe, _tab_shown, rss_mb, settle, writer  # noqa: E402
 
 TABS = ("checkpoint", "errands", "purchases", "stock", "households")
-
-
-def other_desk(data: Path, every: float) -> subprocess.Popen:
-    """Another desk: a gate entry every ``every`` seconds until killed."""
-    code = (
-        "import sys, time; sys.path.insert(0, %r)\n"
-        "from console.checkpoint import gate as cp\n"
-        "from console.core import i18n\n"
-        "from console.core.operators import Actor\n"
-        "from console.core.store import Store\n"
-        "i18n.set_lang('en'); s = Store(%r); a = Actor('刘敏', 'volunteer')\n"
-        "s.actor = {'op': a.name, 'role': a.role}\n"
-        "g = [x for x in cp.gates(s) if x.get('open', True)][-1]['name']\n"
-        "while True:\n"
-        "    cp.log_entry(s, a, g, {'name': '王伟', 'phone': '', 'door': '', 'direction': 'in',\n"
-        "                 'purpose': 'buy', 'outcome': 'turned_away', 'org': '顺丰快递'})\n"
-        "    if s.needs_checkpoint(): s.checkpoint()\n"
-        "    time.sleep(%r)\n" % (str(ROOT), str(data), every))
-    return subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
 
 
 async def type_entry(app, pilot, tab, rng: random.Random, doors: list[str]) -> None:
@@ -102,7 +82,7 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
             if isinstance(app.screen, MainScreen) and _tab_shown(app, "checkpoint"):
                 break
             await asyncio.sleep(0.05)
-        other = other_desk(data, 1.0)
+        other = writer(str(data), every=1.0, checkpoint=True)
         try:
             print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
                   f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}", flush=True)

@@ -137,8 +137,9 @@ def _tab_shown(app, tab: str) -> bool:
             and all(c.is_mounted and c.size.height > 0 for c in pane.children))
 
 
-def writer(data: str) -> subprocess.Popen:
-    """Another desk: logs a gate entry about every 100 ms until killed."""
+def writer(data: str, every: float = 0.1, checkpoint: bool = False) -> subprocess.Popen:
+    """Another desk: logs a gate entry at the first open gate every
+    ``every`` seconds until killed (and checkpoints when due, if asked)."""
     code = (
         "import sys, time; sys.path.insert(0, %r)\n"
         "from console.checkpoint import gate as cp\n"
@@ -147,11 +148,12 @@ def writer(data: str) -> subprocess.Popen:
         "from console.core.store import Store\n"
         "i18n.set_lang('en'); s = Store(%r); a = Actor('刘敏', 'volunteer')\n"
         "s.actor = {'op': a.name, 'role': a.role}\n"
-        "g = cp.gates(s)[0]['name']\n"
+        "g = [x for x in cp.gates(s) if x.get('open', True)][0]['name']\n"
         "while True:\n"
         "    cp.log_entry(s, a, g, {'name': '王伟', 'phone': '', 'door': '', 'direction': 'in',\n"
         "                 'purpose': 'buy', 'outcome': 'turned_away', 'org': '顺丰快递'})\n"
-        "    time.sleep(0.1)\n" % (str(ROOT), data))
+        "    if %r and s.needs_checkpoint(): s.checkpoint()\n"
+        "    time.sleep(%r)\n" % (str(ROOT), data, checkpoint, every))
     return subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
 
 
