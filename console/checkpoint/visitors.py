@@ -33,16 +33,16 @@ def person_keys(name: str, phone: str, door: str, org: str = "") -> list[tuple]:
     return keys
 
 
-#: what the notices and recall read of an entry: an index keeps only these
-#: (14 days of whole entries held 40 MB at 10x, after the days' tables were evicted)
-KEPT = ("id", "at", "outcome", "direction", "purpose", "plate", "name", "phone", "door", "org")
+#: an entry as an index keeps it: what the notices read (14 days of whole
+#: entries held ~40 MB at 10x, after the store had evicted those days' tables)
+SEEN = ("id", "at", "outcome")
 
 
 class DayIndex:
-    """One day's live entries by identity: ``index`` {person key: [entries]},
-    ``visitors`` {(name, phone, door, org): latest entry} in order of first
-    visit; ``corrected`` ids a correction replaces. Entries hold the
-    :data:`KEPT` fields only. Read-only once made."""
+    """One day's live entries by identity: ``index`` {person key: [(id, at,
+    outcome)]}, ``visitors`` {(name, phone, door, org): (plate, purpose, at)
+    of the latest entry} in order of first visit; ``corrected`` ids a
+    correction replaces. Read-only once made."""
 
     __slots__ = ("index", "visitors", "corrected")
 
@@ -50,16 +50,16 @@ class DayIndex:
         self.index, self.visitors, self.corrected = index, visitors, corrected
 
     def _add(self, e: dict, copied: set) -> None:
-        e = {k: e[k] for k in KEPT if k in e}
+        seen = (e["id"], e.get("at", ""), e.get("outcome", ""))
         for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
                                e.get("org", "")):
             if key not in copied:
                 copied.add(key)
                 self.index[key] = list(self.index.get(key, ()))
-            self.index[key].append(e)
+            self.index[key].append(seen)
         who = (e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""))
         if who[0] or who[3]:
-            self.visitors[who] = e  # later entries win: the freshest details
+            self.visitors[who] = (e.get("plate", ""), e.get("purpose", ""), e.get("at", ""))  # later wins
 
 
 def _build(records: list[tuple[int, dict]]) -> DayIndex:
@@ -112,11 +112,11 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
         return out
     for day in reversed(recent_days(store, today, LOOKBACK_DAYS)):
         idx = day_index(store, day).index
-        seen: dict[int, dict] = {}
+        seen: dict[int, tuple] = {}
         for key in keys:
             for e in idx.get(key, []):
-                seen[e["id"]] = e
-        found = sorted(seen.values(), key=lambda e: e["id"])
+                seen[e[0]] = e
+        found = [dict(zip(SEEN, e)) for e in sorted(seen.values())]
         if day == today:
             out["today"] = found
         out["turned"] += [{**e, "day": day} for e in reversed(found)
@@ -144,14 +144,13 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
     found: dict[tuple, dict] = {}
     for day in reversed(recent_days(store, today, LOOKBACK_DAYS)):
         visitors = day_index(store, day).visitors
-        for who, e in reversed(list(visitors.items())):
+        for who, (plate, purpose, at) in reversed(list(visitors.items())):
             if who in found:
                 continue
             if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
                     or names.matches(who[0], prefix)):
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
-                              "plate": e.get("plate", ""), "purpose": e.get("purpose", ""),
-                              "last": e.get("at", "")}
+                              "plate": plate, "purpose": purpose, "last": at}
                 if len(found) >= limit:
                     return list(found.values())
     return list(found.values())
