@@ -12,8 +12,9 @@ minute walks every tab; a second process logs a gate entry every second
 typed at this desk and the other commits
 (journal lines since the start less this desk's entries), the longest gap between two ticks of a
 10 ms timer (what a volunteer sees as a stuck screen), the longest gen-2
-garbage collection and how many ran, the tables loaded in memory and the
-journal tail held. Rows are printed as they come (a run cut short still
+garbage collection and how many ran, the tables loaded in memory, the
+journal tail held, and the objects the collector has frozen (``gc.freeze``)
+and still tracks. Rows are printed as they come (a run cut short still
 says something); the machine line first.
 
 Not part of the test suite; the numbers depend on the machine's load.
@@ -85,9 +86,11 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
         other = writer(str(data), every=1.0, checkpoint=True)
         try:
             print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
-                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}", flush=True)
+                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}", flush=True)
             start = time.perf_counter()
-            typed, minute = 0, 0
+            typed, minute, last_snap = 0, 0, None
+            from collections import Counter
+            last_kinds: Counter = Counter()
             first_seq = store.position()
             probe.reset()
             probe.gc.clear()
@@ -108,12 +111,32 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
                             await asyncio.sleep(0.02)
                             if _tab_shown(app, name):
                                 break
+                    if os.environ.get("SOAK_COLLECT"):  # diagnosis: is the growth garbage?
+                        t = time.perf_counter()
+                        print(f"      gc.collect(): {gc.collect()} unreachable, "
+                              f"{(time.perf_counter() - t) * 1000:.0f} ms", flush=True)
                     gen2 = [d for g, d in probe.gc if g == 2]
                     written = store.position() - first_seq
                     print(f"{minute:4d}{rss_mb():8.0f}{typed:7d}{max(0, written - typed):7d}"
                           f"{probe.gap * 1000:10.0f}{max(gen2, default=0) * 1000:9.0f}{len(gen2):7d}"
-                          f"{len(store._loaded):7d}{sum(len(v) for v in store._tail.values()):7d}",
+                          f"{len(store._loaded):7d}{sum(len(v) for v in store._tail.values()):7d}"
+                          f"{gc.get_freeze_count() // 1000:9d}{len(gc.get_objects()) // 1000:8d}"
+                          f"{sum(len(list(sc.walk_children())) for sc in app.screen_stack):8d}",
                           flush=True)
+                    if trace:  # what grew since the last minute
+                        snap = tracemalloc.take_snapshot()
+                        if last_snap is not None:
+                            for d in snap.compare_to(last_snap, "lineno")[:trace]:
+                                f = d.traceback[0]
+                                print(f"      {os.path.relpath(f.filename, ROOT)}:{f.lineno}"
+                                      f" {d.size_diff / 2**20:+.2f} MB {d.count_diff:+d}", flush=True)
+                        last_snap = snap
+                    if os.environ.get("SOAK_TYPES"):  # diagnosis: which objects the collector tracks more of
+                        from collections import Counter
+                        kinds = Counter(type(o).__name__ for o in gc.get_objects())
+                        grown = (kinds - last_kinds).most_common(8)
+                        print("      " + ", ".join(f"{k} +{n}" for k, n in grown), flush=True)
+                        last_kinds = kinds
                     probe.reset()
                     probe.gc.clear()
         finally:
@@ -127,7 +150,8 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
                   f" peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MB):")
             for stat in snap.statistics("lineno")[:trace]:
                 frame = stat.traceback[0]
-                print(f"  {os.path.relpath(frame.filename, ROOT):70}{stat.size / 2**20:8.1f}{stat.count:9d}")
+                print(f"  {os.path.relpath(frame.filename, ROOT)}:{frame.lineno:<6}"
+                      f"{stat.size / 2**20:8.1f}{stat.count:9d}")
 
 
 def main() -> None:
