@@ -141,7 +141,7 @@ def writer(data: str, every: float = 0.1, checkpoint: bool = False) -> subproces
     """Another desk: logs a gate entry at the first open gate every
     ``every`` seconds until killed (and checkpoints when due, if asked)."""
     code = (
-        "import sys, time; sys.path.insert(0, %r)\n"
+        "import os, sys, time; sys.path.insert(0, %r); parent = os.getppid()\n"
         "from console.checkpoint import gate as cp\n"
         "from console.core import i18n\n"
         "from console.core.operators import Actor\n"
@@ -149,7 +149,7 @@ def writer(data: str, every: float = 0.1, checkpoint: bool = False) -> subproces
         "i18n.set_lang('en'); s = Store(%r); a = Actor('刘敏', 'volunteer')\n"
         "s.actor = {'op': a.name, 'role': a.role}\n"
         "g = [x for x in cp.gates(s) if x.get('open', True)][0]['name']\n"
-        "while True:\n"
+        "while os.getppid() == parent:  # not left behind when the bench is killed\n"
         "    cp.log_entry(s, a, g, {'name': '王伟', 'phone': '', 'door': '', 'direction': 'in',\n"
         "                 'purpose': 'buy', 'outcome': 'turned_away', 'org': '顺丰快递'})\n"
         "    if %r and s.needs_checkpoint(): s.checkpoint()\n"
