@@ -11,8 +11,8 @@ from console.core import clock
 from console.errands import errand as errands
 from console.core.store import Store
 
-from .tmux import ScreenTimeout
-from .desk import LEADER, VOLUNTEER, sign_in
+from tests.e2e.tmux import ScreenTimeout   # the class the desk plugin's Pane raises (one module, not two)
+from tests.e2e.desk import LEADER, VOLUNTEER, sign_in
 from tests import needs
 
 

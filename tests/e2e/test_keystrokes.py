@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .desk import sign_in
-from .test_console import row
+from tests.e2e.desk import sign_in
+from tests.e2e.test_console import row
 
 WRITER = Path(__file__).with_name("_gate_writer.py")
 

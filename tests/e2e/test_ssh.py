@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from .desk import ROOT
+from tests.e2e.desk import ROOT
 
 SBIN = os.pathsep.join(["/usr/sbin", "/usr/local/sbin", os.environ.get("PATH", "")])
 
