@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+import machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -283,9 +284,7 @@ def main() -> None:
     from console.core import i18n  # noqa: PLC0415
 
     i18n.set_lang("en")
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}; load {os.getloadavg()[0]:.2f}; "
+    print(f"machine: {machine.cpus()}; load {os.getloadavg()[0]:.2f}; "
           f"python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "before"

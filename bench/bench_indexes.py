@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -125,9 +126,7 @@ def main() -> None:
     sys.path[:0] = [str(ROOT)]
     import bigdata  # noqa: PLC0415
 
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}; load {os.getloadavg()[0]:.2f}; "
+    print(f"machine: {machine.cpus()}; load {os.getloadavg()[0]:.2f}; "
           f"python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "before"

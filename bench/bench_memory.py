@@ -30,6 +30,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 STARTED = time.perf_counter()
 if "--trace" in sys.argv and "--child" in sys.argv:
@@ -183,9 +184,7 @@ def main() -> None:
         res["start"] = statistics.median(r["start"] for r in got)
         res["marks"] = {m: statistics.median(r["marks"][m] for r in got) for m in got[0]["marks"]}
         results[name] = res
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}; "
+    print(f"machine: {machine.cpus()}, load {os.getloadavg()[0]:.1f}; "
           f"medians of {args.repeat} runs"
           + ("  (tracemalloc on: RSS and times inflated)" if args.trace else ""))
     names = list(results)

@@ -11,12 +11,12 @@ table (100 and 5,000 errands), and a recorded gate scan.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -81,9 +81,7 @@ def main() -> None:
     t = timed(lambda: gate_scan.scan(store, next(codes), "西门", leader), 30)
     rows.append(("gate scan recorded (3 files, 5,000 errands)", statistics.median(t) * 1e3, "ms"))
 
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                if l.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}")
+    print(f"machine: {machine.cpus()}")
     print(f"{'what':46} {'median':>10}")
     for name, value, unit in rows:
         print(f"{name:46} {value:>8.2f} {unit}")

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,9 +70,7 @@ def main() -> None:
         left = [p for p in gone if p.encode() in digits]
         searched = time.perf_counter() - t
         assert purge.counts(store, before) == counts, "anonymous counts changed"
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}")
+    print(f"machine: {machine.cpus()}")
     print(f"demo: {args.days} days, {mb:.1f} MB on disk with one snapshot, built in {built:.0f} s")
     print(f"{'operation':58} {'seconds':>8}")
     rows = [(f"preview: what a purge of {args.purge} days removes", previewed),

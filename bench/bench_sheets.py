@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -88,9 +88,7 @@ def main() -> None:
             report = import_file(fresh, leader, source)
             again.append(time.perf_counter() - t)
             assert report.same == len(doors)
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}; {args.runs} runs each")
+    print(f"machine: {machine.cpus()}; {args.runs} runs each")
     print(f"{'operation':62} {'p50 ms':>8} {'p95 ms':>8}")
     for fmt, samples in timings.items():
         label = f"export a {args.per_day}-entry day to .{fmt} ({sizes[fmt]:.0f} kB)"

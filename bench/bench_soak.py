@@ -33,6 +33,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -169,9 +170,7 @@ def main() -> None:
         bigdata.build(template, 10)
     data = Path(tempfile.mkdtemp(prefix="soak-")) / "data"
     shutil.copytree(template, data, symlinks=True)
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}, nice {os.nice(0)}; "
+    print(f"machine: {machine.cpus()}, load {os.getloadavg()[0]:.1f}, nice {os.nice(0)}; "
           f"{args.minutes:g} min, an entry every {args.every:g} s here and every 1 s at another desk",
           flush=True)
     try:

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from textual import events
+import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -275,9 +276,7 @@ def main() -> None:
         if not data.exists():
             bigdata.build(data, float(scale) if scale != "1" else 0)
         results[f"×{scale}"] = run_child(str(data))
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
-                if ln.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs, {cpu}, load {os.getloadavg()[0]:.1f}")
+    print(f"machine: {machine.cpus()}, load {os.getloadavg()[0]:.1f}")
     names = list(results)
     steps = list(dict.fromkeys(r[0] for res in results.values() for r in res["rows"]))
     print(f"{'step (ms: until settled / longest freeze)':40}" + "".join(f"{n:>16}" for n in names))
