@@ -350,7 +350,7 @@ class DeskApp(App):
     def _poll(self) -> None:
         if self.store.needs_checkpoint():
             self._checkpoint()
-        self._watches = [w for w in self._watches if w.widget is self or w.widget.is_attached]
+        self._watches = [w for w in self._watches if self._watched(w)]
         if not self._polling:  # a slow poll is not stacked on
             self._polling = True
             self._poll_store(list(self._watches))

@@ -47,10 +47,6 @@ class StoreChanged(Message):
         super().__init__()
         self.changed = changed
 
-    def touches(self, *tables: str) -> bool:
-        """Whether any of ``tables`` (any day) is among the changed."""
-        return any(name in tables for name, _ in self.changed)
-
 
 class SignedIn(Message):
     """Enter the console as ``actor`` at ``gate``."""
