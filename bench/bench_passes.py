@@ -38,7 +38,7 @@ def timed(fn, repeat: int) -> list[float]:
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-passes-"))
     store = Store(root / "data")
-    leader = operators.create_first_leader(store, "组长甲", "1234")
+    leader = operators.create_first_leader(store, "组长甲", "123456")
     store.table("households").insert_multiple(
         [{"door": f"1-{100 + i}", "head": f"户主{i}", "phone": "13800000000"} for i in range(1, 101)])
     start = dt.datetime.now().astimezone().replace(second=0, microsecond=0)

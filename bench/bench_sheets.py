@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openpyxl  # noqa: E402
 
-from bench.bench_checkpoint import entries_for, ms  # noqa: E402
+from bench.bench_checkpoint import entries_for, q  # noqa: E402
 from console.checkpoint import gate  # noqa: E402
 from console.core import clock, exports, i18n  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
@@ -88,6 +88,9 @@ def main() -> None:
             report = import_file(fresh, leader, source)
             again.append(time.perf_counter() - t)
             assert report.same == len(doors)
+    def ms(samples: list[float]) -> str:
+        return f"{q(samples, 0.5):8.1f} {q(samples, 0.95):8.1f}"
+
     print(f"machine: {machine.cpus()}; {args.runs} runs each")
     print(f"{'operation':62} {'p50 ms':>8} {'p95 ms':>8}")
     for fmt, samples in timings.items():
