@@ -12,8 +12,10 @@ import re
 import unicodedata
 
 from tinydb import where
+from tinydb.table import Document
 
 from console.core import i18n, safe_text
+from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
@@ -54,10 +56,10 @@ def normalise_door(text: str) -> str:
 def find(store: Store, door: str) -> dict:
     """The household at ``door`` (any accepted form), else a clear DomainError."""
     key = normalise_door(door)
-    row = store.table("households").get(where("door") == key)
+    row = cached(store, "households", lambda: by_door(store), tag="by_door").get(key)
     if row is None:
         raise DomainError("households.unknown_door", field="door", door=key)
-    return row
+    return Document(dict(row), row.doc_id)  # the caller's own copy: the index is shared
 
 
 def all_households(store: Store) -> list[dict]:
