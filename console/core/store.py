@@ -127,6 +127,7 @@ class Store:
         self.journal = Journal(self.root)
         self.tables_dir = self.root / "tables"
         self._mutex = threading.RLock()
+        self._holding = 0  # transactions this thread is inside (it holds the journal lock)
         self.migrated: list[str] = []
         from console.core import store_migrate, store_redact  # noqa: PLC0415  (they build on this class)
 
@@ -169,6 +170,8 @@ class Store:
         """Apply lines other processes appended; a writer (holding the lock)
         also cuts off a torn last line."""
         with self._mutex:
+            if self._holding and not writing:
+                return  # this thread holds the lock: no other desk has written since
             if _ident(self.root / "epoch") != self._epoch:
                 self._reset()  # check or redact rewrote the journal
             if not writing and not self.journal.changed(self._pos):
@@ -369,8 +372,12 @@ class Store:
             before = None
             with self.journal.locked():
                 self._catch_up(writing=True)
-                tx = Transaction(self, specs)
-                yield tx
+                self._holding += 1  # nothing can be appended until we let go
+                try:
+                    tx = Transaction(self, specs)
+                    yield tx
+                finally:
+                    self._holding -= 1
                 changes = tx.changes()
                 if changes:
                     before = self._pos
