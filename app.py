@@ -9,10 +9,12 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from console import cli, launcher
+import importlib
+import threading
+
 from console.core import i18n
 
-i18n.set_lang(cli.early_lang(sys.argv))  # binding labels below are built at import
+i18n.set_lang(i18n.lang_in(sys.argv))  # binding labels below are built at import
 
 from textual import events, on, work  # noqa: E402
 from textual.app import App, ComposeResult, SystemCommand  # noqa: E402
@@ -23,23 +25,14 @@ from textual.widget import Widget  # noqa: E402
 from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
-from console import features  # noqa: E402
-from console.checkpoint import gate as cp  # noqa: E402
-from console.core import alerts, clock, heap, logs, operators, purge, safe_text, settings  # noqa: E402
+from console.core import alerts, clock, heap, logs, operators, safe_text, settings  # noqa: E402
 from console.core.i18n import DomainError  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
-from screens.admin import AuditScreen, RosterScreen  # noqa: E402
-from screens.checkpoint.shift import SignOutScreen  # noqa: E402
-from screens.checkpoint.tab import CheckpointTab  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
-from screens.errands.tab import ErrandsTab  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
-from screens.households.tab import HouseholdsTab  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
-from screens.purchases.tab import PurchasesTab  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
-from screens.stock.tab import StockTab  # noqa: E402
 from screens import messages, textual_text  # noqa: E402
 
 i18n.add({
@@ -63,10 +56,32 @@ i18n.add({
     "app.role_now": ("你现在的角色是{role}。", "Your role is now {role}."),
 })
 
-TABS: list[tuple[str, type[Widget]]] = [
-    ("checkpoint", CheckpointTab), ("errands", ErrandsTab), ("purchases", PurchasesTab),
-    ("stock", StockTab), ("households", HouseholdsTab),
+#: the tabs in F-key order, each with the module and class of its content
+TABS: list[tuple[str, str]] = [
+    ("checkpoint", "screens.checkpoint.tab:CheckpointTab"), ("errands", "screens.errands.tab:ErrandsTab"),
+    ("purchases", "screens.purchases.tab:PurchasesTab"), ("stock", "screens.stock.tab:StockTab"),
+    ("households", "screens.households.tab:HouseholdsTab"),
 ]
+#: what only a signed-in desk uses: imported while the sign-in screen waits
+#: for the PIN, so the first screen comes up on the sign-in screen's imports
+AFTER_SIGN_IN = [path.partition(":")[0] for _, path in TABS] + [
+    "console.features", "console.checkpoint.gate", "screens.admin", "screens.checkpoint.shift"]
+
+
+def tab_class(name: str) -> type[Widget]:
+    """The widget class of tab ``name`` (its module imported on first use)."""
+    module, _, cls = dict(TABS)[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def preload() -> None:
+    """Import AFTER_SIGN_IN in a background thread, on the second core while
+    the PIN hash (which lets go of the interpreter) runs on the first."""
+    def run() -> None:
+        for module in AFTER_SIGN_IN:
+            importlib.import_module(module)
+    if not all(m in sys.modules for m in AFTER_SIGN_IN):
+        threading.Thread(target=run, name="preload", daemon=True).start()
 
 
 #: Textual's own palette commands kept (by title); everything else is left out
@@ -93,10 +108,10 @@ class MainScreen(Screen):
         yield DeskHeader()
         yield AlertBar()
         with TabbedContent(id="tabs"):
-            for i, (name, widget) in enumerate(TABS):
+            for i, (name, _) in enumerate(TABS):
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
                     if i == 0:
-                        yield widget()
+                        yield tab_class(name)()
         yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
 
     @on(TabbedContent.TabActivated, "#tabs")
@@ -106,7 +121,7 @@ class MainScreen(Screen):
             # nothing in the new pane can take the focus yet: drop it, or the
             # focus falls back into the hidden tab and Textual switches back
             self.set_focus(None)
-            pane.mount(dict(TABS)[pane.id.removeprefix("tab-")]())
+            pane.mount(tab_class(pane.id.removeprefix("tab-"))())
             self.app.freeze_soon()
 
 
@@ -199,6 +214,9 @@ class DeskApp(App):
             self.push_screen(SignInScreen())
         else:
             self.push_screen(FirstLeaderScreen())
+
+    def on_signing_in(self, event: messages.SigningIn) -> None:
+        preload()
 
     def on_signed_in(self, event: messages.SignedIn) -> None:
         self.signed_in(event.actor, event.gate)
@@ -310,6 +328,9 @@ class DeskApp(App):
 
     def action_sign_out(self) -> None:
         """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        from console.checkpoint import gate as cp  # noqa: PLC0415  (AFTER_SIGN_IN)
+        from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415
+
         shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
         if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
             self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
@@ -329,10 +350,14 @@ class DeskApp(App):
             self.screen.query_one(TabbedContent).active = f"tab-{name}"
 
     def action_roster(self) -> None:
+        from screens.admin import RosterScreen  # noqa: PLC0415  (AFTER_SIGN_IN)
+
         if self.actor:
             self.push_screen(RosterScreen())
 
     def action_audit(self) -> None:
+        from screens.admin import AuditScreen  # noqa: PLC0415  (AFTER_SIGN_IN)
+
         if self.actor:
             self.push_screen(AuditScreen())
 
@@ -383,6 +408,8 @@ class DeskApp(App):
 
     @work(thread=True, exclusive=True, group="alerts")
     def _check_alerts(self) -> None:
+        from console import features  # noqa: PLC0415  (AFTER_SIGN_IN)
+
         if not self.actor:
             return
         current = features.alerts(self.store, clock.now())
@@ -401,6 +428,9 @@ class DeskApp(App):
     @work(thread=True, exclusive=True, group="retention")
     def _purge_old(self) -> None:
         """Any signed-in desk runs the retention purge, once a day (purge.run_retention)."""
+        from console import features  # noqa: PLC0415  (AFTER_SIGN_IN)
+        from console.core import purge  # noqa: PLC0415
+
         try:
             purge.run_retention(self.store, features.PURGE_RULES)
         except DomainError as exc:
@@ -461,6 +491,8 @@ def run_app(store: Store, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from console import cli, launcher  # noqa: PLC0415  (not before the console's first screen)
+
     code = cli.main(argv, run_app)
     if code and os.environ.get("DESK_HOLD_ON_ERROR"):  # set by the SSH launcher
         launcher.hold_screen()

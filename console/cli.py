@@ -203,16 +203,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def early_lang(argv: list[str]) -> str:
-    """The language from --lang in argv or LANG, before anything is imported."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGS:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg[7:] in i18n.LANGS:
-            return arg[7:]
-    return i18n.lang()
-
-
 def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
     """Run a command or the console. Whatever goes wrong ends in a message
     and a non-zero exit, never a traceback."""

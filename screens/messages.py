@@ -4,6 +4,8 @@
   tables". The app's one-second poll then posts :class:`StoreChanged` to
   that widget, naming the (table, day) pairs that changed; the widget
   reloads what it shows of them. Nothing polls the store but the app.
+- :class:`SigningIn` (the sign-in screen, as the PIN check starts): the app
+  loads the signed-in console's code beside the PIN hash.
 - :class:`SignedIn` (the sign-in screens): enter the console as this person.
 - :class:`ShiftChanged` (the checkpoint tab): whose shift the header shows.
 """
@@ -46,6 +48,10 @@ class StoreChanged(Message):
     def __init__(self, changed: frozenset[tuple[str, str | None]]) -> None:
         super().__init__()
         self.changed = changed
+
+
+class SigningIn(Message):
+    """A PIN is being checked (a third of a second of hashing)."""
 
 
 class SignedIn(Message):

@@ -92,6 +92,7 @@ class SignInScreen(_PinForm):
             self.message(i18n.t("signin.pick_name"))
             self.query_one("#name").focus()
             return
+        self.post_message(messages.SigningIn())
         self._check(str(name), self.query_one("#pin", Input).value,
                     str(self.query_one("#gate", Select).value))
 

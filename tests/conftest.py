@@ -144,13 +144,13 @@ def settle():
 def open_tab():
     """tab = await open_tab(pilot, "stock", view="2"): the tab's F-key, its focus
     landed (a busy machine takes a few frames), then the view key if given."""
-    from app import TABS  # noqa: PLC0415  (domain tests never load the UI)
+    from app import TABS, tab_class  # noqa: PLC0415  (domain tests never load the UI)
 
     async def open_(pilot, name: str, view: str | None = None):
         names = [n for n, _ in TABS]
         await pilot.press(f"f{names.index(name) + 1}")
         await _settle(pilot)
-        tab = pilot.app.screen.query_one(dict(TABS)[name])
+        tab = pilot.app.screen.query_one(tab_class(name))
         for _ in range(50):
             if pilot.app.focused is not None and tab in pilot.app.focused.ancestors_with_self:
                 break

@@ -26,6 +26,17 @@ def lang() -> str:
     return _lang
 
 
+def lang_in(argv: list[str]) -> str:
+    """The language from --lang in argv or LANG, before the console's
+    modules are imported (their key labels are built at import)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return arg[7:]
+    return lang()
+
+
 def add(strings: dict[str, tuple[str, str]]) -> None:
     """Register strings: key -> (Chinese, English). Keys must be unique."""
     for key, pair in strings.items():

@@ -136,9 +136,10 @@ async def test_repaired_checkpoint_is_reported_on_screen(store):
 
 
 def test_rotate_key_keeps_printed_passes_valid(store, capsys):
+    from console.core.commands import admin_actor
     from console.errands import passes
 
-    old = passes.rotate_key(store, app.cli.admin_actor(store))
+    old = passes.rotate_key(store, admin_actor(store))
     assert app.main(["--data-dir", str(store.root), "rotate-key"]) == 0
     out = capsys.readouterr().out
     new = out.split(":")[1].split(".")[0].strip()

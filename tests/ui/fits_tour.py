@@ -39,6 +39,6 @@ async def _main(data_dir: str) -> None:
 
 if __name__ == "__main__":
     lang, data_dir = sys.argv[1:3]
-    sys.argv = ["app.py", "--lang", lang]      # read by app at import (cli.early_lang)
+    sys.argv = ["app.py", "--lang", lang]      # read by app at import (i18n.lang_in)
     sys.path[:0] = ["."]
     asyncio.run(_main(data_dir))

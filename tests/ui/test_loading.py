@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import TabbedContent
 
-from app import TABS, DeskApp, MainScreen
+from app import TABS, DeskApp, MainScreen, tab_class
 from console import features
 from console.core.alerts import Alert
 from screens.checkpoint.tab import CheckpointTab
@@ -32,7 +32,7 @@ async def test_only_the_first_tab_is_built_at_sign_in_the_others_when_shown(stor
         for i in range(1, len(TABS) + 1):
             await pilot.press(f"f{i}")
             await pilot.pause()
-        assert all(len(app.screen.query(cls)) == 1 for _, cls in TABS)
+        assert all(len(app.screen.query(tab_class(name))) == 1 for name, _ in TABS)
 
 
 async def test_alerts_arriving_while_the_main_screen_composes_are_shown(store, volunteer,
@@ -115,3 +115,34 @@ async def test_a_worker_result_for_a_tab_being_removed_is_dropped(store, volunte
         await asyncio.to_thread(app.call_from_thread, tab._show_info, "", "came before", "")
         await pilot.pause()
         assert not tab.is_attached and app.is_running
+
+
+def test_the_sign_in_screen_comes_up_without_the_signed_in_console_code():
+    """Start-up imports what the sign-in screen needs; the tabs, the feature
+    list and the admin screens load beside the PIN check (app.preload)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = "import sys, app; print(' '.join(m for m in app.AFTER_SIGN_IN if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
+async def test_typing_the_pin_loads_the_tabs_beside_the_hash(store, monkeypatch):
+    """Enter on the PIN starts the preload; the console opens on the gate tab."""
+    import app as app_module  # noqa: PLC0415
+
+    started = []
+    monkeypatch.setattr(app_module, "preload", lambda: started.append(True))
+    desk = DeskApp(store)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        screen = desk.screen
+        screen.query_one("#name").value = "志愿者乙"
+        screen.query_one("#pin").value = "1234"
+        screen.query_one("#pin").focus()
+        await pilot.press("enter")
+        await desk.workers.wait_for_complete()
+        await pilot.pause()
+        assert started == [True]
+        assert isinstance(desk.screen, MainScreen)
+        assert desk.screen.query(CheckpointTab)

@@ -47,7 +47,7 @@ def _import_all_screens() -> None:
 
 def _zh_modules() -> dict:
     """app and screens.* imported afresh under zh: key labels take the language
-    at import (cli.early_lang), so an English import cannot show a Chinese desk.
+    at import (i18n.lang_in), so an English import cannot show a Chinese desk.
     sys.modules is left as it was."""
     if not _ZH:
         _import_all_screens()
