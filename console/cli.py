@@ -18,12 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import console
-from console import features
-from console.core import i18n, logs, output, store_migrate  # noqa: F401  (output: its messages)
+from console.core import i18n, logs, output  # noqa: F401  (output: its messages)
 from console.core.commands import Command, admin_actor
 from console.core.i18n import DomainError
 from console.core.store import Store
-from console.errands import passes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
@@ -137,6 +135,8 @@ def _backup(store: Store, args: argparse.Namespace) -> int:
 
 
 def _migrate(store: Store, args: argparse.Namespace) -> int:
+    from console.core import store_migrate  # noqa: PLC0415  (commands load what they run)
+
     if not store.migrated:  # converted before: 0.1 PIN hashes may still be kept in its history
         store.migrated = store_migrate.scrub_pins(store, search=True)
     if not store.migrated:
@@ -149,6 +149,8 @@ def _migrate(store: Store, args: argparse.Namespace) -> int:
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
+    from console import features  # noqa: PLC0415
+
     if len(store.table("roster")):
         print(i18n.t("cli.demo_exists", path=store.root))
         return 0
@@ -160,6 +162,8 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _rotate_key(store: Store, args: argparse.Namespace) -> int:
+    from console.errands import passes  # noqa: PLC0415
+
     print(i18n.t("cli.key_rotated", kid=passes.rotate_key(store, admin_actor(store))))
     return 0
 
@@ -172,7 +176,8 @@ def _log(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: list[Command] = [
+#: the console's own commands; each feature's come from console.features
+OWN_COMMANDS: list[Command] = [
     Command("check", ("检查并修复数据文件", "check the journal and every checkpoint; repair"),
             lambda p: None, _check),
     Command("migrate", ("把 0.1 版数据目录转换成新格式", "convert a version 0.1 data directory"),
@@ -186,27 +191,54 @@ COMMANDS: list[Command] = [
             lambda p: None, _rotate_key),
     Command("log", ("显示日志文件的位置和最后几行", "print where the log file is and its last lines"),
             lambda p: p.add_argument("-n", "--lines", type=int, default=20), _log),
-    *features.COMMANDS,
 ]
 
 
-def parser() -> argparse.ArgumentParser:
+def commands() -> list[Command]:
+    """Every command. The features are imported only here: starting the
+    console without a command loads none of them before its first screen."""
+    from console import features  # noqa: PLC0415
+
+    return [*OWN_COMMANDS, *features.COMMANDS]
+
+
+#: options that take a value: what follows them is not a command
+_VALUED = {"--data-dir", "--lang", "--gate"}
+
+
+def names_a_command(argv: list[str]) -> bool:
+    """Does ``argv`` name a command (or ask for help, which lists them)?"""
+    value = False
+    for arg in argv:
+        if value:
+            value = False
+        elif arg in _VALUED:
+            value = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def parser(with_commands: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description=i18n.t("cli.description"))
     p.add_argument("--version", action="version", version=f"desk-console {console.__version__}")
     p.add_argument("--data-dir", help="data directory (default: $DESK_DATA or data/)")
     p.add_argument("--lang", choices=i18n.LANGS, help="zh or en (default: from LANG)")
     p.add_argument("--gate", help="gate this desk runs at")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for cmd in COMMANDS:
-        cp = sub.add_parser(cmd.name, help=cmd.help_key[0 if i18n.lang() == "zh" else 1])
-        cmd.setup(cp)
+    p.set_defaults(command=None)
+    if with_commands:
+        sub = p.add_subparsers(dest="command", metavar="COMMAND")
+        for cmd in commands():
+            cp = sub.add_parser(cmd.name, help=cmd.help_key[0 if i18n.lang() == "zh" else 1])
+            cmd.setup(cp)
     return p
 
 
 def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
     """Run a command or the console. Whatever goes wrong ends in a message
     and a non-zero exit, never a traceback."""
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(names_a_command(argv)).parse_args(argv)
     if args.lang:
         i18n.set_lang(args.lang)
     os.umask(0o007)  # whatever the admin's shell or cron says: nothing for other users
@@ -226,7 +258,7 @@ def main(argv: list[str] | None, run_app: Callable[[Store, argparse.Namespace], 
 
 def _run(args: argparse.Namespace, run_app: Callable[[Store, argparse.Namespace], int]) -> int:
     if args.command:
-        cmd = next(c for c in COMMANDS if c.name == args.command)
+        cmd = next(c for c in commands() if c.name == args.command)
         store = Store(data_dir(args.data_dir), create=cmd.creates)
         logs.setup(store.root)
         return cmd.run(store, args)

@@ -22,13 +22,22 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def test_console_cli_alone_knows_every_command():
     """Nothing registers itself on import: a fresh `import console.cli` lists them all."""
-    code = "import console.cli as c; print(' '.join(x.name for x in c.COMMANDS))"
+    code = "import console.cli as c; print(' '.join(x.name for x in c.commands()))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.split() == ["check", "migrate", "backup", "demo", "rotate-key", "log", "export", "purge",
                                   "import", "verify", "stock", "parse-orders"], out.stderr
     assert "textual" not in subprocess.run(
         [sys.executable, "-c", "import sys, console.cli; print(' '.join(sys.modules))"],
         capture_output=True, text=True, cwd=ROOT, timeout=120).stdout.split()
+
+
+def test_the_console_starts_without_loading_the_commands(store):
+    """No command: the console's first screen does not wait for every feature's code."""
+    code = ("import sys, app, console.cli as c; "
+            f"c.main(['--data-dir', {str(store.root)!r}], "
+            "lambda s, a: print(' '.join(m for m in app.AFTER_SIGN_IN if m in sys.modules), 'started') or 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.split() == ["started"], out.stdout + out.stderr
 
 
 def test_version():

@@ -138,7 +138,7 @@ def test_an_unexpected_error_is_a_short_message_and_a_log_entry(cmd, store, monk
     def broken(store, args):
         raise RuntimeError("something no volunteer should read")
 
-    monkeypatch.setattr(next(c for c in cli.COMMANDS if c.name == "check"), "run", broken)
+    monkeypatch.setattr(next(c for c in cli.OWN_COMMANDS if c.name == "check"), "run", broken)
     code, out, err = cmd("check")
     assert code == cli.EXIT_CRASHED and "Tell a leader, reference" in err
     assert "something no volunteer" not in err
