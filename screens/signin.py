@@ -9,7 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from console.core import i18n, operators, settings
+from console.checkpoint.gates import open_gates
+from console.core import i18n, operators
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from screens.widgets.name_select import NameSelect
@@ -34,14 +35,7 @@ i18n.add({
                       "Locked: {name}. Enter your PIN to go on, or Ctrl+O to sign in as someone else."),
     "signin.switch": ("换人登录", "Switch volunteer"),
     "signin.quit": ("关闭", "Quit"),
-    "signin.main_gate": ("西门", "West gate"),
 })
-
-
-def gate_names(store) -> list[str]:
-    """Open gates from settings (the checkpoint tab configures them)."""
-    gates = settings.get(store, "gates") or [{"name": i18n.t("signin.main_gate"), "open": True}]
-    return [g["name"] for g in gates if g.get("open", True)]
 
 
 class _PinForm(Screen):
@@ -73,7 +67,7 @@ class SignInScreen(_PinForm):
     def compose(self) -> ComposeResult:
         store = self.app.store
         names = [m["name"] for m in operators.roster(store, active_only=True)]
-        gates = gate_names(store)
+        gates = open_gates(store)
         with Vertical(classes="form-card"):
             yield Static(i18n.t("signin.title", site=self.app.title), classes="title")
             yield Label(i18n.t("signin.name"))
@@ -130,7 +124,7 @@ class FirstLeaderScreen(_PinForm):
         except DomainError as exc:
             self.message(str(exc))
             return
-        gates = gate_names(self.app.store)
+        gates = open_gates(self.app.store)
         self.post_message(messages.SignedIn(actor, self.app.gate or gates[0]))
 
 

@@ -30,12 +30,12 @@ from typing import Any
 
 from tinydb import where
 
-from console.checkpoint import inside, rules as gate_rules
+from console.checkpoint import gates, inside, rules as gate_rules
 from console.checkpoint.tallies import day_rows, day_tally
-from console.core import clock, exports, i18n, names, phones, purge, safe_text, settings, temperature
+from console.core import clock, exports, i18n, names, phones, purge, safe_text, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
-from console.core.operators import Actor, current, require_leader
+from console.core.operators import Actor, current
 from console.core.spreadsheet import Column, Table
 from console.core.store import Store
 from console.core.temperature import is_fever
@@ -54,9 +54,6 @@ PAGE = 200
 ERRAND_DAYS = 3
 MAX_TEXT = 40
 
-DEFAULT_GATES = [{"name": "西门", "open": True}] + [
-    {"name": n, "open": False} for n in ("东门", "南门", "北门", "巷道一", "巷道二", "巷道三")]
-settings.DEFAULTS.setdefault("gates", DEFAULT_GATES)
 
 i18n.add({
     "checkpoint.dir.in": ("进", "in"),
@@ -81,12 +78,6 @@ i18n.add({
     "checkpoint.need_purpose_note": ("事由选“其他”时请写明。", "Say what the other purpose is."),
     "checkpoint.too_long": ("太长了（最多 {n} 个字）。", "Too long (at most {n} characters)."),
     "checkpoint.bad_plate": ("车牌看不懂，例如 鄂A12345。", "Cannot read the plate, e.g. 鄂A12345."),
-    "checkpoint.bad_gate": ("卡口“{gate}”不在设置里。", "Gate “{gate}” is not configured."),
-    "checkpoint.gate_closed": ("{gate} 已封闭，不能登记。", "{gate} is sealed: nothing can be logged there."),
-    "checkpoint.what.gates": ("修改卡口设置", "change the gates"),
-    "checkpoint.gates_need_open": ("至少要有一个卡口开放。", "At least one gate must be open."),
-    "checkpoint.gates_bad_name": ("卡口名称要 1 到 12 个字且不能重复。",
-                                  "Gate names are 1 to 12 characters and unique."),
     "checkpoint.no_shift": ("{gate} 现在没有开着的班次。", "No shift is open at {gate}."),
     "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
                                 "Came {n}× today (last {time}, {outcome})"),
@@ -223,38 +214,6 @@ def verdict_for(store: Store, fields: dict) -> gate_rules.Decision:
                              org="" if door else org, temp=temp)
 
 
-# -- gates --------------------------------------------------------------------
-
-def gates(store: Store) -> list[dict]:
-    """Configured gates [{name, open}], in order."""
-    return [dict(g) for g in settings.get(store, "gates") or DEFAULT_GATES]
-
-
-def open_gates(store: Store) -> list[str]:
-    return [g["name"] for g in gates(store) if g.get("open")]
-
-
-def set_gates(store: Store, actor: Actor, new: list[dict]) -> list[dict]:
-    """Replace the gate list (leaders only): names unique, one or more open."""
-    require_leader(store, actor, "checkpoint.what.gates")
-    clean = [{"name": _clean(g.get("name"), 12), "open": bool(g.get("open"))} for g in new]
-    names = [g["name"] for g in clean]
-    if not all(names) or len(set(names)) != len(names):
-        raise DomainError("checkpoint.gates_bad_name", field="gates")
-    if not any(g["open"] for g in clean):
-        raise DomainError("checkpoint.gates_need_open", field="gates")
-    settings.put(store, actor, "gates", clean)
-    return clean
-
-
-def _check_gate(store: Store, gate: str) -> None:
-    known = {g["name"]: g for g in gates(store)}
-    if gate not in known:
-        raise DomainError("checkpoint.bad_gate", field="gate", gate=gate)
-    if not known[gate].get("open"):
-        raise DomainError("checkpoint.gate_closed", field="gate", gate=gate)
-
-
 # -- the log ------------------------------------------------------------------
 
 def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
@@ -266,7 +225,7 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     (``fields["override"]``), stored on the entry."""
     actor = current(store, actor)  # a leader's override needs the role they have now
     entry = validate(store, fields)
-    _check_gate(store, gate)
+    gates.check_gate(store, gate)
     now = clock.now()
     day = now.date().isoformat()
     shift = open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
@@ -402,7 +361,7 @@ def open_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dic
     """``actor``'s shift at ``gate``: their open one, or a new one. Another
     volunteer's open shift there is taken over: closed now with ``handover``
     (what they said, or empty) and stamped as taken over by ``actor``."""
-    _check_gate(store, gate)
+    gates.check_gate(store, gate)
     note = _clean(handover, 500, "handover")
     open_now = current_shift(store, gate)
     if open_now and open_now["opened_by"] == actor.name:

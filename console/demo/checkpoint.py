@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from console.checkpoint.gate import DEFAULT_GATES, FORM_PURPOSES, OUTCOMES, PASS, TEMP_MAX, TEMP_MIN
+from console.checkpoint.gate import FORM_PURPOSES, OUTCOMES, PASS, TEMP_MAX, TEMP_MIN
+from console.checkpoint.gates import DEFAULT_GATES
 from console.checkpoint.rules import is_fever
 from console.core import clock
 from console.core.store import Store

@@ -10,7 +10,8 @@ import datetime as dt
 
 from console.checkpoint import corrections
 from console.checkpoint import rules as gate_rules
-from console.checkpoint.gate import DEFAULT_GATES, PASS
+from console.checkpoint.gate import PASS
+from console.checkpoint.gates import DEFAULT_GATES
 from console.core import clock, operators
 from console.core.store import Store
 from console.errands import standing

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (DataTable, Footer, Input, Label, Static)
 
-from console.checkpoint import gate as cp
+from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
 from console.core.i18n import DomainError
 
@@ -34,7 +34,7 @@ class GatesScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.gates = cp.gates(self.app.store)
+        self.gates = gate_setting.gates(self.app.store)
         table = self.query_one(DataTable)
         table.add_column(i18n.t("checkpoint.col.name"), key="name")
         table.add_column(i18n.t("checkpoint.gates.open"), key="open")
@@ -72,7 +72,7 @@ class GatesScreen(ModalScreen[None]):
 
     def action_save(self) -> None:
         try:
-            cp.set_gates(self.app.store, self.app.actor, self.gates)
+            gate_setting.set_gates(self.app.store, self.app.actor, self.gates)
         except DomainError as exc:
             self.query_one("#message", Label).update(str(exc))
             return

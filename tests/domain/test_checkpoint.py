@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from console.checkpoint import gate as cp, visitors
+from console.checkpoint import gate as cp, gates, visitors
 from console.core import clock, settings, spreadsheet
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -146,16 +146,16 @@ def test_find_a_door_as_people_write_it_and_only_that_household(store):
 
 
 def test_gates_config_leader_only(store, leader, volunteer):
-    assert cp.open_gates(store) == [GATE]
-    assert len(cp.gates(store)) == 7
+    assert gates.open_gates(store) == [GATE]
+    assert len(gates.gates(store)) == 7
     with pytest.raises(DomainError, match="Only a leader"):
-        cp.set_gates(store, volunteer, [{"name": "东门", "open": True}])
+        gates.set_gates(store, volunteer, [{"name": "东门", "open": True}])
     with pytest.raises(DomainError):
-        cp.set_gates(store, leader, [{"name": "东门", "open": False}])
+        gates.set_gates(store, leader, [{"name": "东门", "open": False}])
     with pytest.raises(DomainError):
-        cp.set_gates(store, leader, [{"name": "东门", "open": True}, {"name": "东门", "open": True}])
-    cp.set_gates(store, leader, [{"name": "西门", "open": True}, {"name": "东门", "open": True}])
-    assert cp.open_gates(store) == ["西门", "东门"]
+        gates.set_gates(store, leader, [{"name": "东门", "open": True}, {"name": "东门", "open": True}])
+    gates.set_gates(store, leader, [{"name": "西门", "open": True}, {"name": "东门", "open": True}])
+    assert gates.open_gates(store) == ["西门", "东门"]
     assert settings.get(store, "gates")[1] == {"name": "东门", "open": True}
 
 

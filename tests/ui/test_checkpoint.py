@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console.checkpoint import gate as cp
+from console.checkpoint import gate as cp, gates
 from console.core import clock, i18n
 from tests.gate_day import DAY, GATE, NOW
 
@@ -264,14 +264,14 @@ async def test_gates_screen_leader_only(store, volunteer, leader, settle, open_t
         await pilot.press("down", "space", "ctrl+s")
         await settle(pilot)
         assert "Only a leader" in str(pilot.app.screen.query_one("#message", Label).render())
-    assert cp.open_gates(store) == [GATE]
+    assert gates.open_gates(store) == [GATE]
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "checkpoint")
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("down", "space", "ctrl+s")
         await settle(pilot)
-    assert cp.open_gates(store) == [GATE, "东门"]
+    assert gates.open_gates(store) == [GATE, "东门"]
 
 
 async def test_no_preselected_outcome_or_purpose_saving_asks_for_them(store, volunteer, settle,

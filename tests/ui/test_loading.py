@@ -146,3 +146,27 @@ async def test_typing_the_pin_loads_the_tabs_beside_the_hash(store, monkeypatch)
         assert started == [True]
         assert isinstance(desk.screen, MainScreen)
         assert desk.screen.query(CheckpointTab)
+
+
+def test_a_fresh_english_desk_signs_in_at_the_configured_gate(store):
+    """The sign-in screen comes up before the gate log's code is loaded; its
+    gate list is still the community's own (西门), in every language."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = f"""
+import asyncio, sys
+sys.argv = ["app.py", "--lang", "en"]
+import app
+from console.core.store import Store
+
+async def main():
+    desk = app.DeskApp(Store({str(store.root)!r}))
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(desk.screen.query_one("#gate").value)
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["西门"], out.stderr
