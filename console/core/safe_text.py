@@ -45,6 +45,8 @@ def scrub(text: str, multiline: bool = False) -> tuple[str, bool]:
     text = str(text or "")
     out = _ANSI.sub("", text)
     removed = out != text
+    if multiline:  # a paste from tmux or a Mac terminal ends its lines with a bare CR
+        out = out.replace("\r\n", "\n").replace("\r", "\n")
     kept = []
     for ch in out:
         if ch in _HIDDEN:
@@ -54,7 +56,7 @@ def scrub(text: str, multiline: bool = False) -> tuple[str, bool]:
         elif ch == "\n" and multiline:
             kept.append(ch)
         elif ch in "\t\r\n":
-            kept.append("" if ch == "\r" and multiline else " ")
+            kept.append(" ")
         else:
             removed = True
     return "".join(kept), removed

@@ -24,6 +24,16 @@ def test_scrub(text, want):
     assert safe_text.scrub(text) == want
 
 
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r"])
+def test_a_pasted_list_keeps_its_lines_whatever_the_terminal_ends_them_with(ends):
+    """tmux and many terminals paste with bare CRs: still one line per order."""
+    text = ends.join(["1. 5栋302 土豆2斤", "2. 5栋302 牛奶1", "3. 99栋9999 面包"])
+    assert safe_text.scrub(text, multiline=True) == (
+        "1. 5栋302 土豆2斤\n2. 5栋302 牛奶1\n3. 99栋9999 面包", False)
+    assert safe_text.scrub(text)[0].split() == ["1.", "5栋302", "土豆2斤", "2.", "5栋302", "牛奶1",
+                                                "3.", "99栋9999", "面包"]
+
+
 def test_gate_form_stores_clean_text(store, volunteer):
     entry = checkpoint.log_entry(store, volunteer, "西门", {
         "name": HOSTILE, "phone": "", "door": "1-302", "direction": "in", "purpose": "home",
