@@ -65,7 +65,7 @@ TABS: list[tuple[str, str]] = [
 #: what only a signed-in desk uses: imported while the sign-in screen waits
 #: for the PIN, so the first screen comes up on the sign-in screen's imports
 AFTER_SIGN_IN = [path.partition(":")[0] for _, path in TABS] + [
-    "console.features", "console.checkpoint.gate", "screens.admin", "screens.checkpoint.shift"]
+    "console.features", "console.checkpoint.shifts", "screens.admin", "screens.checkpoint.shift"]
 
 
 def tab_class(name: str) -> type[Widget]:
@@ -328,10 +328,10 @@ class DeskApp(App):
 
     def action_sign_out(self) -> None:
         """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
-        from console.checkpoint import gate as cp  # noqa: PLC0415  (AFTER_SIGN_IN)
+        from console.checkpoint import shifts  # noqa: PLC0415  (AFTER_SIGN_IN)
         from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415
 
-        shift = cp.current_shift(self.store, self.gate) if self.gate and self.actor else None
+        shift = shifts.current_shift(self.store, self.gate) if self.gate and self.actor else None
         if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
             self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
         else:

@@ -68,7 +68,7 @@ def entries_for(rng: random.Random, day: dt.date, n: int, doors: list[str],
 # -- filling (untimed, this tree's code) ------------------------------------------
 
 def fill(root: Path, scale: int) -> list[str]:
-    from console.checkpoint import gate as cp  # noqa: PLC0415
+    from console.checkpoint import shifts  # noqa: PLC0415
     from console.core import clock  # noqa: PLC0415
     from console.core.operators import Actor  # noqa: PLC0415
     from console.core.store import Store  # noqa: PLC0415
@@ -90,7 +90,7 @@ def fill(root: Path, scale: int) -> list[str]:
           "reason": "x", "since": today.isoformat(),
           "review": (today + dt.timedelta(days=7)).isoformat(), "by": "x"}
          for d in rng.sample(doors, 20)])
-    cp.open_shift(store, Actor("刘敏", "volunteer"), "西门")
+    shifts.open_shift(store, Actor("刘敏", "volunteer"), "西门")
     store.checkpoint()
     return doors
 

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import orjson  # noqa: E402
 
 from bench_checkpoint import at_once, entries_for  # noqa: E402
-from console.checkpoint import gate as cp, scan as gate_scan  # noqa: E402
+from console.checkpoint import gate as cp, scan as gate_scan, shifts  # noqa: E402
 from console.core import clock  # noqa: E402
 from console.core.operators import Actor  # noqa: E402
 from console.core.store import Store  # noqa: E402
@@ -68,7 +68,7 @@ def fill(root: Path, scale: int) -> dict:
     for k in range(28):
         day = today - dt.timedelta(days=27 - k)
         store.table("checkpoint", day.isoformat()).insert_multiple(entries_for(rng, day, per_day, doors))
-    cp.open_shift(store, DESK, "西门")
+    shifts.open_shift(store, DESK, "西门")
     orders = [{"door": rng.choice(doors), "person": demo.person_name(rng), "phone": demo.mobile(rng),
                "lines": [{"item": "大米", "qty": 1, "unit": "袋"}, {"item": "鸡蛋", "qty": 2, "unit": "斤"}]}
               for _ in range(1500 * scale)]

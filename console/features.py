@@ -25,7 +25,7 @@ from console.demo import households as households_demo
 from console.demo import purchases as purchases_demo
 from console.demo import roster
 from console.demo import stock as stock_demo
-from console.checkpoint import gate, inside, scan
+from console.checkpoint import gate, inside, scan, shifts
 from console.errands import errand, standing
 from console.households import marks, registry_import, roll
 from console.purchases import orders, schedules, settlement
@@ -44,7 +44,7 @@ EXPORTS: list[exports.Export] = [
 
 # What is personal in each table, for `purge --before DATE` and the retention setting.
 PURGE_RULES: list[purge.Rule] = [
-    *gate.PURGE, *errand.PURGE, *standing.PURGE, *orders.PURGE, *schedules.PURGE,
+    *gate.PURGE, *shifts.PURGE, *errand.PURGE, *standing.PURGE, *orders.PURGE, *schedules.PURGE,
     *ledger.PURGE, *roll.PURGE, *marks.PURGE,
 ]
 

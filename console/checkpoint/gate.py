@@ -1,4 +1,4 @@
-"""The gate log, gates, shifts and handover (story 1: one open gate of seven).
+"""The gate log and the gates (story 1: one open gate of seven).
 
 Every arrival at a gate is one entry in the daily table ``checkpoint``
 (``checkpoint/2026-03-05.json``)::
@@ -14,9 +14,8 @@ An entry redirected to proxy purchase writes a purchase request (table
 ``purchase_requests``, the Purchases tab's shape and numbering) in the same
 transaction, so neither exists without the other.
 
-Shifts live in the table ``shifts``: one open shift per gate; closing it
-stores a handover note and the shift's counts, which the next volunteer at
-that gate sees after signing in.
+Every entry is logged under its volunteer's shift at that gate (taken over
+if someone else's is open): shifts and handover are ``checkpoint.shifts``.
 """
 
 from __future__ import annotations
@@ -25,13 +24,10 @@ import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
-from collections import Counter
 from typing import Any
 
-from tinydb import where
-
-from console.checkpoint import gates, inside, rules as gate_rules
-from console.checkpoint.tallies import day_rows, day_tally
+from console.checkpoint import gates, rules as gate_rules
+from console.checkpoint.tallies import day_rows
 from console.core import clock, exports, i18n, names, phones, purge, safe_text, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
@@ -51,7 +47,6 @@ PASS = "allowed_with_pass"
 REDIRECTED = "redirected"
 TEMP_MIN, TEMP_MAX = temperature.LOW, temperature.HIGH
 PAGE = 200
-ERRAND_DAYS = 3
 MAX_TEXT = 40
 
 
@@ -78,13 +73,10 @@ i18n.add({
     "checkpoint.need_purpose_note": ("事由选“其他”时请写明。", "Say what the other purpose is."),
     "checkpoint.too_long": ("太长了（最多 {n} 个字）。", "Too long (at most {n} characters)."),
     "checkpoint.bad_plate": ("车牌看不懂，例如 鄂A12345。", "Cannot read the plate, e.g. 鄂A12345."),
-    "checkpoint.no_shift": ("{gate} 现在没有开着的班次。", "No shift is open at {gate}."),
     "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
                                 "Came {n}× today (last {time}, {outcome})"),
     "checkpoint.repeat_turned": ("此前被劝返 {n} 次（最近 {day}）",
                                  "Turned away {n}× before (last {day})"),
-    "checkpoint.handover_notice": ("{gate} 上一班交接（{who}，{at}）：{note}",
-                                   "{gate}, last handover ({who}, {at}): {note}"),
     "checkpoint.request_note": ("卡口转代购：{purpose}", "Redirected at the gate: {purpose}"),
     "checkpoint.csv.at": ("时间", "time"),
     "checkpoint.csv.no": ("序号", "no"),
@@ -228,7 +220,8 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     gates.check_gate(store, gate)
     now = clock.now()
     day = now.date().isoformat()
-    shift = open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
+    from console.checkpoint import shifts  # noqa: PLC0415  (shifts build on this module's checks)
+    shift = shifts.open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
     entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
                   "shift": shift["id"] if shift else None})
     redirected = entry["outcome"] == REDIRECTED
@@ -320,144 +313,6 @@ def recent_days(store: Store, today: str, back: int) -> list[str]:
     return days[-back:]
 
 
-# -- shifts -------------------------------------------------------------------
-
-def _shift(row) -> dict:
-    return {**row, "id": row.doc_id}
-
-
-def current_shift(store: Store, gate: str) -> dict | None:
-    """The open shift at ``gate`` ({id, gate, opened_at, opened_by, ...}) or None."""
-    rows = store.table("shifts").search((where("gate") == gate) & (where("closed_at") == None))  # noqa: E711
-    return _shift(rows[-1]) if rows else None
-
-
-def last_handover(store: Store, gate: str) -> dict | None:
-    """The last closed shift at ``gate``: {handover, closed_by, closed_at, counts, ...}."""
-    rows = store.table("shifts").search((where("gate") == gate) & (where("closed_at") != None))  # noqa: E711
-    if not rows:
-        return None
-    return _shift(max(rows, key=lambda r: (r["closed_at"], r.doc_id)))
-
-
-def handover_notice(store: Store, gate: str) -> str:
-    """The line a volunteer sees after signing in at ``gate``: the last
-    handover note, who left it and when; '' if there is none."""
-    last = last_handover(store, gate)
-    if not last or not last.get("handover"):
-        return ""
-    return i18n.t("checkpoint.handover_notice", gate=gate, who=last["closed_by"],
-                  at=last["closed_at"][5:16].replace("T", " "), note=last["handover"])
-
-
-def shift_label(shift: dict | None) -> str:
-    """'刘敏 08:00–' for the header; '' without a shift."""
-    if not shift:
-        return ""
-    return f"{shift['opened_by']} {shift['opened_at'][11:16]}–"
-
-
-def open_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
-    """``actor``'s shift at ``gate``: their open one, or a new one. Another
-    volunteer's open shift there is taken over: closed now with ``handover``
-    (what they said, or empty) and stamped as taken over by ``actor``."""
-    gates.check_gate(store, gate)
-    note = _clean(handover, 500, "handover")
-    open_now = current_shift(store, gate)
-    if open_now and open_now["opened_by"] == actor.name:
-        return open_now
-    end = clock.now()
-    closing = _closing_fields(store, gate, open_now, actor, note, end) if open_now else None
-    with store.transaction("shifts") as tx:
-        table = tx.table("shifts")
-        for r in table.search((where("gate") == gate) & (where("closed_at") == None)):  # noqa: E711
-            if r.get("opened_by") == actor.name:  # opened meanwhile on another desk
-                return _shift(r)
-            fields = closing if closing and r.doc_id == open_now["id"] else _closing_fields(
-                store, gate, _shift(r), actor, note, end, counted=False)
-            table.update(fields, doc_ids=[r.doc_id])
-        row = {"gate": gate, "opened_at": end.isoformat(), "opened_by": actor.name,
-               "closed_at": None, "closed_by": "", "handover": "", "counts": {}}
-        shift_id = table.insert(row)
-    return {**row, "id": shift_id, "took_over": open_now}
-
-
-def _closing_fields(store: Store, gate: str, shift: dict, actor: Actor, note: str,
-                    end: dt.datetime, counted: bool = True) -> dict:
-    """What closing ``shift`` at ``end`` writes: who, the note, its counts and,
-    when someone else closes it, that it was taken over."""
-    counts = {}
-    if counted:
-        counts = shift_counts(store, gate, shift["opened_at"], end.isoformat())
-        counts["out_on_errand"] = len(out_on_errand(store, gate))
-        counts["inside"] = len(inside.inside_now(store, end))
-        counts["residents_out"] = len(inside.out_now(store, end))
-    fields = {"closed_at": end.isoformat(), "closed_by": actor.name, "handover": note,
-              "counts": counts}
-    if shift.get("opened_by") != actor.name:
-        fields["taken_over_by"] = actor.name
-    return fields
-
-
-def close_shift(store: Store, actor: Actor, gate: str, handover: str = "") -> dict:
-    """End the open shift at ``gate`` with a handover note; stores its counts."""
-    note = _clean(handover, 500, "handover")
-    shift = current_shift(store, gate)
-    if shift is None:
-        raise DomainError("checkpoint.no_shift", gate=gate)
-    fields = _closing_fields(store, gate, shift, actor, note, clock.now())
-    with store.transaction("shifts") as tx:
-        table = tx.table("shifts")
-        row = table.get(doc_id=shift["id"])
-        if row is None or row.get("closed_at"):
-            raise DomainError("checkpoint.no_shift", gate=gate)
-        table.update(fields, doc_ids=[shift["id"]])
-    return {**shift, **fields}
-
-
-def _days_between(start: str, end: str) -> list[str]:
-    a, b = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10])
-    return [(a + dt.timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
-
-
-def shift_counts(store: Store, gate: str, start: str, end: str | None = None) -> dict:
-    """Counts for entries at ``gate`` with start <= at < end: arrivals by
-    outcome, fevers, passes out and in, and the total."""
-    end = end or clock.stamp()
-    t0, t1 = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
-    by_outcome: Counter = Counter()
-    fevers = passes_out = passes_in = total = 0
-    t1 += dt.timedelta(seconds=1)
-    for day in _days_between(start, end):
-        for r in day_tally(store, day).rows:
-            if r.gate != gate or not t0 <= r.at < t1:
-                continue
-            total += 1
-            by_outcome[r.outcome] += 1
-            fevers += r.fever
-            if r.outcome == PASS:
-                passes_out += r.direction == "out"
-                passes_in += r.direction == "in"
-    return {"total": total, "outcomes": {k: by_outcome.get(k, 0) for k in OUTCOMES},
-            "fevers": fevers, "passes_out": passes_out, "passes_in": passes_in}
-
-
-def out_on_errand(store: Store, gate: str | None = None, today: str | None = None) -> list[dict]:
-    """People who went out with a pass and have not come back in (last
-    ERRAND_DAYS days, any gate unless ``gate``): their OUT entries, oldest first."""
-    today = today or clock.today().isoformat()
-    out: dict[Any, dict] = {}
-    for day in recent_days(store, today, ERRAND_DAYS):
-        for e in day_tally(store, day).passes:
-            key = e.get("pass") or e.get("errand") or (e.get("name"), e.get("door"), e.get("org"))
-            if e.get("direction") == "out":
-                out[key] = {**e, "day": day}
-            elif e.get("direction") == "in":
-                out.pop(key, None)
-    rows = list(out.values())
-    return [r for r in rows if gate is None or r.get("gate") == gate]
-
-
 # -- export -------------------------------------------------------------------
 
 def check_day(day: str) -> str:
@@ -504,11 +359,9 @@ def gate_log(store: Store, actor: Actor, days: list[str]) -> Table:
 EXPORTS = [exports.Export("checkpoint", "checkpoint.export_title", gate_log)]
 
 
-# -- purge: what is personal in the gate log and the shift notes ------------------
+# -- purge: what is personal in the gate log ---------------------------------------
 
 PURGE = [
     purge.Rule("checkpoint", ("name", "phone", "door", "plate", "note", "purpose_note", "reason",
                               "override", "rule")),
-    purge.Rule("shifts", ("handover",),
-               day=lambda r: purge.last_change(r, "closed_at") if r.get("closed_at") else ""),
 ]

@@ -1,8 +1,8 @@
 """One day's gate log in the two shapes the shift screen reads.
 
-``shift_counts`` (arrivals at a gate between two times) and
-``out_on_errand`` (who went out with a pass and is not back) used to read
-every entry of the days they cover on every call. :func:`day_tally` keeps,
+``shifts.shift_counts`` (arrivals at a gate between two times) and
+``shifts.out_on_errand`` (who went out with a pass and is not back) used to
+read every entry of the days they cover on every call. :func:`day_tally` keeps,
 per day, the live entries (after corrections) as compact rows for counting
 and the pass entries in full, with :func:`console.core.cache.folded`: a new
 plain entry is folded in; a correction, a change or a removal makes the

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (Footer, Input, Label, Static)
 
-from console.checkpoint import gate as cp
+from console.checkpoint import shifts
 from console.core import i18n
 from console.core.i18n import DomainError
 from screens.checkpoint.inside import inside_names
@@ -45,10 +45,10 @@ class ShiftScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True)
     def refresh_info(self) -> None:
         store, gate = self.app.store, self.app.gate
-        shift = cp.current_shift(store, gate)
-        counts = cp.shift_counts(store, gate, shift["opened_at"]) if shift else None
-        out = cp.out_on_errand(store, gate)
-        last = cp.last_handover(store, gate)
+        shift = shifts.current_shift(store, gate)
+        counts = shifts.shift_counts(store, gate, shift["opened_at"]) if shift else None
+        out = shifts.out_on_errand(store, gate)
+        last = shifts.last_handover(store, gate)
         who = inside_names(store)
         self.app.call_from_thread(self._show, shift, counts, out, last, who)
 
@@ -74,7 +74,7 @@ class ShiftScreen(ModalScreen[None]):
         """Open a shift; someone else's open shift is taken over, with the
         note typed below as their handover (what they said, or nothing)."""
         try:
-            cp.open_shift(self.app.store, self.app.actor, self.app.gate,
+            shifts.open_shift(self.app.store, self.app.actor, self.app.gate,
                           self.query_one("#handover", Input).value)
         except DomainError as exc:
             self.query_one("#message", Label).update(str(exc))
@@ -91,7 +91,7 @@ def close_with_note(screen: ModalScreen) -> bool:
     """Close the gate's shift with the note in the screen's #handover box; a
     refusal goes to its #message line. True when the shift was closed."""
     try:
-        cp.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
+        shifts.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
                        screen.query_one("#handover", Input).value)
     except DomainError as exc:
         screen.query_one("#message", Label).update(str(exc))

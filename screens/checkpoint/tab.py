@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (DataTable, Input, Label, Select, Static, TabbedContent, TabPane)
 
-from console.checkpoint import corrections, visitors
+from console.checkpoint import corrections, shifts, visitors
 from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
@@ -129,7 +129,7 @@ class CheckpointTab(Vertical):
     @work(thread=True, group="cp-handover")
     def _handover(self) -> None:
         """After sign-in (the main screen is new then), show the gate's last handover note."""
-        text = cp.handover_notice(self.app.store, self.app.gate)
+        text = shifts.handover_notice(self.app.store, self.app.gate)
         if text:
             self.app.call_from_thread(self.notify, text, timeout=60, markup=False)
 
@@ -518,9 +518,9 @@ class CheckpointTab(Vertical):
 
     @work(thread=True, exclusive=True, group="cp-shift")
     def _load_shift(self) -> None:
-        shift = cp.current_shift(self.app.store, self.app.gate)
+        shift = shifts.current_shift(self.app.store, self.app.gate)
         line = inside_line(self.app.store)
-        self.app.call_from_thread(self._show_shift, cp.shift_label(shift), line)
+        self.app.call_from_thread(self._show_shift, shifts.shift_label(shift), line)
 
     def _show_shift(self, label: str, inside: str = "") -> None:
         self.query_one("#cp-inside", Static).update(f"{inside} F9" if inside else "")

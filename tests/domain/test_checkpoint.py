@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from console.checkpoint import gate as cp, gates, visitors
+from console.checkpoint import gate as cp, gates, shifts, visitors
 from console.core import clock, settings, spreadsheet
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -33,7 +33,7 @@ def form(**kw):
 
 
 def test_entry_saved_with_gate_actor_and_shift(store, volunteer, at):
-    shift = cp.open_shift(store, volunteer, GATE)
+    shift = shifts.open_shift(store, volunteer, GATE)
     e = cp.log_entry(store, volunteer, GATE, form(door="1栋302", temp="37.5", plate="鄂a 12345"))
     assert (e["door"], e["temp"], e["fever"], e["plate"]) == ("1-302", 37.5, True, "鄂A12345")
     rows = cp.entries(store, "2026-03-05")
@@ -160,7 +160,7 @@ def test_gates_config_leader_only(store, leader, volunteer):
 
 
 def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
-    cp.open_shift(store, volunteer, GATE)
+    shifts.open_shift(store, volunteer, GATE)
     cp.log_entry(store, volunteer, GATE, form(temp="38.1"))
     cp.log_entry(store, volunteer, GATE, form(outcome="allowed", purpose="medical"))
     day = "2026-03-05"
@@ -169,41 +169,41 @@ def test_shift_handover_counts_and_errands(store, volunteer, leader, at):
         log.insert({"at": clock.stamp(), "name": who, "door": "1-101", "org": "", "phone": "",
                     "direction": direction, "purpose": "errand", "outcome": cp.PASS,
                     "temp": None, "gate": GATE, "pass": number})
-    assert [e["name"] for e in cp.out_on_errand(store, GATE)] == ["乙"]
-    assert cp.shift_label(cp.current_shift(store, GATE)) == "志愿者乙 09:00–"
+    assert [e["name"] for e in shifts.out_on_errand(store, GATE)] == ["乙"]
+    assert shifts.shift_label(shifts.current_shift(store, GATE)) == "志愿者乙 09:00–"
     at(hours=8)
-    closed = cp.close_shift(store, volunteer, GATE, "巷道二围挡松了")
+    closed = shifts.close_shift(store, volunteer, GATE, "巷道二围挡松了")
     c = closed["counts"]
     assert (c["total"], c["fevers"], c["passes_out"], c["passes_in"]) == (5, 1, 2, 1)
     assert c["outcomes"]["turned_away"] == 1 and c["outcomes"]["allowed"] == 1
     assert c["out_on_errand"] == 1
-    assert cp.current_shift(store, GATE) is None
-    last = cp.last_handover(store, GATE)
+    assert shifts.current_shift(store, GATE) is None
+    last = shifts.last_handover(store, GATE)
     assert last["handover"] == "巷道二围挡松了" and last["closed_by"] == volunteer.name
     with pytest.raises(DomainError):
-        cp.close_shift(store, volunteer, GATE)
-    assert cp.last_handover(store, "东门") is None
-    assert "巷道二围挡松了" in cp.handover_notice(store, GATE)
-    assert cp.handover_notice(store, "东门") == ""
+        shifts.close_shift(store, volunteer, GATE)
+    assert shifts.last_handover(store, "东门") is None
+    assert "巷道二围挡松了" in shifts.handover_notice(store, GATE)
+    assert shifts.handover_notice(store, "东门") == ""
 
 
 def test_the_next_volunteer_takes_over_the_open_shift(store, volunteer, leader, at):
-    first = cp.open_shift(store, volunteer, GATE)
-    assert cp.open_shift(store, volunteer, GATE)["id"] == first["id"]  # already theirs
+    first = shifts.open_shift(store, volunteer, GATE)
+    assert shifts.open_shift(store, volunteer, GATE)["id"] == first["id"]  # already theirs
     cp.log_entry(store, volunteer, GATE, form())
     at(hours=8)
     # the next one simply starts logging: no "close it first", their own shift
     e = cp.log_entry(store, leader, GATE, form(name="李四"))
-    now = cp.current_shift(store, GATE)
+    now = shifts.current_shift(store, GATE)
     assert now["opened_by"] == leader.name and e["shift"] == now["id"] != first["id"]
     old = next(s for s in store.table("shifts").all() if s.doc_id == first["id"])
     assert (old["closed_by"], old["taken_over_by"], old["handover"]) == (leader.name, leader.name, "")
     assert old["counts"]["total"] == 1
     # taking over with what the previous volunteer said: the note is kept and stamped
     at(hours=9)
-    mine = cp.open_shift(store, volunteer, GATE, handover="钥匙在抽屉")
+    mine = shifts.open_shift(store, volunteer, GATE, handover="钥匙在抽屉")
     assert mine["opened_by"] == volunteer.name and mine["took_over"]["opened_by"] == leader.name
-    last = cp.last_handover(store, GATE)
+    last = shifts.last_handover(store, GATE)
     assert (last["handover"], last["taken_over_by"], last["opened_by"]) == (
         "钥匙在抽屉", volunteer.name, leader.name)
     assert len([s for s in store.table("shifts").all() if s["closed_at"] is None]) == 1
@@ -211,11 +211,11 @@ def test_the_next_volunteer_takes_over_the_open_shift(store, volunteer, leader, 
 
 def test_shift_spanning_midnight_counts_both_days(store, volunteer, at):
     at(hours=14)  # 23:00
-    cp.open_shift(store, volunteer, GATE)
+    shifts.open_shift(store, volunteer, GATE)
     cp.log_entry(store, volunteer, GATE, form())
     at(hours=16)  # 01:00 next day
     cp.log_entry(store, volunteer, GATE, form())
-    assert cp.close_shift(store, volunteer, GATE)["counts"]["total"] == 2
+    assert shifts.close_shift(store, volunteer, GATE)["counts"]["total"] == 2
 
 
 def test_gate_log_export_csv_utf8_bom(store, volunteer, at):
@@ -254,5 +254,5 @@ def test_demo_part_scale_and_mix(tmp_path):
     assert 1000 <= len(first) <= 2000
     mix = {o: sum(e["outcome"] == o for e in first) / len(first) for o in cp.OUTCOMES}
     assert mix["turned_away"] > 0.5 and mix["allowed"] > 0.05 and mix["redirected"] > 0.02
-    assert cp.current_shift(s, GATE) is not None and cp.last_handover(s, GATE)["handover"]
+    assert shifts.current_shift(s, GATE) is not None and shifts.last_handover(s, GATE)["handover"]
     assert all(e["at"] <= clock.stamp() for e in cp.entries(s, days[-1]))

@@ -11,7 +11,7 @@ import pytest
 
 from console import features
 from console.checkpoint import corrections, inside
-from console.checkpoint import gate as cp
+from console.checkpoint import gate as cp, shifts
 from console.checkpoint import rules as gate_rules
 from console.core import operators, settings, spreadsheet
 from console.core.i18n import DomainError
@@ -259,12 +259,12 @@ def test_fix_cannot_sneak_a_denied_person_out(store, leader, volunteer, now):
 
 
 def test_shift_counts_follow_corrections(store, leader, volunteer, now):
-    cp.open_shift(store, volunteer, GATE)
+    shifts.open_shift(store, volunteer, GATE)
     e = cp.log_entry(store, volunteer, GATE, form(outcome="turned_away", temp="38.0"))
     cp.log_entry(store, volunteer, GATE, form(door="2-101"))
     corrections.annul(store, leader, DAY, e["id"], "测试")
     later(now, hours=1)
-    counts = cp.close_shift(store, volunteer, GATE)["counts"]
+    counts = shifts.close_shift(store, volunteer, GATE)["counts"]
     assert counts["total"] == 1 and counts["fevers"] == 0 and counts["residents_out"] == 1
 
 

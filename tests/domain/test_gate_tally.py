@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from console.checkpoint import gate as cp, tallies
+from console.checkpoint import gate as cp, shifts, tallies
 from console.checkpoint.rules import corrections_of, live
 from console.core import cache
 from console.core.store import Store
@@ -46,7 +46,7 @@ def old_shift_counts(store: Store, gate: str, start: str, end: str) -> dict:
 
 def old_out_on_errand(store: Store, gate: str | None, today: str) -> list[dict]:
     out: dict = {}
-    days = cp.recent_days(store, today, cp.ERRAND_DAYS)
+    days = cp.recent_days(store, today, shifts.ERRAND_DAYS)
     for day in days:
         for e in live(store.table("checkpoint", day).all()):
             if e.get("outcome") != cp.PASS:
@@ -84,9 +84,9 @@ def assert_agrees(store: Store, days: tuple[str, ...] = DAYS) -> None:
                 store, day, outcome, text, page, 4)
     start, end = T0.isoformat(), (T0 + dt.timedelta(days=1, hours=2)).isoformat()
     for gate in GATES:
-        assert cp.shift_counts(store, gate, start, end) == old_shift_counts(store, gate, start, end)
+        assert shifts.shift_counts(store, gate, start, end) == old_shift_counts(store, gate, start, end)
     for gate in (None, *GATES):
-        assert cp.out_on_errand(store, gate, today=DAYS[-1]) == old_out_on_errand(store, gate, DAYS[-1])
+        assert shifts.out_on_errand(store, gate, today=DAYS[-1]) == old_out_on_errand(store, gate, DAYS[-1])
 
 
 def row(n: int, k: int, gate: str, outcome: str, direction: str, flag: bool) -> dict:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from console.checkpoint import gate as cp
+from console.checkpoint import gate as cp, shifts
 from console.checkpoint import corrections, scan as gate_scan
 from console.errands import errand as errands, passes, standing
 from console.households import marks
@@ -161,7 +161,7 @@ def test_annulled_errand_scan_takes_the_errand_back(store, leader, volunteer, no
         corrections.annul(store, leader, DAY, out_entry["id"], "误扫")
     corrections.annul(store, leader, DAY, in_entry["id"], "同一人扫了两次")
     assert errands.get(store, e["number"])["state"] == "out"
-    assert [r["name"] for r in cp.out_on_errand(store)] == ["张三"]
+    assert [r["name"] for r in shifts.out_on_errand(store)] == ["张三"]
     corrections.annul(store, leader, DAY, out_entry["id"], "测试")
     assert errands.get(store, e["number"])["state"] == "issued"
     assert gate_scan.verify(store, e["code"]).kind == "valid_out"

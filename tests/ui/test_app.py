@@ -181,9 +181,9 @@ async def test_alerts_fill_one_line_and_new_ones_pop_up(store, leader, monkeypat
 
 
 async def test_signing_out_offers_to_close_the_shift(store, volunteer):
-    from console.checkpoint import gate as cp
+    from console.checkpoint import shifts
     from screens.checkpoint.shift import SignOutScreen
-    cp.open_shift(store, volunteer, "西门")
+    shifts.open_shift(store, volunteer, "西门")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o")
@@ -192,15 +192,15 @@ async def test_signing_out_offers_to_close_the_shift(store, volunteer):
         assert isinstance(app.screen, MainScreen) and app.actor == volunteer
         await pilot.press("ctrl+o", *"gate key in the drawer", "enter")
         assert isinstance(app.screen, SignInScreen) and app.actor is None
-    assert cp.current_shift(store, "西门") is None
-    assert cp.last_handover(store, "西门")["handover"] == "gate key in the drawer"
+    assert shifts.current_shift(store, "西门") is None
+    assert shifts.last_handover(store, "西门")["handover"] == "gate key in the drawer"
 
 
 async def test_signing_out_can_leave_the_shift_open_for_the_next_one(store, volunteer):
-    from console.checkpoint import gate as cp
-    cp.open_shift(store, volunteer, "西门")
+    from console.checkpoint import shifts
+    shifts.open_shift(store, volunteer, "西门")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o", "ctrl+o")
         assert isinstance(app.screen, SignInScreen)
-    assert cp.current_shift(store, "西门")["opened_by"] == volunteer.name
+    assert shifts.current_shift(store, "西门")["opened_by"] == volunteer.name

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
-from console.checkpoint import gate as cp, gates
+from console.checkpoint import gate as cp, gates, shifts
 from console.core import clock, i18n
 from tests.gate_day import DAY, GATE, NOW
 
@@ -221,7 +221,7 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
         await settle(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
-        assert cp.current_shift(store, GATE)["opened_by"] == volunteer.name
+        assert shifts.current_shift(store, GATE)["opened_by"] == volunteer.name
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.shift_label == "志愿者乙 10:00–"
@@ -232,10 +232,10 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
         pilot.app.screen.query_one("#handover", Input).insert_text_at_cursor("巷道二围挡松了")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert cp.current_shift(store, GATE) is None
+        assert shifts.current_shift(store, GATE) is None
         assert pilot.app.shift_label == ""
         assert tab.is_attached
-    assert cp.last_handover(store, GATE)["handover"] == "巷道二围挡松了"
+    assert shifts.last_handover(store, GATE)["handover"] == "巷道二围挡松了"
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "checkpoint")
         assert any("last handover (志愿者乙, 03-05 10:00): 巷道二围挡松了" in n.message
@@ -341,14 +341,14 @@ async def test_a_stale_error_goes_with_esc_and_tab_switches(store, volunteer, se
 
 async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(store, volunteer, leader,
                                                                              settle, open_tab):
-    cp.open_shift(store, volunteer, GATE)
+    shifts.open_shift(store, volunteer, GATE)
     async with DeskApp(store, actor=leader, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "checkpoint")
         assert pilot.app.shift_label == "志愿者乙 10:00–"
         await type_into(pilot, tab, "name", "李四")
         await pilot.press("f6", "tab", "tab", "tab", "tab", "1", "ctrl+s")  # purpose 1
         await settle(pilot)
-        assert cp.entries(store, DAY)[0]["shift"] == cp.current_shift(store, GATE)["id"]
+        assert cp.entries(store, DAY)[0]["shift"] == shifts.current_shift(store, GATE)["id"]
         assert pilot.app.shift_label == "组长甲 10:00–"
         assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
 
