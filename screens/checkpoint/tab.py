@@ -1,4 +1,4 @@
-"""The Checkpoint tab (F1): the gate entry form, the scan field and one page of the day's log."""
+"""The Checkpoint tab (F1): the gate entry form, the scan field and the day's log (:mod:`day_log`)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import (DataTable, Input, Label, Select, Static, TabbedContent, TabPane)
+from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from console.checkpoint import corrections, shifts, visitors
 from console.checkpoint import gate as cp
-from console.core import clock, i18n
+from console.core import i18n
 from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.text_prompt import TextPrompt
 from screens.checkpoint.inside import InsideScreen, inside_line
-from screens.checkpoint.log import LogTable
+from screens.checkpoint.day_log import DayLog
 from screens.checkpoint.rules import RulesScreen
-from screens.checkpoint.verdict import row_detail, verdict_text
+from screens.checkpoint.verdict import verdict_text
 from screens.widgets.confirm import ask_to_discard
 from screens.errands.scan import ScanField
-from screens.checkpoint.cells import COLUMNS, DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options, row_cells
+from screens.checkpoint.cells import DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options
 from screens.checkpoint.fields import KeyedSelect, labelled
 from screens.checkpoint.recall import RecallScreen
 from screens.checkpoint.shift import ShiftScreen
@@ -63,14 +63,12 @@ class CheckpointTab(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="checkpoint")
-        self.day: str | None = None  # None: today, following the clock
-        self.page = 0
-        self.pages = 1
         self._saving = False
         self._hinting = False  # the info line shows a list's choices
         self._fixing: tuple[str, int] | None = None  # (day, entry id) being corrected
-        self._details: dict[str, str] = {}  # log row key -> its override / correction
         self._info = Text()
+        #: made here, not found by a query: the poll's worker thread asks it which day it shows
+        self.day_log = DayLog(id="day-log")
 
     # -- layout --
     def compose(self) -> ComposeResult:
@@ -103,28 +101,19 @@ class CheckpointTab(Vertical):
             yield Static("", id="cp-inside")  # who is inside / out (the header shows the shift)
         yield Static("", id="cp-info")
         yield Static("", id="cp-verdict")
-        with Horizontal(id="cp-filters"):
-            yield Select(options("outcome", cp.OUTCOMES), id="f-outcome", compact=True,
-                         prompt=i18n.t("checkpoint.ui.all_outcomes"))
-            yield Select(options("purpose", cp.PURPOSES), id="f-purpose", compact=True,
-                         prompt=i18n.t("checkpoint.ui.all_purposes"))
-            yield Input(id="f-text", compact=True, placeholder=i18n.t("checkpoint.ui.search"))
-            yield Static("", id="cp-status")
-        yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield self.day_log
 
     def on_mount(self) -> None:
-        table = self.query_one("#log", DataTable)
-        for col in COLUMNS:
-            table.add_column(i18n.t(f"checkpoint.col.{col}"), key=col)
-        messages.watch(self, lambda: [("checkpoint", self.shown_day()), ("shifts", None)])
-        self.reload()
+        # the shift, who is inside and the verdict follow the gate log as it is shown
+        messages.watch(self, lambda: [("checkpoint", self.day_log.shown_day()), ("shifts", None)])
+        self._reload_lines()
         if self.SHOW_HANDOVER:
             self._handover()
         # after every other tab's mount-time focus calls: the desk opens on this form
         self.call_after_refresh(self.call_after_refresh, self._focus_form)
 
     def on_store_changed(self, event: messages.StoreChanged) -> None:
-        self.reload()
+        self._reload_lines()  # the day log reloads itself
 
     @work(thread=True, group="cp-handover")
     def _handover(self) -> None:
@@ -146,9 +135,6 @@ class CheckpointTab(Vertical):
             self.query_one("#name", Input).focus()
 
     # -- helpers --
-    def shown_day(self) -> str:
-        return self.day or clock.today().isoformat()
-
     def values(self) -> dict:
         out = {f: self.query_one(f"#{f}", Input).value for f in INPUTS}
         for f in ("direction", "purpose", "outcome"):
@@ -240,7 +226,8 @@ class CheckpointTab(Vertical):
             r = entry["request"]
             self.notify(i18n.t("checkpoint.ui.redirected", person=r["person"], door=r["door"] or r["org"]),
                         markup=False, timeout=8)
-        self.reload()
+        self.day_log.show_saved(entry)
+        self._reload_lines()
 
     def action_outcome(self, code: str) -> None:
         self.query_one("#outcome", Select).value = code
@@ -306,9 +293,6 @@ class CheckpointTab(Vertical):
                 self._lookup(v["name"], v["phone"], v["door"])
             if ident in ("name", "phone", "door", "temp"):
                 self._verdict(self.values())
-        elif ident == "f-text":
-            self.page = 0
-            self.reload()
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
@@ -328,10 +312,7 @@ class CheckpointTab(Vertical):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if event.select.id in ("f-outcome", "f-purpose"):
-            self.page = 0
-            self.reload()
-        elif event.select.id in FIELDS:
+        if event.select.id in FIELDS:
             self.clear_errors(event.select.id)
             if event.select.id == "direction":
                 self._verdict(self.values())
@@ -411,7 +392,7 @@ class CheckpointTab(Vertical):
         self.query_one(ScanField).focus()
 
     def action_find(self) -> None:
-        self.query_one("#f-text", Input).focus()
+        self.day_log.focus_find()
 
     def action_inside(self) -> None:
         self.app.push_screen(InsideScreen())
@@ -419,102 +400,49 @@ class CheckpointTab(Vertical):
     def action_rules(self) -> None:
         self.app.push_screen(RulesScreen(), lambda _: self._verdict(self.values()))
 
-    @on(LogTable.RowHighlighted)
-    def _row_detail(self, event: LogTable.RowHighlighted) -> None:
+    # -- the day log --
+    @on(DayLog.RowDetail)
+    def _row_detail(self, event: DayLog.RowDetail) -> None:
         """An override's reason or a correction under the form while its row is selected."""
-        text = self._details.get(event.row_key.value or "")
-        if text and event.data_table.has_focus:
-            self.query_one("#cp-info", Static).update(Text(text, style="bold"))
+        self.query_one("#cp-info", Static).update(Text(event.text, style="bold"))
 
-    # -- corrections --
-    @on(LogTable.Correct)
-    def _correct(self, event: LogTable.Correct) -> None:
-        if not event.key:
-            self.notify(i18n.t("gateui.no_entry"))
-            return
-        day, entry_id = event.key.rsplit(":", 1)
-        entry = next((e for e in cp.entries(self.app.store, day) if e["id"] == int(entry_id)), None)
-        if entry is None:
-            return
-        if event.kind == "fix":
-            self.fill({**entry, "door": entry.get("door") or entry.get("org", "")})
-            for f in ("temp", "note", "purpose_note"):
-                value = entry.get(f)
-                self.query_one(f"#{f}", Input).value = "" if value is None else str(value)
-            for f in ("direction", "outcome"):
-                if entry.get(f) in (cp.DIRECTIONS if f == "direction" else cp.OUTCOMES):
-                    self.query_one(f"#{f}", Select).value = entry[f]
-            self._fixing = (day, int(entry_id))
-            self.query_one("#cp-info", Static).update(i18n.t("gateui.fixing", id=entry_id))
-            self.query_one("#name", Input).focus()
-            return
+    @on(DayLog.FixRequested)
+    def _fix(self, event: DayLog.FixRequested) -> None:
+        """The form fills with the entry picked in the log; Ctrl+S saves the correction."""
+        entry = event.entry
+        self.fill({**entry, "door": entry.get("door") or entry.get("org", "")})
+        for f in ("temp", "note", "purpose_note"):
+            value = entry.get(f)
+            self.query_one(f"#{f}", Input).value = "" if value is None else str(value)
+        for f in ("direction", "outcome"):
+            if entry.get(f) in (cp.DIRECTIONS if f == "direction" else cp.OUTCOMES):
+                self.query_one(f"#{f}", Select).value = entry[f]
+        self._fixing = (event.day, entry["id"])
+        self.query_one("#cp-info", Static).update(i18n.t("gateui.fixing", id=entry["id"]))
+        self.query_one("#name", Input).focus()
 
-        def done(reason: str | None) -> None:
-            if reason:
-                self._annul(day, int(entry_id), reason)
-        self.app.push_screen(TextPrompt(i18n.t(
-            "gateui.annul_title", id=entry_id, who=entry.get("name") or entry.get("org", ""))), done)
+    @on(DayLog.Annulled)
+    def _annulled(self, event: DayLog.Annulled) -> None:
+        self._reload_lines()
 
-    @work(thread=True, group="cp-save")
-    def _annul(self, day: str, entry_id: int, reason: str) -> None:
-        try:
-            corrections.annul(self.app.store, self.app.actor, day, entry_id, reason)
-        except DomainError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, i18n.t("gateui.annulled", id=entry_id), markup=False)
-        self.app.call_from_thread(self.reload)
-
-    # -- the log --
     def action_page(self, step: int) -> None:
-        self.page = min(max(0, self.page + step), self.pages - 1)
-        self.reload()
+        self.day_log.turn_page(step)
 
     def action_day(self, step: int) -> None:
-        days = self.app.store.days("checkpoint")
-        today = clock.today().isoformat()
-        if today not in days:
-            days.append(today)
-        current = self.shown_day()
-        near = [d for d in days if d < current] if step < 0 else [d for d in days if d > current]
-        if not near:
-            return
-        target = near[-1] if step < 0 else near[0]
-        self.day = None if target == today else target
-        self.page = 0
-        self.reload()
+        self.day_log.step_day(step)
 
     def reload(self) -> None:
-        """Load the shown page in a worker; the table is then patched in place."""
-        if not self.query("#f-outcome"):
+        """Read the log, the shift line and the verdict again (after a scan or the shift window)."""
+        self.day_log.reload()
+        self._reload_lines()
+
+    def _reload_lines(self) -> None:
+        """The shift and inside line and, with a door typed, the verdict: they follow the log."""
+        if not self.query("#door"):
             return  # a poll reaching the tab while it is composed or taken down
-        outcome = self.query_one("#f-outcome", Select).value
-        purpose = self.query_one("#f-purpose", Select).value
-        self._load(self.shown_day(), None if outcome is Select.NULL else outcome,
-                   None if purpose is Select.NULL else purpose,
-                   self.query_one("#f-text", Input).value, self.page)
         self._load_shift()
         if self.query_one("#door", Input).value:  # the log changed: the verdict may too
             self._verdict(self.values())
-
-    @work(thread=True, exclusive=True, group="cp-load")
-    def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
-        rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
-        cells = [(f"{day}:{e['id']}", row_cells(e)) for e in rows]
-        details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
-        self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1), details)
-
-    def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int,
-               details: dict[str, str] | None = None) -> None:
-        """Patch the log to show ``cells`` (newest first) in place."""
-        if not self.query("#log"):
-            return  # a load that finishes while the tab is composed or taken down
-        self.pages, self.page = pages, page
-        self._details = details or {}
-        self.query_one("#log", LogTable).sync(cells)
-        label = i18n.t("checkpoint.ui.today") if day == clock.today().isoformat() else day
-        self.query_one("#cp-status", Static).update(
-            i18n.t("checkpoint.ui.status", day=label, page=page + 1, pages=pages, n=n))
 
     @work(thread=True, exclusive=True, group="cp-shift")
     def _load_shift(self) -> None:
@@ -537,4 +465,4 @@ class CheckpointTab(Vertical):
         self.app.push_screen(RequestsScreen())
 
     def action_export(self, what: str = "checkpoint") -> None:
-        export.run(self, what, [self.shown_day()])
+        export.run(self, what, [self.day_log.shown_day()])
