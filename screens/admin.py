@@ -6,13 +6,14 @@ import orjson
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from console.core import audit, i18n, operators
 from console.core.i18n import DomainError
 from screens import messages
+from screens.widgets.form import FormRow
 from screens.widgets.paged_table import PagedTable
 
 i18n.add({
@@ -56,7 +57,7 @@ class RosterScreen(ModalScreen):
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("admin.roster_title"), classes="title")
             yield PagedTable(id="roster", cursor_type="row")
-            with Horizontal(classes="row"):
+            with FormRow():
                 yield Input(id="name", placeholder=i18n.t("admin.new_name"), max_length=20)
                 yield Select([(i18n.t(f"role.{r}"), r) for r in operators.ROLES], id="role",
                              allow_blank=False, value="volunteer")

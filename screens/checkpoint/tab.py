@@ -22,6 +22,7 @@ from screens.checkpoint.day_log import DayLog
 from screens.checkpoint.rules import RulesScreen
 from screens.checkpoint.verdict import verdict_text
 from screens.widgets.confirm import ask_to_discard
+from screens.widgets.form import FormRow
 from screens.errands.scan import ScanField
 from screens.checkpoint.cells import DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options
 from screens.checkpoint.fields import KeyedSelect, labelled
@@ -77,12 +78,12 @@ class CheckpointTab(Vertical):
             scan = ScanField()
             scan.compact = True
             yield scan
-        with Horizontal(classes="cp-row"):
+        with FormRow():
             yield labelled("name", Input(id="name", max_length=20, compact=True))
             yield labelled("phone", Input(id="phone", max_length=16, compact=True,
                                         restrict=r"[0-9０-９ +\-]*"))
             yield labelled("door", Input(id="door", max_length=40, compact=True))
-        with Horizontal(classes="cp-row"):
+        with FormRow():
             yield labelled("direction", Select(options("dir", cp.DIRECTIONS), id="direction",
                                              allow_blank=False, value="in", compact=True))
             yield labelled("purpose", KeyedSelect(options("purpose", cp.FORM_PURPOSES), id="purpose",
@@ -91,12 +92,12 @@ class CheckpointTab(Vertical):
             yield labelled("outcome", KeyedSelect(options("outcome", FORM_OUTCOMES), id="outcome",
                                                 prompt=i18n.t("checkpoint.ui.pick_outcome"),
                                                 compact=True))
-        with Horizontal(classes="cp-row"):
+        with FormRow():
             yield labelled("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
             yield labelled("plate", Input(id="plate", max_length=10, compact=True))
             yield labelled("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
-        with Horizontal(classes="cp-row"):
+        with FormRow():
             yield labelled("note", Input(id="note", max_length=80, compact=True))
             yield Static("", id="cp-inside")  # who is inside / out (the header shows the shift)
         yield Static("", id="cp-info")

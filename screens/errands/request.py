@@ -7,7 +7,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Select, Static
@@ -17,6 +17,7 @@ from console.errands import errand as errands
 from console.households import registry as households
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ask_to_discard
+from screens.widgets.form import FormRow
 from screens.widgets.name_select import NameSelect
 from screens.errands.rows import CSS
 
@@ -92,7 +93,7 @@ class RequestScreen(ModalScreen[dict | None]):
             yield Static(i18n.t("errtab.new_title"), classes="title")
             with VerticalScroll(can_focus=False):
                 for name in FORM_FIELDS:
-                    with Horizontal(classes="form-row"):
+                    with FormRow():
                         yield Label(i18n.t(f"errtab.f.{name}"), classes="form-label")
                         yield inputs[name]
                     yield Label("", id=f"e-{name}", classes="error field-error")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -14,6 +14,7 @@ from console.core import clock
 from console.households import registry as hh, marks
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.form import FormRow
 from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.widgets.validation import DomainCheck
@@ -51,21 +52,21 @@ class HouseholdScreen(ModalScreen[None]):
             yield VerticalScroll(Static("", id="rec-history", markup=False), id="rec-history-box")
             if not leader:
                 yield Label(t("hh.leaders_only"), classes="hh-note")
-            with Horizontal(classes="hh-form-row"):
-                with Vertical(classes="hh-field"):
+            with FormRow():
+                with Vertical():
                     yield Select([(t(f"hh.opt.{c}"), c) for c in marks.COLOURS],
                                  id="colour", allow_blank=False, value="yellow", disabled=not leader)
                     yield Label("", id="err-colour", classes="error")
-                with Vertical(classes="hh-field"):
+                with Vertical():
                     yield Input(id="review", placeholder=t("hh.review") + " 3-19",
                                 validators=[DomainCheck(marks.review_date)], disabled=not leader)
                     yield Label("", id="err-review", classes="error")
-            with Horizontal(classes="hh-form-row"):
-                with Vertical(classes="hh-field hh-wide"):
+            with FormRow():
+                with Vertical(classes="hh-wide"):
                     yield Input(id="reason", placeholder=t("hh.reason"), max_length=60,
                                 disabled=not leader)
                     yield Label("", id="err-reason", classes="error")
-                with Vertical(classes="hh-field"):
+                with Vertical():
                     yield Input(today, id="since", placeholder=t("hh.since"),
                                 validators=[DomainCheck(marks.since_date)], disabled=not leader)
                     yield Label("", id="err-since", classes="error")

@@ -23,7 +23,7 @@ from console.stock.values import parse_qty, yuan
 from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import Field, FormDialog
+from screens.widgets.form import Field, FormDialog, FormRow
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import DomainCheck
 from screens import messages
@@ -95,7 +95,7 @@ class StockTab(Vertical):
                 yield Static("", id="sources-total", markup=False)
                 yield PagedTable(id="sources", cursor_type="row")
             with Vertical(id="v-missing"):
-                with Horizontal(classes="form-row"):
+                with FormRow():
                     yield Select([], id="building", prompt=i18n.t("stockui.building"))
                     yield Static("", id="missing-total", markup=False)
                 yield PagedTable(id="missing", cursor_type="row")

@@ -1,4 +1,4 @@
-"""The one form dialog every tab uses (purchases, stock).
+"""The one form dialog every tab uses (purchases, stock), and the row every form is made of.
 
 Keys, the same in every form: Ctrl+S saves; Enter in a text box moves to the
 next box and saves from the last one; Enter on a list opens it (it never
@@ -35,6 +35,21 @@ i18n.add({
     "form.pick": ("请选择", "Pick one"),
     "form.fix_first": ("请先改正标红的内容。", "Fix the fields marked in red first."),
 })
+
+
+class FormRow(Horizontal):
+    """One row of a form, in every tab and dialog: a label and its field, or
+    fields side by side (each a Vertical with its error line under it). The
+    row is as high as what it holds and its fields share its width. A form
+    whose rows differ says so in its own stylesheet, on ``.form-row`` (the
+    dialogs' rows are one line high)."""
+
+    DEFAULT_CSS = """
+    FormRow { height: auto; }
+    FormRow Input, FormRow Select { width: 1fr; }
+    FormRow > Vertical { width: 1fr; height: auto; }
+    """
+    DEFAULT_CLASSES = "form-row"
 
 
 @dataclass
@@ -97,7 +112,7 @@ class FormDialog(ModalScreen):
                 if self.info:
                     yield Static(self.info, classes="form-info", markup=False)
                 for f in self.fields:
-                    with Horizontal(classes="form-row"):
+                    with FormRow():
                         yield Label(f.label, classes="form-label")
                         yield self._widget(f)
                     yield Label("", id=f"e-{f.name}", classes="form-error")
