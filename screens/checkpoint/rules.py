@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -13,6 +13,7 @@ from console.core import i18n, settings
 from console.core.i18n import DomainError
 from console.households import mark_rules
 from console.households.marks import COLOURS
+from screens.widgets.form import FormRow
 
 
 class RulesScreen(ModalScreen[None]):
@@ -51,9 +52,8 @@ class RulesScreen(ModalScreen[None]):
         yield Footer()
 
     @staticmethod
-    def _row(key: str, widget) -> Horizontal:
-        return Horizontal(Label(i18n.t(f"gateui.rule.{key}"), classes="form-label"), widget,
-                          classes="form-row")
+    def _row(key: str, widget) -> FormRow:
+        return FormRow(Label(i18n.t(f"gateui.rule.{key}"), classes="form-label"), widget)
 
     def _value(self, key: str):
         return self.query_one(f"#r-{key}").value

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -15,6 +15,7 @@ from console.core import i18n
 from console.core.i18n import DomainError
 from console.errands import printers, standing
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.form import FormRow
 from screens.errands.qr import QrScreen
 from screens.widgets.text_prompt import TextPrompt
 from screens.widgets.paged_table import PagedTable
@@ -72,7 +73,7 @@ class StandingForm(ModalScreen[dict | None]):
         with Vertical(classes="modal-card"):
             yield Static(i18n.t(f"standui.new.{self.kind}"), classes="title")
             for name in FIELDS[self.kind]:
-                with Horizontal(classes="form-row"):
+                with FormRow():
                     yield Label(i18n.t(f"standui.f.{name}"), classes="form-label")
                     yield Input(DEFAULTS.get(name, ""), id=f"s-{name}", max_length=40)
                 yield Label("", id=f"se-{name}", classes="error")
