@@ -327,15 +327,25 @@ class DeskApp(App):
             self.push_screen(LockScreen(self.actor))
 
     def action_sign_out(self) -> None:
-        """Sign out; a volunteer whose shift is open at this gate is offered to close it first."""
+        self._leave(self._sign_out)
+
+    async def action_quit(self) -> None:
+        self._leave(self.exit)
+
+    def _leave(self, go: Callable[[], object]) -> None:
+        """Sign out or quit; a volunteer whose shift is open at this gate is
+        offered to hand it over first (the same key again goes at once)."""
         from console.checkpoint import shifts  # noqa: PLC0415  (AFTER_SIGN_IN)
         from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415
 
-        shift = shifts.current_shift(self.store, self.gate) if self.gate and self.actor else None
-        if shift and shift["opened_by"] == self.actor.name and not isinstance(self.screen, LockScreen):
-            self.push_screen(SignOutScreen(shift), lambda go: self._sign_out() if go else None)
+        if isinstance(self.screen, (LockScreen, SignOutScreen)) or not (self.gate and self.actor):
+            go()
+            return
+        shift = shifts.current_shift(self.store, self.gate)
+        if shift and shift["opened_by"] == self.actor.name:
+            self.push_screen(SignOutScreen(shift), lambda going: go() if going else None)
         else:
-            self._sign_out()
+            go()
 
     def _sign_out(self, message: str = "") -> None:
         self.actor = None

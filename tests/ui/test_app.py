@@ -204,3 +204,33 @@ async def test_signing_out_can_leave_the_shift_open_for_the_next_one(store, volu
         await pilot.press("ctrl+o", "ctrl+o")
         assert isinstance(app.screen, SignInScreen)
     assert shifts.current_shift(store, "西门")["opened_by"] == volunteer.name
+
+
+async def test_quitting_with_the_shift_open_asks_to_hand_over_first(store, volunteer):
+    """Ctrl+Q is the other way to leave a desk: it asks as signing out does;
+    Esc stays, a note and Enter hands over and closes, Ctrl+Q again just goes."""
+    from console.checkpoint import shifts
+    from screens.checkpoint.shift import SignOutScreen
+    shifts.open_shift(store, volunteer, "西门")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, SignOutScreen) and not app._exit  # noqa: SLF001
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+q", *"keys on the hook", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app._exit  # noqa: SLF001  (Textual's "exit was asked for")
+    assert shifts.last_handover(store, "西门")["handover"] == "keys on the hook"
+
+
+async def test_quitting_again_from_the_question_leaves_the_shift_open(store, volunteer):
+    from console.checkpoint import shifts
+    shifts.open_shift(store, volunteer, "西门")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q", "ctrl+q")
+        await pilot.pause()
+    assert shifts.current_shift(store, "西门")["opened_by"] == volunteer.name
