@@ -21,6 +21,17 @@ OUTCOME_KEYS = {"f6": "allowed", "f7": "turned_away", "f8": "redirected"}
 COLUMNS = ("no", "time", "name", "temp", "where", "dir", "purpose", "outcome", "plate")
 
 
+#: cells each cut column may take: an 80-column terminal, and one of WIDE_AT columns or more
+NARROW = {"name": 6, "where": 10, "purpose": 9, "outcome": 11, "plate": 8, "reason": 11}
+WIDE = {"name": 12, "where": 18, "purpose": 16, "outcome": 16, "plate": 10, "reason": 30}
+WIDE_AT = 110
+
+
+def widths_for(columns: int) -> dict[str, int]:
+    """How much of each entry the log shows at a terminal ``columns`` wide."""
+    return WIDE if columns >= WIDE_AT else NARROW
+
+
 def options(kind: str, codes) -> list[tuple[str, str]]:
     return [(cp.label(kind, c), c) for c in codes]
 
@@ -32,15 +43,17 @@ def _short(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def row_cells(e: dict) -> tuple:
+def row_cells(e: dict, widths: dict[str, int] = NARROW) -> tuple:
     """The log's cells for one entry (fevers in bold red; a corrected entry
-    struck through; an annulment says which entry and why)."""
+    struck through; an annulment says which entry and why), each cut to
+    ``widths`` (:func:`widths_for` the terminal)."""
+    w = widths
     struck = "strike dim" if e.get("corrected_by") else ""
     if e.get("correction") == "annul":
-        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), 6), "",
-                _short(e.get("door") or e.get("org", ""), 10), "",
-                Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), 9), style="italic"),
-                Text(_short(e.get("reason", ""), 11), style="italic"), "")
+        return (str(e["id"]), str(e.get("at", ""))[11:16], _short(e.get("name", ""), w["name"]), "",
+                _short(e.get("door") or e.get("org", ""), w["where"]), "",
+                Text(_short(i18n.t("gateui.annul_row", id=e["corrects"]), w["purpose"]), style="italic"),
+                Text(_short(e.get("reason", ""), w["reason"]), style="italic"), "")
     temp = e.get("temp")
     temp_cell = Text("" if temp is None else f"{temp:.1f}",
                      style=" ".join(p for p in ("bold red" if cp.is_fever(temp) else "", struck) if p))
@@ -50,10 +63,10 @@ def row_cells(e: dict) -> tuple:
     purpose = cp.label("purpose", e.get("purpose", ""))
     if e.get("correction") == "fix":
         purpose = i18n.t("gateui.fix_row", id=e["corrects"])
-    return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), 6), style=struck),
-            temp_cell, Text(_short(e.get("door") or e.get("org", ""), 10), style=struck),
+    return (str(e["id"]), str(e.get("at", ""))[11:16], Text(_short(e.get("name", ""), w["name"]), style=struck),
+            temp_cell, Text(_short(e.get("door") or e.get("org", ""), w["where"]), style=struck),
             Text(cp.label("dir", e.get("direction", "")), style=struck),
-            Text(_short(purpose, 9), style=struck),
-            Text(_short(outcome, 11), style=" ".join(p for p in (
+            Text(_short(purpose, w["purpose"]), style=struck),
+            Text(_short(outcome, w["outcome"]), style=" ".join(p for p in (
                 "bold" if e.get("outcome") != "turned_away" else "", struck) if p)),
-            Text(_short(e.get("plate", ""), 8), style=struck))
+            Text(_short(e.get("plate", ""), w["plate"]), style=struck))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -24,7 +24,7 @@ from console.checkpoint import gate as cp
 from console.core import clock, i18n
 from console.core.i18n import DomainError
 from screens import messages
-from screens.checkpoint.cells import COLUMNS, options, row_cells
+from screens.checkpoint.cells import COLUMNS, options, row_cells, widths_for
 from screens.checkpoint.log import LogTable
 from screens.checkpoint.verdict import row_detail
 from screens.widgets.text_prompt import TextPrompt
@@ -62,6 +62,7 @@ class DayLog(Vertical):
         self.page = 0
         self.pages = 1
         self._details: dict[str, str] = {}  # log row key -> its override / correction
+        self._widths = widths_for(80)  # how much of each entry fits: follows the terminal
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cp-filters"):
@@ -82,6 +83,12 @@ class DayLog(Vertical):
 
     def on_store_changed(self, event: messages.StoreChanged) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        widths = widths_for(event.size.width)
+        if widths != self._widths:  # a wider terminal shows more of each name and door
+            self._widths = widths
+            self.reload()
 
     def shown_day(self) -> str:
         return self.day or clock.today().isoformat()
@@ -129,12 +136,12 @@ class DayLog(Vertical):
         purpose = self.query_one("#f-purpose", Select).value
         self._load(self.shown_day(), None if outcome is Select.NULL else outcome,
                    None if purpose is Select.NULL else purpose,
-                   self.query_one("#f-text", Input).value, self.page)
+                   self.query_one("#f-text", Input).value, self.page, self._widths)
 
     @work(thread=True, exclusive=True, group="cp-load")
-    def _load(self, day: str, outcome, purpose, text: str, page: int) -> None:
+    def _load(self, day: str, outcome, purpose, text: str, page: int, widths: dict[str, int]) -> None:
         rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
-        cells = [(f"{day}:{e['id']}", row_cells(e)) for e in rows]
+        cells = [(f"{day}:{e['id']}", row_cells(e, widths)) for e in rows]
         details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
         self.app.call_from_thread(self._apply, day, cells, n, pages, min(page, pages - 1), details)
 

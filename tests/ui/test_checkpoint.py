@@ -363,3 +363,15 @@ async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunte
         tab.query_one("#name", Input).focus()
         await settle(pilot)
         assert "medical" not in str(tab.query_one("#cp-info", Static).render())
+
+
+@pytest.mark.parametrize("size, whole", [((80, 24), False), ((130, 40), True)])
+async def test_a_wide_terminal_shows_more_of_each_entry(store, volunteer, settle, open_tab, size, whole):
+    """At 80 columns a long name is cut; on a wide terminal the log uses the room."""
+    cp.log_entry(store, volunteer, GATE, entry(name="欧阳建国明", door="", org="市第一人民医院"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=size) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await settle(pilot)
+        table = tab.query_one("#log", DataTable)
+        cells = [str(table.get_cell(f"{DAY}:1", col)) for col in ("name", "where")]
+        assert (cells == ["欧阳建国明", "市第一人民医院"]) is whole, cells
