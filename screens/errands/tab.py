@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+from collections.abc import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +23,7 @@ from screens.widgets.text_prompt import TextPrompt
 from screens.errands.standing import StandingScreen
 from screens import messages
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.writes import hold_keys, write
 
 
 class ErrandsTab(Vertical):
@@ -162,16 +165,22 @@ class ErrandsTab(Vertical):
             self._say(i18n.t("errtab.none"), error=True)
         return e
 
-    def _do(self, fn, *args, done_key: str = "") -> dict | None:
-        try:
-            e = fn(self.app.store, self.app.actor, *args)
-        except DomainError as exc:
-            self._say(str(exc), error=True)
-            return None
-        if done_key:
-            self._say(i18n.t(done_key, number=e["number"]))
-        self.reload()
-        return e
+    def _do(self, fn, *args, done_key: str = "",
+            refused: Callable[[DomainError], None] | None = None) -> None:
+        """``fn(store, actor, *args)`` in a worker (see screens.widgets.writes);
+        then says ``done_key`` and re-reads the list before the next key."""
+        app = self.app
+        write(self, lambda: fn(app.store, app.actor, *args),
+              lambda e: self._done(i18n.t(done_key, number=e["number"])),
+              refused or (lambda exc: self._failed(str(exc))), group="errand-write")
+
+    def _done(self, text: str) -> None:
+        self._say(text)
+        hold_keys(self._read(self.filter))   # the next key sees the errand as it is now
+
+    def _failed(self, text: str) -> None:
+        self._say(text, error=True)
+        hold_keys(self._read(self.filter))
 
     def action_cycle_filter(self, step: int) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + step) % len(FILTERS)]
@@ -197,20 +206,16 @@ class ErrandsTab(Vertical):
             window=window_text(e, clock.today()))), done)
 
     def _approve(self, e: dict) -> None:
-        try:
-            errands.approve(self.app.store, self.app.actor, e["number"])
-        except DomainError as exc:
+        def refused(exc: DomainError) -> None:
             if exc.key != "errands.denied_mark":
-                self._say(str(exc), error=True)
+                self._failed(str(exc))
                 return
 
             def done(reason: str | None) -> None:   # a key-person household: only with a reason
                 if reason:
                     self._do(errands.approve, e["number"], reason, done_key="errtab.approved")
             self.app.push_screen(TextPrompt(str(exc)), done)
-            return
-        self._say(i18n.t("errtab.approved", number=e["number"]))
-        self.reload()
+        self._do(errands.approve, e["number"], done_key="errtab.approved", refused=refused)
 
     def _with_reason(self, fn, title_key: str, done_key: str) -> None:
         """Ask for a reason in a modal, then run ``fn`` (reject, revoke)."""
@@ -248,21 +253,13 @@ class ErrandsTab(Vertical):
 
     def _start_print(self, number: int) -> None:
         self._say(i18n.t("errtab.printing", number=number))
-        self._print(number)
+        app = self.app
 
-    @work(thread=True, group="print")
-    def _print(self, number: int) -> None:
-        app, store = self.app, self.app.store
-        try:
+        def print_pass() -> str:
             printing.require_font()     # never issue a pass that cannot be printed
-            errand = errands.issue_pass(store, app.actor, number)
-            result = printers.print_slips(store, [errand], gate=app.gate)
-        except DomainError as exc:
-            app.call_from_thread(self._say, str(exc), True)
-            app.call_from_thread(self.reload)
-            return
-        app.call_from_thread(self._say, result.message)
-        app.call_from_thread(self.reload)
+            errand = errands.issue_pass(app.store, app.actor, number)
+            return printers.print_slips(app.store, [errand], gate=app.gate).message
+        write(self, print_pass, self._done, lambda exc: self._failed(str(exc)), group="print")
 
     def action_show_qr(self) -> None:
         if not (e := self._current()):

@@ -15,6 +15,7 @@ from screens.widgets.text_prompt import TextPrompt
 from screens.errands.scan import ScanField, ScanPanel, VerdictView
 from tests.errand_helpers import T0, issued, make_errand
 from tests import needs
+from tests.keys import burst
 from screens.errands.rows import FILTERS
 from tests.ui.rendered import widget_text as _text
 
@@ -96,6 +97,23 @@ async def test_volunteer_cannot_approve_leader_can_then_print(store, leader, vol
         assert isinstance(app.screen, QrScreen)
         await pilot.press("escape")
         await pilot.pause()
+
+
+@needs.font
+async def test_approve_print_and_show_typed_at_once_land_in_order(store, leader, volunteer, clk,
+                                                                   open_tab, settle):
+    """The approval and the print write in workers; the keys typed after
+    them wait, so p prints the errand just approved and s shows its new pass."""
+    make_errand(store, volunteer)
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "errands")
+        burst(app, "a", "y", "p", "s")
+        await settle(pilot)
+        e = errands.get(store, 1)
+        assert (e["state"], e["pass_gen"]) == ("issued", 1)
+        assert "Saved 1 slip" in _text(tab.query_one("#errand-message", Label))
+        assert isinstance(app.screen, QrScreen) and app.screen.errand["code"] == e["code"]
 
 
 async def test_reject_and_revoke_ask_for_a_reason(store, leader, volunteer, clk, open_tab):
