@@ -15,6 +15,7 @@ from console.core.i18n import DomainError
 from screens import messages
 from screens.widgets.form import FormRow
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.writes import write
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),
@@ -88,13 +89,16 @@ class RosterScreen(ModalScreen):
         return next(m for m in operators.roster(self.app.store) if m["name"] == name)
 
     def _do(self, fn, *args, **kwargs) -> None:
-        try:
-            fn(self.app.store, self.app.actor, *args, **kwargs)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
-        self.query_one("#message", Label).update(i18n.t("admin.saved"))
-        self.reload()
+        """``fn(store, actor, ...)`` in a worker: a PIN's hash takes a moment."""
+        app = self.app
+        write(self, lambda: fn(app.store, app.actor, *args, **kwargs),
+              lambda _: self._said(i18n.t("admin.saved"), reload=True),
+              lambda exc: self._said(str(exc)))
+
+    def _said(self, text: str, reload: bool = False) -> None:
+        self.query_one("#message", Label).update(text)
+        if reload:
+            self.reload()
 
     def action_add(self) -> None:
         self._do(operators.add_member, self.query_one("#name", Input).value,

@@ -15,6 +15,7 @@ from console.core.i18n import DomainError
 from console.core.operators import Actor
 from screens.widgets.name_select import NameSelect
 from screens import messages
+from screens.widgets.writes import write
 
 i18n.add({
     "signin.title": ("{site} · 登录", "{site} · Sign in"),
@@ -119,11 +120,11 @@ class FirstLeaderScreen(_PinForm):
         if pin != pin2:
             self.message(i18n.t("signin.pins_differ"))
             return
-        try:
-            actor = operators.create_first_leader(self.app.store, self.query_one("#name", Input).value, pin)
-        except DomainError as exc:
-            self.message(str(exc))
-            return
+        app, name = self.app, self.query_one("#name", Input).value
+        write(self, lambda: operators.create_first_leader(app.store, name, pin),   # the PIN's hash
+              self._created, lambda exc: self.message(str(exc)))
+
+    def _created(self, actor: Actor) -> None:
         gates = open_gates(self.app.store)
         self.post_message(messages.SignedIn(actor, self.app.gate or gates[0]))
 

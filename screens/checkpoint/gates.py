@@ -11,7 +11,7 @@ from textual.widgets import (DataTable, Footer, Input, Label, Static)
 
 from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
-from console.core.i18n import DomainError
+from screens.widgets.writes import write
 
 
 class GatesScreen(ModalScreen[None]):
@@ -71,11 +71,11 @@ class GatesScreen(ModalScreen[None]):
             self.redraw()
 
     def action_save(self) -> None:
-        try:
-            gate_setting.set_gates(self.app.store, self.app.actor, self.gates)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
+        app, gates = self.app, [dict(g) for g in self.gates]
+        write(self, lambda: gate_setting.set_gates(app.store, app.actor, gates), self._saved,
+              lambda exc: self.query_one("#message", Label).update(str(exc)))
+
+    def _saved(self, _) -> None:
         self.notify(i18n.t("checkpoint.gates.saved"))
         self.dismiss(None)
 

@@ -14,6 +14,7 @@ from console.core.i18n import DomainError
 from console.households import mark_rules
 from console.households.marks import COLOURS
 from screens.widgets.form import FormRow
+from screens.widgets.writes import write
 
 
 class RulesScreen(ModalScreen[None]):
@@ -66,12 +67,15 @@ class RulesScreen(ModalScreen[None]):
                                                             "late_moves_turn")},
                   "gate_inside_hours": self._value("inside_hours"),
                   "gate_marks": rule, "gate_fever": fever}
-        try:
-            settings.put_many(self.app.store, self.app.actor, values)
-        except DomainError as exc:
-            self.query_one("#r-error", Label).update(str(exc))
-            if exc.field and self.query(f"#r-{exc.field}"):
-                self.query_one(f"#r-{exc.field}").focus()
-            return
+        app = self.app
+        write(self, lambda: settings.put_many(app.store, app.actor, values), self._saved,
+              self._refused)
+
+    def _refused(self, exc: DomainError) -> None:
+        self.query_one("#r-error", Label).update(str(exc))
+        if exc.field and self.query(f"#r-{exc.field}"):
+            self.query_one(f"#r-{exc.field}").focus()
+
+    def _saved(self, _) -> None:
         self.notify(i18n.t("gateui.rules_saved"))
         self.dismiss(None)

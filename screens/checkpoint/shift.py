@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,8 +13,8 @@ from textual.widgets import (Footer, Input, Label, Static)
 
 from console.checkpoint import shifts
 from console.core import i18n
-from console.core.i18n import DomainError
 from screens.checkpoint.inside import inside_names
+from screens.widgets.writes import write
 
 
 class ShiftScreen(ModalScreen[None]):
@@ -73,31 +74,28 @@ class ShiftScreen(ModalScreen[None]):
     def action_open_shift(self) -> None:
         """Open a shift; someone else's open shift is taken over, with the
         note typed below as their handover (what they said, or nothing)."""
-        try:
-            shifts.open_shift(self.app.store, self.app.actor, self.app.gate,
-                          self.query_one("#handover", Input).value)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
+        app, note = self.app, self.query_one("#handover", Input).value
+        write(self, lambda: shifts.open_shift(app.store, app.actor, app.gate, note), self._opened,
+              lambda exc: self.query_one("#message", Label).update(str(exc)))
+
+    def _opened(self, _) -> None:
         self.notify(i18n.t("checkpoint.shift.opened"))
         self.refresh_info()
 
     def action_close_shift(self) -> None:
-        if close_with_note(self):
-            self.dismiss(None)
+        close_with_note(self, lambda: self.dismiss(None))
 
 
-def close_with_note(screen: ModalScreen) -> bool:
-    """Close the gate's shift with the note in the screen's #handover box; a
-    refusal goes to its #message line. True when the shift was closed."""
-    try:
-        shifts.close_shift(screen.app.store, screen.app.actor, screen.app.gate,
-                       screen.query_one("#handover", Input).value)
-    except DomainError as exc:
-        screen.query_one("#message", Label).update(str(exc))
-        return False
-    screen.notify(i18n.t("checkpoint.shift.closed"))
-    return True
+def close_with_note(screen: ModalScreen, then: Callable[[], object]) -> None:
+    """Close the gate's shift with the note in the screen's #handover box (in
+    a worker), then ``then()``; a refusal goes to its #message line."""
+    app, note = screen.app, screen.query_one("#handover", Input).value
+
+    def closed(_) -> None:
+        screen.notify(i18n.t("checkpoint.shift.closed"))
+        then()
+    write(screen, lambda: shifts.close_shift(app.store, app.actor, app.gate, note), closed,
+          lambda exc: screen.query_one("#message", Label).update(str(exc)))
 
 
 class SignOutScreen(ModalScreen[bool]):
@@ -133,5 +131,4 @@ class SignOutScreen(ModalScreen[bool]):
         self.action_close_and_go()
 
     def action_close_and_go(self) -> None:
-        if close_with_note(self):
-            self.dismiss(True)
+        close_with_note(self, lambda: self.dismiss(True))

@@ -20,6 +20,7 @@ from screens.widgets.confirm import ask_to_discard
 from screens.widgets.form import FormRow
 from screens.widgets.name_select import NameSelect
 from screens.errands.rows import CSS
+from screens.widgets.writes import write
 
 
 class _DoorValidator(Validator):
@@ -159,12 +160,9 @@ class RequestScreen(ModalScreen[dict | None]):
                 self._error("form", i18n.t("errtab.fix"))
                 self.query_one(f"#f-{first}").focus()
             return
-        try:
-            errand = errands.request(self.app.store, self.app.actor, **self._values())
-        except DomainError as exc:
-            self._error("form", str(exc))
-            return
-        self.dismiss(errand)
+        app, values = self.app, self._values()
+        write(self, lambda: errands.request(app.store, app.actor, **values), self.dismiss,
+              lambda exc: self._error("form", str(exc)))
 
     def action_cancel(self) -> None:
         ask_to_discard(self.app, self._values() != self.initial, lambda: self.dismiss(None))

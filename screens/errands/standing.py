@@ -4,7 +4,7 @@ refuses anyone else and checks every field."""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,6 +19,7 @@ from screens.widgets.form import FormRow
 from screens.errands.qr import QrScreen
 from screens.widgets.text_prompt import TextPrompt
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.writes import write
 
 i18n.add({
     "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",
@@ -93,16 +94,12 @@ class StandingForm(ModalScreen[dict | None]):
         for label in self.query(".error"):
             label.update("")
         store, actor = self.app.store, self.app.actor
-        try:
-            if self.kind == "household":
-                record = standing.issue_household(store, actor, **values)
-            else:
-                record = standing.issue_commuter(store, actor, **values)
-        except DomainError as exc:
-            target = exc.field if exc.field in FIELDS[self.kind] else "form"
-            self.query_one(f"#se-{target}", Label).update(str(exc))
-            return
-        self.dismiss(record)
+        issue = standing.issue_household if self.kind == "household" else standing.issue_commuter
+        write(self, lambda: issue(store, actor, **values), self.dismiss, self._refused)
+
+    def _refused(self, exc: DomainError) -> None:
+        target = exc.field if exc.field in FIELDS[self.kind] else "form"
+        self.query_one(f"#se-{target}", Label).update(str(exc))
 
 
 class StandingScreen(ModalScreen[None]):
@@ -162,43 +159,37 @@ class StandingScreen(ModalScreen[None]):
             return
 
         def done(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                record = standing.reprint(self.app.store, self.app.actor, r["number"])
-            except DomainError as exc:
-                self._say(str(exc))
-                return
-            self.reload()
-            self._print(record)
+            if yes:
+                app = self.app
+                write(self, lambda: standing.reprint(app.store, app.actor, r["number"]),
+                      self._reprinted, lambda exc: self._say(str(exc)))
         self.app.push_screen(ConfirmScreen(i18n.t("standui.reprint_title", number=r["number"],
                                                   gen=r["pass_gen"] + 1)), done)
 
-    @work(thread=True, group="standing-print")
+    def _reprinted(self, record: dict) -> None:
+        self.reload()
+        self._print(record)
+
     def _print(self, record: dict) -> None:
-        try:
-            result = printers.print_slips(self.app.store, [record], gate=self.app.gate)
-        except DomainError as exc:
-            self.app.call_from_thread(self._say, str(exc))
-            return
-        self.app.call_from_thread(self._say, result.message)
+        app = self.app
+        write(self, lambda: printers.print_slips(app.store, [record], gate=app.gate).message,
+              self._say, lambda exc: self._say(str(exc)), group="standing-print")
 
     def action_revoke(self) -> None:
         if not (r := self.selected()):
             return
 
         def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                standing.revoke(self.app.store, self.app.actor, r["number"], reason)
-            except DomainError as exc:
-                self._say(str(exc))
-                return
-            self._say(i18n.t("standui.revoked", number=r["number"]))
-            self.reload()
+            if reason:
+                app = self.app
+                write(self, lambda: standing.revoke(app.store, app.actor, r["number"], reason),
+                      lambda _: self._revoked(r["number"]), lambda exc: self._say(str(exc)))
         self.app.push_screen(TextPrompt(i18n.t("standui.revoke_title", number=r["number"],
                                                  person=r["person"])), done)
+
+    def _revoked(self, number: int) -> None:
+        self._say(i18n.t("standui.revoked", number=number))
+        self.reload()
 
     def action_qr(self) -> None:
         if r := self.selected():

@@ -13,6 +13,7 @@ from console.core.i18n import t
 from screens.households.pickers import NewGridScreen, PickMemberScreen
 from screens.households.view import HouseholdView
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.writes import write
 
 
 class GridsView(HouseholdView):
@@ -81,11 +82,9 @@ class GridsView(HouseholdView):
         self.app.push_screen(PickMemberScreen(what, current), save)
 
     def _do(self, fn, *args, **kw) -> None:
-        try:
-            fn(*args, **kw)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        write(self, lambda: fn(*args, **kw), self._saved)   # a refusal is a red toast
+
+    def _saved(self, _) -> None:
         self.notify(t("hh.saved"))
         self.reload()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -19,6 +21,7 @@ from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.widgets.validation import DomainCheck
 from screens import messages
+from screens.widgets.writes import write
 
 
 def _error_for(view, exc: DomainError, default: str = "#message") -> None:
@@ -41,6 +44,7 @@ class HouseholdScreen(ModalScreen[None]):
     def __init__(self, door: str):
         super().__init__()
         self.door = door
+        self.record: dict = {}   # until the first read arrives
 
     def compose(self) -> ComposeResult:
         leader = self.app.actor.is_leader
@@ -84,10 +88,21 @@ class HouseholdScreen(ModalScreen[None]):
         self.load()
 
     def load(self, opening: bool = False) -> None:
+        """Read the record in a worker; opening it is logged (a write), and
+        the keys typed meanwhile wait for it to show."""
+        app, door = self.app, self.door
         if opening:
-            rec = marks.open_record(self.app.store, self.app.actor, self.door)
+            write(self, lambda: marks.open_record(app.store, app.actor, door), self._show,
+                  lambda exc: _error_for(self, exc))
         else:
-            rec = marks.read_record(self.app.store, self.door)
+            self._read()
+
+    @work(thread=True, exclusive=True, group="household-read")
+    def _read(self) -> None:
+        rec = marks.read_record(self.app.store, self.door)
+        self.app.call_from_thread(lambda: self.is_attached and self._show(rec))
+
+    def _show(self, rec: dict) -> None:
         home = t("households.home" if rec.get("at_home", True) else "households.away")
         self.query_one("#rec-title", Static).update(t("hh.record_title", door=rec["door"], head=rec["head"]))
         self.query_one("#rec-body", Static).update(t(
@@ -129,15 +144,19 @@ class HouseholdScreen(ModalScreen[None]):
             if bad:  # saving is blocked while a field is invalid
                 self.query_one("#message", Label).update(t("hh.fix_fields"))
                 return
-        try:
-            marks.set_mark(self.app.store, self.app.actor, self.door,
-                           str(self.query_one("#colour", Select).value),
-                           self.query_one("#reason", Input).value,
-                           self.query_one("#review", Input).value,
-                           since=self.query_one("#since", Input).value or None)
-        except DomainError as exc:
-            _error_for(self, exc)
-            return
+        app, door = self.app, self.door
+        colour, reason, review, since = (str(self.query_one("#colour", Select).value),
+                                         self.query_one("#reason", Input).value,
+                                         self.query_one("#review", Input).value,
+                                         self.query_one("#since", Input).value or None)
+        self._write(lambda: marks.set_mark(app.store, app.actor, door, colour, reason, review,
+                                           since=since))
+
+    def _write(self, work: Callable[[], object]) -> None:
+        """A mark change or home / away in a worker; then the record again."""
+        write(self, work, self._saved, lambda exc: _error_for(self, exc))
+
+    def _saved(self, _) -> None:
         self.query_one("#message", Label).update(t("hh.saved"))
         self.load()
 
@@ -145,11 +164,9 @@ class HouseholdScreen(ModalScreen[None]):
         self._clear_errors()
         mark = self.record.get("mark")
         reason = self.query_one("#reason", Input).value
-        if not self.app.actor.is_leader or not mark:
-            try:
-                marks.clear_mark(self.app.store, self.app.actor, self.door, reason)
-            except DomainError as exc:
-                _error_for(self, exc)
+        app, door = self.app, self.door
+        if not self.app.actor.is_leader or not mark:   # the domain says why not
+            self._write(lambda: marks.clear_mark(app.store, app.actor, door, reason))
             return
         if mark and reason == mark["reason"]:
             reason = ""
@@ -160,21 +177,14 @@ class HouseholdScreen(ModalScreen[None]):
             return
 
         def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                marks.clear_mark(self.app.store, self.app.actor, self.door, reason)
-            except DomainError as exc:
-                _error_for(self, exc)
-                return
-            self.query_one("#message", Label).update(t("hh.saved"))
-            self.load()
+            if yes:
+                self._write(lambda: marks.clear_mark(app.store, app.actor, door, reason))
 
         self.app.push_screen(ConfirmScreen(t("hh.confirm_clear", door=self.door,
                                              colour=marks.colour_name(mark["colour"]),
                                              reason=reason)), done)
 
     def action_toggle_home(self) -> None:
-        hh.set_at_home(self.app.store, self.app.actor, self.door,
-                       not self.record.get("at_home", True))
-        self.load()
+        app, door, home = self.app, self.door, not self.record.get("at_home", True)
+        write(self, lambda: hh.set_at_home(app.store, app.actor, door, home),
+              lambda _: self.load(), lambda exc: _error_for(self, exc))

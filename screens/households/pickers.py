@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from console.households import registry as hh
 from console.core.i18n import DomainError
 from screens.widgets.name_select import NameSelect
+from screens.widgets.writes import write
 from console.core.i18n import t
 
 
@@ -79,9 +80,6 @@ class NewGridScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _save(self, event: Input.Submitted) -> None:
-        try:
-            hh.add_grid(self.app.store, self.app.actor, event.value)
-        except DomainError as exc:
-            self.query_one("#err-grid", Label).update(str(exc))
-            return
-        self.dismiss(event.value)
+        app, grid = self.app, event.value
+        write(self, lambda: hh.add_grid(app.store, app.actor, grid), lambda _: self.dismiss(grid),
+              lambda exc: self.query_one("#err-grid", Label).update(str(exc)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -17,6 +18,7 @@ from console.core.i18n import t
 from screens.households.cells import MARK_STYLE, mark_letter, roll_status
 from screens.households.summary import SummaryScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
+from screens.widgets.writes import write
 from screens.widgets.paged_table import PagedTable
 
 
@@ -74,20 +76,24 @@ class RollView(HouseholdView):
     def _door(self) -> str | None:
         return self.query_one("#roll-table", PagedTable).selected_key
 
-    def _record(self, status: str | None, temp: str | None = None) -> bool:
+    def _record(self, status: str | None, temp: str | None = None,
+                then: Callable[[], None] | None = None) -> None:
+        """Report ``door`` in a worker; then the cursor is on the next household
+        (before the next key: ``n n f`` reports three in a row) and ``then()``."""
         door = self._door()
         if door is None:
-            return False
+            return
         self.query_one("#err-temp", Label).update("")
-        try:
-            roll.report(self.app.store, self.app.actor, door, status, temp, day=self.day)
-        except DomainError as exc:
-            self.query_one("#err-temp", Label).update(str(exc))
-            return False
-        self.reload()
-        table = self.query_one(DataTable)
-        table.move_cursor(row=table.cursor_row + 1)
-        return True
+        app, day = self.app, self.day
+
+        def reported(_) -> None:
+            self.reload()
+            table = self.query_one(DataTable)
+            table.move_cursor(row=table.cursor_row + 1)
+            if then is not None:
+                then()
+        write(self, lambda: roll.report(app.store, app.actor, door, status, temp, day=day), reported,
+              lambda exc: self.query_one("#err-temp", Label).update(str(exc)))
 
     def action_mark(self, status: str | None) -> None:
         self._record(status)
@@ -107,8 +113,9 @@ class RollView(HouseholdView):
             return
         if value is None:
             return
-        if self._record("fever" if value >= roll.FEVER_AT else "normal", str(value)):
-            event.input.value = ""
+        box = event.input
+        self._record("fever" if value >= roll.FEVER_AT else "normal", str(value),
+                     then=lambda: setattr(box, "value", ""))
 
     def action_summary(self) -> None:
         self.app.push_screen(SummaryScreen(self.day))

@@ -16,6 +16,7 @@ from screens.households.cells import sheet_cell, roll_status
 from screens.households.household import HouseholdScreen
 from screens.households.pickers import DoorScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
+from screens.widgets.writes import write
 
 
 class SheetView(HouseholdView):
@@ -139,7 +140,10 @@ class SheetView(HouseholdView):
         cell = self.current()
         if not cell:
             return
-        house = hh.set_at_home(self.app.store, self.app.actor, cell["door"], not cell["at_home"])
+        app, door, home = self.app, cell["door"], not cell["at_home"]
+        write(self, lambda: hh.set_at_home(app.store, app.actor, door, home), self._toggled)
+
+    def _toggled(self, house: dict) -> None:
         self.reload()
         state = t("households.home" if house["at_home"] else "households.away")
         self.notify(t("hh.toggled", door=house["door"], state=state), markup=False)

@@ -17,6 +17,7 @@ from console.purchases import runs as R
 from console.purchases.form_values import money
 from console.purchases.parser import format_items
 from screens.widgets.form import Field
+from screens.widgets.writes import write
 from screens.purchases.view import CSS
 from console.core.i18n import t as _t
 from screens.purchases.view import View, check_door, check_items_optional, check_money, clip, items_text
@@ -140,9 +141,15 @@ class ImportScreen(ModalScreen):
         self.query_one("#import-msg", Label).update(message)
 
     def action_import_orders(self) -> None:
+        """Parse and import in a worker (a long list takes a moment); the keys
+        typed meanwhile wait for the box to hold only the lines to fix."""
+        app, text = self.app, self.query_one(TextArea).text
+        write(self, lambda: P.parse_and_import(app.store, app.actor, text),
+              lambda done: self._imported(text, *done))
+
+    def _imported(self, text: str, created: list, problems: list[dict]) -> None:
         area = self.query_one(TextArea)
-        created, problems = P.parse_and_import(self.app.store, self.app.actor, area.text)
-        lines = area.text.splitlines()
+        lines = text.splitlines()
         area.text = "\n".join(lines[p["line_no"] - 1] for p in problems)
         self.app.notify(_t("pui.imported", n=len(created), bad=len(problems)), markup=False)
         from console.purchases.parser import ChatResult  # noqa: PLC0415

@@ -20,6 +20,7 @@ from console.purchases.parser import format_items, parse_items
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormDialog
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.writes import write
 from console.core.i18n import t as _t
 
 
@@ -197,15 +198,14 @@ class View(Vertical):
                 self.attempt(action, done)
         self.app.push_screen(ConfirmScreen(question, enter_is_yes=True), after)
 
-    @work(thread=True, group="pur-save")
     def attempt(self, action, done: str = "") -> None:
         """Run ``action`` (a domain write) off the event loop; say what came of it."""
-        try:
-            action()
-        except DomainError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
-        else:
+        def saved(_) -> None:
             if done:
-                self.app.call_from_thread(self.app.notify, _t("pui.saved", what=done), markup=False)
-        finally:
-            self.app.call_from_thread(self.reload)
+                self.app.notify(_t("pui.saved", what=done), markup=False)
+            self.reload()
+
+        def refused(exc: DomainError) -> None:
+            self.app.notify(str(exc), severity="error", markup=False)
+            self.reload()
+        write(self, action, saved, refused, group="pur-save")
