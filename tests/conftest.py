@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.gate_day",         # gate_day: the checkpoint tests' clock
     "tests.purge_history",    # history: records older than the purge date
     "tests.e2e.desk",         # tmux, demo_dir, desk: the end-to-end tests
+    "tests.off_loop",         # every tests/ui test: no screen writes on the event loop
 ]
 
 
