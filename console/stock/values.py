@@ -1,6 +1,6 @@
 """What volunteers type at the stock desk: quantities, stock-take counts,
-unit prices in yuan (kept as integer fen, never a float), a required short
-text, a date.
+unit prices in yuan (kept as integer fen, never a float), how many hours a
+gun is lent for, a required short text, a date.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from console.core.i18n import DomainError
 
 MAX_QTY = 100_000
 MAX_FEN = 10_000_000                  # 100,000 yuan per unit is surely a typo
+MAX_LOAN_HOURS = 168                  # a gun lent for longer than a week is lent again
 
 i18n.add({
     "stock.bad_qty": ("数量必须是大于 0 的整数。", "The quantity must be a whole number above 0."),
     "stock.bad_count": ("盘点数必须是 0 或正整数，收到“{text}”。",
                         "The count must be a whole number (0 or more), not “{text}”."),
     "stock.bad_cost": ("单价请填元，例如 3.5（不能为负）。", "Enter the unit price in yuan, e.g. 3.5 (not negative)."),
+    "stock.bad_hours": ("借用时长请填 1 到 {most} 的整数小时。",
+                        "Lend it for a whole number of hours, 1 to {most}."),
     "stock.bad_date": ("日期看不懂：{text}（格式 2020-03-05）。", "Cannot read the date {text} (use 2020-03-05)."),
 })
 
@@ -47,6 +50,20 @@ def parse_count(value: Any) -> int:
     """A stock-take count: a whole number, 0 allowed."""
     text = str(value if value is not None else "").strip()
     return whole_number(value, "stock.bad_count", "counted", allow_zero=True, text=text)
+
+
+def loan_hours(value: Any) -> int:
+    """How long a gun is lent for: whole hours (full-width digits too), 1 to
+    MAX_LOAN_HOURS; empty, 0, "-5", "1.5" or "八" are refused with one message."""
+    n = whole_number(value, "stock.bad_hours", "hours", most=MAX_LOAN_HOURS)
+    if n > MAX_LOAN_HOURS:
+        raise DomainError("stock.bad_hours", field="hours", most=MAX_LOAN_HOURS)
+    return n
+
+
+def due_in(hours: Any) -> dt.datetime:
+    """When a gun lent now for ``hours`` (as typed) is due back."""
+    return clock.now() + dt.timedelta(hours=loan_hours(hours))
 
 
 def parse_yuan(value: Any) -> int:

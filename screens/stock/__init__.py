@@ -88,5 +88,4 @@ i18n.add({
     "stockui.low_saved": ("预警数已保存。", "Warning level saved."),
     "stockui.nothing_selected": ("请先在表里选一条。", "Select a row in the table first."),
     "stockui.no_guns_out": ("没有借出的测温枪。", "No guns are out."),
-    "stockui.need_number": ("请输入整数", "Enter a whole number"),
 })

@@ -3,7 +3,6 @@ still without one, guns out; every change through a FormDialog."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from console.households import registry as households
 from console.stock import balances, items
 from console.stock import ledger as stock
 from console.stock.handouts import handout_sheet
-from console.stock.values import parse_qty, yuan
+from console.stock.values import due_in, loan_hours, parse_qty, yuan
 from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.confirm import ConfirmScreen
@@ -32,13 +31,6 @@ PAGE = 200
 #: what a number box takes: digits (also full-width), a point and a minus sign, so
 #: "-5" reaches the check and is refused with a message instead of becoming 5
 NUMBER = r"[0-9０-９.．\-－]*"
-
-
-def whole_hours(text: str) -> int:
-    """How long a gun is lent for: a whole number of hours (empty: 0)."""
-    if text.strip() and not text.strip().isdigit():
-        raise DomainError("stockui.need_number", field="hours")
-    return int(text or 0)
 
 
 class StockTab(Vertical):
@@ -323,10 +315,8 @@ class StockTab(Vertical):
             Field("item", i18n.t("stockui.f.item"), options=self._item_options("loan")),
             Field("team", i18n.t("stockui.f.team")),
             Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=NUMBER,
-                  check=whole_hours),
-        ], lambda v: self._done(stock.lend(
-            store, actor, v["item"], v["team"],
-            clock.now() + dt.timedelta(hours=whole_hours(v["hours"])))))
+                  check=loan_hours),
+        ], lambda v: self._done(stock.lend(store, actor, v["item"], v["team"], due_in(v["hours"]))))
 
     def action_gun_back(self) -> None:
         store, actor = self.app.store, self.app.actor

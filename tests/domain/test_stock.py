@@ -248,6 +248,15 @@ def test_money_parsing():
             values.parse_yuan(bad)
 
 
+def test_loan_hours_are_whole_hours_up_to_a_week(clk):
+    assert values.loan_hours("8") == 8 and values.loan_hours("８") == 8 and values.loan_hours(" 168 ") == 168
+    assert values.due_in("2") == clock.now() + dt.timedelta(hours=2)
+    for bad in ("", "0", "-5", "1.5", "八", "169", "99999999999"):
+        with pytest.raises(DomainError) as refused:
+            values.loan_hours(bad)
+        assert refused.value.field == "hours" and "1 to 168" in str(refused.value)
+
+
 def test_cli_prints_balances(store, volunteer, capsys):
     stock.receive(store, volunteer, "mercury", 8, "中心A", "3.5")
     assert app.main(["--data-dir", str(store.root), "stock"]) == 0
