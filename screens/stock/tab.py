@@ -27,7 +27,6 @@ from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import DomainCheck
 from screens import messages
 
-PAGE = 200
 #: what a number box takes: digits (also full-width), a point and a minus sign, so
 #: "-5" reaches the check and is refused with a message instead of becoming 5
 NUMBER = r"[0-9０-９.．\-－]*"
@@ -65,7 +64,9 @@ class StockTab(Vertical):
         self.pending_door: str | None = None
         self.busy = False
         self.building: int | None = None
-        self.moves_by_no: dict[int, dict] = {}
+        self._buildings: list[int] = []
+        self.data: dict | None = None   # the last read; each view drawn from it when shown
+        self._drawn: set[str] = set()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="issue-row"):
@@ -82,7 +83,7 @@ class StockTab(Vertical):
             with Vertical(id="v-ledger"):
                 yield Static("", id="low-line", markup=False)
                 yield PagedTable(id="balances", cursor_type="row")
-                yield PagedTable(id="moves", cursor_type="row")
+                yield PagedTable(id="moves", cursor_type="row", follow_top=True)
             with Vertical(id="v-sources"):
                 yield Static("", id="sources-total", markup=False)
                 yield PagedTable(id="sources", cursor_type="row")
@@ -99,13 +100,6 @@ class StockTab(Vertical):
             table = self.query_one(f"#{table_id}", DataTable)
             for col in cols:
                 table.add_column(i18n.t(f"stockui.col.{col}"), key=col)
-        store = self.app.store
-        numbers = sorted(b["number"] for b in store.table("buildings").all())
-        self.query_one("#building", Select).set_options(
-            [(f"{n} {i18n.t('stockui.building')}", n) for n in numbers])
-        if numbers:
-            self.building = numbers[0]
-            self.query_one("#building", Select).value = numbers[0]
         self.reload()
         messages.watch(self, lambda: [(stock.MOVES, None), ("settings", None), ("households", None)])
 
@@ -119,55 +113,83 @@ class StockTab(Vertical):
     # -- data --
     @work(thread=True, exclusive=True, group="stock-load")
     def reload(self) -> None:
+        """Read everything in a worker; only the view on screen is drawn (the
+        others when they are shown), and the ledger only the rows in sight."""
         store = self.app.store
         moves = balances.movements(store)
-        names = items.item_map(store)
+        numbers = sorted(b["number"] for b in store.table("buildings").all())
+        building = self.building if self.building in numbers else (numbers[0] if numbers else None)
         data = {
             "moves": moves,
+            "by_no": {m["no"]: m for m in moves},
             "balances": balances.balances(store, moves),
             "sources": balances.sources(store, moves),
             "loans": balances.loans(store, clock.now(), moves),
-            "missing": balances.without_thermometer(store, self.building).get(self.building, [])
-            if self.building is not None else [],
-            "names": names,
+            "buildings": numbers, "building": building,
+            "missing": balances.without_thermometer(store, building).get(building, [])
+            if building is not None else [],
+            "names": items.item_map(store),
         }
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: dict) -> None:
         if not self.query("#balances"):
             return  # a load that finishes while the tab is composed or taken down
-        names = data["names"]
+        self.data, self._drawn = data, set()
+        if data["building"] != self.building or data["buildings"] != self._buildings:
+            self._buildings, self.building = data["buildings"], data["building"]
+            select = self.query_one("#building", Select)
+            with select.prevent(Select.Changed):
+                select.set_options([(f"{n} {i18n.t('stockui.building')}", n) for n in self._buildings])
+                if self.building is not None:
+                    select.value = self.building
+        self._draw(self.query_one(ContentSwitcher).current or "v-ledger")
 
-        def name(key: str) -> str:
-            return items.item_name(names.get(key, key))
+    def _item_label(self, key: str) -> str:
+        return items.item_name(self.data["names"].get(key, key))
 
-        bal = data["balances"]
-        self.query_one("#balances", DataTable).sync(list({
-            b["item"]: (b["name"], b["balance"], b["out"], b["received"], b["given"],
-                        f"{b['low']} {i18n.t('stockui.low')}" if b["is_low"] else str(b["low"]))
-            for b in bal}.items()))
-        self.query_one("#low-line", Static).update("  ".join(
-            i18n.t("stockui.low_line", item=b["name"], balance=b["balance"], low=b["low"])
-            for b in bal if b["is_low"]))
-        recent = data["moves"][-PAGE:]
-        self.moves_by_no = {m["no"]: m for m in recent}
-        moves = self.query_one("#moves", DataTable)
-        moves.sync(list({str(m["no"]): (m["no"], m["at"][5:16].replace("T", " "), name(m["item"]),
-                                     i18n.t(f"stock.kind.{m['kind']}"), m["delta"], _detail(m))
-                      for m in reversed(recent)}.items()), follow_top=True)   # newest first
-        src = data["sources"]
-        self.query_one("#sources", DataTable).sync(list({
-            f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], yuan(s["cost_fen"]))
-            for s in src}.items()))
-        self.query_one("#sources-total", Static).update(i18n.t(
-            "stockui.sources_total", n=len({s["source"] for s in src}), qty=sum(s["qty"] for s in src),
-            cost=yuan(sum(s["cost_fen"] for s in src))))
-        self._show_missing(data["missing"])
-        self.query_one("#guns", DataTable).sync(list({
-            str(m["no"]): (m["no"], name(m["item"]), m["team"], m["at"][5:16].replace("T", " "),
-                           m["due"][5:16].replace("T", " "),
-                           i18n.t("stockui.overdue" if m["overdue"] else "stockui.ok"))
-            for m in data["loans"]}.items()))
+    def _draw(self, view: str) -> None:
+        """Draw ``view`` from the last read, once per read."""
+        if view in self._drawn or self.data is None:
+            return
+        self._drawn.add(view)
+        data, name = self.data, self._item_label
+        if view == "v-ledger":
+            bal = data["balances"]
+            self.query_one("#balances", DataTable).sync(list({
+                b["item"]: (b["name"], b["balance"], b["out"], b["received"], b["given"],
+                            f"{b['low']} {i18n.t('stockui.low')}" if b["is_low"] else str(b["low"]))
+                for b in bal}.items()))
+            self.query_one("#low-line", Static).update("  ".join(
+                i18n.t("stockui.low_line", item=b["name"], balance=b["balance"], low=b["low"])
+                for b in bal if b["is_low"]))
+            self._page("#moves", data["moves"][::-1], lambda m: (   # newest first
+                m["no"], _when(m["at"]), name(m["item"]), i18n.t(f"stock.kind.{m['kind']}"),
+                m["delta"], _detail(m)))
+        elif view == "v-sources":
+            src = data["sources"]
+            self.query_one("#sources", DataTable).sync(list({
+                f"{s['source']}|{s['item']}": (s["source"], name(s["item"]), s["qty"], yuan(s["cost_fen"]))
+                for s in src}.items()))
+            self.query_one("#sources-total", Static).update(i18n.t(
+                "stockui.sources_total", n=len({s["source"] for s in src}), qty=sum(s["qty"] for s in src),
+                cost=yuan(sum(s["cost_fen"] for s in src))))
+        elif view == "v-missing":
+            self._show_missing(data["missing"])
+        elif view == "v-guns":
+            self._page("#guns", data["loans"], lambda m: (
+                m["no"], name(m["item"]), m["team"], _when(m["at"]), _when(m["due"]),
+                i18n.t("stockui.overdue" if m["overdue"] else "stockui.ok")))
+
+    def _page(self, table_id: str, rows: list[dict], cells: Callable[[dict], tuple]) -> None:
+        """A long list (10,000 moves at 10×): the table fetches the window it
+        shows, and only those rows become cells."""
+        table = self.query_one(table_id, PagedTable)
+
+        def window(start: int, count: int) -> tuple[int, list]:
+            return len(rows), [(str(m["no"]), cells(m)) for m in rows[start:start + count]]
+        table.fetch = window
+        table.reload()
 
     def _show_missing(self, rows: list[dict]) -> None:
         self.query_one("#missing", DataTable).sync(list({
@@ -277,11 +299,14 @@ class StockTab(Vertical):
 
     # -- views and forms --
     def action_view(self, name: str) -> None:
-        self.query_one(ContentSwitcher).current = f"v-{name}"
-        target = {"ledger": "#moves", "sources": "#sources", "missing": "#missing",
-                  "guns": "#guns"}[name]
+        switcher = self.query_one(ContentSwitcher)
+        left = self.query_one(f"#{switcher.current}") if switcher.current else None
+        switcher.current = f"v-{name}"
+        self._draw(f"v-{name}")
         if name != "ledger":
-            self.query_one(target, DataTable).focus()
+            self.query_one(f"#{name}", DataTable).focus()
+        elif left is not None and self.app.focused in left.query("*"):
+            self.query_one("#door", Input).focus()   # back from a list: the door box, not nowhere
 
     def _form(self, title: str, fields: list[Field], save: Callable[[dict], str],
               help_text: str = "") -> None:
@@ -377,7 +402,7 @@ class StockTab(Vertical):
     def action_correct(self) -> None:
         self.action_view("ledger")
         key = self._selected("#moves")
-        m = self.moves_by_no.get(int(key)) if key else None
+        m = self.data["by_no"].get(int(key)) if key and self.data else None
         if m is None:
             self._say(i18n.t("stockui.nothing_selected"), error=True)
             return

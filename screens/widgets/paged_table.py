@@ -58,10 +58,11 @@ class PagedTable(DataTable):
         def control(self) -> PagedTable:
             return self.table
 
-    def __init__(self, fetch: Fetch | None = None, **kwargs) -> None:
+    def __init__(self, fetch: Fetch | None = None, follow_top: bool = False, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         super().__init__(**kwargs)
         self.fetch = fetch
+        self.follow_top = follow_top  #: a newest-first list: the first window's sync follows the top
         self.start = 0
         self.total = 0
         self._sized: tuple | None = None
@@ -122,7 +123,7 @@ class PagedTable(DataTable):
         if not self.is_attached:
             return
         self.start, self.total = start, total
-        self.sync(rows)
+        self.sync(rows, follow_top=self.follow_top and start == 0)
         if cursor is not None and rows:
             self.move_cursor(row=min(max(cursor - start, 0), len(rows) - 1))
         self.post_message(self.Loaded(self, start, len(rows), total))

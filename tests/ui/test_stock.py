@@ -56,6 +56,7 @@ async def test_door_enter_hands_out_one_and_second_needs_reason(store, volunteer
         assert tab.query_one("#reason", Select).is_blank()
         moves = tab.query_one("#moves", DataTable)
         assert moves.get_row_at(0)[0] == last["no"]  # newest on top
+        assert moves.selected_key == str(last["no"])  # and selected: Ctrl+Z corrects this one
 
 
 async def test_bad_doors_and_empty_stock_say_why_and_keep_the_text(store, volunteer, settle, open_tab):
@@ -180,6 +181,7 @@ async def test_missing_list_prints_a_pdf_and_updates_from_another_session(store,
         app._poll()
         await settle(pilot)
         assert missing.row_count == 23 and "1-101" not in missing.rows
+        await pilot.press("f6")    # a hidden view is drawn when it is shown
         assert tab.query_one("#balances", DataTable).get_cell("mercury", "balance") == 4
         await pilot.press("f10")
         await settle(pilot)
