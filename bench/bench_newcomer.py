@@ -62,9 +62,9 @@ def main() -> None:
         pane.wait_for(NAME, "Door/org", "Outcome")
         signed_in = time.monotonic()
         press("entry", text=VISITOR)               # the name box has the cursor
-        press("entry", "Tab", "Tab")
+        press("entry", "Tab")                      # the door follows the name
         press("entry", text=DOOR)
-        press("entry", "Tab", "Tab", "5")          # purpose 5: home
+        press("entry", "Tab", "5")                 # then the purpose: 5 home
         press("entry", "F6", "C-s")                # allowed, save
         pane.wait_for("Saved #")
         done = time.monotonic()

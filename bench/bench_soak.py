@@ -52,9 +52,10 @@ async def type_entry(app, pilot, tab, rng: random.Random, doors: list[str]) -> N
     name.focus()
     await pilot.pause()
     name.insert_text_at_cursor(rng.choice(("王伟", "李娜", "张敏", "刘洋", "陈静")))
-    await pilot.press("tab", *f"138{rng.randrange(10**8):08d}", "tab", *rng.choice(doors), "enter")
-    await pilot.press("tab", "1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
-    await pilot.press("ctrl+s")
+    await pilot.press("tab", *rng.choice(doors), "enter")  # the door follows the name
+    await pilot.press("1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
+    tab.query_one("#phone", Input).focus()
+    await pilot.press(*f"138{rng.randrange(10**8):08d}", "ctrl+s")
 
 
 async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None:

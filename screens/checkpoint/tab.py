@@ -78,23 +78,25 @@ class CheckpointTab(Vertical):
             scan = ScanField()
             scan.compact = True
             yield scan
+        # in the order a gate entry is asked (Tab and Enter follow it): who, from
+        # where, why; the temperature, which way, the decision; then the extras
         with FormRow():
             yield labelled("name", Input(id="name", max_length=20, compact=True))
-            yield labelled("phone", Input(id="phone", max_length=16, compact=True,
-                                        restrict=r"[0-9０-９ +\-]*"))
             yield labelled("door", Input(id="door", max_length=40, compact=True))
-        with FormRow():
-            yield labelled("direction", Select(options("dir", cp.DIRECTIONS), id="direction",
-                                             allow_blank=False, value="in", compact=True))
             yield labelled("purpose", KeyedSelect(options("purpose", cp.FORM_PURPOSES), id="purpose",
                                                 prompt=i18n.t("checkpoint.ui.pick_purpose"),
-                                                compact=True))
-            yield labelled("outcome", KeyedSelect(options("outcome", FORM_OUTCOMES), id="outcome",
-                                                prompt=i18n.t("checkpoint.ui.pick_outcome"),
                                                 compact=True))
         with FormRow():
             yield labelled("temp", Input(id="temp", max_length=5, compact=True,
                                        restrict=r"[0-9０-９.．]*"))
+            yield labelled("direction", KeyedSelect(options("dir", cp.DIRECTIONS), id="direction",
+                                                  allow_blank=False, value="in", compact=True))
+            yield labelled("outcome", KeyedSelect(options("outcome", FORM_OUTCOMES), id="outcome",
+                                                prompt=i18n.t("checkpoint.ui.pick_outcome"),
+                                                compact=True))
+        with FormRow():
+            yield labelled("phone", Input(id="phone", max_length=16, compact=True,
+                                        restrict=r"[0-9０-９ +\-]*"))
             yield labelled("plate", Input(id="plate", max_length=10, compact=True))
             yield labelled("purpose_note", Input(id="purpose_note", max_length=40, compact=True))
         with FormRow():

@@ -175,13 +175,12 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
     for pane in (a, b):  # F1 is the first tab; the cursor starts on the name
         pane.keys("F1")
         pane.wait_for("Door/org", "Outcome", "^s Save")
-    a.tab_to("Name", until="Phone")
+    a.tab_to("Name", until="Door/org")
     a.fill("试访客")  # 3 characters: the log column is 6 cells wide
     a.tab_to("Door/org")
     a.fill("1-101")
-    for _ in range(2):            # on past Dir to Purpose: nothing is preselected
-        a.keys("Tab")
-        a.settle()
+    a.keys("Tab")                 # on to Purpose: nothing is preselected
+    a.settle()
     a.type("1")                   # a numbered list, 1 = shopping
     a.wait_until(lambda s: "shopping" in row(s, "Purpose"), "purpose shopping")
     a.keys("F6")                  # the outcome key for "allowed"
@@ -209,21 +208,21 @@ def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk,
     sign_in(pane)
     pane.keys("F1")
     pane.wait_for("Door/org", "Outcome", "^s Save")
-    pane.tab_to("Name", until="Phone")
+    pane.tab_to("Name", until="Door/org")
     pane.fill("隔离户")
     pane.tab_to("Door/org")
     pane.fill("1-101")
-    pane.keys("Enter")            # on to Dir; Enter opens it, Down picks "out"
-    pane.settle()
-    pane.keys("Enter")
-    pane.wait_for("attempt")
-    pane.keys("Down", "Enter")
-    pane.wait_for(f"Home quarantine until {review[5:]}: may not go")  # the verdict wraps at 80
-    pane.settle()
-    pane.keys("Tab")              # Purpose: a numbered list, 4 = medical
+    pane.keys("Enter")            # on to Purpose: a numbered list, 4 = medical
     pane.settle()
     pane.type("4")
     pane.wait_until(lambda s: "medical" in row(s, "Purpose"), "purpose medical")
+    for _ in range(2):            # past the temperature to Dir, a numbered list: 2 = out
+        pane.keys("Tab")
+        pane.settle()
+    pane.wait_for("1 in  2 out  3 attempt")   # its choices on the line under the form
+    pane.type("2")
+    pane.wait_for(f"Home quarantine until {review[5:]}: may not go")  # the verdict wraps at 80
+    pane.settle()
     pane.keys("F6")               # the outcome key for "allowed"
     pane.wait_until(lambda s: "allowed" in row(s, "Outcome"), "outcome allowed")
     pane.keys("C-s")

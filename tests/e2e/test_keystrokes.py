@@ -1,6 +1,7 @@
 """Keys sent in one burst (tmux send-keys, as a fast typist or a paste
-produces) land in the field that had the focus: name Tab phone Tab door
-fills three fields, every time, also while another desk writes."""
+produces) land in the field that had the focus: name Tab door Tab 1 Tab
+temperature fills four fields (the 1 picks the purpose), every time, also
+while another desk writes."""
 
 from __future__ import annotations
 
@@ -20,19 +21,22 @@ def clear_form(pane) -> None:
     pane.keys("Escape")
     pane.wait_for("Clear what you typed?")
     pane.keys("y")
-    pane.wait_until(lambda s: re.search(r"Name\s+Phone\s+Door/org", row(s, "Name")), "an empty form")
+    pane.wait_until(lambda s: re.search(r"Name\s+Door/org\s+Purpose\s+— pick", row(s, "Name"))
+                    and not re.search(r"Temp\s+\d", row(s, "Temp")), "an empty form")
 
 
 def bursts(pane, times: int = 10) -> None:
     for i in range(times):
-        name, phone, door = f"李{i}四", f"139001390{i:02d}", f"5-30{1 + i % 4}"
-        pane.keys(name, "Tab", phone, "Tab", door)  # one send-keys: one burst
-        pane.wait_until(lambda s: re.search(rf"Name\s+{name}\s+Phone\s+{phone}\s+Door/org\s+{door}\b",
-                                            row(s, "Name")), f"burst {i} in three fields")
+        name, door, temp = f"李{i}四", f"5-30{1 + i % 4}", f"36.{i}"
+        pane.keys(name, "Tab", door, "Tab", "1", "Tab", temp)  # one send-keys: one burst
+        pane.wait_until(lambda s: re.search(rf"Name\s+{name}\s+Door/org\s+{door}\s+Purpose\s+1 shopping",
+                                            row(s, "Name"))
+                        and re.search(rf"Temp\s+{re.escape(temp)}\s", row(s, "Temp")),
+                        f"burst {i} in four fields")
         clear_form(pane)
 
 
-def test_name_tab_phone_tab_door_in_one_burst_lands_in_three_fields(desk):
+def test_name_tab_door_tab_purpose_tab_temp_in_one_burst_lands_in_four_fields(desk):
     pane = desk()
     sign_in(pane)
     bursts(pane)

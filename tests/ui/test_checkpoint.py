@@ -40,11 +40,10 @@ async def test_entry_saves_clears_and_keeps_focus(store, volunteer, settle, open
         tab = await open_tab(pilot, "checkpoint")
         assert pilot.app.focused.id == "name"
         await type_into(pilot, tab, "name", "王伟")
-        await pilot.press("tab")
-        await pilot.press(*"13800001234", "tab", *"1-302", "enter")
-        assert pilot.app.focused.id == "direction"
-        await pilot.press("tab", "1", "f7")  # purpose 1 (buy goods), outcome F7 (turned away)
-        await type_into(pilot, tab, "temp", "37.6")
+        await pilot.press("tab", *"1-302", "enter")   # the door follows the name
+        assert pilot.app.focused.id == "purpose"
+        await pilot.press("1", "tab", *"37.6", "f7")  # purpose 1 (buy goods), the temperature, F7 (turned away)
+        await type_into(pilot, tab, "phone", "13800001234")
         await pilot.press("ctrl+s")
         await settle(pilot)
         rows = cp.entries(store, DAY)
@@ -346,11 +345,24 @@ async def test_the_next_volunteer_takes_over_and_the_header_says_whose_shift(sto
         tab = await open_tab(pilot, "checkpoint")
         assert pilot.app.shift_label == "志愿者乙 10:00–"
         await type_into(pilot, tab, "name", "李四")
-        await pilot.press("f6", "tab", "tab", "tab", "tab", "1", "ctrl+s")  # purpose 1
+        await pilot.press("f6", "tab", "tab", "1", "ctrl+s")  # purpose 1
         await settle(pilot)
         assert cp.entries(store, DAY)[0]["shift"] == shifts.current_shift(store, GATE)["id"]
         assert pilot.app.shift_label == "组长甲 10:00–"
         assert any("took over 志愿者乙's shift" in n.message for n in pilot.app._notifications)
+
+
+async def test_direction_is_a_numbered_list_after_the_temperature(store, volunteer, settle, open_tab):
+    """Name, door, purpose, temperature, then which way: 2 = out (no list to open)."""
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await type_into(pilot, tab, "name", "李四")
+        await pilot.press("tab", *"1-302", "tab", "4", "tab", *"36.6", "tab", "2", "f6", "ctrl+s")
+        await settle(pilot)
+        [e] = cp.entries(store, DAY)
+        assert (e["door"], e["purpose"], e["temp"], e["direction"], e["outcome"]) == (
+            "1-302", "medical", 36.6, "out", "allowed")
+        assert tab.query_one("#direction", Select).value == "in"   # the next one starts at in again
 
 
 async def test_a_numbered_list_shows_its_choices_on_the_info_line(store, volunteer, settle, open_tab):

@@ -32,13 +32,14 @@ async def checkpoint(pilot):
 
 
 @pytest.mark.parametrize("next_key", ["tab", "enter"])  # Tab, or Enter to the next field
-async def test_burst_fills_three_checkpoint_fields(store, volunteer, next_key):
+async def test_burst_fills_the_checkpoint_fields_in_order(store, volunteer, next_key):
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await checkpoint(pilot)
-        burst(pilot.app, "李四", next_key, "13900139001", next_key, "5-302")
+        # name, door, the purpose's number (a list: a digit picks), the temperature
+        burst(pilot.app, "李四", next_key, "5-302", next_key, "1", "tab", "36.5")
         await settle(pilot)
-        assert values(tab, "name", "phone", "door") == ["李四", "13900139001", "5-302"]
-        assert pilot.app.focused.id == "door"
+        assert values(tab, "name", "door", "temp") == ["李四", "5-302", "36.5"]
+        assert tab.query_one("#purpose").value == "buy" and pilot.app.focused.id == "temp"
 
 
 async def test_burst_opens_the_errand_form_and_fills_it(store, volunteer, clk):
@@ -59,21 +60,20 @@ async def test_keys_after_a_window_closes_go_to_the_field_focused_then(store, vo
         tab = await checkpoint(pilot)
         # the shift window opens with the cursor in its note; Esc closes it and
         # the name box behind has the focus again: the name goes there
-        burst(pilot.app, "ctrl+y", "交接", "escape", "王五", "tab", "13800001111")
+        burst(pilot.app, "ctrl+y", "交接", "escape", "王五", "tab", "5-302")
         await settle(pilot)
         assert pilot.app.screen.query_one("#checkpoint") is tab
-        assert values(tab, "name", "phone") == ["王五", "13800001111"]
+        assert values(tab, "name", "door") == ["王五", "5-302"]
 
 
 async def test_next_visitor_typed_right_after_save_is_not_wiped(store, volunteer):
     from console.checkpoint import gate as cp
     async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
         tab = await checkpoint(pilot)
-        burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "f6", "tab", "tab", "1",
-              "ctrl+s", "王五")
+        burst(pilot.app, "李四", "tab", "1-302", "tab", "1", "f6", "ctrl+s", "王五")
         await settle(pilot)
-        assert [(e["name"], e["phone"], e["door"]) for e in cp.entries(store)] == [
-            ("李四", "13900139001", "1-302")]
+        assert [(e["name"], e["door"], e["purpose"]) for e in cp.entries(store)] == [
+            ("李四", "1-302", "buy")]
         assert values(tab, "name", "phone", "door") == ["王五", "", ""]
 
 

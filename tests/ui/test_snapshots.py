@@ -152,10 +152,10 @@ def test_tab(snap, keys):
 # -- the main dialogs --------------------------------------------------------------
 
 @pytest.mark.parametrize("keys", [
-    ("f1", "tab", *"13800001234", "tab", *"1-302", "tab"),     # a gate entry being typed: the verdict line
+    ("f1", "tab", *"1-302", "tab", "tab"),             # a gate entry being typed: the verdict line
     ("f1", "ctrl+y"),                                 # shift and handover
     ("f1", "f9"),                                     # who is inside now
-    ("f1", "tab", *"13800001234", "escape"),                  # clear the typed form? (the confirm dialog)
+    ("f1", "tab", *"1-302", "escape"),                # clear the typed form? (the confirm dialog)
     ("f2", "n"),                                      # errand request
     pytest.param(("f3", "1", "n"), marks=PURCHASES_RACE),   # purchase request (the table behind)
     ("f4", "ctrl+n"),                                 # thermometers received
