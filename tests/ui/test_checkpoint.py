@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from app import DeskApp
 from console.checkpoint import gate as cp, gates, shifts
-from console.core import clock, i18n
+from console.core import i18n
 from tests.gate_day import DAY, GATE, NOW
 
 pytestmark = pytest.mark.usefixtures("gate_day")
