@@ -3,14 +3,13 @@ and the command line (`python app.py --help`)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
-
-import importlib
-import threading
 
 from console.core import i18n
 
