@@ -190,8 +190,11 @@ def test_checkpoint_entry_shows_in_another_session_within_two_seconds(desk):
     a.wait_until(lambda s: "试访客" in row(s, "1-101"), "the entry in this desk's log")
     b.wait_until(lambda s: "试访客" in row(s, "1-101"), "the entry in the other desk's log",
                  timeout=2.0)
+    a.keys("C-q")  # the entry opened a's shift: quitting asks to hand it over first
+    a.wait_for("is still yours")
+    a.keys("C-q")  # again: go, leaving the shift open for the next volunteer
+    b.keys("C-q")  # b logged nothing: no shift of b's, so it goes at once
     for pane in (a, b):
-        pane.keys("C-q")
         assert pane.wait_exit() == 0
 
 
@@ -234,5 +237,7 @@ def test_quarantined_household_denied_and_a_leader_overrides_with_a_reason(desk,
     [entry] = [e for e in Store(demo_dir).table("checkpoint", day=True).all()
                if e.get("name") == "隔离户"]
     assert entry["override"]["reason"] == "去医院透析" and entry["override"]["by"] == LEADER
+    pane.keys("C-q")  # the entry opened the leader's shift: quitting asks first
+    pane.wait_for("is still yours")
     pane.keys("C-q")
     assert pane.wait_exit() == 0
