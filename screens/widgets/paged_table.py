@@ -12,6 +12,9 @@ Without ``fetch`` it is a plain keyed table: ``sync(rows)`` and
 ``selected_key``. Either way a layout pass elsewhere on the screen does not
 repaint its scrollbars (Textual 8 does for every scrolling widget, which
 costs ~1.5 KB over SSH per keystroke in a neighbouring form).
+
+Its base :class:`Table` is every other table of the desk: a DataTable whose
+cells are drawn again when their column is widened (see there).
 """
 
 from __future__ import annotations
@@ -40,7 +43,38 @@ def same(a, b) -> bool:
 Fetch = Callable[[int, int], tuple[int, Sequence[Row]]]
 
 
-class PagedTable(DataTable):
+class Table(DataTable):
+    """A DataTable whose cells are drawn again when their column's width changes.
+
+    Textual measures added and changed cells only when the table is next idle,
+    and keys the lines and cells it has drawn on ``_update_count``, not on the
+    column widths (textual#3533, still so in 8.2.8). Rows that arrive from a
+    worker are added outside the table's own message loop, so the screen can
+    draw them once before that idle, at the width the column had: the heading's
+    ("030" for 0305-009). The wider measure then kept those drawn cells, and
+    the volunteer saw the cut column until a row changed. Here a width that
+    changes while measuring drops what was drawn, as adding a row does."""
+
+    def _widths(self) -> list[int]:
+        return [self._label_column.content_width, *(c.get_render_width(self) for c in self.columns.values())]
+
+    def _update_column_widths(self, updated_cells) -> None:
+        before = self._widths()
+        super()._update_column_widths(updated_cells)
+        self._redraw_if_resized(before)
+
+    def _update_dimensions(self, new_rows) -> None:
+        before = self._widths()
+        super()._update_dimensions(new_rows)
+        self._redraw_if_resized(before)
+
+    def _redraw_if_resized(self, before: list[int]) -> None:
+        if self._widths() != before:
+            self._update_count += 1   # every drawn line, row and cell is keyed on it
+            self.refresh()
+
+
+class PagedTable(Table):
     """A DataTable showing a window of a long list fetched off the event loop."""
 
     #: rows held at once, and how far before the cursor a new window starts

@@ -149,3 +149,25 @@ async def test_sync_redraws_a_cell_whose_style_alone_changed_and_can_follow_the_
         table.sync([("3", (Text("36.7"), "4-401")), ("2", (Text("36.6"), "3-301")),
                     ("1", (Text("37.0"), "1-101"))], follow_top=True)
         assert table.selected_key == "1"           # elsewhere it stays on its row
+
+
+async def test_rows_drawn_before_their_column_is_measured_are_drawn_again_at_its_width():
+    """Rows from a worker can be painted before the table is idle, when Textual
+    measures them: the column is still as wide as its heading (030 for
+    0305-009), and the measure must not keep those cut cells."""
+    class InATab(ListApp):
+        CSS = "PagedTable { height: 1fr; }"   # its size does not change with its rows
+
+    app = InATab([])
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(PagedTable)
+        table.sync([("9", ("0305-009", "15-505")), ("10", ("0305-010", "9-202"))])
+        assert table.render_line(1).text.split()[:2] == ["030", "15-5"]   # the screen paints first
+        await pilot.pause()                                              # the table's idle: measured
+        assert table.render_line(1).text.split() == ["0305-009", "15-505"]
+        assert table.render_line(0).text.index("Door") == table.render_line(1).text.index("15-505")
+        table.sync([("9", ("0305-009", "15-505 (wait)")), ("10", ("0305-010", "9-202"))])
+        table.render_line(1)
+        await pilot.pause()
+        assert table.render_line(1).text.split() == ["0305-009", "15-505", "(wait)"]
