@@ -14,7 +14,7 @@ from console.core import audit, i18n, operators
 from console.core.i18n import DomainError
 from screens import messages
 from screens.widgets.form import FormRow
-from screens.widgets.paged_table import PagedTable
+from screens.widgets.paged_table import PagedTable, Table
 from screens.widgets.writes import write
 
 i18n.add({
@@ -140,7 +140,7 @@ class AuditScreen(ModalScreen):
         with Vertical(classes="modal-card"):
             yield Static("", id="audit-title", classes="title")
             yield Input(id="filter", placeholder=i18n.t("admin.filter"))
-            yield DataTable(id="audit", cursor_type="row")
+            yield Table(id="audit", cursor_type="row")
             yield Static("", id="detail", markup=False)
             yield Label("", id="message", classes="error")
         yield Footer()

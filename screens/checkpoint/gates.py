@@ -11,6 +11,8 @@ from textual.widgets import (DataTable, Footer, Input, Label, Static)
 
 from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
+from console.core.i18n import DomainError
+from screens.widgets.paged_table import Table
 from screens.widgets.writes import write
 
 
@@ -28,7 +30,7 @@ class GatesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("checkpoint.gates.title"), classes="title")
-            yield DataTable(id="gates", cursor_type="row")
+            yield Table(id="gates", cursor_type="row")
             yield Input(id="gate-name", max_length=12, placeholder=i18n.t("checkpoint.gates.new"))
             yield Label("", id="message", classes="error")
         yield Footer()
@@ -88,7 +90,7 @@ class RequestsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("checkpoint.req.title"), classes="title")
-            yield DataTable(id="requests", cursor_type="row")
+            yield Table(id="requests", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

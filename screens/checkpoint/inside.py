@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from console.checkpoint import inside
 from console.core import clock, i18n
+from screens.widgets.paged_table import Table
 
 
 def inside_line(store, now: dt.datetime | None = None) -> str:
@@ -49,9 +50,9 @@ class InsideScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static("", id="inside-title", classes="title")
-            yield DataTable(id="inside", cursor_type="row", zebra_stripes=True)
+            yield Table(id="inside", cursor_type="row", zebra_stripes=True)
             yield Static(i18n.t("gateui.out_title"), classes="title")
-            yield DataTable(id="out", cursor_type="row", zebra_stripes=True)
+            yield Table(id="out", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from screens.households.cells import sheet_cell, roll_status
 from screens.households.household import HouseholdScreen
 from screens.households.pickers import DoorScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
+from screens.widgets.paged_table import Table
 from screens.widgets.writes import write
 
 
@@ -40,7 +41,7 @@ class SheetView(HouseholdView):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="sheet-title", classes="hh-line", markup=False)
-        yield DataTable(id="sheet-table", cursor_type="cell", zebra_stripes=False)
+        yield Table(id="sheet-table", cursor_type="cell", zebra_stripes=False)
         yield Static("", id="sheet-detail", classes="hh-line", markup=False)
 
     def reload(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from console.households import roll
 from screens import export
 from console.core.i18n import t
+from screens.widgets.paged_table import Table
 
 
 class SummaryScreen(ModalScreen[None]):
@@ -31,9 +32,9 @@ class SummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(t("hh.summary_title", day=self.day), classes="hh-line", markup=False)
-            yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+            yield Table(id="summary", cursor_type="row", zebra_stripes=True)
             yield Static("", id="missing-title", classes="hh-line", markup=False)
-            yield DataTable(id="missing", cursor_type="row")
+            yield Table(id="missing", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
