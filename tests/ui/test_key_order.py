@@ -88,3 +88,31 @@ async def test_next_door_typed_right_after_a_handout_is_kept(store, volunteer):
         await settle(pilot)
         assert [m["door"] for m in balances.movements(store) if m["kind"] == "issue"] == ["1-302"]
         assert pilot.app.screen.query_one("#door", Input).value == "1-303"
+
+
+
+async def test_next_visitor_waits_for_a_save_slowed_by_the_disk(store, volunteer, monkeypatch):
+    """The save's write waits on the disk (an fsync behind other desks' writes,
+    a busy shared server) for longer than a stuck widget may hold the keys:
+    waiting is not working, so the next visitor's name still waits for the
+    cleared form instead of being typed into the old one and wiped with it."""
+    import time
+
+    from console.checkpoint import gate as cp
+    from screens import key_order
+
+    monkeypatch.setattr(key_order, "MAX_HOLD", 0.1)
+    log_entry = cp.log_entry
+
+    def slow_disk(*args, **kwargs):
+        time.sleep(0.5)   # the clock goes on; the desk does (almost) no work meanwhile
+        return log_entry(*args, **kwargs)
+
+    monkeypatch.setattr(cp, "log_entry", slow_disk)
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await checkpoint(pilot)
+        burst(pilot.app, "李四", "tab", "13900139001", "tab", "1-302", "f6", "tab", "tab", "1",
+              "ctrl+s", "王五")
+        await settle(pilot)
+        assert [e["name"] for e in cp.entries(store)] == ["李四"]
+        assert values(tab, "name", "phone", "door") == ["王五", "", ""]
