@@ -127,18 +127,61 @@ def second_desk(store) -> Store:
 
 # -- Pilot helpers (tests/ui) ---------------------------------------------------------
 
+#: how many pauses settle() takes at most before it says what never settled
+SETTLE_ROUNDS = 200
+
+
+def _busy(app) -> list:
+    """What is still in flight: workers not done, messages queued in any widget
+    (on every screen, not only the top one), callbacks waiting for a refresh."""
+    return ([w for w in app.workers if not w.is_finished]
+            + [s for s in app.screen_stack if s._callbacks]   # noqa: SLF001 (call_after_refresh)
+            + [n for n in [app, *app._registry]                # noqa: SLF001 (every node)
+               if n.message_queue_size or n._next_callbacks])  # noqa: SLF001
+
+
 async def _settle(pilot) -> None:
-    """Let the screen settle: a write worker, then the reload it starts."""
-    await pilot.pause()
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+    """Let the app settle: no worker running, no message or refresh callback
+    pending, on two looks in a row, as its name says. It used to take a fixed
+    two rounds of waiting, but a save's worker starts a reload, the reload a
+    worker (a purchases view: its read, then its table's window, then a read
+    again for a resize that came meanwhile), and how many rounds that takes
+    depends on how the threads were scheduled on a busy machine."""
+    app, quiet = pilot.app, 0
+    for _ in range(SETTLE_ROUNDS):
         await pilot.pause()
+        if _busy(app):
+            quiet = 0
+            await app.workers.wait_for_complete()
+        else:
+            quiet += 1
+            if quiet == 2:
+                return
+    raise AssertionError(f"the app never settled; still in flight: {_busy(app)}")
 
 
 @pytest.fixture
 def settle():
     """await settle(pilot): every worker done and every message handled."""
     return _settle
+
+
+async def _poll_now(pilot) -> None:
+    """The app's store poll (what other desks wrote), run now and settled. A
+    poll the app's timer started before another desk's write may have read the
+    store before it, and a poll is not stacked on a running one, so a test's
+    own ``app._poll()`` did nothing then: it waits for that poll to end first."""
+    app = pilot.app
+    while app._polling:   # noqa: SLF001 (the app's poll in flight)
+        await app.workers.wait_for_complete()
+    app._poll()           # noqa: SLF001 (no await since the check: no timer poll in between)
+    await _settle(pilot)
+
+
+@pytest.fixture
+def poll_now():
+    """await poll_now(pilot): the desk has seen every write made before the call."""
+    return _poll_now
 
 
 @pytest.fixture
