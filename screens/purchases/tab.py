@@ -107,6 +107,7 @@ class PurchasesTab(Vertical):
         outer = [a for a in self.ancestors if isinstance(a, TabbedContent)]
         if active and (not outer or outer[0].active == "tab-purchases"):
             self.query_one(f"#{active}").query_one(DataTable).focus()
+            self._active_view().shown()   # read it if stale: Textual's Show for it can be lost
 
     @on(TabbedContent.TabActivated, "#pur-views")
     def _activated(self, event: TabbedContent.TabActivated) -> None:

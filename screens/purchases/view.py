@@ -10,7 +10,7 @@ from textual.message import Message
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import (DataTable, Static)
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.purchases import orders as P
 from console.purchases.form_values import parse_money
@@ -60,12 +60,13 @@ class View(Vertical):
 
     :meth:`load` reads the store in a worker and returns what to do on the
     event loop (patch the table, which redraws only the changed cells). A
-    view that is not on screen only notes that it is stale and loads when
-    it is next shown, so another desk's edit reloads one view, not five."""
+    view that is not shown only notes that it is stale and loads when it is
+    next shown, so another desk's edit reloads one view, not five."""
 
     TABLE_ID = ""
     COLUMNS: tuple[str, ...] = ()
     find_text = ""  #: set by the tab from its find box
+    _stale = False   # until mounted: the tab may say a view is shown before it is
 
     class FindProblem(Message):
         """The find box's text could not be read (``problem``), or now can ("")."""
@@ -87,11 +88,30 @@ class View(Vertical):
         self.reload()
 
     def on_show(self) -> None:
+        self.shown()
+
+    def shown(self) -> None:
+        """This view is being shown (the tab says so, or Textual's Show): read
+        it if it went stale while hidden."""
         if self._stale:
             self.reload()
 
+    def showing(self) -> bool:
+        """Shown, as the tabs say: each pane holding this view is the active
+        one of its tabs. Not ``is_on_screen``: the compositor places a pane
+        shown a frame or more later, and the Show event it would then send is
+        lost if anything asked it where a widget is meanwhile (it rebuilds its
+        map without one), as the five views' mounts did: the requests view
+        stayed empty on a busy machine until something changed."""
+        for pane in self.ancestors:
+            if isinstance(pane, TabPane):
+                tabs = next((a for a in pane.ancestors if isinstance(a, TabbedContent)), None)
+                if tabs is None or tabs.active != pane.id:
+                    return False
+        return self.is_attached
+
     def reload(self) -> None:
-        if not self.is_on_screen:
+        if not self.showing():
             self._stale = True
             return
         self._stale = False
@@ -158,7 +178,8 @@ class View(Vertical):
         """Cells left for ``column`` once the other columns are drawn: a wide
         terminal shows more of each order (at least ``least``)."""
         others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != column)
-        return max(least, table.size.width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
+        width = table.size.width or self.app.size.width   # shown, not laid out yet: as wide as the desk
+        return max(least, width - others - 2 * table.cell_padding - 2)   # 2: scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         """A wider terminal shows more of each order; being shown again

@@ -379,3 +379,32 @@ async def test_every_request_is_reachable_not_only_the_newest_500(store, volunte
         await pilot.press("home")
         await settle(pilot)
         assert req.selected_key == str(made[0]["id"])
+
+
+async def test_a_view_is_read_when_its_tab_shows_it_without_textuals_show(
+        store, volunteer, second_desk, frozen, open_tab, settle, poll_now, monkeypatch):
+    """Textual's Show (and first Resize) for a pane just shown is lost when
+    anything asks the compositor where a widget is before it lays the pane out
+    (it rebuilds its map and then sees nothing new): the requests view stayed
+    empty on a busy machine. A view is read when its tabs say it is shown."""
+    from screens.purchases.view import View
+
+    monkeypatch.setattr(View, "on_show", lambda self: None)            # every Show lost
+    monkeypatch.setattr(View, "on_resize", lambda self, event: None)   # and every Resize
+    P.create_request(store, volunteer, "1-101", lines="土豆2斤")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "purchases", "1")
+        assert [row[1] for row in cells(app, "req-table")] == ["1-101"]
+        assert "土豆2斤" in cells(app, "req-table")[0][-1]   # as wide as the desk, not laid out yet
+        await open_tab(pilot, "purchases", "3")
+        P.create_request(second_desk, volunteer, "1-102", lines="牛奶1箱")   # while it is hidden
+        await poll_now(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert sorted(row[1] for row in cells(app, "req-table")) == ["1-101", "1-102"]
+        await open_tab(pilot, "checkpoint")
+        P.create_request(second_desk, volunteer, "1-103", lines="面包1个")   # another tab in front
+        await poll_now(pilot)
+        await open_tab(pilot, "purchases")
+        assert sorted(row[1] for row in cells(app, "req-table")) == ["1-101", "1-102", "1-103"]
