@@ -56,18 +56,17 @@ def test_a_volunteer_needs_a_long_pin_before_becoming_a_leader(store, leader):
     assert err.value.key == "auth.leader_pin"
 
 
-async def test_deactivated_session_is_signed_out_at_the_next_poll(two_desks, leader, settle):
+async def test_deactivated_session_is_signed_out_at_the_next_poll(two_desks, leader, poll_now):
     desk_a, desk_b = two_desks
     app = DeskApp(desk_a, actor=Actor(SECOND, "leader"), gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         operators.set_member(desk_b, leader, SECOND, active=False)
-        app._poll()
-        await settle(pilot)   # the poll's worker, StoreChanged, the reload
+        await poll_now(pilot)   # a poll after the write: its worker, StoreChanged, the sign-out
         assert isinstance(app.screen, SignInScreen) and app.actor is None
         assert any("deactivated" in n.message for n in app._notifications)
 
 
-async def test_demotion_reaches_the_open_console_and_the_lock_screen(two_desks, leader, settle):
+async def test_demotion_reaches_the_open_console_and_the_lock_screen(two_desks, leader, settle, poll_now):
     desk_a, desk_b = two_desks
     app = DeskApp(desk_a, actor=Actor(SECOND, "leader"), gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -77,12 +76,10 @@ async def test_demotion_reaches_the_open_console_and_the_lock_screen(two_desks, 
         operators.set_member(desk_b, leader, SECOND, role="volunteer")
         app.screen.query_one("#pin", Input).value = LEADER_PIN
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the PIN check's worker, then the unlock
         assert isinstance(app.screen, MainScreen)
         assert app.actor == Actor(SECOND, "volunteer")
         assert "volunteer" in str(app.screen.query_one("#desk-header").render())
         operators.set_member(desk_b, leader, SECOND, role="leader")
-        app._poll()
-        await settle(pilot)   # the poll's worker, StoreChanged, the reload
+        await poll_now(pilot)   # a poll after the write: its worker, StoreChanged, the role
         assert app.actor == Actor(SECOND, "leader")
