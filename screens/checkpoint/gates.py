@@ -11,7 +11,6 @@ from textual.widgets import (DataTable, Footer, Input, Label, Static)
 
 from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
-from console.core.i18n import DomainError
 from screens.widgets.paged_table import Table
 from screens.widgets.writes import write
 
