@@ -26,7 +26,6 @@ import csv
 from contextlib import nullcontext
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 

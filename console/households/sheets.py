@@ -13,7 +13,7 @@ from pathlib import Path
 
 from console.core import clock, i18n, output, printing
 from console.households.registry import building as get_building, in_building
-from console.core.store import Store, atomic_write
+from console.core.store import Store
 
 i18n.add({
     "sheets.title": ("{building} 栋 住户表   网格 {grid}   楼长 {leader}",

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from console import features
-from console.core import printing
 from console.households import registry as hh, marks, roll, sheets
 from console.core.i18n import DomainError
 from console.households.registry_import import check_households, import_households
