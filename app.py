@@ -21,7 +21,7 @@ from textual.binding import Binding  # noqa: E402
 from textual.theme import ThemeProvider  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
-from textual.widgets import Footer, TabbedContent, TabPane  # noqa: E402
+from textual.widgets import TabbedContent, TabPane  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
 from console.core import alerts, clock, heap, logs, operators, safe_text, settings  # noqa: E402
@@ -32,7 +32,8 @@ from screens.crash import CrashScreen  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
 from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
-from screens import messages, textual_text  # noqa: E402
+from screens.widgets.footer import DeskFooter  # noqa: E402
+from screens import messages, textual_text, textual_watch  # noqa: E402
 
 i18n.add({
     "app.title": ("社区防控服务台", "Community desk console"),
@@ -111,7 +112,7 @@ class MainScreen(Screen):
                 with TabPane(i18n.t(f"tab.{name}"), id=f"tab-{name}"):
                     if i == 0:
                         yield tab_class(name)()
-        yield Footer(compact=True)   # one space between keys: the tab keys fit 80 columns
+        yield DeskFooter(compact=True)   # one space between keys: the tab keys fit 80 columns
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _mount_on_first_show(self, event: TabbedContent.TabActivated) -> None:
@@ -161,6 +162,7 @@ class DeskApp(App):
         if lang:
             i18n.set_lang(lang)
         textual_text.apply()
+        textual_watch.apply()
         super().__init__()
         self.store = store
         self.actor: Actor | None = actor

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from console.core import audit, i18n, operators
 from console.core.i18n import DomainError
+from screens.widgets.footer import DeskFooter
 from screens import messages
 from screens.widgets.form import FormRow
 from screens.widgets.paged_table import PagedTable, Table
@@ -65,7 +66,7 @@ class RosterScreen(ModalScreen):
                 yield Input(id="pin", password=True, restrict=r"\d{0,8}", max_length=8,
                             placeholder=i18n.t("admin.new_pin"))
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -143,7 +144,7 @@ class AuditScreen(ModalScreen):
             yield Table(id="audit", cursor_type="row")
             yield Static("", id="detail", markup=False)
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.core import i18n
+from screens.widgets.footer import DeskFooter
 
 i18n.add({
     "crash.back": ("回到服务台", "Back to the console"),
@@ -26,4 +27,4 @@ class CrashScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(self.message, id="crash-message", classes="error", markup=False)
-        yield Footer()
+        yield DeskFooter()

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from console.core import clock, i18n
 from console.core.alerts import Alert
+from screens.widgets.footer import DeskFooter
 
 i18n.add({
     "header.no_shift": ("未开班", "no shift open"),
@@ -109,4 +110,4 @@ class AlertsScreen(ModalScreen):
             yield Static(i18n.t("header.alerts_title"), classes="title")
             lines = [" ".join(a.message.split()) for a in self.current]
             yield OptionList(*(lines or [i18n.t("header.no_alerts")]), id="alert-list")
-        yield Footer()
+        yield DeskFooter()

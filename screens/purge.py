@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from console import features
 from console.core import clock, i18n, purge, settings
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.footer import DeskFooter
 
 t = i18n.t
 
@@ -53,7 +54,7 @@ class PurgeScreen(ModalScreen[None]):
             yield Label(t("pscreen.retention"))
             yield Input(str(days or ""), id="purge-retention", restrict=r"\d{0,4}", max_length=4)
             yield Static("", id="purge-report", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def _say(self, text: str) -> None:
         self.query_one("#purge-report", Static).update(text)

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.checkpoint.gates import open_gates
 from console.core import i18n, operators
 from console.core.i18n import DomainError
 from console.core.operators import Actor
+from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens import messages
 from screens.widgets.writes import write
@@ -79,7 +80,7 @@ class SignInScreen(_PinForm):
             yield Label(i18n.t("signin.pin"))
             yield self.pin_input()
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def action_submit(self) -> None:
         name = self.query_one("#name", Select).value
@@ -113,7 +114,7 @@ class FirstLeaderScreen(_PinForm):
             yield Label(i18n.t("signin.pin_again"))
             yield self.pin_input("pin2")
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def action_submit(self) -> None:
         pin, pin2 = self.query_one("#pin", Input).value, self.query_one("#pin2", Input).value
@@ -143,7 +144,7 @@ class LockScreen(_PinForm):
             yield Static(i18n.t("signin.locked", name=self.actor.name), classes="title")
             yield self.pin_input()
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def action_submit(self) -> None:
         self._check(self.query_one("#pin", Input).value)

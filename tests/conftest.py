@@ -133,9 +133,12 @@ SETTLE_ROUNDS = 200
 
 def _busy(app) -> list:
     """What is still in flight: workers not done, messages queued in any widget
-    (on every screen, not only the top one), callbacks waiting for a refresh."""
+    (on every screen, not only the top one), callbacks waiting for the top
+    screen's refresh. (Textual queues every call_after_refresh on the screen
+    shown at the time; one queued on a screen that a window then covered runs
+    when that screen shows again, so it is not waited for.)"""
     return ([w for w in app.workers if not w.is_finished]
-            + [s for s in app.screen_stack if s._callbacks]   # noqa: SLF001 (call_after_refresh)
+            + ([app.screen] if app.screen._callbacks else [])  # noqa: SLF001 (call_after_refresh)
             + [n for n in [app, *app._registry]                # noqa: SLF001 (every node)
                if n.message_queue_size or n._next_callbacks])  # noqa: SLF001
 

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Footer, Input, Label, Static)
+from textual.widgets import DataTable, Input, Label, Static
 
 from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
 from screens.widgets.paged_table import Table
 from screens.widgets.writes import write
+from screens.widgets.footer import DeskFooter
 
 
 class GatesScreen(ModalScreen[None]):
@@ -32,7 +33,7 @@ class GatesScreen(ModalScreen[None]):
             yield Table(id="gates", cursor_type="row")
             yield Input(id="gate-name", max_length=12, placeholder=i18n.t("checkpoint.gates.new"))
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.gates = gate_setting.gates(self.app.store)
@@ -90,7 +91,7 @@ class RequestsScreen(ModalScreen[None]):
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("checkpoint.req.title"), classes="title")
             yield Table(id="requests", cursor_type="row")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.checkpoint import inside
 from console.core import clock, i18n
 from screens.widgets.paged_table import Table
+from screens.widgets.footer import DeskFooter
 
 
 def inside_line(store, now: dt.datetime | None = None) -> str:
@@ -53,7 +54,7 @@ class InsideScreen(ModalScreen[None]):
             yield Table(id="inside", cursor_type="row", zebra_stripes=True)
             yield Static(i18n.t("gateui.out_title"), classes="title")
             yield Table(id="out", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         store, now = self.app.store, clock.now()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import (Footer, OptionList, Static)
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.core import i18n
+from screens.widgets.footer import DeskFooter
 
 
 class RecallScreen(ModalScreen[dict | None]):
@@ -31,7 +32,7 @@ class RecallScreen(ModalScreen[dict | None]):
                 Option(Text(f"{v['name'] or '—'}  {v['phone']}  {v['door'] or v['org']}  "
                             f"{v['plate']}  ({v['last'][5:16].replace('T', ' ')})"), id=str(i))
                 for i, v in enumerate(self.found)], id="recall")
-        yield Footer()
+        yield DeskFooter()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.core import i18n, settings
 from console.core.i18n import DomainError
@@ -15,6 +15,7 @@ from console.households import mark_rules
 from console.households.marks import COLOURS
 from screens.widgets.form import FormRow
 from screens.widgets.writes import write
+from screens.widgets.footer import DeskFooter
 
 
 class RulesScreen(ModalScreen[None]):
@@ -50,7 +51,7 @@ class RulesScreen(ModalScreen[None]):
                         max_length=mark_rules.MAX_INSTRUCTION,
                         placeholder=i18n.t(f"gate.instruction.{colour}")))
             yield Label("", id="r-error", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     @staticmethod
     def _row(key: str, widget) -> FormRow:

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import (Footer, Input, Label, Static)
+from textual.widgets import Input, Label, Static
 
 from console.checkpoint import shifts
 from console.core import i18n
 from screens.checkpoint.inside import inside_names
 from screens.widgets.writes import write
+from screens.widgets.footer import DeskFooter
 
 
 class ShiftScreen(ModalScreen[None]):
@@ -37,7 +38,7 @@ class ShiftScreen(ModalScreen[None]):
             yield Label(i18n.t("checkpoint.shift.note"))
             yield Input(id="handover", max_length=500)
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.refresh_info()
@@ -121,7 +122,7 @@ class SignOutScreen(ModalScreen[bool]):
             yield Label(i18n.t("checkpoint.signout.note"))
             yield Input(id="handover", max_length=500)
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#handover", Input).focus()

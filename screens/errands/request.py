@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.core import clock, i18n, operators
 from console.errands import errand as errands
@@ -18,6 +18,7 @@ from console.households import registry as households
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ask_to_discard
 from screens.widgets.form import FormRow
+from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens.errands.rows import CSS
 from screens.widgets.writes import write
@@ -99,7 +100,7 @@ class RequestScreen(ModalScreen[dict | None]):
                         yield inputs[name]
                     yield Label("", id=f"e-{name}", classes="error field-error")
             yield Label("", id="e-form", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.initial = self._values()  # the proposed times are not "typed"

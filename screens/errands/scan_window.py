@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.core import i18n
 from screens.errands.rows import CSS
 from screens.errands.scan import ScanPanel
+from screens.widgets.footer import DeskFooter
 
 
 class ScanScreen(ModalScreen[None]):
@@ -26,4 +27,4 @@ class ScanScreen(ModalScreen[None]):
             yield Static(i18n.t("errtab.scan_title", gate=self.app.gate or "-"), markup=False,
                          classes="title")
             yield ScanPanel()
-        yield Footer()
+        yield DeskFooter()

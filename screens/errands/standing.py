@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from console.core import i18n
 from console.core.i18n import DomainError
@@ -17,6 +17,7 @@ from console.errands import printers, standing
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FormRow
 from screens.errands.qr import QrScreen
+from screens.widgets.footer import DeskFooter
 from screens.widgets.text_prompt import TextPrompt
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.writes import write
@@ -79,7 +80,7 @@ class StandingForm(ModalScreen[dict | None]):
                     yield Input(DEFAULTS.get(name, ""), id=f"s-{name}", max_length=40)
                 yield Label("", id=f"se-{name}", classes="error")
             yield Label("", id="se-form", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#s-door", Input).focus()
@@ -119,7 +120,7 @@ class StandingScreen(ModalScreen[None]):
             yield Static(i18n.t("standui.title"), classes="title")
             yield PagedTable(id="standing", cursor_type="row", zebra_stripes=True)
             yield Label("", id="standing-message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

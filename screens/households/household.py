@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.core import clock
 from console.households import registry as hh, marks
@@ -19,6 +19,7 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FormRow
 from console.core.i18n import t
 from screens.households.cells import colour_text
+from screens.widgets.footer import DeskFooter
 from screens.widgets.validation import DomainCheck
 from screens import messages
 from screens.widgets.writes import write
@@ -75,7 +76,7 @@ class HouseholdScreen(ModalScreen[None]):
                                 validators=[DomainCheck(marks.since_date)], disabled=not leader)
                     yield Label("", id="err-since", classes="error")
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         for key, title in (("colour", "hh.col.colour"), ("review", "hh.review"),

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.households import registry as hh
 from console.core.i18n import DomainError
+from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens.widgets.writes import write
 from console.core.i18n import t
@@ -27,7 +28,7 @@ class DoorScreen(ModalScreen[str | None]):
             yield Static(t("hh.key.goto"), classes="title")
             yield Input(id="door", placeholder="5-302", max_length=20)
             yield Label("", id="err-door", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     @on(Input.Submitted, "#door")
     def _go(self, event: Input.Submitted) -> None:
@@ -57,7 +58,7 @@ class PickMemberScreen(ModalScreen[str | None]):
             yield Static(t("hh.pick_title", what=self.what), classes="title")
             yield NameSelect(options, id="member", allow_blank=False, value=self.initial)
             yield Static(t("hh.pick_hint"), markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(Select).focus()
@@ -76,7 +77,7 @@ class NewGridScreen(ModalScreen[str | None]):
             yield Static(t("hh.new_grid"), classes="title")
             yield Input(id="grid", max_length=12)
             yield Label("", id="err-grid", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     @on(Input.Submitted)
     def _save(self, event: Input.Submitted) -> None:

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.households import roll
+from screens.widgets.footer import DeskFooter
 from screens import export
 from console.core.i18n import t
 from screens.widgets.paged_table import Table
@@ -35,7 +36,7 @@ class SummaryScreen(ModalScreen[None]):
             yield Table(id="summary", cursor_type="row", zebra_stripes=True)
             yield Static("", id="missing-title", classes="hh-line", markup=False)
             yield Table(id="missing", cursor_type="row")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#summary", DataTable)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (Footer, Label, Static, TextArea)
+from textual.widgets import Label, Static, TextArea
 
 from console.core import clock
 from console.purchases import catalogue as C
@@ -16,6 +16,7 @@ from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases.form_values import money
 from console.purchases.parser import format_items
+from screens.widgets.footer import DeskFooter
 from screens.widgets.form import Field
 from screens.widgets.writes import write
 from screens.purchases.view import CSS
@@ -118,7 +119,7 @@ class ImportScreen(ModalScreen):
             yield Label("", id="import-msg")
             with VerticalScroll(id="problems"):   # wrapped: a line and why it cannot be read, in full
                 yield Static("", id="problem-lines", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.core import i18n
+from screens.widgets.footer import DeskFooter
 
 i18n.add({
     "confirm.yes": ("是", "Yes"),
@@ -43,7 +44,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question, markup=False)
             yield Static(i18n.t("confirm.keys"), markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -22,11 +22,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.core import i18n
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ask_to_discard
+from screens.widgets.footer import DeskFooter
 from screens.widgets.validation import DomainCheck
 
 i18n.add({
@@ -117,7 +118,7 @@ class FormDialog(ModalScreen):
                         yield self._widget(f)
                     yield Label("", id=f"e-{f.name}", classes="form-error")
                 yield Label("", id="e-form", classes="form-error")
-        yield Footer()
+        yield DeskFooter()
 
     @staticmethod
     def _widget(f: Field) -> Input | Select:

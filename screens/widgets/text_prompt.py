@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from console.core import i18n
 from screens.widgets.confirm import ask_to_discard
+from screens.widgets.footer import DeskFooter
 
 i18n.add({
     "prompt.reason": ("理由", "Reason"),
@@ -45,7 +46,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(self.title_text, markup=False, classes="title")
             yield Input(id="reason", placeholder=self.placeholder, max_length=200)
             yield Label("", id="reason-error", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
