@@ -4,9 +4,10 @@ from __future__ import annotations
 
 
 from textual.containers import Horizontal, Vertical
-from textual.widgets import (Label, Select)
+from textual.widgets import Label, Select
 
 from console.core import i18n
+from screens.widgets.form import FieldError
 
 
 class KeyedSelect(Select):
@@ -34,4 +35,4 @@ def labelled(name: str, widget) -> Vertical:
     """A one-line labelled field with its error line (hidden while empty)."""
     return Vertical(Horizontal(Label(i18n.t(f"checkpoint.ui.{name}"), classes="cp-lbl"), widget,
                                classes="cp-line"),
-                    Label("", id=f"err-{name}", classes="cp-err error"), classes="cp-cell")
+                    FieldError(id=f"err-{name}"), classes="cp-cell")

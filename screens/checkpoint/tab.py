@@ -22,7 +22,7 @@ from screens.checkpoint.day_log import DayLog
 from screens.checkpoint.rules import RulesScreen
 from screens.checkpoint.verdict import verdict_text
 from screens.widgets.confirm import ask_to_discard
-from screens.widgets.form import FormRow
+from screens.widgets.form import FieldError, FormRow
 from screens.errands.scan import ScanField
 from screens.checkpoint.cells import DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options
 from screens.checkpoint.fields import KeyedSelect, labelled
@@ -154,16 +154,13 @@ class CheckpointTab(Vertical):
         """Put a message under its field (or under the name) and go there."""
         self.clear_errors()
         target = field if field in FIELDS else "name"
-        lbl = self.query_one(f"#err-{target}", Label)
-        lbl.update(text)
-        lbl.add_class("-shown")
+        self.query_one(f"#err-{target}", FieldError).show(text)
         self.query_one(f"#{target}").focus()
 
     def clear_errors(self, field: str | None = None) -> None:
-        for lbl in self.query(".cp-err.-shown"):  # the hidden ones are empty already
+        for lbl in self.query("FieldError.-shown"):  # the hidden ones are empty already
             if field is None or lbl.id == f"err-{field}":
-                lbl.update("")
-                lbl.remove_class("-shown")
+                lbl.show("")
 
     # -- form --
     def action_save(self) -> None:
@@ -309,9 +306,7 @@ class CheckpointTab(Vertical):
             elif ident == "door":
                 cp.split_door_or_org(self.app.store, value)
         except DomainError as exc:
-            lbl = self.query_one(f"#err-{ident}", Label)
-            lbl.update(str(exc))
-            lbl.add_class("-shown")
+            self.query_one(f"#err-{ident}", FieldError).show(str(exc))
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

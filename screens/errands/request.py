@@ -17,7 +17,7 @@ from console.errands import errand as errands
 from console.households import registry as households
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ask_to_discard
-from screens.widgets.form import FormRow
+from screens.widgets.form import FieldError, FormRow
 from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens.errands.rows import CSS
@@ -95,20 +95,18 @@ class RequestScreen(ModalScreen[dict | None]):
             yield Static(i18n.t("errtab.new_title"), classes="title")
             with VerticalScroll(can_focus=False):
                 for name in FORM_FIELDS:
-                    with FormRow():
+                    with FormRow(one_line=True):
                         yield Label(i18n.t(f"errtab.f.{name}"), classes="form-label")
                         yield inputs[name]
-                    yield Label("", id=f"e-{name}", classes="error field-error")
-            yield Label("", id="e-form", classes="error")
+                    yield FieldError(id=f"e-{name}")
+            yield FieldError(id="e-form", classes="form-message")
         yield DeskFooter()
 
     def on_mount(self) -> None:
         self.initial = self._values()  # the proposed times are not "typed"
 
     def _error(self, name: str, text: str) -> None:
-        label = self.query_one(f"#e-{name}", Label)
-        label.update(text)
-        label.set_class(bool(text), "shown")
+        self.query_one(f"#e-{name}", FieldError).show(text)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

@@ -15,7 +15,7 @@ from console.core import i18n
 from console.core.i18n import DomainError
 from console.errands import printers, standing
 from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormRow
+from screens.widgets.form import FieldError, FormRow
 from screens.errands.qr import QrScreen
 from screens.widgets.footer import DeskFooter
 from screens.widgets.text_prompt import TextPrompt
@@ -75,11 +75,11 @@ class StandingForm(ModalScreen[dict | None]):
         with Vertical(classes="modal-card"):
             yield Static(i18n.t(f"standui.new.{self.kind}"), classes="title")
             for name in FIELDS[self.kind]:
-                with FormRow():
+                with FormRow(one_line=True):
                     yield Label(i18n.t(f"standui.f.{name}"), classes="form-label")
                     yield Input(DEFAULTS.get(name, ""), id=f"s-{name}", max_length=40)
-                yield Label("", id=f"se-{name}", classes="error")
-            yield Label("", id="se-form", classes="error")
+                yield FieldError(id=f"se-{name}")
+            yield FieldError(id="se-form", classes="form-message")
         yield DeskFooter()
 
     def on_mount(self) -> None:
@@ -92,15 +92,15 @@ class StandingForm(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         values = {n: self.query_one(f"#s-{n}", Input).value for n in FIELDS[self.kind]}
-        for label in self.query(".error"):
-            label.update("")
+        for label in self.query(FieldError):
+            label.show("")
         store, actor = self.app.store, self.app.actor
         issue = standing.issue_household if self.kind == "household" else standing.issue_commuter
         write(self, lambda: issue(store, actor, **values), self.dismiss, self._refused)
 
     def _refused(self, exc: DomainError) -> None:
         target = exc.field if exc.field in FIELDS[self.kind] else "form"
-        self.query_one(f"#se-{target}", Label).update(str(exc))
+        self.query_one(f"#se-{target}", FieldError).show(str(exc))
 
 
 class StandingScreen(ModalScreen[None]):

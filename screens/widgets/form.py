@@ -49,8 +49,40 @@ class FormRow(Horizontal):
     FormRow { height: auto; }
     FormRow Input, FormRow Select { width: 1fr; }
     FormRow > Vertical { width: 1fr; height: auto; }
+    FormRow.one-line { height: 1; }
+    FormRow.one-line Input {
+        height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    FormRow.one-line Input:focus { border: none; background: $primary 30%; }
+    FormRow.one-line Input.-invalid { border: none; background: $error 20%; }
+    FormRow.one-line Input.-invalid:focus { background: $error 30%; }
     """
     DEFAULT_CLASSES = "form-row"
+
+    def __init__(self, *children, one_line: bool = False, **kwargs) -> None:
+        """``one_line``: a dialog's row, the label and a borderless one-line box
+        (the form dialog, the errand form), so a whole form fits 80x24."""
+        super().__init__(*children, **kwargs)
+        self.set_class(one_line, "one-line")
+
+
+class FieldError(Label):
+    """The message under a field, in every form: hidden while empty."""
+
+    DEFAULT_CSS = """
+    FieldError { display: none; color: $error; text-style: bold; height: auto; }
+    FieldError.-shown { display: block; }
+    """
+
+    def show(self, text: str) -> None:
+        """Show ``text`` (an empty text hides the line)."""
+        self.update(text)
+        self.set_class(bool(text), "-shown")
+
+    @property
+    def text(self) -> str:
+        """What it shows ("" while hidden)."""
+        return str(self.render()) if self.has_class("-shown") else ""
 
 
 @dataclass
@@ -82,17 +114,8 @@ class FormDialog(ModalScreen):
     FormDialog .form VerticalScroll { height: auto; max-height: 18; }
     FormDialog .form-title { text-style: bold; }
     FormDialog .form-info { color: $text-muted; height: auto; }
-    FormDialog .form-row { height: 1; }
     FormDialog .form-label { width: 14; }
-    FormDialog .form-row Input {
-        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
-    }
-    FormDialog .form-row Input:focus { border: none; background: $primary 30%; }
-    FormDialog .form-row Input.-invalid { border: none; background: $error 20%; }
-    FormDialog .form-row Input.-invalid:focus { background: $error 30%; }
-    FormDialog .form-row Select { width: 1fr; }
-    FormDialog .form-error { display: none; color: $error; padding-left: 14; height: auto; }
-    FormDialog .form-error.shown { display: block; }
+    FormDialog FieldError { padding-left: 14; }
     """
     BINDINGS = [Binding("ctrl+s", "save", i18n.t("form.save"), priority=True),
                 Binding("escape", "cancel", i18n.t("form.cancel"))]
@@ -113,11 +136,11 @@ class FormDialog(ModalScreen):
                 if self.info:
                     yield Static(self.info, classes="form-info", markup=False)
                 for f in self.fields:
-                    with FormRow():
+                    with FormRow(one_line=True):
                         yield Label(f.label, classes="form-label")
                         yield self._widget(f)
-                    yield Label("", id=f"e-{f.name}", classes="form-error")
-                yield Label("", id="e-form", classes="form-error")
+                    yield FieldError(id=f"e-{f.name}")
+                yield FieldError(id="e-form")
         yield DeskFooter()
 
     @staticmethod
@@ -137,7 +160,7 @@ class FormDialog(ModalScreen):
         width = min(24, 1 + max((cell_len(f.label) for f in self.fields), default=8))
         for label in self.query(".form-label"):
             label.styles.width = width
-        for label in self.query(".form-error"):
+        for label in self.query(FieldError):
             label.styles.padding = (0, 0, 0, width)
         for inp in self.query(Input):
             if inp.value and inp.validators:
@@ -149,9 +172,7 @@ class FormDialog(ModalScreen):
     def error(self, field: str | None, text: str) -> None:
         """``text`` under ``field`` (under the form when it has no row)."""
         target = self.query(f"#e-{field}") if field else None
-        label = target.first(Label) if target else self.query_one("#e-form", Label)
-        label.update(text)
-        label.set_class(bool(text), "shown")
+        (target.first(FieldError) if target else self.query_one("#e-form", FieldError)).show(text)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -178,9 +199,8 @@ class FormDialog(ModalScreen):
         return out
 
     def action_save(self) -> None:
-        for label in self.query(".form-error"):
-            label.update("")
-            label.remove_class("shown")
+        for label in self.query(FieldError):
+            label.show("")
         bad = []
         for inp in self.query(Input):
             result = inp.validate(inp.value) if inp.validators else None

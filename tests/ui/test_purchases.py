@@ -12,7 +12,7 @@ from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases import schedules as S
 from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormDialog
+from screens.widgets.form import FieldError, FormDialog
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -33,8 +33,7 @@ def cells(app, ident: str) -> list[list[str]]:
 
 
 def error_text(app, field: str) -> str:
-    label = app.screen.query_one(f"#e-{field}", Label)
-    return str(label.render()) if label.has_class("shown") else ""
+    return app.screen.query_one(f"#e-{field}", FieldError).text
 
 
 async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen, open_tab, settle):
