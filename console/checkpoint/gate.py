@@ -26,9 +26,11 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from console.checkpoint import gates, rules as gate_rules
+from console.checkpoint import gates, rules as gate_rules, shifts
+from console.checkpoint.codes import (  # noqa: F401  (FORM_PURPOSES, PASS, recent_days: gate.X for callers)
+    DIRECTIONS, FORM_PURPOSES, OUTCOMES, PASS, PURPOSES, REDIRECTED, clean as _clean, recent_days)
 from console.checkpoint.tallies import day_rows
-from console.core import clock, exports, i18n, names, phones, purge, safe_text, temperature
+from console.core import clock, exports, i18n, names, phones, purge, temperature
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, current
@@ -38,16 +40,8 @@ from console.core.temperature import is_fever
 from console.households import registry as households
 from console.purchases import orders as purchases
 
-DIRECTIONS = ("in", "out", "attempt")
-PURPOSES = ("buy", "deliver", "work", "medical", "home", "other", "errand")
-#: purposes a volunteer picks in the form (errand entries come from pass scans)
-FORM_PURPOSES = PURPOSES[:-1]
-OUTCOMES = ("turned_away", "allowed", "redirected", "allowed_with_pass")
-PASS = "allowed_with_pass"
-REDIRECTED = "redirected"
 TEMP_MIN, TEMP_MAX = temperature.LOW, temperature.HIGH
 PAGE = 200
-MAX_TEXT = 40
 
 
 i18n.add({
@@ -71,7 +65,6 @@ i18n.add({
     "checkpoint.what.purpose": ("事由", "purpose"),
     "checkpoint.what.outcome": ("处理结果", "outcome"),
     "checkpoint.need_purpose_note": ("事由选“其他”时请写明。", "Say what the other purpose is."),
-    "checkpoint.too_long": ("太长了（最多 {n} 个字）。", "Too long (at most {n} characters)."),
     "checkpoint.bad_plate": ("车牌看不懂，例如 鄂A12345。", "Cannot read the plate, e.g. 鄂A12345."),
     "checkpoint.repeat_today": ("今天已来过 {n} 次（上次 {time} {outcome}）",
                                 "Came {n}× today (last {time}, {outcome})"),
@@ -105,13 +98,6 @@ i18n.add({
 
 _PLATE = re.compile(r"[\u4e00-\u9fffA-Z0-9]{5,9}")
 _DOORISH = re.compile(r"[\d\s\-－—#/]+")
-
-
-def _clean(text: Any, limit: int = MAX_TEXT, field: str | None = None) -> str:
-    out = safe_text.line(text, nfkc=True)
-    if len(out) > limit:
-        raise DomainError("checkpoint.too_long", field=field, n=limit)
-    return out
 
 
 def label(kind: str, code: str) -> str:
@@ -220,7 +206,6 @@ def log_entry(store: Store, actor: Actor, gate: str, fields: dict) -> dict:
     gates.check_gate(store, gate)
     now = clock.now()
     day = now.date().isoformat()
-    from console.checkpoint import shifts  # noqa: PLC0415  (shifts build on this module's checks)
     shift = shifts.open_shift(store, actor, gate)  # logged under the actor's own shift (taken over)
     entry.update({"at": now.isoformat(), "gate": gate, "by": actor.name,
                   "shift": shift["id"] if shift else None})
@@ -305,12 +290,6 @@ def page_of(store: Store, day: str | None = None, outcome: str | None = None,
 def requests(store: Store, status: str | None = None) -> list[dict]:
     """Purchase requests made at the gate, newest first."""
     return purchases.from_gate(store, status)
-
-
-def recent_days(store: Store, today: str, back: int) -> list[str]:
-    """The last ``back`` days up to ``today`` that have gate log entries, oldest first."""
-    days = [d for d in store.days("checkpoint") if d <= today]
-    return days[-back:]
 
 
 # -- export -------------------------------------------------------------------

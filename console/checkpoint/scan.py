@@ -18,7 +18,7 @@ import datetime as dt
 from console.core import clock, i18n
 from console.checkpoint import rules as gate_rules
 from console.errands import passes, standing
-from console.checkpoint.gate import PASS
+from console.checkpoint.codes import PASS
 from console.core.operators import Actor
 from console.core.commands import Command
 from console.core.store import Store

@@ -15,7 +15,7 @@ from typing import Any
 from tinydb import where
 
 from console.checkpoint import gates, inside
-from console.checkpoint.gate import OUTCOMES, PASS, _clean, recent_days
+from console.checkpoint.codes import OUTCOMES, PASS, clean as _clean, recent_days
 from console.checkpoint.tallies import day_tally
 from console.core import clock, i18n, purge
 from console.core.i18n import DomainError

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.checkpoint.gate import _clean, label, normalise_phone, recent_days
+from console.checkpoint.codes import clean as _clean, recent_days
+from console.checkpoint.gate import label, normalise_phone
 from console.checkpoint.rules import live
 from console.core import clock, i18n, names, safe_text
 from console.core.cache import folded
