@@ -176,6 +176,7 @@ class DeskApp(App):
         self.problems = list(problems)  # start-up integrity report, shown once
         self.keys = KeyOrder(self, super().on_event)
         self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
+        self._collector = heap.QuietCollector()
         self._crashes: list[float] = []
         self.crash_message = ""  # set when an unexpected error closed the console
 
@@ -206,6 +207,8 @@ class DeskApp(App):
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
         self.set_interval(self.RETENTION_SECONDS, self._retention)
+        if self.tune_gc:
+            self.set_interval(heap.QUIET_FOR, self._collect_garbage)
         messages.watch(self, lambda: [("roster", None)])
         for text in self.problems:
             self.notify(text, severity="error", timeout=120, markup=False)
@@ -273,9 +276,13 @@ class DeskApp(App):
             self._role_now(actor)
 
     def freeze_soon(self) -> None:
-        """Once what a new screen or tab loads has arrived, freeze it."""
+        """Once what a new screen or tab loads has arrived, freeze it (the
+        garbage drawing left first: frozen, it would stay for good)."""
         if self.tune_gc:
-            self.set_timer(self.FREEZE_AFTER, heap.freeze_loaded)
+            self.set_timer(self.FREEZE_AFTER, partial(heap.freeze_loaded, collect=True))
+
+    def _collect_garbage(self) -> None:
+        self._collector.maybe_collect(self._last_input)
 
     def call_from_thread(self, callback: Callable, *args, **kwargs):
         """A worker's result for a widget that is being removed meanwhile (a

@@ -5,11 +5,21 @@ loaded tables that took 100-500 ms, a frozen screen. What is loaded once and
 kept (modules, the store's tables, a tab's data) is moved out of the
 collector's sight with :func:`freeze_loaded`; :func:`tune` makes the young
 collections rarer. The store and the app both call these (one policy).
+
+What the screen draws is short-lived garbage in reference cycles (Textual's
+line strips keep caches that hold the strip itself): it outlives the young
+collections while it is on screen and then waits for a full one. Left to
+the automatic thresholds that full collection came every ~8 minutes over
+~500k objects, 500-750 ms with the screen stuck (bench/bench_soak.py).
+:class:`QuietCollector` runs it every :data:`COLLECT_EVERY` seconds in a
+pause of typing instead, over a minute's garbage: tens of milliseconds,
+while nobody is waiting for a key.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 #: generation 0 collects after this many new container objects (default 700),
 #: the older generations after this many younger collections (defaults 10, 10)
@@ -28,3 +38,29 @@ def freeze_loaded(collect: bool = False) -> None:
     if collect:
         gc.collect()
     gc.freeze()
+
+
+#: seconds between two full collections while the console runs
+COLLECT_EVERY = 30.0
+#: ... each run only once no key has come for this long
+QUIET_FOR = 1.0
+
+
+class QuietCollector:
+    """Full collections at a pace and a moment of the console's choosing."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.last = clock()
+
+    def due(self, last_input: float) -> bool:
+        now = self.clock()
+        return now - self.last >= COLLECT_EVERY and now - last_input >= QUIET_FOR
+
+    def maybe_collect(self, last_input: float) -> bool:
+        """Collect if one is due and the volunteer is not typing; say so."""
+        if not self.due(last_input):
+            return False
+        gc.collect()
+        self.last = self.clock()
+        return True
