@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.checkpoint import scan as gate_scan  # noqa: E402
 from console.core import operators  # noqa: E402
-from console.errands import passes, slips  # noqa: E402
+from console.errands import keys, passes, slips  # noqa: E402
 from console.core.store import Store  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     store.table("households").insert_multiple(
         [{"door": f"1-{100 + i}", "head": f"户主{i}", "phone": "13800000000"} for i in range(1, 101)])
     start = dt.datetime.now().astimezone().replace(second=0, microsecond=0)
-    key = passes.current_key(store)
+    key = keys.current_key(store)
     docs = []
     for i in range(1, 5001):
         fields = passes.PassFields(key.key_id, i, 1, 1, start, 120, False)
@@ -66,7 +66,7 @@ def main() -> None:
         [slips.render(d, lang="zh", width=576, gate="西门") for d in docs[:100]]), 3)
     rows.append(("A4 PDF, 100 slips (render + PDF)", statistics.median(t), "s"))
 
-    ring = passes.keyring(store)
+    ring = keys.keyring(store)
     now = start + dt.timedelta(minutes=5)
     t = timed(lambda: passes.judge(e["code"], ring, lambda n: e, now), 20000)
     rows.append(("verify code alone (Damm + HMAC + verdict)", statistics.median(t) * 1e6, "us"))

@@ -162,9 +162,9 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _rotate_key(store: Store, args: argparse.Namespace) -> int:
-    from console.errands import passes  # noqa: PLC0415
+    from console.errands import keys  # noqa: PLC0415
 
-    print(i18n.t("cli.key_rotated", kid=passes.rotate_key(store, admin_actor(store))))
+    print(i18n.t("cli.key_rotated", kid=keys.rotate_key(store, admin_actor(store))))
     return 0
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 
 from console.core import clock, i18n
 from console.checkpoint import rules as gate_rules
-from console.errands import passes, standing
+from console.errands import keys, passes, standing
 from console.checkpoint.codes import PASS
 from console.core.operators import Actor
 from console.core.commands import Command
@@ -87,7 +87,7 @@ def scan(store: Store, code: str, gate: str, actor: Actor | None = None) -> pass
     errand's move (out or back), in one transaction so they never disagree."""
     now = clock.now()
     day = now.date().isoformat()
-    ring = passes.keyring(store)
+    ring = keys.keyring(store)
     with store.transaction("errands", standing.TABLE, ("scans", day), ("checkpoint", day)) as tx:
         errands = tx.table("errands")
         log = tx.table("checkpoint", day)

@@ -9,7 +9,7 @@ from tinydb import where
 from console.core import clock, i18n, operators, printing
 from console.core.store import Store
 from console.demo import roster as demo
-from console.errands import passes, slips
+from console.errands import keys, passes, slips
 from console.errands.errand import status
 from console.households import registry as households
 
@@ -31,7 +31,7 @@ def part(store: Store, rng, days: int) -> str:
     leaders = [m["name"] for m in operators.roster(store) if m["role"] == "leader"]
     volunteers = [m["name"] for m in operators.roster(store)]
     doors = sorted(households.by_door(store))
-    key = passes.current_key(store)
+    key = keys.current_key(store)
     store.actor = {"op": leaders[0], "role": "leader"}
     docs, gate_rows = [], {}
     plan = (["closed"] * 14 + ["back"] * 4 + ["rejected"] * 4 + ["revoked"] * 3 + ["expired"] * 3

@@ -33,7 +33,7 @@ from console.core.alerts import Alert
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
-from console.errands import passes
+from console.errands import keys, passes
 from console.households import mark_rules, registry as households
 from console.core import purge
 
@@ -319,7 +319,7 @@ def issue_pass(store: Store, actor: Actor, number: int) -> dict:
     """Give an approved errand its pass, or reprint one: the generation goes
     up, so an earlier slip reads "replaced by a reprint". Returns the errand
     with ``code``."""
-    key = passes.current_key(store)
+    key = keys.current_key(store)
 
     def change(tx, e: dict) -> dict:
         pass_no = e.get("pass_no") or tx.next_number("pass")

@@ -27,7 +27,7 @@ from tinydb import where
 
 from console.core import clock, i18n
 from console.households import registry as households
-from console.errands import passes
+from console.errands import keys, passes
 from console.core.i18n import DomainError
 from console.households.marks import parse_date
 from console.core.operators import Actor, require_leader
@@ -113,7 +113,7 @@ def status(record: dict, today: dt.date | None = None) -> str:
 
 
 def _code(store: Store, record: dict, number: int, gen: int) -> dict:
-    key = passes.current_key(store)
+    key = keys.current_key(store)
     start = dt.datetime.combine(dt.date.fromisoformat(record["start"]), dt.time(),
                                 clock.now().tzinfo)
     fields = passes.PassFields(key_id=key.key_id, number=number, generation=gen,

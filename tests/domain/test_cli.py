@@ -146,9 +146,9 @@ async def test_repaired_checkpoint_is_reported_on_screen(store):
 
 def test_rotate_key_keeps_printed_passes_valid(store, capsys):
     from console.core.commands import admin_actor
-    from console.errands import passes
+    from console.errands import keys
 
-    old = passes.rotate_key(store, admin_actor(store))
+    old = keys.rotate_key(store, admin_actor(store))
     assert app.main(["--data-dir", str(store.root), "rotate-key"]) == 0
     out = capsys.readouterr().out
     new = out.split(":")[1].split(".")[0].strip()

@@ -14,7 +14,7 @@ import app
 from console import cli
 from console.core.store import Store
 from console.core import logs
-from console.errands import passes
+from console.errands import keys
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_backup_is_whole_and_group_only(cmd, tmp_path):
 
 def test_verify_with_a_damaged_key_file(cmd, store):
     secret = "ab" * 32
-    path = store.root / passes.KEYS_FILE
+    path = store.root / keys.KEYS_FILE
     path.parent.mkdir(exist_ok=True)
     path.write_text('{"current": "123", "keys": {"123": {"secret": "' + secret)
     code, out, err = cmd("verify", "1" * 52)

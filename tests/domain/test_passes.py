@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from console.errands import errand as errands, passes
+from console.errands import errand as errands, keys, passes
 from console.checkpoint import scan as gate_scan
 from console.core.i18n import DomainError
 from console.core.store import Store
@@ -23,7 +23,7 @@ def test_layout_and_round_trip(store, pass_):
     assert f.number == pass_["pass_no"] and f.generation == 1
     assert f.key_id == pass_["pass_key"] and f.kind == passes.KIND_HOUSEHOLD
     assert f.valid_from == T0 and f.minutes == 120 and f.escort is True
-    assert passes.encode(f, passes.keyring(store).get(f.key_id).secret) == code
+    assert passes.encode(f, keys.keyring(store).get(f.key_id).secret) == code
 
 
 def test_qr_is_version_3_at_ecc_h(pass_):
@@ -89,7 +89,7 @@ def test_other_sites_key_reads_unknown_key(store, pass_, tmp_path, leader, volun
     operators.create_first_leader(other, "组长甲", "123456")
     operators.add_member(other, leader, "志愿者乙", "volunteer", "1234")
     theirs = issued(other, leader, volunteer)
-    ring_here = passes.keyring(store)
+    ring_here = keys.keyring(store)
     if theirs["pass_key"] in ring_here.keys:      # 1 in 900: same random id
         assert passes.verify(store, theirs["code"]).kind == "forged"
     else:
@@ -183,38 +183,38 @@ def test_verify_records_nothing(store, pass_):
 def test_rotation_keeps_old_passes_and_retire_stops_them(store, pass_, leader, volunteer):
     old_key = pass_["pass_key"]
     with pytest.raises(DomainError):
-        passes.rotate_key(store, volunteer)
-    new_key = passes.rotate_key(store, leader)
+        keys.rotate_key(store, volunteer)
+    new_key = keys.rotate_key(store, leader)
     assert new_key != old_key
     assert passes.verify(store, pass_["code"]).kind == "valid_out"
     second = issued(store, leader, volunteer, door="1-102")
     assert second["pass_key"] == new_key
     with pytest.raises(DomainError):
-        passes.retire_key(store, leader, new_key)     # the key in use
-    passes.retire_key(store, leader, old_key)
+        keys.retire_key(store, leader, new_key)     # the key in use
+    keys.retire_key(store, leader, old_key)
     assert passes.verify(store, pass_["code"]).kind == "unknown_key"
     assert passes.verify(store, second["code"]).kind == "valid_out"
 
 
 def test_key_file_is_group_shared_not_world_readable_and_secret_not_audited(store, pass_):
-    path = store.root / passes.KEYS_FILE
+    path = store.root / keys.KEYS_FILE
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & 0o007 == 0 and mode & 0o060 == 0o060
-    secret = next(iter(passes.keyring(store).keys.values())).secret.hex()
+    secret = next(iter(keys.keyring(store).keys.values())).secret.hex()
     store.checkpoint()
-    assert [e["after"]["event"] for e in store.history() if e["table"] == passes.KEY_LOG] == ["create"]
+    assert [e["after"]["event"] for e in store.history() if e["table"] == keys.KEY_LOG] == ["create"]
     for path in store.data_files():  # the journal (the audit trail) and the checkpoints
         assert secret.encode() not in path.read_bytes()
 
 
 def test_missing_or_damaged_key_file_is_reported_never_replaced(store, pass_, leader):
-    path = store.root / passes.KEYS_FILE
+    path = store.root / keys.KEYS_FILE
     good = path.read_bytes()
     path.unlink()
     [problem] = store.check()
     assert problem["problem"] == "side_file" and "missing" in problem["detail"]
     with pytest.raises(DomainError) as err:
-        passes.rotate_key(store, leader)
+        keys.rotate_key(store, leader)
     assert err.value.key == "passes.keys_missing" and not path.exists()  # not silently re-created
     path.write_bytes(good[:20])
     [problem] = store.check()
@@ -222,7 +222,7 @@ def test_missing_or_damaged_key_file_is_reported_never_replaced(store, pass_, le
     path.write_bytes(good)
     assert store.check() == [] and passes.verify(store, pass_["code"]).ok
     backup = store.snapshot()
-    assert (backup / passes.KEYS_FILE).read_bytes() == good  # backups include the key file
+    assert (backup / keys.KEYS_FILE).read_bytes() == good  # backups include the key file
 
 
 def test_cli_verify_exit_codes(store, pass_, clk):

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from console.errands import errand as errands, passes
+from console.errands import errand as errands, keys, passes
 from console.stock import balances as stock_balances
 from console.core.store import Store
 from tests.domain.test_cli import ROOT, run
@@ -60,7 +60,7 @@ def test_a_0_1_demo_directory_is_converted_on_first_open_with_a_report(old_dir):
     aside = old_dir / "v0.1"
     assert (aside / "roster.json").is_file() and (aside / "audit" / "2026-12-02.json").is_file()
     assert (aside / "snapshots" / "20261202-060000-1" / "roster.json").is_file()
-    assert not (old_dir / "roster.json").exists() and (old_dir / passes.KEYS_FILE).is_file()
+    assert not (old_dir / "roster.json").exists() and (old_dir / keys.KEYS_FILE).is_file()
     assert store.check() == []
     assert Store(old_dir).migrated == []  # converted once
 

@@ -13,7 +13,7 @@ import pytest
 from app import DeskApp
 from console.checkpoint import scan as gate_scan
 from console.core import logs
-from console.errands import passes
+from console.errands import keys
 from screens.crash import CrashScreen
 from screens.errands.scan import ScanField
 
@@ -54,7 +54,7 @@ async def _scan(app, pilot) -> str:
 @pytest.mark.parametrize("damage", ["bad hex", "not json", "unreadable"])
 async def test_damaged_key_file_shows_a_message_not_the_key(store, volunteer, secret, damage,
                                                           shown_errors):
-    path = store.root / passes.KEYS_FILE
+    path = store.root / keys.KEYS_FILE
     path.parent.mkdir(exist_ok=True)
     if damage == "bad hex":
         path.write_bytes(orjson.dumps({"current": "123", "keys": {"123": {"secret": secret + "zz"}}}))
