@@ -365,7 +365,15 @@ class DeskApp(App):
 
     def action_show_tab(self, name: str) -> None:
         if isinstance(self.screen, MainScreen):
-            self.screen.query_one(TabbedContent).active = f"tab-{name}"
+            pane = f"tab-{name}"
+            focused = self.screen.focused
+            if focused is not None and pane not in {a.id for a in focused.ancestors}:
+                # the focus leaves the old tab first: a focused box that is
+                # hidden hands its focus to a sibling in the same hidden pane
+                # (Textual's blur on Hide: the stock tab's door box to the list
+                # beside it), and the pane holding the focus is shown again
+                self.screen.set_focus(None)
+            self.screen.query_one(TabbedContent).active = pane
 
     def action_roster(self) -> None:
         from screens.admin import RosterScreen  # noqa: PLC0415  (AFTER_SIGN_IN)

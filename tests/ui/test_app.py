@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, Label, Select, TabbedContent
 
 from app import DeskApp, MainScreen
@@ -59,6 +60,29 @@ async def test_function_keys_switch_tabs(store, leader):
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == f"tab-{name}"
+
+
+@pytest.mark.parametrize("key, name, field", [("f1", "checkpoint", "#name"),
+                                               ("f3", "purchases", "#req-table")])
+@pytest.mark.parametrize("burst", [False, True], ids=["one-key", "burst"])
+async def test_leaving_the_thermometers_tab_stays_left(store, volunteer, settle, key, name, field,
+                                                       burst):
+    """From F4 (the cursor in the door box, two lists beside it) F1 or F3 shows
+    that tab and its field: the hidden door box handing its focus to the list
+    next to it brought the stock tab back."""
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        await pilot.press("f3")       # every tab built once: the burst meets a mounted tab
+        await settle(pilot)
+        await pilot.press(*(["f4", key] if burst else ["f4"]))
+        await settle(pilot)
+        if not burst:
+            assert tabs.active == "tab-stock" and app.focused.id == "door"
+            await pilot.press(key)
+            await settle(pilot)
+        assert tabs.active == f"tab-{name}"
+        assert app.focused is app.screen.query_one(field)
 
 
 async def test_lock_needs_the_same_pin_and_sign_out_returns_to_sign_in(store, volunteer):
