@@ -1,5 +1,5 @@
 """Purchases tab (F3): requests, catalogue, shopping runs, delivery and
-unpaid bills, scheduled deliveries: five views switched with 1..5, one per
+unpaid bills, scheduled deliveries: five views switched with F6..F10, one per
 module; tab.py holds them together. The words every view uses are here.
 """
 

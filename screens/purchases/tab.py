@@ -1,4 +1,10 @@
-"""The Purchases tab (F3): five views switched with 1..5 and one find box."""
+"""The Purchases tab (F3): five views switched with F6..F10 and one find box.
+
+The views are on function keys, as the Thermometers tab's are, not on digits:
+a digit is what a volunteer types into a form (a quantity, a price), and the
+digits typed just after a form closed (Enter from its last box, Ctrl+S) reach
+the table under it and switched the view away from what was just saved.
+"""
 
 
 from collections.abc import Iterable
@@ -27,12 +33,17 @@ VIEWS = (("requests", RequestsView), ("catalogue", CatalogueView), ("runs", Runs
          ("delivery", DeliveryView), ("schedules", SchedulesView))
 
 
+def view_key(index: int) -> str:
+    """The key of the view at ``index``: f6 for the first (shown on its tab)."""
+    return f"f{6 + index}"
+
+
 class PurchasesTab(Vertical):
-    """The F3 tab: five views; 1..5 switch between them."""
+    """The F3 tab: five views; F6..F10 switch between them."""
 
     DEFAULT_CSS = CSS
-    BINDINGS = [*(Binding(str(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
-                  for i, (name, _) in enumerate(VIEWS, start=1)),
+    BINDINGS = [*(Binding(view_key(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
+                  for i, (name, _) in enumerate(VIEWS)),
                 Binding("ctrl+f", "find", _t("pui.key.find")),
                 Binding("escape", "close_find", _t("pui.key.close"), show=False)]
     FILES = (P.REQUESTS, P.RUNS, C.CATALOGUE, S.SCHEDULES)
@@ -40,9 +51,8 @@ class PurchasesTab(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="pur-views"):
-            for name, view in VIEWS:
-                with TabPane(f"{VIEWS.index((name, view)) + 1} {_t(f'pui.view.{name}')}",
-                             id=f"pv-{name}"):
+            for i, (name, view) in enumerate(VIEWS):
+                with TabPane(f"{view_key(i).upper()} {_t(f'pui.view.{name}')}", id=f"pv-{name}"):
                     yield view(id=f"view-{name}")
         with Horizontal(id="pur-find"):
             yield Label(_t("pui.find"))

@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 
-VIEWS = [("f1",), ("f2",), *(("f3", v) for v in "12345"), ("f4",),
+VIEWS = [("f1",), ("f2",), *(("f3", f"f{v}") for v in range(6, 11)), ("f4",),
          *(("f5", v) for v in "bkrgi")]
 
 

@@ -92,7 +92,7 @@ async def test_receipt_check_refusal_wraps_in_the_form(store, volunteer, leader,
     R.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "3")
+        await open_tab(pilot, "purchases", "f8")
         await pilot.press("b")
         await settle(pilot)
         await pilot.press(*"100", "enter")

@@ -95,7 +95,7 @@ async def test_another_desks_order_reloads_only_the_purchases_view_on_screen(sto
         await settle(pilot)   # the poll's worker, StoreChanged, the reload
         assert loads == ["RequestsView"]  # in a worker; the four hidden views wait
         assert app.screen.query_one(RequestsView).table.row_count == 1
-        await pilot.press("2")            # the catalogue, stale since that write, reads when shown
+        await pilot.press("f7")           # the catalogue, stale since that write, reads when shown
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert loads == ["RequestsView", "CatalogueView"]

@@ -8,11 +8,13 @@ import pytest
 from textual.widgets import DataTable, Input, Label, TabbedContent, TextArea
 
 from app import DeskApp
+from console.purchases import catalogue as C
 from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases import schedules as S
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FieldError, FormDialog
+from tests.keys import burst
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -39,7 +41,7 @@ def error_text(app, field: str) -> str:
 async def test_new_request_validates_as_you_type_and_keeps_input(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         assert app.focused is table(app, "req-table")
         await pilot.press("n")
         await settle(pilot)
@@ -81,7 +83,7 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open
         "source": {"checkpoint": "2026-03-04", "id": 3}, "lines": []})
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         (row,) = cells(app, "req-table")
         assert "gate" in row[-1]
         await pilot.press("e")
@@ -95,7 +97,7 @@ async def test_desk_fills_in_a_checkpoint_request(store, volunteer, frozen, open
 
 async def _check_paste(pilot, open_tab, text: str) -> TextArea:
     """Open the paste box, paste ``text`` and check it (Ctrl+G)."""
-    await open_tab(pilot, "purchases", "1")
+    await open_tab(pilot, "purchases", "f6")
     await pilot.press("i")
     await pilot.pause()
     area = pilot.app.screen.query_one(TextArea)
@@ -130,7 +132,7 @@ async def test_run_amounts_receipt_and_close_twice(store, leader, volunteer, fro
     run = R.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "3")
+        await open_tab(pilot, "purchases", "f8")
         assert cells(app, "runs-table")[0][0] == "R1"
         assert [r[1] for r in cells(app, "run-detail")] == ["1-101", "1-102"]
         await pilot.press("l")
@@ -184,7 +186,7 @@ async def test_delivery_and_settle(store, leader, volunteer, frozen, open_tab, s
     R.mark_bought(store, leader, run["id"], "3")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "4")
+        await open_tab(pilot, "purchases", "f9")
         assert cells(app, "del-table")[0][:4] == ["0304-001", "1-101", "户主1101", "3.00"]
         await pilot.press("o")
         await settle(pilot)
@@ -216,7 +218,7 @@ async def test_schedule_due_list_and_done(store, volunteer, frozen, open_tab, se
     frozen.t = dt.datetime(2026, 3, 4, 11, 35, tzinfo=TZ)
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "5")
+        await open_tab(pilot, "purchases", "f10")
         rows = cells(app, "sched-table")
         assert [r[0] for r in rows] == ["11:30", "17:20"]
         assert rows[0][4] == "overdue" and rows[1][4] == "later"
@@ -232,7 +234,7 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, 
     P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         t = table(app, "req-table")
         first_key = next(iter(t.rows))
         P.create_request(store, volunteer, "1-102", lines="白菜1棵")   # "another desk"
@@ -245,14 +247,15 @@ async def test_other_sessions_writes_show_up_in_place(store, volunteer, frozen, 
 async def test_views_switch_and_fit_80x24(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         inner = app.screen.query_one("#pur-views", TabbedContent)
-        for key, name, ident in (("2", "catalogue", "cat-table"), ("3", "runs", "runs-table"),
-                                 ("4", "delivery", "del-table"), ("5", "schedules", "sched-table"),
-                                 ("1", "requests", "req-table")):
+        for key, name, ident in (("f7", "catalogue", "cat-table"), ("f8", "runs", "runs-table"),
+                                 ("f9", "delivery", "del-table"), ("f10", "schedules", "sched-table"),
+                                 ("f6", "requests", "req-table")):
             await pilot.press(key)
             await settle(pilot)
             assert inner.active == f"pv-{name}"
+            assert str(inner.get_tab(f"pv-{name}").label).startswith(key.upper() + " ")  # its key
             assert app.focused is table(app, ident)
             assert table(app, ident).region.bottom <= 23
 
@@ -273,7 +276,7 @@ async def test_find_by_door_in_any_form_is_exact_and_by_pinyin(store, volunteer,
     P.create_request(store, volunteer, "2-101", person="张三", lines="牛奶1箱")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         for text, doors in (("1栋101", ["1-101"]), ("一栋一零二", ["1-102"]), ("2-101", ["2-101"]),
                             ("wz", ["1-101"]), ("", ["1-101", "1-102", "2-101"])):
             await pilot.press("ctrl+f", "ctrl+u", *text)
@@ -292,7 +295,7 @@ async def test_new_run_is_listed_first_and_home_end_move_the_cursor(store, leade
         R.create_run(store, leader, day, "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "3")
+        await open_tab(pilot, "purchases", "f8")
         runs = table(app, "runs-table")
         await pilot.press("end")
         await settle(pilot)
@@ -314,7 +317,7 @@ async def test_a_pack_is_delivered_and_settled_once_bought_with_its_bill(store, 
     R.record_paid(store, volunteer, a["id"], "34", short=[1])
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "4")
+        await open_tab(pilot, "purchases", "f9")
         assert [r[1] for r in cells(app, "del-table")] == ["1-101"]    # the run is still shopping
         assert "牛奶1箱[short]" in _rendered(app)                       # bill shown at once
         R.record_paid(store, volunteer, a["id"], "134.50", short=[1])  # corrected on another desk
@@ -341,7 +344,7 @@ async def test_schedule_shown_in_full_under_the_list(store, volunteer, frozen, o
                    "隔离酒店 3 楼前台（武汉大道 88 号）", "11:30")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "5")
+        await open_tab(pilot, "purchases", "f10")
         assert "午饭和晚饭（少盐，不要辣）送给妈妈" in _flat(app)
         assert "隔离酒店3楼前台（武汉大道88号）" in _flat(app)
 
@@ -359,7 +362,7 @@ async def test_wide_terminal_shows_whole_orders(store, volunteer, frozen, open_t
     for size, whole in (((80, 24), False), ((120, 40), True)):
         app = DeskApp(store, actor=volunteer, gate="西门")
         async with app.run_test(size=size) as pilot:
-            await open_tab(pilot, "purchases", "1")
+            await open_tab(pilot, "purchases", "f6")
             assert (items in _rendered(app)) is whole, size
 
 
@@ -369,7 +372,7 @@ async def test_every_request_is_reachable_not_only_the_newest_500(store, volunte
     made = [P.create_request(store, volunteer, "1-101", f"人{i}", "土豆2斤") for i in range(650)]
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         req = table(app, "req-table")
         assert req.total == 650 and req.row_count < 650          # a window, not every row
         await pilot.press("end")
@@ -393,13 +396,13 @@ async def test_a_view_is_read_when_its_tab_shows_it_without_textuals_show(
     P.create_request(store, volunteer, "1-101", lines="土豆2斤")
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
+        await open_tab(pilot, "purchases", "f6")
         assert [row[1] for row in cells(app, "req-table")] == ["1-101"]
         assert "土豆2斤" in cells(app, "req-table")[0][-1]   # as wide as the desk, not laid out yet
-        await open_tab(pilot, "purchases", "3")
+        await open_tab(pilot, "purchases", "f8")
         P.create_request(second_desk, volunteer, "1-102", lines="牛奶1箱")   # while it is hidden
         await poll_now(pilot)
-        await pilot.press("1")
+        await pilot.press("f6")
         await settle(pilot)
         assert sorted(row[1] for row in cells(app, "req-table")) == ["1-101", "1-102"]
         await open_tab(pilot, "checkpoint")
@@ -407,3 +410,20 @@ async def test_a_view_is_read_when_its_tab_shows_it_without_textuals_show(
         await poll_now(pilot)
         await open_tab(pilot, "purchases")
         assert sorted(row[1] for row in cells(app, "req-table")) == ["1-101", "1-102", "1-103"]
+
+
+@pytest.mark.parametrize("close", ["ctrl+s", "enter"])   # Ctrl+S, or Enter from the last box
+async def test_digits_typed_as_a_form_closes_leave_the_view(store, volunteer, frozen, open_tab,
+                                                            settle, close):
+    """A price typed into the last box, the form closed, and the next digits
+    typed at once: they reach the table under it, and the view stays (the
+    views are on F6..F10, never on digits)."""
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "purchases", "f7")
+        burst(app, "p", "土豆", "tab", "tab", "惠民超市", "tab", "3", close, "2", "3")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormDialog)
+        assert [r["name"] for r in C.catalogue(store)] == ["土豆"]
+        assert app.screen.query_one("#pur-views", TabbedContent).active == "pv-catalogue"
+        assert app.focused is table(app, "cat-table")

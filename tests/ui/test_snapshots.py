@@ -133,7 +133,7 @@ def test_sign_in(snap):
 
 
 @pytest.mark.parametrize("keys", [
-    ("f1",), ("f2",), ("f3", "1"), ("f3", "3"), ("f4",), ("f5", "b"), ("f5", "k"),
+    ("f1",), ("f2",), ("f3", "f6"), ("f3", "f8"), ("f4",), ("f5", "b"), ("f5", "k"),
 ], ids=["checkpoint", "errands", "purchases-requests", "purchases-runs", "stock",
         "households-sheet", "households-key-persons"])
 def test_tab(snap, keys):
@@ -148,7 +148,7 @@ def test_tab(snap, keys):
     ("f1", "f9"),                                     # who is inside now
     ("f1", "tab", *"1-302", "escape"),                # clear the typed form? (the confirm dialog)
     ("f2", "n"),                                      # errand request
-    ("f3", "1", "n"),                                 # purchase request (the table behind)
+    ("f3", "f6", "n"),                                # purchase request (the table behind)
     ("f4", "ctrl+n"),                                 # thermometers received
     ("f5", "b", "enter"),                             # household record and its mark
     ("f1", "ctrl+p"),                                 # every action by name (the keys' help)
