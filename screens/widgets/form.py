@@ -5,19 +5,22 @@ next box and saves from the last one; Enter on a list opens it (it never
 saves the choice shown); Esc cancels, asking first when something was typed.
 Each text box is checked as it is typed by the domain's own check (one
 message, the save's); what is wrong is shown under its field. ``save(values)``
-calls the domain in a worker thread (the desk keeps answering while the
-store writes) and returns what to dismiss with; a DomainError is shown under
-its field (or under the form) and nothing is closed or lost.
+calls the domain in a worker thread through :func:`screens.widgets.writes.write`
+(the desk keeps answering while the store writes, and the keys typed after
+the save wait until it is done and the form closed) and returns what to
+dismiss with; a DomainError is shown under its field (or under the form) and
+nothing is closed or lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -29,6 +32,7 @@ from console.core.i18n import DomainError
 from screens.widgets.confirm import ask_to_discard
 from screens.widgets.footer import DeskFooter
 from screens.widgets.validation import DomainCheck
+from screens.widgets.writes import write
 
 i18n.add({
     "form.save": ("保存", "Save"),
@@ -213,20 +217,11 @@ class FormDialog(ModalScreen):
             return
         if not self._saving:
             self._saving = True
-            self._save(self.values())
-
-    @work(thread=True, group="form-save")
-    def _save(self, values: dict[str, Any]) -> None:
-        try:
-            result = self.save(values)
-        except DomainError as exc:
-            self.app.call_from_thread(self._refused, exc)
-        else:
-            self.app.call_from_thread(self.dismiss, result)
-        finally:
-            self.app.call_from_thread(setattr, self, "_saving", False)
+            write(self, partial(self.save, self.values()), self.dismiss, self._refused,
+                  group="form-save")
 
     def _refused(self, exc: DomainError) -> None:
+        self._saving = False
         known = exc.field and any(f.name == exc.field for f in self.fields)
         self.error(exc.field if known else None, str(exc))
         if known:

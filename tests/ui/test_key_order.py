@@ -115,3 +115,35 @@ async def test_next_visitor_waits_for_a_save_slowed_by_the_disk(store, volunteer
         await settle(pilot)
         assert [e["name"] for e in cp.entries(store)] == ["李四"]
         assert values(tab, "name", "phone", "door") == ["王五", "", ""]
+
+
+async def test_keys_after_a_slow_form_save_open_the_next_form(store, volunteer, monkeypatch):
+    """Ctrl+S in a form dialog (here a price seen at a shop) saves in a worker
+    that waits on the disk; what is typed after it (the next price's key and
+    name) waits for the form to close, and opens and fills the next form
+    instead of going into the one being saved and closed."""
+    import time
+
+    from console.purchases import catalogue as C
+    from screens import key_order
+    from screens.widgets.form import FormDialog
+
+    monkeypatch.setattr(key_order, "MAX_HOLD", 0.1)
+    price_seen = C.price_seen
+
+    def slow_disk(*args, **kwargs):
+        time.sleep(0.5)
+        return price_seen(*args, **kwargs)
+
+    monkeypatch.setattr(C, "price_seen", slow_disk)
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        burst(pilot.app, "p", "土豆", "tab", "tab", "惠民超市", "tab", "3", "ctrl+s", "p", "白菜")
+        await settle(pilot)
+        assert [(r["name"], r["prices"]["惠民超市"]["price_fen"]) for r in C.catalogue(store)] == [
+            ("土豆", 300)]
+        assert isinstance(pilot.app.screen, FormDialog)
+        assert values(pilot.app.screen, "f-name", "f-price") == ["白菜", ""]
