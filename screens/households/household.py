@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select, Static
 from console.core import clock
 from console.households import registry as hh, marks
 from console.core.i18n import DomainError
-from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen, ask_to_discard
 from screens.widgets.form import FormRow
 from console.core.i18n import t
 from screens.households.cells import colour_text
@@ -36,7 +36,7 @@ class HouseholdScreen(ModalScreen[None]):
     (for leaders) the mark form."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", t("hh.key.close")),
+        Binding("escape", "close", t("hh.key.close")),
         Binding("ctrl+s", "save", t("hh.key.save_mark")),
         Binding("ctrl+g", "clear", t("hh.key.clear_mark")),
         Binding("ctrl+y", "toggle_home", t("hh.key.toggle")),
@@ -46,6 +46,7 @@ class HouseholdScreen(ModalScreen[None]):
         super().__init__()
         self.door = door
         self.record: dict = {}   # until the first read arrives
+        self.initial: tuple = ()  # the mark form as shown: Esc asks only when it was changed
 
     def compose(self) -> ComposeResult:
         leader = self.app.actor.is_leader
@@ -82,8 +83,20 @@ class HouseholdScreen(ModalScreen[None]):
         for key, title in (("colour", "hh.col.colour"), ("review", "hh.review"),
                            ("reason", "hh.reason"), ("since", "hh.since")):
             self.query_one(f"#{key}").border_title = t(title)
+        if self.app.actor.is_leader:
+            self.query_one("#colour", Select).focus()  # the mark form's first field
+        self.initial = self._form()
         self.load(opening=True)
         messages.watch(self, lambda: [("households", None), ("marks", None)])
+
+    def _form(self) -> tuple:
+        """What the mark form holds: colour, review, reason, since."""
+        return (self.query_one("#colour", Select).value,
+                *(self.query_one(f"#{key}", Input).value for key in ("review", "reason", "since")))
+
+    def action_close(self) -> None:
+        """Esc: closes at once, or asks first when the mark form was changed."""
+        ask_to_discard(self.app, self._form() != self.initial, self.dismiss)
 
     def on_store_changed(self, event: messages.StoreChanged) -> None:
         self.load()
@@ -126,6 +139,7 @@ class HouseholdScreen(ModalScreen[None]):
             self.query_one("#reason", Input).value = m["reason"]
             self.query_one("#review", Input).value = m["review"]
             self.query_one("#since", Input).value = m["since"]
+            self.initial = self._form()
         self.record = rec
 
     def _clear_errors(self) -> None:
@@ -159,6 +173,7 @@ class HouseholdScreen(ModalScreen[None]):
 
     def _saved(self, _) -> None:
         self.query_one("#message", Label).update(t("hh.saved"))
+        self.initial = self._form()   # saved: nothing left to lose
         self.load()
 
     def action_clear(self) -> None:

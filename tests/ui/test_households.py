@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from app import DeskApp
 from console.households import registry as hh, marks, roll
@@ -93,7 +93,10 @@ async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(sto
         await pilot.press("n")
         await pilot.pause()
         assert "1-101" in marks.current(store)
-        await pilot.press("escape")
+        await pilot.press("escape")                           # 退烧 is typed: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         await pilot.press("k")
         await pilot.pause()
@@ -106,6 +109,45 @@ async def test_leader_marks_a_household_with_field_errors_then_list_masks_it(sto
         await pilot.pause()
         assert "O" in str(tab.query_one("#sheet-table", DataTable).get_cell("1", "01"))
     assert [h["action"] for h in marks.history(store)] == ["set"]
+
+
+async def test_mark_form_opens_in_its_first_field_and_esc_asks_before_dropping_typing(
+        store, leader, open_tab):
+    marks.set_mark(store, leader, "1-102", "yellow", "密接", "2026-03-09")
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "households", "b")
+        await pilot.press("enter")                            # 1-101, no mark
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen)
+        assert app.focused is app.screen.query_one("#colour", Select)
+        await pilot.press("escape")                           # nothing typed: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, HouseholdScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("tab", *"3-9", "tab", *"发热")       # review date, reason
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Clear what you typed?" in _text(app.screen.query_one(Static))
+        await pilot.press("n")                                # no: the typing stays
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HouseholdScreen)
+        assert [screen.query_one(f"#{k}", Input).value for k in ("review", "reason")] == [
+            "3-9", "发热"]
+        await pilot.press("escape", "y")                      # yes: closed, nothing saved
+        await pilot.pause()
+        assert not isinstance(app.screen, (HouseholdScreen, ConfirmScreen))
+        assert list(marks.current(store)) == ["1-102"]                 # only the earlier mark
+        await pilot.press("right", "enter")                   # 1-102: its mark shown, not typed
+        await pilot.pause()
+        assert app.screen.query_one("#reason", Input).value == "密接"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (HouseholdScreen, ConfirmScreen))
 
 
 async def test_roll_entry_keys_temperature_summary_and_missing_list(store, volunteer, open_tab):
