@@ -41,6 +41,7 @@ i18n.add({
     "checkpoint.key.pick": ("选第 {n} 项", "Pick {n}"),
     "checkpoint.ui.pick_purpose": ("— 选 1–6 —", "— pick 1–6 —"),
     "checkpoint.ui.pick_outcome": ("— F6/F7/F8 —", "— F6/F7/F8 —"),
+    "checkpoint.ui.handover_more": ("……（Ctrl+Y 看全文）", "… (Ctrl+Y: the whole note)"),
     "checkpoint.ui.took_over": ("你接了 {who} 的班（{since} 起）。交接留言在 Ctrl+Y。",
                                 "You took over {who}'s shift (since {since}); Ctrl+Y for the handover."),
     "checkpoint.key.clear": ("清空", "Clear"),

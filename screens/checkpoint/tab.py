@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -61,6 +62,11 @@ class CheckpointTab(Vertical):
 
     #: show the last handover note when the tab mounts (i.e. after each sign-in)
     SHOW_HANDOVER = True
+    #: ... for this long, in at most this many cells (three lines of a toast at 80
+    #: columns): a long note took the right half of the screen, the form's boxes
+    #: under it, for a minute. The shift window (Ctrl+Y) shows it in full.
+    HANDOVER_SECONDS = 10
+    HANDOVER_CELLS = 100
 
     def __init__(self) -> None:
         super().__init__(id="checkpoint")
@@ -123,7 +129,15 @@ class CheckpointTab(Vertical):
         """After sign-in (the main screen is new then), show the gate's last handover note."""
         text = shifts.handover_notice(self.app.store, self.app.gate)
         if text:
-            self.app.call_from_thread(self.notify, text, timeout=60, markup=False)
+            self.app.call_from_thread(self.notify, self._short(text),
+                                      timeout=self.HANDOVER_SECONDS, markup=False)
+
+    def _short(self, text: str) -> str:
+        """``text`` in HANDOVER_CELLS, cut with a pointer to Ctrl+Y when longer."""
+        if cell_len(text) <= self.HANDOVER_CELLS:
+            return text
+        more = i18n.t("checkpoint.ui.handover_more")
+        return set_cell_size(text, self.HANDOVER_CELLS - cell_len(more)).rstrip() + more
 
     def on_show(self) -> None:
         """Whenever the tab comes into view the cursor waits in the name box."""

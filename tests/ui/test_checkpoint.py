@@ -8,6 +8,7 @@ import datetime as dt
 import openpyxl
 import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets._toast import Toast
 
 from app import DeskApp
 from console.checkpoint import gate as cp, gates, shifts
@@ -242,6 +243,34 @@ async def test_shift_open_handover_and_next_volunteer_sees_it(store, volunteer, 
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert "巷道二围挡松了" in str(pilot.app.screen.query_one("#shift-last", Static).render())
+
+
+@pytest.mark.parametrize("lang,note", [
+    ("en", "the barrier in lane two is loose, call the property office before noon; " * 6),
+    ("zh", "巷道二围挡松了，中午前给物业打电话；三号楼有两户居家隔离，门磁要每天看一次。" * 6)])
+async def test_a_long_handover_note_is_a_short_toast_clear_of_the_form(
+        store, volunteer, leader, settle, open_tab, lang, note):
+    """The last note shows at sign-in in three lines for ten seconds, under
+    the form at 80x24, and points to Ctrl+Y, where it is in full."""
+    shifts.open_shift(store, volunteer, GATE)
+    shifts.close_shift(store, volunteer, GATE, note[:500])
+    app = DeskApp(store, actor=leader, gate=GATE, lang=lang)
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            tab = await open_tab(pilot, "checkpoint")
+            await settle(pilot)
+            (shown,), (toast,) = pilot.app._notifications, pilot.app.screen.query(Toast)
+            kept = shifts.last_handover(store, GATE)["handover"]   # as the domain kept it
+            assert kept[:20] in shown.message and "Ctrl+Y" in shown.message
+            assert shown.timeout <= 10
+            assert toast.region.height <= 5          # three lines in its padding
+            for field in tab.query(Input):
+                assert not toast.region.overlaps(field.region), field.id
+            await pilot.press("ctrl+y")
+            await settle(pilot)
+            assert kept in str(pilot.app.screen.query_one("#shift-last", Static).render())
+    finally:
+        i18n.set_lang("en")
 
 
 async def test_export_from_the_tab(store, volunteer, settle, open_tab):
