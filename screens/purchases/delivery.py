@@ -12,6 +12,7 @@ from console.purchases import orders as P
 from console.purchases import settlement as D  # delivery and settlement
 from screens import export
 from screens.widgets.form import Field
+from screens.widgets.validation import MONEY
 from console.core.i18n import t as _t
 from console.purchases.form_values import money, settle_how
 from screens.widgets.paged_table import PagedTable
@@ -118,7 +119,7 @@ class DeliveryView(View):
         self.form(_t("pui.t.settle", no=row["no"], door=row["door"]), [
             Field("how", _t("pui.f.how"), _t("purchases.settle.paid"), check=settle_how, max_length=10),
             Field("amount", _t("pui.f.amount"), money(row.get("paid_fen")), check=check_money,
-                  restrict=r"[0-9.¥元]*", max_length=10),
+                  restrict=MONEY, max_length=10),
             Field("reason", _t("pui.f.reason"), max_length=60),
         ], lambda v: D.settle(self.store, self.actor, row["id"], settle_how(v["how"]), v["amount"] or None,
                               v["reason"]), done=row["no"])

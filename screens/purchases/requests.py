@@ -18,6 +18,7 @@ from console.purchases.form_values import money
 from console.purchases.parser import format_items
 from screens.widgets.footer import DeskFooter
 from screens.widgets.form import Field
+from screens.widgets.validation import MONEY
 from screens.widgets.writes import write
 from screens.purchases.view import CSS
 from console.core.i18n import t as _t
@@ -66,7 +67,7 @@ class RequestsView(View):
                   _t("pui.ph.items"), check=check_items_optional, max_length=400),
             Field("note", _t("pui.f.note"), row.get("note", ""), max_length=100),
             Field("budget", _t("pui.f.budget"), money(row.get("budget_fen")), check=check_money,
-                  restrict=r"[0-9.¥元]*", max_length=10),
+                  restrict=MONEY, max_length=10),
         ]
 
     def action_new(self) -> None:

@@ -14,6 +14,7 @@ from console.purchases import orders as P
 from console.purchases import runs as R
 from console.core.i18n import DomainError
 from screens.widgets.form import Field
+from screens.widgets.validation import MONEY
 from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t
 from console.purchases.form_values import item_numbers, money, parse_day, parse_hhmm, parse_money
@@ -133,7 +134,7 @@ class RunsView(View):
             return R.record_paid(self.store, self.actor, row["id"], v["amount"], item_numbers(v["short"]))
         self.form(_t("pui.t.paid", no=row["no"], door=row["door"]), [
             Field("amount", _t("pui.f.amount"), money(row.get("paid_fen")), check=parse_money,
-                  restrict=r"[0-9.¥元]*", max_length=10),
+                  restrict=MONEY, max_length=10),
             Field("short", _t("pui.f.short"), short, _t("pui.ph.short"), check=item_numbers,
                   max_length=40),
         ], save, info)
@@ -145,7 +146,7 @@ class RunsView(View):
         run = R.get_run(self.store, run_id)
         check = R.receipt_check(self.store, run_id)
         self.form(_t("pui.t.bought", no=R.run_label(run)), [
-            Field("receipt", _t("pui.f.receipt"), check=parse_money, restrict=r"[0-9.¥元]*",
+            Field("receipt", _t("pui.f.receipt"), check=parse_money, restrict=MONEY,
                   max_length=12)],
             lambda v: R.mark_bought(self.store, self.actor, run_id, v["receipt"]),
             _t("pui.sum_info", sum=money(check["sum_fen"]), n=len(check["missing"])),

@@ -12,6 +12,16 @@ from textual.validation import ValidationResult, Validator
 
 from console.core.i18n import DomainError
 
+# What a number box lets through (an Input's ``restrict``): the characters a
+# number can be typed with, half- or full-width, the minus sign included, so
+# "-5" reaches the domain's check and is refused with its message under the
+# box instead of the minus being dropped and 5 saved without a word.
+NUMBER = r"[0-9０-９.．\-－]*"
+#: an amount of money: a number, and the yuan signs the domain reads (¥35, 35元)
+MONEY = r"[0-9０-９.．\-－¥￥元]*"
+#: a body temperature: a number, with the decimal comma the domain reads (36,5)
+TEMPERATURE = r"[0-9０-９.．,，\-－]*"
+
 
 class DomainCheck(Validator):
     """Runs a domain check (raising DomainError) as a Textual validator."""
@@ -26,3 +36,4 @@ class DomainCheck(Validator):
         except DomainError as exc:
             return self.failure(str(exc))
         return self.success()
+
