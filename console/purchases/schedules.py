@@ -11,6 +11,9 @@ records who delivered it and when.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from typing import Any
 
 from tinydb import where
 
@@ -26,12 +29,14 @@ from console.core import purge
 SCHEDULES = "purchase_schedules"
 DONE = "schedule_done"
 REMIND_MINUTES = 10
+MAX_EVERY = 30                # days between deliveries
 
 i18n.add({
     "schedules.no_what": ("请写送什么（例如：午饭）。", "Say what is delivered (e.g. lunch)."),
     "schedules.no_to": ("请写送到哪里。", "Say where it goes."),
     "schedules.no_times": ("请至少写一个时间，如 11:30 17:20。", "Give at least one time, e.g. 11:30 17:20."),
-    "schedules.bad_every": ("间隔天数应在 1 到 30 之间。", "Repeat every 1 to 30 days."),
+    "schedules.bad_every": ("间隔天数请写 1 到 {most} 的整数，收到“{text}”。",
+                            "Repeat every 1 to {most} days (a whole number), not “{text}”."),
     "schedules.no_schedule": ("找不到定时配送 {id}。", "No scheduled delivery {id}."),
     "schedules.not_due": ("{date} {time} 不是这项配送的时间。", "{date} {time} is not a slot of this delivery."),
     "schedules.already_done": ("{date} {time} 已由 {by} 在 {at} 送达。",
@@ -47,8 +52,17 @@ i18n.add({
 })
 
 
+def parse_every(value: Any) -> int:
+    """Every how many days a delivery repeats: a whole number 1 to MAX_EVERY,
+    typed (full-width digits too) or an int; "-5", "0", "1.5" or "" are refused."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= MAX_EVERY:
+        raise DomainError("schedules.bad_every", field="every", most=MAX_EVERY, text=str(value).strip())
+    return int(text)
+
+
 def add_schedule(store: Store, actor: Actor, what: str, door: str, to: str,
-                 times: str | list[str], every: int = 1, start: str | dt.date | None = None,
+                 times: str | list[str], every: int | str = 1, start: str | dt.date | None = None,
                  end: str | dt.date | None = None, note: str = "") -> dict:
     """A recurring delivery; ``times`` like '11:30 17:20' or ['11:30', '17:20']."""
     home = find(store, door)
@@ -61,10 +75,9 @@ def add_schedule(store: Store, actor: Actor, what: str, door: str, to: str,
     slots = sorted({parse_hhmm(t).strftime("%H:%M") for t in times})
     if not slots:
         raise DomainError("schedules.no_times", field="times")
-    if not 1 <= int(every) <= 30:
-        raise DomainError("schedules.bad_every", field="every")
+    every = parse_every(every)
     row = {"what": what.strip(), "door": home["door"], "person": home.get("head", ""),
-           "phone": home.get("phone", ""), "to": to.strip(), "times": slots, "every": int(every),
+           "phone": home.get("phone", ""), "to": to.strip(), "times": slots, "every": every,
            "start": parse_day(start or clock.today()).isoformat(),
            "end": parse_day(end).isoformat() if end else None, "note": (note or "").strip(),
            "active": True}

@@ -92,5 +92,4 @@ i18n.add({
                             "{time} {what} · {person} ({door}) → {to} · note: {note}"),
     "pui.unpaid_total": ("未付 {n} 单，共 {amount} 元", "{n} unpaid, {amount} yuan in all"),
     "pui.from_gate": ("卡口转来，待填写", "from the gate: fill in"),
-    "pui.bad_every": ("请写 1 到 30 的整数。", "Write a whole number from 1 to 30."),
 })

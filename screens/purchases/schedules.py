@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from console.purchases import schedules as S
-from console.core.i18n import DomainError
 from screens.widgets.form import Field
+from screens.widgets.validation import NUMBER
 from console.core.i18n import t as _t
 from screens.purchases.view import View, check_door, clip
 
@@ -52,18 +52,16 @@ class SchedulesView(View):
                        door=s["door"], to=s["to"], note=s["note"] or "—") if s else "")
 
     def action_new(self) -> None:
-        def every(value: str) -> None:
-            if not value.strip().isdigit() or not 1 <= int(value) <= 30:
-                raise DomainError("pui.bad_every", field="every")
         self.form(_t("pui.t.schedule"), [
             Field("what", _t("pui.f.what"), max_length=40),
             Field("door", _t("pui.f.door"), placeholder="5-302", check=check_door(self.store), max_length=20),
             Field("to", _t("pui.f.to"), max_length=40),
             Field("times", _t("pui.f.times"), "11:30 17:20", max_length=40),
-            Field("every", _t("pui.f.every"), "1", check=every, restrict=r"\d*", max_length=2),
+            Field("every", _t("pui.f.every"), "1", check=S.parse_every, restrict=NUMBER,
+                  max_length=3),
             Field("note", _t("pui.f.note"), max_length=60),
         ], lambda v: S.add_schedule(self.store, self.actor, v["what"], v["door"], v["to"], v["times"],
-                                    int(v["every"]), note=v["note"]), done=_t("pui.t.schedule"))
+                                    v["every"], note=v["note"]), done=_t("pui.t.schedule"))
 
     def action_done(self) -> None:
         key = self.current()

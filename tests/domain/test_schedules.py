@@ -90,6 +90,8 @@ def test_every_other_day_and_end(store, volunteer, frozen):
     ({"times": "25:00"}, "purchases.bad_time"), ({"times": ""}, "schedules.no_times"),
     ({"door": "9-909"}, "households.unknown_door"), ({"to": " "}, "schedules.no_to"),
     ({"every": 0}, "schedules.bad_every"), ({"what": ""}, "schedules.no_what"),
+    ({"every": "-5"}, "schedules.bad_every"), ({"every": "1.5"}, "schedules.bad_every"),
+    ({"every": "31"}, "schedules.bad_every"), ({"every": "两"}, "schedules.bad_every"),
 ])
 def test_bad_schedules(store, volunteer, frozen, kw, key):
     args = {"what": "饭", "door": "1-101", "to": "酒店", "times": "11:30", **kw}
@@ -97,3 +99,10 @@ def test_bad_schedules(store, volunteer, frozen, kw, key):
         S.add_schedule(store, volunteer, **args)
     assert e.value.key == key
     assert S.schedules(store) == []
+
+
+def test_every_is_read_as_typed():
+    assert [S.parse_every(v) for v in ("1", " 7 ", "３０", 2)] == [1, 7, 30, 2]
+    with pytest.raises(DomainError) as e:
+        S.parse_every("-5")
+    assert str(e.value) == "Repeat every 1 to 30 days (a whole number), not “-5”."

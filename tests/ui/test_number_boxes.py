@@ -13,6 +13,7 @@ from textual.widgets import Input
 from app import DeskApp
 from console.purchases import orders as P
 from console.purchases import runs as R
+from console.purchases import schedules as S
 from screens.widgets.form import FieldError, FormDialog
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -75,3 +76,17 @@ async def test_a_negative_amount_paid_and_receipt_are_refused(store, leader, vol
         await settle(pilot)
         assert R.get_run(store, run["id"])["status"] == "open" and isinstance(app.screen, FormDialog)
         assert "cannot be negative" in _under(app, "receipt")
+
+
+async def test_a_delivery_every_minus_five_days_is_refused(store, volunteer, frozen, open_tab, settle):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "purchases", "5")
+        await pilot.press("n", *"午饭")
+        await _type_over(pilot, "door", "1-101")
+        await _type_over(pilot, "to", "酒店")
+        await _type_over(pilot, "every", "-5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert S.schedules(store) == [] and isinstance(app.screen, FormDialog)
+        assert "not “-5”" in _under(app, "every")
