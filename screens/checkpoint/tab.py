@@ -24,6 +24,7 @@ from screens.checkpoint.rules import RulesScreen
 from screens.checkpoint.verdict import verdict_text
 from screens.widgets.confirm import ask_to_discard
 from screens.widgets.form import FieldError, FormRow
+from screens.widgets.validation import TEMPERATURE
 from screens.errands.scan import ScanField
 from screens.checkpoint.cells import DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options
 from screens.checkpoint.fields import KeyedSelect, labelled
@@ -94,7 +95,7 @@ class CheckpointTab(Vertical):
                                                 compact=True))
         with FormRow():
             yield labelled("temp", Input(id="temp", max_length=5, compact=True,
-                                       restrict=r"[0-9０-９.．]*"))
+                                       restrict=TEMPERATURE))
             yield labelled("direction", KeyedSelect(options("dir", cp.DIRECTIONS), id="direction",
                                                   allow_blank=False, value="in", compact=True))
             yield labelled("outcome", KeyedSelect(options("outcome", FORM_OUTCOMES), id="outcome",

@@ -20,6 +20,7 @@ from screens.households.summary import SummaryScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
 from screens.widgets.writes import write
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.validation import TEMPERATURE
 
 
 class RollView(HouseholdView):
@@ -45,7 +46,7 @@ class RollView(HouseholdView):
     def compose(self) -> ComposeResult:
         yield Static("", id="roll-title", classes="hh-line", markup=False)
         yield PagedTable(id="roll-table", cursor_type="row", zebra_stripes=True)
-        yield Input(id="roll-temp", placeholder=t("hh.temp_placeholder"), restrict=r"[0-9.,]{0,5}",
+        yield Input(id="roll-temp", placeholder=t("hh.temp_placeholder"), restrict=TEMPERATURE,
                     max_length=5)
         yield Label("", id="err-temp", classes="error")
 

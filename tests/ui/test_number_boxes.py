@@ -11,10 +11,13 @@ import pytest
 from textual.widgets import Input
 
 from app import DeskApp
+from console.checkpoint import gate as cp
+from console.households import roll
 from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases import schedules as S
 from screens.widgets.form import FieldError, FormDialog
+from tests.gate_day import DAY, GATE
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -90,3 +93,24 @@ async def test_a_delivery_every_minus_five_days_is_refused(store, volunteer, fro
         await settle(pilot)
         assert S.schedules(store) == [] and isinstance(app.screen, FormDialog)
         assert "not “-5”" in _under(app, "every")
+
+
+async def test_a_negative_temperature_at_the_gate_is_refused(store, volunteer, gate_day, open_tab, settle):
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await pilot.press(*"Wang", "tab", *"1-302", "tab", "1", "tab", *"-36.5", "f7", "ctrl+s")
+        await settle(pilot)
+        assert cp.entries(store, DAY) == []
+        assert tab.query_one("#temp", Input).value == "-36.5"
+        assert "“-36.5” must be 34.0 to 42.0" in tab.query_one("#err-temp", FieldError).text
+
+
+async def test_a_negative_temperature_in_the_daily_roll_is_refused(store, volunteer, open_tab, settle):
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "households", "r")
+        await pilot.press("t", *"-36.5", "enter")
+        await settle(pilot)
+        assert roll.day_reports(store) == {}
+        assert "“-36.5” must be 34.0 to 42.0" in str(tab.query_one("#err-temp").render())
