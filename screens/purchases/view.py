@@ -20,6 +20,7 @@ from console.purchases.parser import format_items, parse_items
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormDialog
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.validation import blank_or
 from screens.widgets.writes import write
 from console.core.i18n import t as _t
 
@@ -45,14 +46,9 @@ def check_door(store):
     return check
 
 
-def check_money(value: str) -> None:
-    if value.strip():
-        parse_money(value)
-
-
-def check_items_optional(value: str) -> None:
-    if value.strip():
-        parse_items(value)
+#: an amount or an item list that may stay empty
+check_money = blank_or(parse_money)
+check_items_optional = blank_or(parse_items)
 
 
 class View(Vertical):

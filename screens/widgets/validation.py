@@ -37,3 +37,9 @@ class DomainCheck(Validator):
             return self.failure(str(exc))
         return self.success()
 
+
+def blank_or(check: Callable[[str], object]) -> Callable[[str], object]:
+    """``check`` for a box that may stay empty: an empty box passes, any text is checked."""
+    def checked(value: str) -> object:
+        return check(value) if value.strip() else None
+    return checked
