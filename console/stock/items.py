@@ -49,11 +49,16 @@ def low_levels(store: Store) -> dict[str, int]:
     return {i["key"]: int(over.get(i["key"], i.get("low", 0))) for i in items(store)}
 
 
+def parse_low(value: int | str) -> int:
+    """A low-stock warning level: a whole number, 0 (never warn) or more."""
+    return whole_number(value, "stock.bad_low", "low", allow_zero=True)
+
+
 def set_low(store: Store, actor: Actor, item: str, level: int | str) -> None:
     """Leaders set the low-stock warning level of an item."""
     require_leader(store, actor, "stock.what.settings")
     known_item(item_map(store), item)
-    level = whole_number(level, "stock.bad_low", "low", allow_zero=True)
+    level = parse_low(level)
     levels = dict(settings.get(store, "stock_low") or {})
     levels[item] = level
     settings.put(store, actor, "stock_low", levels)

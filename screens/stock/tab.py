@@ -18,18 +18,14 @@ from console.households import registry as households
 from console.stock import balances, items
 from console.stock import ledger as stock
 from console.stock.handouts import handout_sheet
-from console.stock.values import due_in, loan_hours, parse_qty, yuan
+from console.stock.values import due_in, loan_hours, parse_count, parse_qty, parse_yuan, yuan
 from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormDialog, FormRow
 from screens.widgets.paged_table import PagedTable
-from screens.widgets.validation import DomainCheck
+from screens.widgets.validation import NUMBER, DomainCheck, blank_or
 from screens import messages
-
-#: what a number box takes: digits (also full-width), a point and a minus sign, so
-#: "-5" reaches the check and is refused with a message instead of becoming 5
-NUMBER = r"[0-9０-９.．\-－]*"
 
 
 class StockTab(Vertical):
@@ -329,7 +325,7 @@ class StockTab(Vertical):
             Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
             Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, check=parse_qty),
             Field("source", i18n.t("stockui.f.source")),
-            Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER),
+            Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER, check=parse_yuan),
             Field("date", i18n.t("stockui.f.date"), value=clock.today().isoformat(), restrict=r"[0-9-]*"),
         ], lambda v: self._done(stock.receive(store, actor, v["item"], v["qty"], v["source"],
                                               v["cost"], v["date"])))
@@ -394,9 +390,10 @@ class StockTab(Vertical):
 
         self._form(i18n.t("stockui.t.stock_take"), [
             Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
-            Field("counted", i18n.t("stockui.f.counted")),
+            # no restrict: a letter typed here is shown and refused, never dropped unseen
+            Field("counted", i18n.t("stockui.f.counted"), check=blank_or(parse_count)),  # blank: the level only
             Field("reason", i18n.t("stockui.f.reason")),
-            Field("low", i18n.t("stockui.f.low"), restrict=NUMBER),
+            Field("low", i18n.t("stockui.f.low"), restrict=NUMBER, check=blank_or(items.parse_low)),
         ], save)
 
     def action_correct(self) -> None:

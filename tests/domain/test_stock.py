@@ -248,6 +248,18 @@ def test_money_parsing():
             values.parse_yuan(bad)
 
 
+def test_counts_and_warning_levels_are_whole_numbers_zero_allowed():
+    assert values.parse_count("０") == 0 and values.parse_count(" 12 ") == 12
+    assert items.parse_low("0") == 0 and items.parse_low("３０") == 30
+    for bad in ("-4", "4a", "1.5", ""):
+        with pytest.raises(DomainError) as refused:
+            values.parse_count(bad)
+        assert refused.value.field == "counted" and f"not “{bad}”" in str(refused.value)
+        with pytest.raises(DomainError) as refused:
+            items.parse_low(bad)
+        assert refused.value.field == "low" and "whole number (0 or more)" in str(refused.value)
+
+
 def test_loan_hours_are_whole_hours_up_to_a_week(clk):
     assert values.loan_hours("8") == 8 and values.loan_hours("８") == 8 and values.loan_hours(" 168 ") == 168
     assert values.due_in("2") == clock.now() + dt.timedelta(hours=2)

@@ -10,7 +10,7 @@ from app import DeskApp
 from console.stock import balances
 from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormDialog
+from screens.widgets.form import FieldError, FormDialog
 from tests import needs
 
 
@@ -234,6 +234,7 @@ async def test_minus_signs_are_refused_not_dropped(store, volunteer, open_tab):
         form = app.screen
         assert form.query_one("#f-qty", Input).value == "-5"
         assert "whole number above 0" in str(form.query_one("#e-qty", Label).render())
+        assert "not negative" in form.query_one("#e-cost", FieldError).text   # as typed, not on save
         form.query_one("#f-qty", Input).value = "5"
         await pilot.press("enter")
         assert "not negative" in str(form.query_one("#e-cost", Label).render())
@@ -252,3 +253,37 @@ async def test_esc_on_a_filled_stock_form_asks_first(store, volunteer, open_tab)
         assert app.screen.query_one("#f-qty", Input).value == "12"
         await pilot.press("escape", "y")
         assert not isinstance(app.screen, (FormDialog, ConfirmScreen))
+
+
+async def test_stock_take_refuses_letters_and_minus_as_typed(store, leader, settle, open_tab):
+    stock.receive(store, leader, "mercury", 5, "中心A")
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        form = app.screen
+        counted = form.query_one("#f-counted", Input)
+        counted.focus()
+        await pilot.press(*"4a")                        # a letter is kept and refused, not dropped
+        assert counted.value == "4a"
+        assert "not “4a”" in form.query_one("#e-counted", FieldError).text
+        counted.value = ""
+        await pilot.press(*"-4")                        # a minus is taken, and refused
+        assert counted.value == "-4"
+        assert "not “-4”" in form.query_one("#e-counted", FieldError).text
+        form.query_one("#f-low", Input).focus()
+        await pilot.press(*"-1")
+        assert "warning level must be a whole number" in form.query_one("#e-low", FieldError).text
+        form.query_one("#f-reason", Input).value = "盘点"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog) and len(balances.movements(store)) == 1
+        counted.value = ""
+        await pilot.press(*"3")                         # a count that reads saves
+        form.query_one("#f-low", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormDialog)
+    [row] = [r for r in balances.balances(store) if r["item"] == "mercury"]
+    assert row["balance"] == 3
