@@ -164,6 +164,9 @@ def _scan(text: str) -> Parsed:
         # when it starts a word (two items would otherwise glue together)
         m = min((x for x in (a, b) if x), key=lambda x: (x.start(), x is b), default=None)
         gap = _leftover(text[pos:m.start() if m else len(text)])
+        if gap and m and m.groupdict().get("item", "").strip() in ("-", "负"):
+            # 土豆 -2斤: the minus stood alone, so the item is the word before it
+            raise DomainError("orders.zero_qty", field="lines", item=gap.split()[-1])
         if gap:
             if gap.startswith("(") and gap.endswith(")"):
                 note = gap[1:-1].strip()

@@ -136,6 +136,13 @@ def test_desk_item_entry_errors(text, key):
     assert exc.value.key == key
 
 
+@pytest.mark.parametrize("text", ["土豆-2斤", "土豆 -2斤", "土豆 －2斤", "牛奶1箱 土豆 -2斤"])
+def test_a_minus_quantity_is_refused_naming_the_item(text):
+    with pytest.raises(DomainError) as exc:
+        parse_items(text)
+    assert exc.value.key == "orders.zero_qty" and "“土豆”" in str(exc.value)
+
+
 def test_cn_qty():
     assert [cn_qty(x) for x in ("2", "两", "十", "十二", "二十", "半", "一半", "1.5")] == [
         2, 2, 10, 12, 20, 0.5, 1.5, 1.5]

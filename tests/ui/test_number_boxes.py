@@ -39,18 +39,33 @@ async def _type_over(pilot, field: str, text: str) -> None:
     await pilot.press(*text)
 
 
+async def _new_request(pilot, open_tab, lines: str) -> None:
+    """A new purchase request for 1-101 with the items ``lines`` typed in."""
+    await open_tab(pilot, "purchases", "1")
+    await pilot.press("n", *"1-101")
+    await _type_over(pilot, "lines", lines)
+
+
 async def test_a_negative_budget_is_refused_under_the_box(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "1")
-        await pilot.press("n", *"1-101")
-        await _type_over(pilot, "lines", "土豆2斤")
+        await _new_request(pilot, open_tab, "土豆2斤")
         await _type_over(pilot, "budget", "-5")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert P.requests(store) == [] and isinstance(app.screen, FormDialog)
         assert app.screen.query_one("#f-budget", Input).value == "-5"
         assert "cannot be negative" in _under(app, "budget")
+
+
+async def test_a_minus_quantity_in_the_items_names_the_item(store, volunteer, frozen, open_tab, settle):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new_request(pilot, open_tab, "牛奶1箱 土豆 -2斤")
+        assert "“土豆” must be more than 0" in _under(app, "lines")   # as typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert P.requests(store) == [] and isinstance(app.screen, FormDialog)
 
 
 async def test_a_negative_amount_paid_and_receipt_are_refused(store, leader, volunteer, frozen,
