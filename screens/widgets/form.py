@@ -106,6 +106,13 @@ class Field:
     blank: bool = False
 
 
+#: the form dialog's width (its DEFAULT_CSS) and the least a text box beside a label keeps
+FORM_WIDTH = 76
+BOX_MIN = 24
+#: the widest label column: the dialog's width less its border and padding (4) and a box
+LABEL_MAX = FORM_WIDTH - 4 - BOX_MIN
+
+
 class FormDialog(ModalScreen):
     """``title``, an optional ``info`` line, then one row per field."""
 
@@ -160,8 +167,9 @@ class FormDialog(ModalScreen):
                      validate_on=["changed", "submitted"])
 
     def on_mount(self) -> None:
-        # the label column is as wide as the longest label (CJK counts two), up to 24
-        width = min(24, 1 + max((cell_len(f.label) for f in self.fields), default=8))
+        # the label column is as wide as the longest label (CJK counts two), so no
+        # label is cut, while the box beside it keeps at least BOX_MIN cells
+        width = min(LABEL_MAX, 1 + max((cell_len(f.label) for f in self.fields), default=8))
         for label in self.query(".form-label"):
             label.styles.width = width
         for label in self.query(FieldError):

@@ -12,6 +12,7 @@ from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FieldError, FormDialog
 from tests import needs
+from tests.ui.rendered import screen_text
 
 
 def _msg(app) -> str:
@@ -287,3 +288,17 @@ async def test_stock_take_refuses_letters_and_minus_as_typed(store, leader, sett
         assert not isinstance(app.screen, FormDialog)
     [row] = [r for r in balances.balances(store) if r["item"] == "mercury"]
     assert row["balance"] == 3
+
+
+async def test_every_stock_form_label_is_shown_whole_at_80x24(store, leader, settle, open_tab):
+    app = DeskApp(store, actor=leader, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "stock")
+        for key, labels in (("ctrl+n", ("Source (health centre)", "Unit price (yuan, may be 0)")),
+                            ("ctrl+f", ("Counted", "Warn at (blank: unchanged)"))):
+            await pilot.press(key)
+            await settle(pilot)
+            shown = screen_text(app)
+            assert all(label in shown for label in labels), shown
+            await pilot.press("escape")
+            await settle(pilot)
