@@ -14,6 +14,7 @@ from app import DeskApp
 from console.checkpoint import gate as cp, gates, shifts
 from console.core import i18n
 from tests.gate_day import DAY, GATE, NOW
+from tests.ui.rendered import screen_lines
 
 pytestmark = pytest.mark.usefixtures("gate_day")
 
@@ -416,3 +417,25 @@ async def test_a_wide_terminal_shows_more_of_each_entry(store, volunteer, settle
         table = tab.query_one("#log", DataTable)
         cells = [str(table.get_cell(f"{DAY}:1", col)) for col in ("name", "where")]
         assert (cells == ["欧阳建国明", "市第一人民医院"]) is whole, cells
+
+
+async def test_zh_purposes_are_drawn_whole_in_the_list_and_the_box(store, volunteer, settle, open_tab):
+    """Each purpose keeps both its characters: 1 购物 was once drawn 1 购."""
+    for name, purpose in (("王伟", "buy"), ("李娜", "medical"), ("张三", "work")):   # CJK under the list
+        cp.log_entry(store, volunteer, GATE, entry(name=name, purpose=purpose))
+    app = DeskApp(store, actor=volunteer, gate=GATE, lang="zh")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            tab = await open_tab(pilot, "checkpoint")
+            purpose = tab.query_one("#purpose", Select)
+            purpose.focus()
+            await pilot.press("enter")                  # the list, open over the log
+            await settle(pilot)
+            shown = screen_lines(app)
+            for label in ("1 购物", "4 就医"):
+                assert sum(label in line for line in shown) == 2, shown   # in the list and the choices line
+            await pilot.press("4")                      # picked: the closed box shows it
+            await settle(pilot)
+            assert not purpose.expanded and "4 就医" in screen_lines(app)[purpose.region.y]
+    finally:
+        i18n.set_lang("en")
