@@ -1,4 +1,4 @@
-"""Catalogue view (2): bundles, prices seen at shops, specials."""
+"""Catalogue view (F7): bundles, prices seen at shops, specials."""
 
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Delivery and unpaid view (4): out, delivered (asks first), settle, per pack."""
+"""Delivery and unpaid view (F9): out, delivered (asks first), settle, per pack."""
 
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""Requests view (1): today's and open requests; new, fill in items, paste a chat list, cancel."""
+"""Requests view (F6): today's and open requests; new, fill in items, paste a chat list, cancel."""
 
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""Runs view (3): shopping runs, newest first; the combined list and the packs."""
+"""Runs view (F8): shopping runs, newest first; the combined list and the packs."""
 
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Schedules view (5): deliveries that repeat (medicine every N days)."""
+"""Schedules view (F10): deliveries that repeat (medicine every N days)."""
 
 
 from collections.abc import Callable
