@@ -106,8 +106,9 @@ class Store:
     DAILY = {"checkpoint", "scans"}
     #: tables whose records are never changed or removed (corrections are new records)
     APPEND_ONLY: set[str] = set()
-    #: loaded tables of past days kept in memory (least recently used evicted)
-    KEEP_DAYS = 6
+    #: loaded tables of past days kept in memory (least recently used evicted;
+    #: what reads older days keeps its own small index, e.g. the gate's visitors)
+    KEEP_DAYS = 2
     #: journal lines after the last checkpoint before :meth:`needs_checkpoint`
     CHECKPOINT_LINES = 2000
     #: files kept beside the store (relative paths) that check() verifies and
