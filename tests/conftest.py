@@ -189,7 +189,7 @@ def poll_now():
 
 @pytest.fixture
 def open_tab():
-    """tab = await open_tab(pilot, "stock", view="2"): the tab's F-key, its focus
+    """tab = await open_tab(pilot, "stock", view="f7"): the tab's F-key, its focus
     landed (a busy machine takes a few frames), then the view key if given."""
     from app import TABS, tab_class  # noqa: PLC0415  (domain tests never load the UI)
 

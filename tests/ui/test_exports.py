@@ -56,12 +56,9 @@ async def test_key_persons_and_roll_lists_export_from_their_views(store, leader,
     assert len(written(store, "not-reported-2026-03-05")) == 1 + 46
 
 
-async def test_unpaid_and_hand_out_lists_export(store, volunteer, settle):
+async def test_unpaid_and_hand_out_lists_export(store, volunteer, settle, open_tab):
     async with DeskApp(store, actor=volunteer, gate="西门").run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
-        await pilot.press("4")
-        await pilot.pause()
+        await open_tab(pilot, "purchases", "f9")  # the delivery and unpaid view
         await pilot.press("ctrl+e")
         await settle(pilot)
         await pilot.press("f4")

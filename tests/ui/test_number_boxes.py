@@ -41,7 +41,7 @@ async def _type_over(pilot, field: str, text: str) -> None:
 
 async def _new_request(pilot, open_tab, lines: str) -> None:
     """A new purchase request for 1-101 with the items ``lines`` typed in."""
-    await open_tab(pilot, "purchases", "1")
+    await open_tab(pilot, "purchases", "f6")
     await pilot.press("n", *"1-101")
     await _type_over(pilot, "lines", lines)
 
@@ -75,7 +75,7 @@ async def test_a_negative_amount_paid_and_receipt_are_refused(store, leader, vol
     run = R.create_run(store, leader, "2026-03-05", "平价超市")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "3")
+        await open_tab(pilot, "purchases", "f8")
         app.screen.query_one("#run-detail").focus()
         await pilot.press("a")
         await settle(pilot)
@@ -99,7 +99,7 @@ async def test_a_negative_amount_paid_and_receipt_are_refused(store, leader, vol
 async def test_a_delivery_every_minus_five_days_is_refused(store, volunteer, frozen, open_tab, settle):
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tab(pilot, "purchases", "5")
+        await open_tab(pilot, "purchases", "f10")
         await pilot.press("n", *"午饭")
         await _type_over(pilot, "door", "1-101")
         await _type_over(pilot, "to", "酒店")
