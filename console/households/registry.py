@@ -14,7 +14,7 @@ import unicodedata
 from tinydb import where
 from tinydb.table import Document
 
-from console.core import i18n, safe_text
+from console.core import i18n, names, safe_text
 from console.core.cache import cached
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
@@ -60,6 +60,25 @@ def find(store: Store, door: str) -> dict:
     if row is None:
         raise DomainError("households.unknown_door", field="door", door=key)
     return Document(dict(row), row.doc_id)  # the caller's own copy: the index is shared
+
+
+def search(rows: list[dict], text: str, who: tuple[str, ...] = ("head",),
+           door: str = "door") -> list[dict]:
+    """The rows a find box keeps: a door in any written form (5-302, 5栋302,
+    5#302, 五栋三零二) is that household exactly, never 15-302; words without
+    digits find the person (the ``who`` fields) by name or pinyin (``wz``
+    finds 王中). Text with digits that reads as no door says so (DomainError).
+    Every list that finds by door uses this one rule."""
+    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    if not text:
+        return list(rows)
+    try:
+        key = normalise_door(text)
+    except DomainError:
+        if any(ch.isdigit() for ch in text):
+            raise
+        return [r for r in rows if any(names.matches(str(r.get(k) or ""), text) for k in who)]
+    return [r for r in rows if r.get(door) == key]
 
 
 def all_households(store: Store) -> list[dict]:

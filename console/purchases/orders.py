@@ -20,12 +20,12 @@ from pathlib import Path
 
 from tinydb import where
 
-from console.core import clock, i18n, names, purge, safe_text
+from console.core import clock, i18n, purge, safe_text
 from console.core.commands import Command
 from console.core.i18n import DomainError
 from console.core.operators import Actor
 from console.core.store import Store
-from console.households.registry import find, normalise_door
+from console.households.registry import find, search as registry_search
 from console.purchases.parser import Registry, check_line, parse_chat, parse_items
 from console.purchases.form_values import parse_money
 from console.purchases.index import REQUESTS, request_index
@@ -168,18 +168,8 @@ def search(rows: list[dict], text: str) -> list[dict]:
     (``wz`` finds 王中); a request number (0305-012) finds that request. An
     unreadable door says so (DomainError)."""
     text = " ".join(unicodedata.normalize("NFKC", text or "").split())
-    if not text:
-        return list(rows)
-    by_no = [r for r in rows if r.get("no") == text]
-    if by_no:
-        return by_no
-    try:
-        door = normalise_door(text)
-    except DomainError:
-        if any(ch.isdigit() for ch in text):
-            raise
-        return [r for r in rows if names.matches(r.get("person") or "", text)]
-    return [r for r in rows if r.get("door") == door]
+    by_no = [r for r in rows if text and r.get("no") == text]
+    return by_no or registry_search(rows, text, who=("person",))
 
 
 def _editable(tx, row: dict) -> None:

@@ -15,3 +15,18 @@ def test_door_forms():
     assert normalise_door("十二栋一零一") == "12-101"
     with pytest.raises(DomainError):
         normalise_door("楼下小卖部")
+
+
+def test_search_finds_a_door_exactly_or_a_name_by_pinyin():
+    from console.households.registry import search
+
+    rows = [{"door": "5-302", "head": "王中"}, {"door": "15-302", "head": "李四"},
+            {"door": "5-303", "team": "巡逻队"}]
+    for text in ("5-302", "5栋302", "5#302", " 五栋三零二 "):
+        assert search(rows, text) == [rows[0]], text
+    assert search(rows, "15#302") == [rows[1]]
+    assert search(rows, "wz") == [rows[0]]
+    assert search(rows, "xld", who=("head", "team")) == [rows[2]]
+    assert search(rows, "") == rows
+    with pytest.raises(DomainError):
+        search(rows, "5-3")
