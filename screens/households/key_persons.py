@@ -15,11 +15,12 @@ from console.core.i18n import t
 from screens.households.cells import colour_text
 from screens.households.household import HouseholdScreen
 from screens.households.view import HouseholdView
+from screens.widgets.find_box import FIND, FindBox, keep
 from screens.widgets.paged_table import PagedTable
 
 
 class KeyPersonsView(HouseholdView):
-    BINDINGS = [Binding("o", "open", t("hh.key.open")), export.binding("key-persons")]
+    BINDINGS = [Binding("o", "open", t("hh.key.open")), FIND, export.binding("key-persons")]
 
     def action_export(self, what: str) -> None:
         export.run(self, what)
@@ -30,6 +31,7 @@ class KeyPersonsView(HouseholdView):
     def compose(self) -> ComposeResult:
         yield Static("", id="keys-title", classes="hh-line", markup=False)
         yield PagedTable(id="keys-table", cursor_type="row", zebra_stripes=True)
+        yield FindBox("#keys-table")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -40,6 +42,9 @@ class KeyPersonsView(HouseholdView):
         rows = marks.key_persons(self.app.store, masked=True)
         table = self.query_one("#keys-table", PagedTable)
         self.query_one("#keys-title", Static).update(t("hh.keys_title", count=len(rows)))
+        box = self.query_one(FindBox)
+        rows, problem = keep(rows, box.text)
+        box.say(problem)
 
         def cells(r: dict) -> list:
             review = Text(r["review"], style="bold red" if r["due"] else "")
@@ -49,6 +54,13 @@ class KeyPersonsView(HouseholdView):
                     r["reason"]]
 
         table.sync([(r["door"], tuple(cells(r))) for r in rows])
+
+    def action_find(self) -> None:
+        self.query_one(FindBox).open()
+
+    @on(FindBox.Changed)
+    def _find(self) -> None:
+        self.reload()
 
     @on(DataTable.RowSelected, "#keys-table")
     def _selected(self) -> None:

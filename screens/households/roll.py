@@ -19,6 +19,7 @@ from screens.households.cells import MARK_STYLE, mark_letter, roll_status
 from screens.households.summary import SummaryScreen
 from screens.households.view import BUILDING_KEYS, HouseholdView
 from screens.widgets.writes import write
+from screens.widgets.find_box import FIND, FindBox, keep
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import TEMPERATURE
 
@@ -31,6 +32,7 @@ class RollView(HouseholdView):
         Binding("t", "temp", t("hh.key.temp")),
         Binding("escape", "table", t("hh.key.close"), show=False),
         Binding("s", "summary", t("hh.key.summary")),
+        FIND,
         Binding("left_square_bracket", "building(-1)", t("hh.key.prev_b"), key_display="[",
                 group=BUILDING_KEYS),
         Binding("right_square_bracket", "building(1)", t("hh.key.next_b"), key_display="]",
@@ -46,6 +48,7 @@ class RollView(HouseholdView):
     def compose(self) -> ComposeResult:
         yield Static("", id="roll-title", classes="hh-line", markup=False)
         yield PagedTable(id="roll-table", cursor_type="row", zebra_stripes=True)
+        yield FindBox("#roll-table")
         yield Input(id="roll-temp", placeholder=t("hh.temp_placeholder"), restrict=TEMPERATURE,
                     max_length=5)
         yield Label("", id="err-temp", classes="error")
@@ -68,8 +71,11 @@ class RollView(HouseholdView):
         def colour(door: str) -> Text:
             c = current.get(door, {}).get("colour")
             return Text(mark_letter(c), style=MARK_STYLE.get(c, ""))
+        box = self.query_one(FindBox)
+        shown, problem = keep(houses, box.text)
+        box.say(problem)
         table.sync([(h["door"], (h["door"], h["head"], roll_status(reports.get(h["door"]), h["at_home"]),
-                                 colour(h["door"]))) for h in houses])
+                                 colour(h["door"]))) for h in shown])
         s = roll.summary(self.app.store, self.day, houses)["total"]
         self.query_one("#roll-title", Static).update(t("hh.roll_title", day=self.day,
                                                        building=tab.building, **s))
@@ -117,6 +123,22 @@ class RollView(HouseholdView):
         box = event.input
         self._record("fever" if value >= roll.FEVER_AT else "normal", str(value),
                      then=lambda: setattr(box, "value", ""))
+
+    def action_find(self) -> None:
+        self.query_one(FindBox).open()
+
+    @on(FindBox.Changed)
+    def _find(self, event: FindBox.Changed) -> None:
+        """A door of another building shows that building's roll, as the sheet's find does."""
+        try:
+            building = int(hh.normalise_door(event.text).split("-")[0])
+        except DomainError:
+            building = None
+        if building not in (None, self.tab.building) and hh.in_building(self.app.store, building):
+            self.tab.building = building
+            self.tab.reload()
+        else:
+            self.reload()
 
     def action_summary(self) -> None:
         self.app.push_screen(SummaryScreen(self.day))
