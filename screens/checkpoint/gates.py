@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +12,8 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from console.checkpoint import gate as cp, gates as gate_setting
 from console.core import i18n
-from screens.widgets.paged_table import Table
+from screens.widgets.find_box import FIND, FindBox, keep
+from screens.widgets.paged_table import PagedTable, Table
 from screens.widgets.writes import write
 from screens.widgets.footer import DeskFooter
 
@@ -83,25 +85,50 @@ class GatesScreen(ModalScreen[None]):
 
 
 class RequestsScreen(ModalScreen[None]):
-    """Purchase requests made at the gate (until the Purchases tab takes them)."""
+    """Purchase requests made at the gate (until the Purchases tab takes them),
+    every one of them: the table holds the window in sight."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close"))]
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("checkpoint.key.close")), FIND]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("checkpoint.req.title"), classes="title")
-            yield Table(id="requests", cursor_type="row")
+            yield PagedTable(id="requests", cursor_type="row")
+            yield FindBox("#requests")
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         for key, label in (("no", "checkpoint.req.no"), ("time", "checkpoint.col.time"),
                            ("door", "checkpoint.col.where"), ("person", "checkpoint.req.person"),
                            ("phone", "checkpoint.ui.phone"), ("status", "checkpoint.req.status")):
             table.add_column(i18n.t(label), key=key)
-        for r in cp.requests(self.app.store)[:500]:
-            at = str(r.get("at") or "")
-            table.add_row(r.get("no") or "—", at[5:16].replace("T", " ") or "—",
-                          r.get("door") or r.get("org", ""), r.get("person", ""), r.get("phone", ""),
-                          i18n.t(f"purchases.status.{r.get('status', 'new')}"), key=str(r["id"]))
+        self.show()
         table.focus()
+
+    def action_find(self) -> None:
+        self.query_one(FindBox).open()
+
+    @on(FindBox.Changed)
+    def show(self) -> None:
+        """Read the requests the find box keeps in the table's worker, one window at a time."""
+        text = self.query_one(FindBox).text
+
+        def window(start: int, count: int) -> tuple[int, list]:
+            rows, problem = keep(cp.requests(self.app.store), text, who=("person",))
+            self.app.call_from_thread(self._say, text, problem)
+            return len(rows), [(str(r["id"]), _cells(r)) for r in rows[start:start + count]]
+        table = self.query_one(PagedTable)
+        table.fetch = window
+        table.reload(start=0, cursor=0)
+
+    def _say(self, text: str, problem: str) -> None:
+        box = self.query_one(FindBox)
+        if box.is_attached and box.text == text:   # not a find typed over since
+            box.say(problem)
+
+
+def _cells(r: dict) -> tuple:
+    at = str(r.get("at") or "")
+    return (r.get("no") or "—", at[5:16].replace("T", " ") or "—", r.get("door") or r.get("org", ""),
+            r.get("person", ""), r.get("phone", ""), i18n.t(f"purchases.status.{r.get('status', 'new')}"))

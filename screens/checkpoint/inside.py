@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,7 +14,8 @@ from textual.widgets import DataTable, Static
 
 from console.checkpoint import inside
 from console.core import clock, i18n
-from screens.widgets.paged_table import Table
+from screens.widgets.paged_table import PagedTable
+from screens.widgets.find_box import FIND, FindBox, keep
 from screens.widgets.footer import DeskFooter
 
 
@@ -46,37 +48,56 @@ def _hm(when: dt.datetime | None, now: dt.datetime) -> str:
 class InsideScreen(ModalScreen[None]):
     """Outsiders inside now (overstaying in red) and residents out now."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("gateui.key.close"))]
+    BINDINGS = [Binding("escape", "dismiss(None)", i18n.t("gateui.key.close")), FIND]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static("", id="inside-title", classes="title")
-            yield Table(id="inside", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="inside", cursor_type="row", zebra_stripes=True)
             yield Static(i18n.t("gateui.out_title"), classes="title")
-            yield Table(id="out", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="out", cursor_type="row", zebra_stripes=True)
+            yield FindBox("#inside")
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        store, now = self.app.store, clock.now()
+        store = self.app.store
         hours = inside.limit(store).total_seconds() / 3600
         self.query_one("#inside-title", Static).update(
             i18n.t("gateui.inside_title", hours=f"{hours:g}"))
-        table = self.query_one("#inside", DataTable)
-        for key in ("who", "since", "stay"):
-            table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
-        for r in inside.inside_now(store, now):
+        for table_id, cols in (("#inside", ("who", "since", "stay")),
+                               ("#out", ("door", "who", "since", "due", "via"))):
+            table = self.query_one(table_id, DataTable)
+            for key in cols:
+                table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
+        self.show()
+        self.query_one("#inside", DataTable).focus()
+
+    def action_find(self) -> None:
+        self.query_one(FindBox).open()
+
+    @on(FindBox.Changed)
+    def show(self) -> None:
+        """Both lists, kept to what the find box finds (a door: the residents out)."""
+        store, now, box = self.app.store, clock.now(), self.query_one(FindBox)
+        ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
+        found, problem = keep(ins + outs, box.text, who=("name", "org"))
+        box.say(problem)
+        kept = {id(r) for r in found}
+        rows = []
+        for r in ins:
             style = "bold red" if r["over"] else ""
             who = " ".join(p for p in (r["name"], r["org"]) if p)
-            table.add_row(Text(who, style=style), _hm(r["since"], now),
-                          Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))
-        table = self.query_one("#out", DataTable)
-        for key in ("door", "who", "since", "due", "via"):
-            table.add_column(i18n.t(f"gateui.col.{key}"), key=key)
-        for r in inside.out_now(store, now):
+            rows.append((f"in{len(rows)}", (Text(who, style=style), _hm(r["since"], now),
+                         Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))))
+        self.query_one("#inside", PagedTable).sync([row for r, row in zip(ins, rows) if id(r) in kept])
+        rows = []
+        for r in outs:
             style = "bold red" if r["late"] else ""
             left = "" if r["due"] is None else i18n.t(
                 "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
-            table.add_row(r["door"], r["name"], _hm(r["since"], now),
-                          Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
-                          i18n.t(f"gateui.via.{r['via']}"))
-        self.query_one("#inside", DataTable).focus()
+            rows.append((f"out{len(rows)}", (r["door"], r["name"], _hm(r["since"], now),
+                         Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
+                         i18n.t(f"gateui.via.{r['via']}"))))
+        self.query_one("#out", PagedTable).sync([row for r, row in zip(outs, rows) if id(r) in kept])
+        # Enter goes back to the list that kept someone: a door finds the residents out
+        box.target = "#out" if not any(id(r) in kept for r in ins) and outs else "#inside"

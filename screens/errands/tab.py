@@ -22,6 +22,7 @@ from screens.errands.request import RequestScreen
 from screens.widgets.text_prompt import TextPrompt
 from screens.errands.standing import StandingScreen
 from screens import messages
+from screens.widgets.find_box import FIND, FindBox, keep
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.writes import hold_keys, write
 
@@ -40,6 +41,7 @@ class ErrandsTab(Vertical):
         Binding("c", "close_errand", i18n.t("errtab.key.close"), show=False),
         Binding("f", "cycle_filter(1)", i18n.t("errtab.key.filter"), show=False),
         Binding("F", "cycle_filter(-1)", i18n.t("errtab.key.filter"), show=False),
+        FIND,
     ]
 
     def __init__(self) -> None:
@@ -50,6 +52,7 @@ class ErrandsTab(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="errand-title", classes="title", markup=False)
         yield PagedTable(id="errands", cursor_type="row", zebra_stripes=True)
+        yield FindBox("#errands")
         yield Static("", id="errand-detail", markup=False)
         yield Label("", id="errand-message", classes="error")
 
@@ -78,27 +81,40 @@ class ErrandsTab(Vertical):
     def reload(self) -> None:
         """Read the list in a worker (the store may be busy with another
         desk's write); the table is patched in place when it arrives."""
-        self._read(self.filter)
+        self._read(self.filter, self.query_one(FindBox).text)
+
+    def action_find(self) -> None:
+        self.query_one(FindBox).open()
+
+    @on(FindBox.Changed)
+    def _find(self) -> None:
+        self.reload()
 
     @work(thread=True, exclusive=True, group="errands-read")
-    def _read(self, shown: str) -> None:
+    def _read(self, shown: str, find: str = "") -> None:
         now, today = clock.now(), clock.today()
         wanted = []
-        for e in errands.all_errands(self.app.store):
+        for e in errands.all_errands(self.app.store):   # newest first
             state = errands.status(e, now)
             if shown == "all" or state == shown or (shown == "active" and state in ACTIVE):
                 wanted.append((e, state))
-                if len(wanted) >= PAGE:
+                if len(wanted) >= PAGE and not find.strip():
                     break
-        wanted.sort(key=lambda es: es[0]["number"], reverse=True)   # newest first
+        # a find looks through every errand shown by the filter, then the newest PAGE it keeps
+        found, problem = keep([e for e, _ in wanted], find, who=("person",))
+        found_ids = {id(e) for e in found}
+        wanted = [(e, state) for e, state in wanted if id(e) in found_ids][:PAGE]
         rows = [(str(e["number"]), (e["number"], errands.state_label(state), e["person"],
                                     errands.where_from(e), e["purpose"], window_text(e, today)))
                 for e, state in wanted]
-        self.app.call_from_thread(self._show, shown, {str(e["number"]): e for e, _ in wanted}, rows)
+        self.app.call_from_thread(self._show, shown, {str(e["number"]): e for e, _ in wanted}, rows,
+                                  problem, find)
 
-    def _show(self, shown: str, by_key: dict[str, dict], rows: list) -> None:
-        if shown != self.filter or not self.query("#errands"):
-            return   # the filter moved on meanwhile (its own read follows), or the tab is gone
+    def _show(self, shown: str, by_key: dict[str, dict], rows: list, problem: str = "",
+              find: str = "") -> None:
+        if shown != self.filter or not self.query("#errands") or find != self.query_one(FindBox).text:
+            return   # the filter or the find moved on meanwhile (its own read follows), or the tab is gone
+        self.query_one(FindBox).say(problem)
         self.rows = by_key
         self.query_one("#errands", PagedTable).sync(rows, follow_top=True)   # a new errand shows selected
         self.query_one("#errand-title", Static).update(

@@ -23,6 +23,7 @@ from console.core.i18n import DomainError
 from screens import export
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormDialog, FormRow
+from screens.widgets.find_box import FIND_UNSHOWN, FindBox, keep
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import NUMBER, DomainCheck, blank_or
 from screens import messages
@@ -41,7 +42,10 @@ class StockTab(Vertical):
         Binding("ctrl+g", "lend", i18n.t("stockui.key.lend")),
         Binding("ctrl+b", "gun_back", i18n.t("stockui.key.back")),
         Binding("ctrl+y", "write_off", i18n.t("stockui.key.write_off")),
-        Binding("ctrl+f", "stock_take", i18n.t("stockui.key.stock_take"), show=False),  # leaders:
+        # Ctrl+F finds in the ledger, the guns and the still-without list, as in every list
+        FIND_UNSHOWN,   # (the footer is full at 80 columns: Print would be cut)
+        Binding("ctrl+k", "stock_take", i18n.t("stockui.key.stock_take"), show=False,  # leaders:
+                priority=True),  # over the door box's own Ctrl+K
         Binding("ctrl+z", "correct", i18n.t("stockui.key.correct"), show=False),  # in Ctrl+P
         Binding("f10", "print_sheet", i18n.t("stockui.key.print")),
         export.binding("handouts"),
@@ -90,6 +94,7 @@ class StockTab(Vertical):
                 yield PagedTable(id="missing", cursor_type="row")
             with Vertical(id="v-guns"):
                 yield PagedTable(id="guns", cursor_type="row")
+        yield FindBox("#moves")
 
     def on_mount(self) -> None:
         for table_id, cols in self.COLS.items():
@@ -144,12 +149,33 @@ class StockTab(Vertical):
     def _item_label(self, key: str) -> str:
         return items.item_name(self.data["names"].get(key, key))
 
+    #: what the find box looks in, per view: the list, its table, the name fields
+    FINDS = {"v-ledger": ("moves", "#moves", ("team",)), "v-guns": ("loans", "#guns", ("team",)),
+             "v-missing": ("missing", "#missing", ("head",))}
+
+    def action_find(self) -> None:
+        view = self.query_one(ContentSwitcher).current or "v-ledger"
+        box = self.query_one(FindBox)
+        box.target = self.FINDS.get(view, ("", "#moves"))[1]
+        box.open()
+
+    @on(FindBox.Changed)
+    def _find(self) -> None:
+        self._drawn = set()
+        self._draw(self.query_one(ContentSwitcher).current or "v-ledger")
+
     def _draw(self, view: str) -> None:
-        """Draw ``view`` from the last read, once per read."""
+        """Draw ``view`` from the last read, once per read (and per find text)."""
         if view in self._drawn or self.data is None:
             return
         self._drawn.add(view)
         data, name = self.data, self._item_label
+        if view in self.FINDS:
+            what, _, who = self.FINDS[view]
+            box = self.query_one(FindBox)
+            rows, problem = keep(data[what], box.text, who=who)
+            box.say(problem)
+            data = {**data, what: rows}
         if view == "v-ledger":
             bal = data["balances"]
             self.query_one("#balances", DataTable).sync(list({

@@ -37,6 +37,8 @@ i18n.add({
 
 #: the one key every list finds with (the Purchases tab and the gate's log have it too)
 FIND = Binding("ctrl+f", "find", i18n.t("find.key"))
+#: the same key left out of the footer, for a tab whose footer is full (Ctrl+P and the README list it)
+FIND_UNSHOWN = Binding("ctrl+f", "find", i18n.t("find.key"), show=False)
 
 
 def keep(rows: list[dict], text: str, who: tuple[str, ...] = ("head",),

@@ -119,7 +119,7 @@ async def test_stock_take_is_refused_for_a_volunteer_in_the_form(store, voluntee
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "stock")
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         app.screen.query_one("#f-counted", Input).value = "4"
         app.screen.query_one("#f-reason", Input).value = "count"
@@ -261,7 +261,7 @@ async def test_stock_take_refuses_letters_and_minus_as_typed(store, leader, sett
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "stock")
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+k")
         await settle(pilot)
         form = app.screen
         counted = form.query_one("#f-counted", Input)
@@ -295,7 +295,7 @@ async def test_every_stock_form_label_is_shown_whole_at_80x24(store, leader, set
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "stock")
         for key, labels in (("ctrl+n", ("Source (health centre)", "Unit price (yuan, may be 0)")),
-                            ("ctrl+f", ("Counted", "Warn at (blank: unchanged)"))):
+                            ("ctrl+k", ("Counted", "Warn at (blank: unchanged)"))):
             await pilot.press(key)
             await settle(pilot)
             shown = screen_text(app)
