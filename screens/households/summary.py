@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,7 +15,7 @@ from console.households import roll
 from screens.widgets.footer import DeskFooter
 from screens import export
 from console.core.i18n import t
-from screens.widgets.paged_table import Table
+from screens.widgets.paged_table import PagedTable, Table
 
 
 class SummaryScreen(ModalScreen[None]):
@@ -35,7 +35,7 @@ class SummaryScreen(ModalScreen[None]):
             yield Static(t("hh.summary_title", day=self.day), classes="hh-line", markup=False)
             yield Table(id="summary", cursor_type="row", zebra_stripes=True)
             yield Static("", id="missing-title", classes="hh-line", markup=False)
-            yield Table(id="missing", cursor_type="row")
+            yield PagedTable(self._missing, id="missing", cursor_type="row")   # every one, a window at a time
         yield DeskFooter()
 
     def on_mount(self) -> None:
@@ -46,14 +46,24 @@ class SummaryScreen(ModalScreen[None]):
         for key in ("door", "head", "phone", "grid"):
             miss.add_column(t(f"hh.col.{key}"), key=key)
         self.load()
+        miss.reload(start=0)
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         s = roll.summary(self.app.store, self.day)
-        missing = roll.not_reported(self.app.store, self.day)
-        self.app.call_from_thread(self._show, s, missing)
+        self.app.call_from_thread(self._show, s)
 
-    def _show(self, s: dict, missing: list[dict]) -> None:
+    def _missing(self, start: int, count: int) -> tuple[int, list]:
+        """The not-reported rows ``start`` .. ``start + count`` (read in the table's worker)."""
+        missing = roll.not_reported(self.app.store, self.day)
+        return len(missing), [(m["door"], (m["door"], m["head"], m["phone"], m["grid"]))
+                              for m in missing[start:start + count]]
+
+    @on(PagedTable.Loaded, "#missing")
+    def _missing_count(self, event: PagedTable.Loaded) -> None:
+        self.query_one("#missing-title", Static).update(t("hh.missing_title", count=event.total))
+
+    def _show(self, s: dict) -> None:
         table = self.query_one("#summary", DataTable)
         cols = ("households", "away", "expected", "normal", "fever", "missing")
 
@@ -67,10 +77,6 @@ class SummaryScreen(ModalScreen[None]):
                           key=f"g{g['grid']}")
         for b in s["buildings"]:
             table.add_row(f"  {b['building']}", *cells(b), key=f"b{b['building']}")
-        self.query_one("#missing-title", Static).update(t("hh.missing_title", count=len(missing)))
-        miss = self.query_one("#missing", DataTable)
-        for m in missing:
-            miss.add_row(m["door"], m["head"], m["phone"], m["grid"], key=m["door"])
         self.summary = s
 
     def action_copy(self) -> None:

@@ -181,6 +181,31 @@ async def test_roll_entry_keys_temperature_summary_and_missing_list(store, volun
         assert "42" in _text(app.screen.query_one("#missing-title"))
 
 
+async def test_summary_not_reported_list_reaches_its_last_household(store, volunteer, open_tab, settle):
+    """300 households more than fit in one window of the list: End reaches the last one."""
+    rows = [{"door": f"9-{floor}{door:02d}", "building": 9, "unit": 1, "floor": floor,
+             "room": f"{floor}{door:02d}", "head": f"户主9{floor}{door:02d}", "phone": "13800009000",
+             "members": 1, "grid": "2", "at_home": True} for floor in range(1, 31) for door in range(1, 11)]
+    with store.transaction("households", "buildings") as tx:
+        tx.table("buildings").insert({"number": 9, "grid": "2", "floors": 30, "leader": ""})
+        tx.table("households").insert_multiple(rows)
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "households", "r")
+        await pilot.press("s")
+        await settle(pilot)
+        missing = app.screen.query_one("#missing", DataTable)
+        assert "346 households" in _text(app.screen.query_one("#missing-title"))   # 46 + 300
+        assert missing.row_count < 346                                        # a window of them
+        missing.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert missing.get_row(missing.selected_key)[0] == "9-3010"
+        await pilot.press("home")
+        await settle(pilot)
+        assert missing.get_row(missing.selected_key)[0] == "1-101"
+
+
 async def test_grids_pick_worker_from_roster_and_volunteer_refused(store, leader, volunteer, open_tab):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
