@@ -199,6 +199,64 @@ async def test_live_update_in_place_and_paging(store, volunteer, settle, open_ta
         assert "page 3/3" in str(tab.query_one("#cp-status", Static).render())
 
 
+async def test_another_desks_entry_shows_in_this_desks_log_after_the_poll(
+        store, volunteer, second_desk, settle, poll_now, open_tab):
+    """Desk A (its own Store on the same data directory) logs at the gate; desk B,
+    already showing today's log, shows that entry on top after its file-change poll."""
+    cp.log_entry(second_desk, volunteer, GATE, entry(name="早到"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        await poll_now(pilot)
+        assert log_keys(tab) == [f"{DAY}:1"]
+        for name in ("新来", "又来"):                      # desk A logs, desk B polls, twice
+            cp.log_entry(second_desk, volunteer, GATE, entry(name=name))
+            await poll_now(pilot)
+            table = tab.query_one("#log", DataTable)
+            assert name in str(table.get_row_at(0)), name
+        assert log_keys(tab) == [f"{DAY}:3", f"{DAY}:2", f"{DAY}:1"]
+        assert "3" in str(tab.query_one("#cp-status", Static).render())
+
+
+async def test_a_slow_read_from_before_another_desks_entry_does_not_hide_it(
+        store, volunteer, second_desk, settle, open_tab, monkeypatch):
+    """Desk B's log is being read (a page key, a resize) when desk A logs; the
+    poll's read shows A's entry, and the older read, done later, must not take it away."""
+    import threading
+
+    from screens.checkpoint.day_log import DayLog
+
+    cp.log_entry(second_desk, volunteer, GATE, entry(name="早到"))
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        assert log_keys(tab) == [f"{DAY}:1"]
+        real, calls, started, release = cp.page_of, [], threading.Event(), threading.Event()
+
+        def page_of(*args, **kwargs):
+            out = real(*args, **kwargs)
+            calls.append(out)
+            if len(calls) == 1:          # the read under way: it has read, it answers late
+                started.set()
+                release.wait(10)
+            return out
+        monkeypatch.setattr(cp, "page_of", page_of)
+        tab.query_one(DayLog).reload()
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        cp.log_entry(second_desk, volunteer, GATE, entry(name="新来"))   # desk A
+        pilot.app._poll()
+        for _ in range(200):
+            if log_keys(tab)[0] == f"{DAY}:2":
+                break
+            await pilot.pause(0.01)
+        assert log_keys(tab) == [f"{DAY}:2", f"{DAY}:1"]
+        release.set()                    # the old read answers now
+        await settle(pilot)
+        assert log_keys(tab) == [f"{DAY}:2", f"{DAY}:1"]
+        assert "新来" in str(tab.query_one("#log", DataTable).get_row_at(0))
+
+
 async def test_step_back_to_an_earlier_day(store, volunteer, gate_day, settle, open_tab):
     gate_day.set(NOW - dt.timedelta(days=2))
     cp.log_entry(store, volunteer, GATE, entry(name="前天"))
