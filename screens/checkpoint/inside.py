@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
 
 from console.checkpoint import inside
 from console.core import clock, i18n
@@ -77,27 +78,40 @@ class InsideScreen(ModalScreen[None]):
 
     @on(FindBox.Changed)
     def show(self) -> None:
-        """Both lists, kept to what the find box finds (a door: the residents out)."""
-        store, now, box = self.app.store, clock.now(), self.query_one(FindBox)
+        """Both lists, kept to what the find box finds (a door: the residents
+        out), read in a worker."""
+        self._read(self.query_one(FindBox).text)
+
+    @work(thread=True, exclusive=True, group="inside")
+    def _read(self, text: str) -> None:
+        store, now = self.app.store, clock.now()
         ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
-        found, problem = keep(ins + outs, box.text, who=("name", "org"))
-        box.say(problem)
+        found, problem = keep(ins + outs, text, who=("name", "org"))
         kept = {id(r) for r in found}
-        rows = []
+        in_rows = []
         for r in ins:
             style = "bold red" if r["over"] else ""
             who = " ".join(p for p in (r["name"], r["org"]) if p)
-            rows.append((f"in{len(rows)}", (Text(who, style=style), _hm(r["since"], now),
-                         Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))))
-        self.query_one("#inside", PagedTable).sync([row for r, row in zip(ins, rows) if id(r) in kept])
-        rows = []
+            in_rows.append((f"in{len(in_rows)}", (Text(who, style=style), _hm(r["since"], now),
+                            Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))))
+        out_rows = []
         for r in outs:
             style = "bold red" if r["late"] else ""
             left = "" if r["due"] is None else i18n.t(
                 "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
-            rows.append((f"out{len(rows)}", (r["door"], r["name"], _hm(r["since"], now),
-                         Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
-                         i18n.t(f"gateui.via.{r['via']}"))))
-        self.query_one("#out", PagedTable).sync([row for r, row in zip(outs, rows) if id(r) in kept])
+            out_rows.append((f"out{len(out_rows)}", (r["door"], r["name"], _hm(r["since"], now),
+                             Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
+                             i18n.t(f"gateui.via.{r['via']}"))))
+        in_rows = [row for r, row in zip(ins, in_rows) if id(r) in kept]
+        out_rows = [row for r, row in zip(outs, out_rows) if id(r) in kept]
         # Enter goes back to the list that kept someone: a door finds the residents out
-        box.target = "#out" if not any(id(r) in kept for r in ins) and outs else "#inside"
+        target = "#out" if not in_rows and outs else "#inside"
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, in_rows, out_rows, problem, target)
+
+    def _show(self, in_rows: list, out_rows: list, problem: str, target: str) -> None:
+        box = self.query_one(FindBox)
+        box.say(problem)
+        self.query_one("#inside", PagedTable).sync(in_rows)
+        self.query_one("#out", PagedTable).sync(out_rows)
+        box.target = target
