@@ -45,15 +45,19 @@ class GridsView(HouseholdView):
         for key in ("building", "grid", "floors", "households", "leader"):
             b.add_column(t(f"hh.col.{key}"), key=key)
 
-    def reload(self) -> None:
+    def fetch(self, building: int | None, find: str) -> tuple[list[dict], list[dict], dict]:
         store = self.app.store
+        # the registry counts the households per building, not the screen
+        return hh.grids(store), hh.buildings(store), hh.households_per_building(store)
+
+    def show(self, got: tuple[list[dict], list[dict], dict]) -> None:
+        grids, buildings, counts = got
         self.query_one("#grids-table", PagedTable).sync([
             (r["grid"], (r["grid"], r["worker"] or "—", r["head"] or "—",
-                         ",".join(map(str, r["buildings"])), r["households"])) for r in hh.grids(store)])
-        counts = hh.households_per_building(store)   # the registry counts, not the screen
+                         ",".join(map(str, r["buildings"])), r["households"])) for r in grids])
         self.query_one("#bld-table", PagedTable).sync([
             (str(bl["number"]), (bl["number"], bl["grid"], bl.get("floors") or "", counts.get(bl["number"], 0),
-                                 bl.get("leader") or "—")) for bl in hh.buildings(store)])
+                                 bl.get("leader") or "—")) for bl in buildings])
 
     def _key(self, table_id: str) -> str | None:
         return self.query_one(table_id, PagedTable).selected_key

@@ -38,13 +38,17 @@ class KeyPersonsView(HouseholdView):
         for key in ("colour", "door", "head", "phone", "since", "review", "reason"):
             table.add_column(t(f"hh.col.{key}"), key=key)
 
-    def reload(self) -> None:
+    def find_text(self) -> str:
+        return self.query_one(FindBox).text
+
+    def fetch(self, building: int | None, find: str) -> tuple[int, list[dict], str]:
         rows = marks.key_persons(self.app.store, masked=True)
-        table = self.query_one("#keys-table", PagedTable)
-        self.query_one("#keys-title", Static).update(t("hh.keys_title", count=len(rows)))
-        box = self.query_one(FindBox)
-        rows, problem = keep(rows, box.text)
-        box.say(problem)
+        return (len(rows), *keep(rows, find))
+
+    def show(self, got: tuple[int, list[dict], str]) -> None:
+        count, rows, problem = got
+        self.query_one("#keys-title", Static).update(t("hh.keys_title", count=count))
+        self.query_one(FindBox).say(problem)
 
         def cells(r: dict) -> list:
             review = Text(r["review"], style="bold red" if r["due"] else "")
@@ -53,7 +57,7 @@ class KeyPersonsView(HouseholdView):
             return [colour_text(r["colour"]), r["door"], r["head"], r["phone"], r["since"], review,
                     r["reason"]]
 
-        table.sync([(r["door"], tuple(cells(r))) for r in rows])
+        self.query_one("#keys-table", PagedTable).sync([(r["door"], tuple(cells(r))) for r in rows])
 
     def action_find(self) -> None:
         self.query_one(FindBox).open()

@@ -58,27 +58,34 @@ class RollView(HouseholdView):
         for key in ("door", "head", "status", "colour"):
             table.add_column(t(f"hh.col.{key}"), key=key)
 
-    def reload(self) -> None:
-        tab = self.tab
+    def find_text(self) -> str:
+        return self.query_one(FindBox).text
+
+    def fetch(self, building: int | None, find: str) -> dict | None:
+        if building is None:
+            return None
+        store, day = self.app.store, self.day
+        houses = hh.in_building(store, building)
+        shown, problem = keep(houses, find)
+        return {"building": building, "day": day, "houses": shown, "problem": problem,
+                "reports": roll.day_reports(store, day), "current": marks.current(store),
+                "total": roll.summary(store, day, houses)["total"]}
+
+    def show(self, got: dict | None) -> None:
         table = self.query_one("#roll-table", PagedTable)
-        if tab.building is None:
+        if got is None:
             table.clear()
             return
-        houses = hh.in_building(self.app.store, tab.building)
-        reports = roll.day_reports(self.app.store, self.day)
-        current = marks.current(self.app.store)
+        reports, current = got["reports"], got["current"]
 
         def colour(door: str) -> Text:
             c = current.get(door, {}).get("colour")
             return Text(mark_letter(c), style=MARK_STYLE.get(c, ""))
-        box = self.query_one(FindBox)
-        shown, problem = keep(houses, box.text)
-        box.say(problem)
+        self.query_one(FindBox).say(got["problem"])
         table.sync([(h["door"], (h["door"], h["head"], roll_status(reports.get(h["door"]), h["at_home"]),
-                                 colour(h["door"]))) for h in shown])
-        s = roll.summary(self.app.store, self.day, houses)["total"]
-        self.query_one("#roll-title", Static).update(t("hh.roll_title", day=self.day,
-                                                       building=tab.building, **s))
+                                 colour(h["door"]))) for h in got["houses"]])
+        self.query_one("#roll-title", Static).update(t("hh.roll_title", day=got["day"],
+                                                       building=got["building"], **got["total"]))
 
     def _door(self) -> str | None:
         return self.query_one("#roll-table", PagedTable).selected_key

@@ -38,22 +38,29 @@ class SheetView(HouseholdView):
         super().__init__(**kw)
         self.data: dict | None = None
         self.shape: tuple = ()
+        self._reports: dict = {}
+        self._houses: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="sheet-title", classes="hh-line", markup=False)
         yield Table(id="sheet-table", cursor_type="cell", zebra_stripes=False)
         yield Static("", id="sheet-detail", classes="hh-line", markup=False)
 
-    def reload(self) -> None:
-        tab = self.tab
+    def fetch(self, building: int | None, find: str) -> dict | None:
+        if building is None:
+            return None
+        store = self.app.store
+        return {"sheet": sheets.sheet(store, building), "reports": roll.day_reports(store),
+                "houses": {h["door"]: h for h in hh.in_building(store, building)}}
+
+    def show(self, got: dict | None) -> None:
         table = self.query_one("#sheet-table", DataTable)
-        if tab.building is None:
+        if got is None:
             self.query_one("#sheet-title", Static).update(t("hh.no_buildings"))
             table.clear(columns=True)
             self.data, self.shape = None, ()
             return
-        data = sheets.sheet(self.app.store, tab.building)
-        reports = roll.day_reports(self.app.store)
+        data, reports = got["sheet"], got["reports"]
         # every door of a floor in sight: on a narrow terminal the cells lose their padding
         tight = bool(self.size.width) and 4 + 9 * len(data["columns"]) > self.size.width
         shape = (data["building"], tuple(data["columns"]), tuple(f["floor"] for f in data["floors"]),
@@ -81,7 +88,7 @@ class SheetView(HouseholdView):
                     door = cell["door"]
                     if before != cell or old_reports.get(door) != reports.get(door):
                         table.update_cell(str(fl["floor"]), s, sheet_cell(cell, reports.get(door)))
-        self.data, self._reports = data, reports
+        self.data, self._reports, self._houses = data, reports, got["houses"]
         self.query_one("#sheet-title", Static).update(t(
             "hh.sheet_title", building=data["building"], grid=data["grid"], leader=data["leader"] or "—",
             households=data["households"], home=data["home"]))
@@ -115,8 +122,7 @@ class SheetView(HouseholdView):
         if cell is None:
             label.update("")
             return
-        house = next((h for h in hh.in_building(self.app.store, self.data["building"])
-                      if h["door"] == cell["door"]), None)
+        house = self._houses.get(cell["door"])
         if house is None:
             return
         mark = marks.colour_name(cell["colour"], long=True)
@@ -156,8 +162,7 @@ class SheetView(HouseholdView):
         def go(door: str | None) -> None:
             if door:
                 self.tab.building = int(door.split("-")[0])
-                self.reload()
-                self.select(door)
+                self.reload(then=lambda: self.select(door))
         self.app.push_screen(DoorScreen(), go)
 
     def action_print(self) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
+from textual.worker import get_current_worker
 
 from console.core.i18n import t
 
@@ -15,14 +20,49 @@ BUILDING_KEYS = Binding.Group(t("hh.key.buildings"), compact=True)   # [ ] share
 class HouseholdView(Vertical):
     """A view inside the Households tab. The tab holds the building shown
     (``tab.building``) and steps it; found by its type name, since the tab
-    module imports the views."""
+    module imports the views.
+
+    :meth:`reload` reads in a worker: :meth:`fetch` (store reads only, any
+    thread; a store busy with another desk's commit never stops the screen),
+    then :meth:`show` on the event loop with what it read."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._then: list[Callable[[], None]] = []
 
     @property
     def tab(self):
         return self.query_ancestor("HouseholdsTab")
 
-    def reload(self) -> None:  # pragma: no cover - overridden
-        pass
+    def find_text(self) -> str:
+        """What the view's find box holds ("" if it has none)."""
+        return ""
+
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read and show again; ``then()`` once shown (a newer reload that
+        overtakes this one runs it)."""
+        if then is not None:
+            self._then.append(then)
+        self._read(self.tab.building, self.find_text())
+
+    @work(thread=True, exclusive=True, group="hh-view")
+    def _read(self, building: int | None, find: str) -> None:
+        data = self.fetch(building, find)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._shown, data)
+
+    def _shown(self, data: Any) -> None:
+        self.show(data)
+        then, self._then = self._then, []
+        for step in then:
+            step()
+
+    def fetch(self, building: int | None, find: str) -> Any:
+        """What :meth:`show` needs, read from the store (in a worker)."""
+        return None
+
+    def show(self, data: Any) -> None:
+        """Show what :meth:`fetch` read (on the event loop)."""
 
     def focus_main(self) -> None:
         tables = self.query(DataTable)
