@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Static
 
 from console.core import clock
-from console.households import registry as hh
 from console.core.i18n import t
 from screens.households.sheet import SheetView
 from screens.households.key_persons import KeyPersonsView
@@ -35,7 +34,8 @@ class HouseholdsTab(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="households")
-        self.building: int | None = None
+        self.building: int | None = None  # the view's read picks the first when None
+        self.numbers: list[int] = []  # the buildings, as the last read found them
 
     def compose(self) -> ComposeResult:
         yield Static("", id="hh-nav", markup=False)
@@ -47,8 +47,6 @@ class HouseholdsTab(Vertical):
             yield ImportView(id="hh-import")
 
     def on_mount(self) -> None:
-        numbers = [b["number"] for b in hh.buildings(self.app.store)]
-        self.building = numbers[0] if numbers else None
         messages.watch(self, self._files)
         self.reload()
 
@@ -65,9 +63,6 @@ class HouseholdsTab(Vertical):
         return switcher.query_one(f"#{switcher.current}", HouseholdView)
 
     def reload(self) -> None:
-        if self.building is None:
-            numbers = [b["number"] for b in hh.buildings(self.app.store)]
-            self.building = numbers[0] if numbers else None
         self._nav()
         self.view.reload()
 
@@ -95,7 +90,7 @@ class HouseholdsTab(Vertical):
         self.query_one("#hh-nav", Static).update(text)
 
     def step_building(self, step: int) -> None:
-        numbers = [b["number"] for b in hh.buildings(self.app.store)]
+        numbers = self.numbers
         if not numbers:
             return
         i = numbers.index(self.building) if self.building in numbers else 0

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from console.core.i18n import t
+from console.households import registry as hh
 
 
 BUILDING_KEYS = Binding.Group(t("hh.key.buildings"), compact=True)   # [ ] share one footer label
@@ -46,12 +47,18 @@ class HouseholdView(Vertical):
         self._read(self.tab.building, self.find_text())
 
     @work(thread=True, exclusive=True, group="hh-view")
-    def _read(self, building: int | None, find: str) -> None:
+    def _read(self, asked: int | None, find: str) -> None:
+        numbers = [b["number"] for b in hh.buildings(self.app.store)]
+        building = asked if asked in numbers else (numbers[0] if numbers else None)
         data = self.fetch(building, find)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._shown, data)
+            self.app.call_from_thread(self._shown, numbers, asked, building, data)
 
-    def _shown(self, data: Any) -> None:
+    def _shown(self, numbers: list[int], asked: int | None, building: int | None, data: Any) -> None:
+        tab = self.tab
+        tab.numbers = numbers
+        if tab.building == asked:  # not stepped again meanwhile
+            tab.building = building
         self.show(data)
         then, self._then = self._then, []
         for step in then:
