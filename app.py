@@ -287,11 +287,18 @@ class DeskApp(App):
     def call_from_thread(self, callback: Callable, *args, **kwargs):
         """A worker's result for a widget that is being removed meanwhile (a
         tab or screen rebuilt, the console closing) is dropped: its children
-        may already be gone, and a query for them would end the app."""
+        may already be gone, and a query for them would end the app. So is
+        one for the app itself once its last screen is gone (a poll that
+        finished while the console closed: ``self.screen`` would raise)."""
         owner = getattr(callback, "__self__", None)
         if isinstance(owner, Widget):
             callback = partial(_unless_removed, owner, callback)
+        elif owner is self:
+            callback = partial(self._unless_closed, callback)
         return super().call_from_thread(callback, *args, **kwargs)
+
+    def _unless_closed(self, callback: Callable, *args, **kwargs):
+        return callback(*args, **kwargs) if self.screen_stack else None
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady cursor in every text box: over SSH a blinking one costs
