@@ -11,8 +11,6 @@ records who delivered it and when.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from typing import Any
 
 from tinydb import where
@@ -21,6 +19,7 @@ from console.core import alerts as desk_alerts
 from console.core import clock, i18n
 from console.households.registry import find
 from console.core.i18n import DomainError
+from console.core.numbers import whole_number
 from console.core.operators import Actor
 from console.purchases.form_values import parse_day, parse_hhmm
 from console.core.store import Store
@@ -55,10 +54,8 @@ i18n.add({
 def parse_every(value: Any) -> int:
     """Every how many days a delivery repeats: a whole number 1 to MAX_EVERY,
     typed (full-width digits too) or an int; "-5", "0", "1.5" or "" are refused."""
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    if isinstance(value, bool) or not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= MAX_EVERY:
-        raise DomainError("schedules.bad_every", field="every", most=MAX_EVERY, text=str(value).strip())
-    return int(text)
+    return whole_number(value, "schedules.bad_every", "every", hi=MAX_EVERY, digits=2,
+                        most=MAX_EVERY, text=str(value).strip())
 
 
 def add_schedule(store: Store, actor: Actor, what: str, door: str, to: str,

@@ -10,7 +10,8 @@ from console.core import i18n, settings
 from console.core.i18n import DomainError
 from console.core.operators import Actor, require_leader
 from console.core.store import Store
-from console.stock.values import whole_number
+from console.core.numbers import whole_number
+from console.stock.values import MAX_QTY
 
 #: default items; override with the setting "stock_items" (same shape)
 DEFAULT_ITEMS: list[dict[str, Any]] = [
@@ -51,7 +52,7 @@ def low_levels(store: Store) -> dict[str, int]:
 
 def parse_low(value: int | str) -> int:
     """A low-stock warning level: a whole number, 0 (never warn) or more."""
-    return whole_number(value, "stock.bad_low", "low", allow_zero=True)
+    return whole_number(value, "stock.bad_low", "low", lo=0, hi=MAX_QTY)
 
 
 def set_low(store: Store, actor: Actor, item: str, level: int | str) -> None:

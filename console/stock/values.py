@@ -12,6 +12,7 @@ from typing import Any
 
 from console.core import clock, i18n, safe_text
 from console.core.i18n import DomainError
+from console.core.numbers import whole_number
 
 MAX_QTY = 100_000
 MAX_FEN = 10_000_000                  # 100,000 yuan per unit is surely a typo
@@ -30,35 +31,21 @@ i18n.add({
 
 # -- parsing what volunteers type -----------------------------------------------
 
-def whole_number(value: Any, key: str, field: str, allow_zero: bool = False, **params) -> int:
-    """A whole number up to MAX_QTY (0 only with ``allow_zero``), else DomainError ``key``."""
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    if isinstance(value, bool) or not re.fullmatch(r"\d{1,9}", text):
-        raise DomainError(key, field=field, **params)
-    n = int(text)
-    if n > MAX_QTY or (n == 0 and not allow_zero):
-        raise DomainError(key, field=field, **params)
-    return n
-
-
 def parse_qty(value: Any, field: str = "qty") -> int:
     """A positive whole quantity (int or typed text), else a clear error."""
-    return whole_number(value, "stock.bad_qty", field)
+    return whole_number(value, "stock.bad_qty", field, hi=MAX_QTY)
 
 
 def parse_count(value: Any) -> int:
     """A stock-take count: a whole number, 0 allowed."""
     text = str(value if value is not None else "").strip()
-    return whole_number(value, "stock.bad_count", "counted", allow_zero=True, text=text)
+    return whole_number(value, "stock.bad_count", "counted", lo=0, hi=MAX_QTY, text=text)
 
 
 def loan_hours(value: Any) -> int:
     """How long a gun is lent for: whole hours (full-width digits too), 1 to
     MAX_LOAN_HOURS; empty, 0, "-5", "1.5" or "八" are refused with one message."""
-    n = whole_number(value, "stock.bad_hours", "hours", most=MAX_LOAN_HOURS)
-    if n > MAX_LOAN_HOURS:
-        raise DomainError("stock.bad_hours", field="hours", most=MAX_LOAN_HOURS)
-    return n
+    return whole_number(value, "stock.bad_hours", "hours", hi=MAX_LOAN_HOURS, most=MAX_LOAN_HOURS)
 
 
 def due_in(hours: Any) -> dt.datetime:
