@@ -88,22 +88,8 @@ class InsideScreen(ModalScreen[None]):
         ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
         found, problem = keep(ins + outs, text, who=("name", "org"))
         kept = {id(r) for r in found}
-        in_rows = []
-        for r in ins:
-            style = "bold red" if r["over"] else ""
-            who = " ".join(p for p in (r["name"], r["org"]) if p)
-            in_rows.append((f"in{len(in_rows)}", (Text(who, style=style), _hm(r["since"], now),
-                            Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))))
-        out_rows = []
-        for r in outs:
-            style = "bold red" if r["late"] else ""
-            left = "" if r["due"] is None else i18n.t(
-                "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
-            out_rows.append((f"out{len(out_rows)}", (r["door"], r["name"], _hm(r["since"], now),
-                             Text(f"{_hm(r['due'], now)} {left}".strip(), style=style),
-                             i18n.t(f"gateui.via.{r['via']}"))))
-        in_rows = [row for r, row in zip(ins, in_rows) if id(r) in kept]
-        out_rows = [row for r, row in zip(outs, out_rows) if id(r) in kept]
+        in_rows = [(f"in{i}", _inside_cells(r, now)) for i, r in enumerate(ins) if id(r) in kept]
+        out_rows = [(f"out{i}", _out_cells(r, now)) for i, r in enumerate(outs) if id(r) in kept]
         # Enter goes back to the list that kept someone: a door finds the residents out
         target = "#out" if not in_rows and outs else "#inside"
         if not get_current_worker().is_cancelled:
@@ -115,3 +101,18 @@ class InsideScreen(ModalScreen[None]):
         self.query_one("#inside", PagedTable).sync(in_rows)
         self.query_one("#out", PagedTable).sync(out_rows)
         box.target = target
+
+
+def _inside_cells(r: dict, now: dt.datetime) -> tuple:
+    style = "bold red" if r["over"] else ""
+    who = " ".join(p for p in (r["name"], r["org"]) if p)
+    return (Text(who, style=style), _hm(r["since"], now),
+            Text(f"{r['minutes'] // 60}:{r['minutes'] % 60:02d}", style=style))
+
+
+def _out_cells(r: dict, now: dt.datetime) -> tuple:
+    style = "bold red" if r["late"] else ""
+    left = "" if r["due"] is None else i18n.t(
+        "gateui.left", minutes=int((r["due"] - now).total_seconds() // 60))
+    return (r["door"], r["name"], _hm(r["since"], now),
+            Text(f"{_hm(r['due'], now)} {left}".strip(), style=style), i18n.t(f"gateui.via.{r['via']}"))
