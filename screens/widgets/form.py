@@ -106,7 +106,7 @@ class Field:
     blank: bool = False
 
 
-#: the form dialog's width (its DEFAULT_CSS) and the least a text box beside a label keeps
+#: the form dialog's width and the least a text box beside a label keeps
 FORM_WIDTH = 76
 BOX_MIN = 24
 #: the widest label column: the dialog's width less its border and padding (4) and a box
@@ -119,7 +119,7 @@ class FormDialog(ModalScreen):
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
     FormDialog > .form {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        width: FORM_WIDTH; max-width: 100%; height: auto; max-height: 100%;
         padding: 0 1; border: round $primary; background: $surface;
     }
     FormDialog .form VerticalScroll { height: auto; max-height: 18; }
@@ -127,7 +127,7 @@ class FormDialog(ModalScreen):
     FormDialog .form-info { color: $text-muted; height: auto; }
     FormDialog .form-label { width: 14; }
     FormDialog FieldError { padding-left: 14; }
-    """
+    """.replace("FORM_WIDTH", str(FORM_WIDTH))
     BINDINGS = [Binding("ctrl+s", "save", i18n.t("form.save"), priority=True),
                 Binding("escape", "cancel", i18n.t("form.cancel"))]
 
