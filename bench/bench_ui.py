@@ -80,9 +80,14 @@ def rss_mb() -> float:
 
 async def settle(app, pilot) -> None:
     """Until nothing is pending: messages processed, workers done."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(50):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer read replaced it: wait for that one
+            pass
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return
