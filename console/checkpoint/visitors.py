@@ -4,13 +4,14 @@ The entry form shows a notice when someone came earlier today or was
 turned away in the last LOOKBACK_DAYS days (:func:`repeat_info`), and
 offers recent visitors by name or phone (:func:`recall`). Both read a
 per-day index of the live log (after corrections) kept with
-:func:`console.core.cache.folded`: a new entry is folded in; a correction,
-a change or a removal makes that day's index be built again.
+:func:`console.core.cache.folded`: today's by identity (:class:`DayIndex`;
+a new entry is folded in; a correction, a change or a removal builds it
+again), an earlier day's packed in one bytes value (:class:`PastDay`).
 """
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
 from typing import Any
 
 from console.checkpoint.codes import clean as _clean, recent_days
@@ -35,52 +36,128 @@ def person_keys(name: str, phone: str, door: str, org: str = "") -> list[tuple]:
     return keys
 
 
-#: an entry as an index keeps it: what the notices read (14 days of whole
-#: entries held ~40 MB at 10x, after the store had evicted those days' tables)
+#: an entry as today's index keeps it: what the notices read (14 days of
+#: whole entries held ~40 MB at 10x, after the store had evicted those days' tables)
 SEEN = ("id", "at", "outcome")
-#: of an earlier day the notices read only who was turned away: an index of
-#: a past day keeps those entries alone (a third less memory at 10x)
+#: of an earlier day the notices read only who was turned away
 TURNED = "turned_away"
 
 
 class DayIndex:
-    """One day's live entries by identity: ``index`` {person key: [(id, at,
-    outcome)]} (of a past day only the turned-away ones), ``visitors``
-    {(name, phone, door, org): (plate, purpose, at) of the latest entry} in
-    order of first visit; ``corrected`` ids a correction replaces.
-    Read-only once made."""
+    """Today's live entries by identity: ``index`` {person key: [(id, at,
+    outcome)]}, ``visitors`` {(name, phone, door, org): (plate, purpose, at)
+    of the latest entry} in order of first visit; ``corrected`` ids a
+    correction replaces. Read-only once made."""
 
-    __slots__ = ("index", "visitors", "corrected", "past")
+    __slots__ = ("index", "visitors", "corrected")
 
-    def __init__(self, index: dict, visitors: dict, corrected: set, past: bool):
-        self.index, self.visitors, self.corrected, self.past = index, visitors, corrected, past
+    def __init__(self, index: dict, visitors: dict, corrected: set):
+        self.index, self.visitors, self.corrected = index, visitors, corrected
 
     def _add(self, e: dict, copied: set) -> None:
-        if not self.past or e.get("outcome") == TURNED:
-            seen = (e["id"], e.get("at", ""), e.get("outcome", ""))
-            for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
-                                   e.get("org", "")):
-                if key not in copied:
-                    copied.add(key)
-                    self.index[key] = list(self.index.get(key, ()))
-                self.index[key].append(seen)
+        seen = (e["id"], e.get("at", ""), e.get("outcome", ""))
+        for key in person_keys(e.get("name", ""), e.get("phone", ""), e.get("door", ""),
+                               e.get("org", "")):
+            if key not in copied:
+                copied.add(key)
+                self.index[key] = list(self.index.get(key, ()))
+            self.index[key].append(seen)
         who = (e.get("name", ""), e.get("phone", ""), e.get("door", ""), e.get("org", ""))
         if who[0] or who[3]:
             self.visitors[who] = (e.get("plate", ""), e.get("purpose", ""), e.get("at", ""))  # later wins
 
+    def seen(self, keys: list[tuple]) -> list[tuple]:
+        """(id, at, outcome) of the entries of a person with any of ``keys``, oldest first."""
+        return sorted({e[0]: e for key in keys for e in self.index.get(key, ())}.values())
 
-def _build(records: list[tuple[int, dict]], past: bool) -> DayIndex:
-    rows = [{**r, "id": i} for i, r in sorted(records, key=lambda p: p[0])]
-    day = DayIndex({}, {}, {r["corrects"] for r in rows if r.get("corrects")}, past)
+    def newest(self, prefix: str, hit: Callable[[str, str], bool]):
+        """((name, phone, door, org), (plate, purpose, at)) of each visitor
+        ``hit(name, phone)`` keeps, newest first (``prefix`` is for
+        :meth:`PastDay.newest`)."""
+        return ((who, seen) for who, seen in reversed(list(self.visitors.items()))
+                if hit(who[0], who[1]))
+
+
+#: a past day's line: the fields recall and the notices read, UTF-8, US between
+LINE = ("name", "phone", "door", "org", "plate", "purpose", "at", "id", "outcome")
+US, NL = b"\x1f", b"\n"
+
+
+class PastDay:
+    """An earlier day's live entries as one bytes value, a line each (:data:`LINE`),
+    oldest first, NL before and after every line. 13 days of them as dicts and
+    tuples held ~23 MB at 10x (the strings kept alive after the store had
+    evicted the days' tables); packed, ~3 MB. Found with ``bytes.find``.
+    Read-only."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: bytes):
+        self.text = text
+
+    def _lines(self, needle: bytes):
+        text, at = self.text, 0
+        while (at := text.find(needle, at)) >= 0:
+            start = text.rfind(NL, 0, at + 1) + 1
+            end = text.find(NL, at + 1)
+            yield [f.decode() for f in text[start:end].split(US)]
+            at = end
+
+    def seen(self, keys: list[tuple]) -> list[tuple]:
+        """(id, at, outcome) of the turned-away entries of a person with any of ``keys``, oldest first."""
+        found: dict[int, tuple] = {}
+        for key in keys:
+            needle = US + key[1].encode() + US if key[0] == "phone" else NL + key[1].encode() + US
+            for f in self._lines(needle):
+                if f[8] == TURNED and key in person_keys(f[0], f[1], f[2], f[3]):
+                    found[int(f[7])] = (int(f[7]), f[6], f[8])
+        return [found[i] for i in sorted(found)]
+
+    def newest(self, prefix: str, hit: Callable[[str, str], bool]):
+        """As :meth:`DayIndex.newest`, of every entry (a visitor may come more
+        than once). A ``prefix`` that has no letter case (Chinese, digits: no
+        pinyin to try, nothing to lower) is looked for in the bytes first."""
+        needle = prefix.encode() if prefix.lower() == prefix.upper() else b""
+        if needle not in self.text:
+            return
+        for line in reversed(self.text.split(NL)):
+            if line and needle in line:
+                name, phone, rest = line.split(US, 2)
+                name, phone = name.decode(), phone.decode()
+                if hit(name, phone):
+                    f = rest.decode().split("\x1f")
+                    yield (name, phone, f[0], f[1]), (f[2], f[3], f[4])
+
+
+def _line(e: dict) -> str:
+    fields = [v if type(v) is str else "" if v is None else str(v) for v in map(e.get, LINE)]
+    line = "\x1f".join(fields)
+    if line.count("\x1f") != len(LINE) - 1 or "\n" in line:  # a field holding either
+        line = "\x1f".join(f.replace("\x1f", " ").replace("\n", " ") for f in fields)
+    return line
+
+
+def _rows(records: list[tuple[int, dict]]) -> list[dict]:
+    return [{**r, "id": i} for i, r in sorted(records, key=lambda p: p[0])]
+
+
+def _build(records: list[tuple[int, dict]]) -> DayIndex:
+    rows = _rows(records)
+    day = DayIndex({}, {}, {r["corrects"] for r in rows if r.get("corrects")})
     copied: set = set()
     for e in live(rows):
         day._add(e, copied)
     return day
 
 
+def _build_past(records: list[tuple[int, dict]]) -> PastDay:
+    lines = "".join(_line(e) + "\n" for e in live(_rows(records)))
+    return PastDay(("\n" + lines).encode())
+
+
 def _fold(day: DayIndex, changes: list[dict]) -> DayIndex | None:
     """New plain entries folded in; anything else (None): built again."""
-    new = DayIndex(dict(day.index), dict(day.visitors), day.corrected, day.past)
+    new = DayIndex(dict(day.index), dict(day.visitors), day.corrected)
     copied: set = set()
     for c in changes:
         after = c.get("after")
@@ -91,10 +168,13 @@ def _fold(day: DayIndex, changes: list[dict]) -> DayIndex | None:
     return new
 
 
-def day_index(store: Store, day: str, today: str) -> DayIndex:
-    past = day != today
-    return folded(store, "checkpoint", partial(_build, past=past), _fold, day=day,
-                  tag="visitors-past" if past else "visitors")
+def day_index(store: Store, day: str, today: str) -> DayIndex | PastDay:
+    """Today's index (kept up to date entry by entry), or an earlier day's
+    (built again on any change: a correction made later)."""
+    if day == today:
+        return folded(store, "checkpoint", _build, _fold, day=day, tag="visitors")
+    return folded(store, "checkpoint", _build_past, lambda _day, _changes: None, day=day,
+                  tag="visitors-past")
 
 
 def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
@@ -120,12 +200,7 @@ def repeat_info(store: Store, name: str = "", phone: str = "", door: str = "",
     if not keys:
         return out
     for day in reversed(recent_days(store, today, LOOKBACK_DAYS)):
-        idx = day_index(store, day, today).index
-        seen: dict[int, tuple] = {}
-        for key in keys:
-            for e in idx.get(key, []):
-                seen[e[0]] = e
-        found = [dict(zip(SEEN, e)) for e in sorted(seen.values())]
+        found = [dict(zip(SEEN, e)) for e in day_index(store, day, today).seen(keys)]
         if day == today:
             out["today"] = found
         out["turned"] += [{**e, "day": day} for e in reversed(found)
@@ -151,13 +226,18 @@ def recall(store: Store, prefix: str, limit: int = 10, today: str | None = None)
         return []
     today = today or clock.today().isoformat()
     found: dict[tuple, dict] = {}
+    by_name: dict[str, bool] = {}   # a name seen again is not matched again
+
+    def hit(name: str, phone: str) -> bool:
+        if name.startswith(prefix) or (phone and phone.startswith(prefix)):
+            return True
+        if name not in by_name:
+            by_name[name] = names.matches(name, prefix)
+        return by_name[name]
+
     for day in reversed(recent_days(store, today, LOOKBACK_DAYS)):
-        visitors = day_index(store, day, today).visitors
-        for who, (plate, purpose, at) in reversed(list(visitors.items())):
-            if who in found:
-                continue
-            if (who[0].startswith(prefix) or (who[1] and who[1].startswith(prefix))
-                    or names.matches(who[0], prefix)):
+        for who, (plate, purpose, at) in day_index(store, day, today).newest(prefix, hit):
+            if who not in found:
                 found[who] = {"name": who[0], "phone": who[1], "door": who[2], "org": who[3],
                               "plate": plate, "purpose": purpose, "last": at}
                 if len(found) >= limit:

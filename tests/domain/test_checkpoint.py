@@ -123,6 +123,29 @@ def test_recall_by_name_or_phone_prefix(store, volunteer, at):
     assert visitors.recall(store, "赵") == [] and visitors.recall(store, "") == []
 
 
+def test_earlier_days_are_found_exactly_by_phone_or_name_and_door(store, volunteer, at):
+    """An earlier day's log is packed in one value: the notices and recall
+    read it as they read today's, a name never finding a longer name."""
+    at(days=-3)
+    cp.log_entry(store, volunteer, GATE, form(name="王伟", phone="13800001234", note="a\x1fb\nc"))
+    cp.log_entry(store, volunteer, GATE, form(name="王伟明", phone="", door="1-302"))
+    cp.log_entry(store, volunteer, GATE, form(name="王芳", phone="13900009999", outcome="allowed"))
+    at(days=-1)
+    cp.log_entry(store, volunteer, GATE, form(name="王伟", phone="", door="1-302"))
+    at()
+    by_phone = visitors.repeat_info(store, "", "13800001234", "")["turned"]
+    assert [e["day"] for e in by_phone] == ["2026-03-02"]  # 1-302's 王伟 of 03-04 had no phone
+    both = visitors.repeat_info(store, "王伟", "13800001234", "1-302")["turned"]
+    assert [e["day"] for e in both] == ["2026-03-04", "2026-03-02"]  # each entry once, newest first
+    assert visitors.repeat_info(store, "王", "", "1-302")["turned"] == []
+    assert visitors.repeat_info(store, "王芳", "13900009999", "1-302")["turned"] == []  # allowed in
+    assert [(r["name"], r["last"][:10]) for r in visitors.recall(store, "王")] == [
+        ("王伟", "2026-03-04"), ("王芳", "2026-03-02"), ("王伟明", "2026-03-02"),
+        ("王伟", "2026-03-02")]  # one per person: the 王伟 with a phone is another
+    assert [r["name"] for r in visitors.recall(store, "wwm")] == ["王伟明"]  # pinyin initials
+    assert [r["name"] for r in visitors.recall(store, "1390")] == ["王芳"]
+
+
 def test_page_filters_newest_first(store, volunteer, at):
     for i in range(7):
         at(minutes=i)
