@@ -113,8 +113,8 @@ async def desk(data: str, trace: int) -> dict:
         gc.collect()
         marks["every tab"] = rss_mb()
         if os.environ.get("BENCH_TRIM"):  # diagnosis: how much is freed memory malloc kept
-            import ctypes
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            from console.core import heap
+            heap.give_back()
             marks["after malloc_trim"] = rss_mb()
         holders = _holders(store)
         top = []

@@ -30,9 +30,19 @@ import time
 THRESHOLDS = (10_000, 20, 20)
 
 
+#: glibc's malloc arenas: 2, not 8 per core. Each worker thread that
+#: allocates gets an arena of its own, and what is freed there stays RSS
+#: (bench_soak: 7 MB less a desk over the first minutes, no slower)
+ARENAS = 2
+_M_ARENA_MAX = -8
+
+
 def tune() -> None:
-    """Set the thresholds for a long-running console process."""
+    """Set the thresholds for a long-running console process, and malloc's
+    arenas (call it before threads start: an arena, once made, stays)."""
     gc.set_threshold(*THRESHOLDS)
+    if _LIBC is not None:
+        _LIBC.mallopt(_M_ARENA_MAX, ARENAS)
 
 
 def freeze_loaded(collect: bool = False) -> None:
@@ -71,17 +81,19 @@ class QuietCollector:
         return True
 
 
-def _trim():
+def _glibc():
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
+        libc.malloc_trim, libc.mallopt  # noqa: B018  (both, or neither is used)
+        return libc
+    except (OSError, AttributeError):  # not glibc: malloc is left as it is
         return None
 
 
-_MALLOC_TRIM = _trim()
+_LIBC = _glibc()
 
 
 def give_back() -> None:
     """Return the heap's free pages to the system, where malloc can."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
