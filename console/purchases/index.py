@@ -3,7 +3,7 @@
 The Purchases tab, the unpaid list and the gate's redirected requests read
 all 15k requests of a 10x data directory; wrapping, sorting and filtering
 them on every reload cost 100-200 ms. :func:`request_index` keeps them,
-each with its ``id``, in id order, with the ids of each status, of the
+each with its ``id`` (a :class:`Request`, the stored record itself), in id order, with the ids of each status, of the
 unpaid ones and of those made at a gate, with
 :func:`console.core.cache.folded`: inserts, updates and removals are folded
 in; an insert below the highest id builds it again. Read-only once made (a
@@ -11,6 +11,9 @@ fold makes a new value; rows are shared).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from console.core.cache import folded
 from console.core.store import Store
@@ -30,8 +33,38 @@ def groups(row: dict) -> list[tuple]:
     return out
 
 
+class Request(Mapping):
+    """A stored request with its ``id``, read as a dict is (``row["id"]``,
+    ``row.get``, ``{**row}``, ``dict(row)``) without copying the record: a
+    copy of each held 9.6 MB at 10x. Read-only, as the record is."""
+
+    __slots__ = ("id", "record")
+
+    def __init__(self, doc_id: int, record: dict):
+        self.id, self.record = doc_id, record
+
+    def __getitem__(self, key: str) -> Any:
+        return self.id if key == "id" else self.record[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.id if key == "id" else self.record.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key == "id" or key in self.record
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.record
+        yield "id"
+
+    def __len__(self) -> int:
+        return len(self.record) + 1
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 class RequestIndex:
-    """``rows`` {id: request with its id} in id order; ``groups`` {group:
+    """``rows`` {id: :class:`Request`} in id order; ``groups`` {group:
     {id: None}} (see :func:`groups`), ids in no particular order."""
 
     __slots__ = ("rows", "groups")
@@ -63,7 +96,7 @@ class _Change:
                 self._group(key).pop(doc_id, None)
 
     def put(self, doc_id: int, record: dict) -> None:
-        row = self.new.rows[doc_id] = {**record, "id": doc_id}
+        row = self.new.rows[doc_id] = Request(doc_id, record)
         for key in groups(row):
             self._group(key)[doc_id] = None
 
