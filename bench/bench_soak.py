@@ -13,8 +13,8 @@ typed at this desk and the other commits
 (journal lines since the start less this desk's entries), the longest gap between two ticks of a
 10 ms timer (what a volunteer sees as a stuck screen), the longest gen-2
 garbage collection and how many ran, the tables loaded in memory, the
-journal tail held, and the objects the collector has frozen (``gc.freeze``)
-and still tracks. Rows are printed as they come (a run cut short still
+journal tail held, the objects the collector has frozen (``gc.freeze``)
+and still tracks, the widgets, and the cells the tables keep drawn. Rows are printed as they come (a run cut short still
 says something); the machine line first.
 
 Not part of the test suite; the numbers depend on the machine's load.
@@ -59,6 +59,14 @@ async def type_entry(app, pilot, tab, rng: random.Random, doors: list[str]) -> N
     await pilot.press(*f"138{rng.randrange(10**8):08d}", "ctrl+s")
 
 
+def drawn_cells(app) -> int:
+    """Cells the desk's tables keep drawn (their render caches)."""
+    from textual.widgets import DataTable
+
+    return sum(len(t._cell_render_cache) for sc in app.screen_stack
+               for t in sc.query(DataTable))
+
+
 async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None:
     from textual.widgets import Input, Select
 
@@ -89,7 +97,7 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
         other = writer(str(data), every=1.0, checkpoint=True)
         try:
             print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
-                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}", flush=True)
+                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}{'cells':>7}", flush=True)
             start = time.perf_counter()
             typed, minute, last_snap = 0, 0, None
             from collections import Counter
@@ -124,8 +132,8 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
                           f"{probe.gap * 1000:10.0f}{max(gen2, default=0) * 1000:9.0f}{len(gen2):7d}"
                           f"{len(store._loaded):7d}{sum(len(v) for v in store._tail.values()):7d}"
                           f"{gc.get_freeze_count() // 1000:9d}{len(gc.get_objects()) // 1000:8d}"
-                          f"{sum(len(list(sc.walk_children())) for sc in app.screen_stack):8d}",
-                          flush=True)
+                          f"{sum(len(list(sc.walk_children())) for sc in app.screen_stack):8d}"
+                          f"{drawn_cells(app):7d}", flush=True)
                     if trace:  # what grew since the last minute
                         snap = tracemalloc.take_snapshot()
                         if last_snap is not None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual import work
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
@@ -53,7 +54,23 @@ class Table(DataTable):
     draw them once before that idle, at the width the column had: the heading's
     ("030" for 0305-009). The wider measure then kept those drawn cells, and
     the volunteer saw the cut column until a row changed. Here a width that
-    changes while measuring drops what was drawn, as adding a row does."""
+    changes while measuring drops what was drawn, as adding a row does.
+
+    Its caches of drawn cells and lines hold what a screen shows, not
+    Textual's 10,000 cells: every change makes their keys new (the update
+    count), so the old entries only wait to be pushed out. Over an hour the
+    desk's tables filled them, a slow rise of the session's memory
+    (bench_soak)."""
+
+    #: cells, and rows or lines, drawn and kept: a 120-row window of 8 columns
+    CELLS, LINES = 1000, 200
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._cell_render_cache = LRUCache(self.CELLS)
+        self._row_render_cache = LRUCache(self.LINES)
+        self._row_renderable_cache = LRUCache(self.LINES)
+        self._line_cache = LRUCache(self.LINES)
 
     def _widths(self) -> list[int]:
         return [self._label_column.content_width, *(c.get_render_width(self) for c in self.columns.values())]
