@@ -288,34 +288,20 @@ async def test_chinese_labels_fit(store, leader, open_tab):
     i18n.set_lang("en")
 
 
-async def test_the_views_answer_while_the_store_is_busy(store, volunteer, open_tab, settle):
+async def test_the_views_answer_while_the_store_is_busy(store, volunteer, open_tab, settle, store_busy):
     """A commit holds the store for as long as another desk's lock and the
     fsync take: switching and stepping the views meanwhile must not wait
     for it; what they show arrives once the store is free."""
-    import threading
-
     from textual.widgets import ContentSwitcher
 
     app = DeskApp(store, actor=volunteer, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "households", "b")
-        held, free = threading.Event(), threading.Event()
-
-        def busy() -> None:
-            with store._mutex:   # what a commit holds (this desk's worker or the lock wait)
-                held.set()
-                free.wait(30)
-        holder = threading.Thread(target=busy)
-        holder.start()
-        held.wait(5)
-        try:
+        with store_busy(store) as holder:
             for key, view in (("r", "hh-roll"), ("right_square_bracket", "hh-roll"),
                               ("k", "hh-keys"), ("g", "hh-grids"), ("b", "hh-sheet")):
                 await pilot.press(key)
                 assert tab.query_one(ContentSwitcher).current == view
             assert holder.is_alive()  # all of it while the store was still held
-        finally:
-            free.set()
-            holder.join()
         await settle(pilot)
         assert "Building 2" in _text(tab.query_one("#sheet-title"))
