@@ -26,6 +26,7 @@ from screens.widgets.form import Field, FormDialog, FormRow
 from screens.widgets.find_box import FIND_UNSHOWN, FindBox, keep
 from screens.widgets.paged_table import PagedTable
 from screens.widgets.validation import NUMBER, DomainCheck, blank_or
+from screens.widgets.writes import write
 from screens import messages
 
 
@@ -67,14 +68,15 @@ class StockTab(Vertical):
         self._buildings: list[int] = []
         self.data: dict | None = None   # the last read; each view drawn from it when shown
         self._drawn: set[str] = set()
+        self._handouts: list[tuple[str, str]] = []   # what the item list offers (from the last read)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="issue-row"):
             yield Input(id="door", placeholder=i18n.t("stockui.door"), max_length=24,
                         validators=[DomainCheck(households.normalise_door)],
                         validate_on=["changed", "submitted"])
-            handouts = self._item_options("handout")
-            yield Select(handouts, id="item", allow_blank=False, value=handouts[0][1])
+            # the items come with the first read (in a worker); until then "" (the domain's first handout)
+            yield Select(self._no_items(), id="item", allow_blank=False)
             yield Select([(i18n.t(f"stock.reason.{r}"), r) for r in stock.REASONS], id="reason",
                          prompt=i18n.t("stockui.reason_none"))
         yield Label("", id="door-msg")
@@ -131,6 +133,7 @@ class StockTab(Vertical):
             if building is not None else [],
             "names": items.item_map(store),
         }
+        data["handouts"] = _item_options(data["names"].values(), "handout")
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: dict) -> None:
@@ -144,7 +147,24 @@ class StockTab(Vertical):
                 select.set_options([(f"{n} {i18n.t('stockui.building')}", n) for n in self._buildings])
                 if self.building is not None:
                     select.value = self.building
+        if data["handouts"] != self._handouts:
+            self._set_handouts(data["handouts"])
         self._draw(self.query_one(ContentSwitcher).current or "v-ledger")
+
+    @staticmethod
+    def _no_items() -> list[tuple[str, str]]:
+        return [(i18n.t("stockui.f.item"), "")]
+
+    def _set_handouts(self, handouts: list[tuple[str, str]]) -> None:
+        """The items Enter hands out, as the last read found them; the one
+        picked stays picked, else the first (the domain's default)."""
+        self._handouts = handouts
+        select = self.query_one("#item", Select)
+        picked = select.value
+        with select.prevent(Select.Changed):
+            select.set_options(handouts or self._no_items())
+            if any(key == picked for _, key in handouts):
+                select.value = picked
 
     def _item_label(self, key: str) -> str:
         return items.item_name(self.data["names"].get(key, key))
@@ -269,20 +289,21 @@ class StockTab(Vertical):
         self.busy = True
         reason = self.query_one("#reason", Select).value
         self.app.keys.wait_for(self._issue_worker(  # the next door waits for the cleared box
-            door_text, self.query_one("#item", Select).value,
+            door_text, self.query_one("#item", Select).value or None,   # None: before the first read
             reason if reason in stock.REASONS else None))
 
     @work(thread=True, group="stock-issue")
-    def _issue_worker(self, door_text: str, item: str, reason: str | None) -> None:
+    def _issue_worker(self, door_text: str, item: str | None, reason: str | None) -> None:
         store, actor = self.app.store, self.app.actor
         try:
             house = households.find(store, door_text)
             doc = stock.issue(store, actor, house["door"], item=item, reason=reason)
             balance = next(b["balance"] for b in balances.balances(store) if b["item"] == doc["item"])
+            name = items.item_name(items.item_map(store).get(doc["item"], doc["item"]))
         except DomainError as exc:
             self.app.call_from_thread(self._refused, door_text, exc)
             return
-        self.app.call_from_thread(self._issued, house, doc, balance)
+        self.app.call_from_thread(self._issued, house, doc, balance, name)
 
     def _refused(self, door_text: str, exc: DomainError) -> None:
         self.busy = False
@@ -298,9 +319,8 @@ class StockTab(Vertical):
         else:
             self.query_one("#door", Input).focus()
 
-    def _issued(self, house: dict, doc: dict, balance: int) -> None:
+    def _issued(self, house: dict, doc: dict, balance: int, name: str) -> None:
         self.busy = False
-        name = items.item_name(items.item_map(self.app.store).get(doc["item"], doc["item"]))
         if doc["replacement"]:
             text = i18n.t("stockui.replaced", reason=i18n.t(f"stock.reason.{doc['reason']}"),
                           door=doc["door"], head=house.get("head") or "", item=name, balance=balance)
@@ -338,17 +358,23 @@ class StockTab(Vertical):
                 self.reload()
         self.app.push_screen(FormDialog(title, fields, save, help_text), done)
 
-    def _item_options(self, kind: str | None = None) -> list[tuple[str, str]]:
-        return [(items.item_name(i), i["key"]) for i in items.items(self.app.store)
-                if kind is None or i.get("kind") == kind]
+    def _with_items(self, kind: str | None, form: Callable[[list[tuple[str, str]]], None]) -> None:
+        """``form(options)`` with the items of ``kind`` read in a worker (a
+        busy store never stops the screen); the keys typed after the form's
+        key wait for the form and land in it."""
+        store = self.app.store
+        write(self, lambda: _item_options(items.items(store), kind), form, group="stock-read")
 
     def _done(self, doc: dict) -> str:
         return i18n.t("stockui.done", no=doc["no"])
 
     def action_receive(self) -> None:
+        self._with_items(None, self._receive)
+
+    def _receive(self, options: list[tuple[str, str]]) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.receive"), [
-            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
+            Field("item", i18n.t("stockui.f.item"), options=options),
             Field("qty", i18n.t("stockui.f.qty"), restrict=NUMBER, check=parse_qty),
             Field("source", i18n.t("stockui.f.source")),
             Field("cost", i18n.t("stockui.f.cost"), value="0", restrict=NUMBER, check=parse_yuan),
@@ -357,24 +383,33 @@ class StockTab(Vertical):
                                               v["cost"], v["date"])))
 
     def action_lend(self) -> None:
+        self._with_items("loan", self._lend)
+
+    def _lend(self, options: list[tuple[str, str]]) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.lend"), [
-            Field("item", i18n.t("stockui.f.item"), options=self._item_options("loan")),
+            Field("item", i18n.t("stockui.f.item"), options=options),
             Field("team", i18n.t("stockui.f.team")),
             Field("hours", i18n.t("stockui.f.hours"), value="8", restrict=NUMBER,
                   check=loan_hours),
         ], lambda v: self._done(stock.lend(store, actor, v["item"], v["team"], due_in(v["hours"]))))
 
     def action_gun_back(self) -> None:
-        store, actor = self.app.store, self.app.actor
-        open_loans = balances.loans(store)
-        if not open_loans:
+        """The guns out are read in a worker; the form opens with them."""
+        store = self.app.store
+        selected = self._selected("#guns") if self.query_one(ContentSwitcher).current == "v-guns" else None
+
+        def read() -> list[tuple[str, int]]:
+            names = items.item_map(store)
+            return [(f"{m['team']} · {items.item_name(names.get(m['item'], m['item']))} · "
+                     f"{_when(m['at'])} → {_when(m['due'])}", m["no"]) for m in balances.loans(store)]
+        write(self, read, lambda options: self._gun_back(options, selected), group="stock-read")
+
+    def _gun_back(self, options: list[tuple[str, int]], selected: str | None) -> None:
+        if not options:
             self._say(i18n.t("stockui.no_guns_out"), error=True)
             return
-        names = items.item_map(store)
-        selected = self._selected("#guns") if self.query_one(ContentSwitcher).current == "v-guns" else None
-        options = [(f"{m['team']} · {items.item_name(names.get(m['item'], m['item']))} · "
-                    f"{_when(m['at'])} → {_when(m['due'])}", m["no"]) for m in open_loans]
+        store, actor = self.app.store, self.app.actor
 
         def save(v: dict) -> str:
             if v["loan"] == "":
@@ -392,9 +427,12 @@ class StockTab(Vertical):
         ], save)
 
     def action_write_off(self) -> None:
+        self._with_items(None, self._write_off)
+
+    def _write_off(self, options: list[tuple[str, str]]) -> None:
         store, actor = self.app.store, self.app.actor
         self._form(i18n.t("stockui.t.write_off"), [
-            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
+            Field("item", i18n.t("stockui.f.item"), options=options),
             Field("qty", i18n.t("stockui.f.qty"), value="1", restrict=NUMBER,
                   check=parse_qty),
             Field("kind", i18n.t("stockui.f.kind"),
@@ -403,6 +441,9 @@ class StockTab(Vertical):
         ], lambda v: self._done(stock.write_off(store, actor, v["item"], v["qty"], v["kind"], v["note"])))
 
     def action_stock_take(self) -> None:
+        self._with_items(None, self._stock_take)
+
+    def _stock_take(self, options: list[tuple[str, str]]) -> None:
         store, actor = self.app.store, self.app.actor
 
         def save(v: dict) -> str:
@@ -415,7 +456,7 @@ class StockTab(Vertical):
             return " ".join(out)
 
         self._form(i18n.t("stockui.t.stock_take"), [
-            Field("item", i18n.t("stockui.f.item"), options=self._item_options()),
+            Field("item", i18n.t("stockui.f.item"), options=options),
             # no restrict: a letter typed here is shown and refused, never dropped unseen
             Field("counted", i18n.t("stockui.f.counted"), check=blank_or(parse_count)),  # blank: the level only
             Field("reason", i18n.t("stockui.f.reason")),
@@ -457,6 +498,11 @@ class StockTab(Vertical):
             return
         self.app.call_from_thread(self.app.notify, i18n.t("stockui.printed", path=path),
                                   markup=False, timeout=15)
+
+
+def _item_options(known, kind: str | None = None) -> list[tuple[str, str]]:
+    """(label, key) of each of the ``known`` items (:func:`items.items`) of ``kind`` (any: None)."""
+    return [(items.item_name(i), i["key"]) for i in known if kind is None or i.get("kind") == kind]
 
 
 def _when(stamp: str) -> str:

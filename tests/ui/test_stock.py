@@ -12,6 +12,8 @@ from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FieldError, FormDialog
 from tests import needs
+from tests.busy_store import key_waits
+from tests.keys import burst
 from tests.ui.rendered import screen_text
 
 
@@ -302,3 +304,50 @@ async def test_every_stock_form_label_is_shown_whole_at_80x24(store, leader, set
             assert all(label in shown for label in labels), shown
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_a_form_and_a_handout_answer_while_the_store_is_busy(store, volunteer, settle, open_tab,
+                                                                   store_busy, until):
+    """Another desk's commit holds the store: Ctrl+N reads the items for its
+    form in a worker, so the screen answers meanwhile, and a burst typed at
+    once (the quantity, Tab, the source, Ctrl+S, the next door, Enter) waits
+    for the form and lands field by field: 40 received from 中心B, then one
+    handed out to 1-101 from the door box."""
+    stock.receive(store, volunteer, "mercury", 3, "中心A")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        door = tab.query_one("#door", Input)
+        with store_busy(store) as holder:
+            burst(app, "ctrl+n", "40", "tab", "中心B", "ctrl+s", "1-101", "enter")
+            await until(lambda: key_waits(app) and len(app.keys.waiting) == 13,
+                        "Ctrl+N's read in a worker, the keys after it held for its form")
+            assert not isinstance(app.screen, FormDialog) and door.value == ""
+            assert holder.is_alive()   # the screen answered while the store was still held
+        await settle(pilot)
+        assert not isinstance(app.screen, FormDialog)
+        receive, issue = balances.movements(store)[-2:]
+        assert (receive["kind"], receive["qty"], receive["source"]) == ("receive", 40, "中心B")
+        assert (issue["kind"], issue["door"]) == ("issue", "1-101")
+        assert "1-101" in _msg(app) and "42 left" in _msg(app)
+        assert app.focused is door and door.value == ""
+
+
+
+async def test_a_door_entered_before_the_first_read_gets_the_first_item(store, volunteer, settle, open_tab,
+                                                                       monkeypatch):
+    """The item list is filled by the tab's read (in a worker); a door and
+    Enter before that read is back hand out the domain's first item."""
+    from screens.stock.tab import StockTab
+
+    monkeypatch.setattr(StockTab, "_show", lambda self, data: None)   # the read never arrives
+    stock.receive(store, volunteer, "mercury", 3, "中心A")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "stock")
+        assert tab.query_one("#item", Select).value == ""
+        await pilot.press(*"1-101", "enter")
+        await settle(pilot)
+        issue = balances.movements(store)[-1]
+        assert (issue["kind"], issue["door"], issue["item"]) == ("issue", "1-101", "mercury")
+        assert "1-101" in _msg(app) and "2 left" in _msg(app)
