@@ -1,4 +1,7 @@
-"""The Purchases tab (F3): five views switched with F6..F10 and one find box.
+"""The Purchases tab (F3): five views switched with F6..F10 and one find box
+(the :class:`FindBox` every list has; what it keeps is the Purchases rule,
+:func:`console.purchases.orders.search`: a door, a name or its pinyin, a
+request number).
 
 The views are on function keys, as the Thermometers tab's are, not on digits:
 a digit is what a volunteer types into a form (a quantity, a price), and the
@@ -12,8 +15,8 @@ from collections.abc import Iterable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import (DataTable, Input, Label, TabbedContent, TabPane)
+from textual.containers import Vertical
+from textual.widgets import DataTable, TabbedContent, TabPane
 
 from console.purchases import catalogue as C
 from console.purchases import orders as P
@@ -26,6 +29,7 @@ from screens.purchases.catalogue import CatalogueView
 from screens.purchases.runs import RunsView
 from screens.purchases.delivery import DeliveryView
 from screens.purchases.schedules import SchedulesView
+from screens.widgets.find_box import FIND, FindBox
 from screens import messages
 
 
@@ -38,13 +42,19 @@ def view_key(index: int) -> str:
     return f"f{6 + index}"
 
 
+def _list_of(pane: str) -> str:
+    """The selector of the list in view ``pane`` (its first: the runs above the packs)."""
+    return f"#{pane} DataTable"
+
+
 class PurchasesTab(Vertical):
     """The F3 tab: five views; F6..F10 switch between them."""
 
     DEFAULT_CSS = CSS
     BINDINGS = [*(Binding(view_key(i), f"view('{name}')", _t(f"pui.view.{name}"), show=False)
                   for i, (name, _) in enumerate(VIEWS)),
-                Binding("ctrl+f", "find", _t("pui.key.find")),
+                FIND,
+                # Esc clears the find from the list too, not only from its box
                 Binding("escape", "close_find", _t("pui.key.close"), show=False)]
     FILES = (P.REQUESTS, P.RUNS, C.CATALOGUE, S.SCHEDULES)
     find_text = ""
@@ -54,40 +64,29 @@ class PurchasesTab(Vertical):
             for i, (name, view) in enumerate(VIEWS):
                 with TabPane(f"{view_key(i).upper()} {_t(f'pui.view.{name}')}", id=f"pv-{name}"):
                     yield view(id=f"view-{name}")
-        with Horizontal(id="pur-find"):
-            yield Label(_t("pui.find"))
-            yield Input(id="pur-find-text", placeholder=_t("pui.ph.find"), max_length=30, compact=True)
-        yield Label("", id="pur-find-msg", classes="pur-err")
+        yield FindBox(_list_of(f"pv-{VIEWS[0][0]}"))
 
     def action_find(self) -> None:
-        self.query_one("#pur-find").display = True
-        self.query_one("#pur-find-text", Input).focus()
+        box = self.query_one(FindBox)
+        box.target = _list_of(self.query_one("#pur-views", TabbedContent).active)
+        box.open()
 
     @on(View.FindProblem)
     def _find_problem(self, event: View.FindProblem) -> None:
-        text = event.problem
-        msg = self.query_one("#pur-find-msg", Label)
-        msg.update(text)
-        msg.set_class(bool(text), "shown")
+        self.query_one(FindBox).say(event.problem)
 
-    @on(Input.Changed, "#pur-find-text")
-    def _find_changed(self, event: Input.Changed) -> None:
-        self.find_text = event.value
+    @on(FindBox.Changed)
+    def _find_changed(self, event: FindBox.Changed) -> None:
+        self.find_text = event.text
         for view in self.query(View):
-            view.find_text = event.value
+            view.find_text = event.text
         self._active_view().reload()
 
-    @on(Input.Submitted, "#pur-find-text")
-    def _find_done(self) -> None:
-        self._focus_view()
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        return action != "close_find" or self.query_one("#pur-find").display
+        return action != "close_find" or self.query_one(FindBox).has_class("open")
 
     def action_close_find(self) -> None:
-        self.query_one("#pur-find-text", Input).value = ""
-        self.query_one("#pur-find").display = False
-        self._focus_view()
+        self.query_one(FindBox).action_clear()
 
     def _active_view(self) -> View:
         active = self.query_one("#pur-views", TabbedContent).active
@@ -122,6 +121,7 @@ class PurchasesTab(Vertical):
     @on(TabbedContent.TabActivated, "#pur-views")
     def _activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
+        self.query_one(FindBox).target = _list_of(event.pane.id)   # Enter in the box goes back here
         if self.find_text:
             self._active_view().reload()       # the find box applies to the view now shown
         self.call_after_refresh(self._focus_view)
