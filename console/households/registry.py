@@ -55,11 +55,25 @@ def normalise_door(text: str) -> str:
 
 def find(store: Store, door: str) -> dict:
     """The household at ``door`` (any accepted form), else a clear DomainError."""
+    row = find_in(doors(store), door)
+    return Document(dict(row), row.doc_id)  # the caller's own copy: the index is shared
+
+
+def doors(store: Store) -> dict[str, dict]:
+    """Every household keyed by door, the index :func:`find` looks in; shared
+    by every caller, so read it and never change it."""
+    return cached(store, "households", lambda: by_door(store), tag="by_door")
+
+
+def find_in(houses: dict[str, dict], door: str) -> dict:
+    """The household at ``door`` among ``houses`` (:func:`doors`, read
+    earlier: a form checks what is typed against it without the store),
+    else the DomainError :func:`find` gives."""
     key = normalise_door(door)
-    row = cached(store, "households", lambda: by_door(store), tag="by_door").get(key)
+    row = houses.get(key)
     if row is None:
         raise DomainError("households.unknown_door", field="door", door=key)
-    return Document(dict(row), row.doc_id)  # the caller's own copy: the index is shared
+    return row
 
 
 def search(rows: list[dict], text: str, who: tuple[str, ...] = ("head",),

@@ -99,6 +99,13 @@ def runs(store: Store) -> list[dict]:
     return [with_id(r) for r in sorted(store.table(RUNS).all(), key=lambda r: r.doc_id, reverse=True)]
 
 
+def last_shop(store: Store) -> str:
+    """The shop of the newest run ("" before the first): where the next run
+    or a price seen is most likely from."""
+    newest = max(store.table(RUNS).all(), key=lambda r: r.doc_id, default=None)
+    return newest["shop"] if newest else ""
+
+
 def get_run(store: Store, run_id: int) -> dict:
     return with_id(_run(store, run_id))
 

@@ -52,29 +52,33 @@ class CatalogueView(View):
                                   v["contents"]), done=_t("pui.t.bundle"))
 
     def action_price(self) -> None:
+        store = self.store
+        self.opening(lambda: R.last_shop(store), self._price)
+
+    def _price(self, shop: str) -> None:
         self.form(_t("pui.t.price"), [
             Field("name", _t("pui.f.name"), max_length=30),
             Field("unit", _t("pui.f.unit"), "斤", max_length=4),
-            Field("shop", _t("pui.f.shop"), self._last_shop(), max_length=30),
+            Field("shop", _t("pui.f.shop"), shop, max_length=30),
             Field("price", _t("pui.f.price"), check=parse_money, max_length=10),
         ], lambda v: C.price_seen(self.store, self.actor, v["name"], v["unit"], v["shop"], v["price"]),
             done=_t("pui.t.price"))
 
     def action_special(self) -> None:
+        store = self.store
+        self.opening(lambda: R.last_shop(store), self._special)
+
+    def _special(self, shop: str) -> None:
         ends = (clock.today() + dt.timedelta(days=2)).isoformat()
         self.form(_t("pui.t.special"), [
             Field("name", _t("pui.f.name"), max_length=30),
             Field("unit", _t("pui.f.unit"), "箱", max_length=4),
             Field("price", _t("pui.f.price"), check=parse_money, max_length=10),
-            Field("shop", _t("pui.f.shop"), self._last_shop(), max_length=30),
+            Field("shop", _t("pui.f.shop"), shop, max_length=30),
             Field("ends", _t("pui.f.ends"), ends, check=parse_day, max_length=10),
             Field("note", _t("pui.f.note"), max_length=60),
         ], lambda v: C.add_special(self.store, self.actor, v["name"], v["unit"], v["price"], v["shop"],
                                    v["ends"], v["note"]), done=_t("pui.t.special"))
-
-    def _last_shop(self) -> str:
-        runs = R.runs(self.store)
-        return runs[0]["shop"] if runs else ""
 
     def action_remove(self) -> None:
         key = self.current()

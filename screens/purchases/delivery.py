@@ -93,29 +93,34 @@ class DeliveryView(View):
         self.unpaid_only = not self.unpaid_only
         self.reload()
 
-    def _row(self):
+    def _with_row(self, then: Callable[[dict], None]) -> None:
+        """``then(request)`` with the selected pack's request, read in a worker."""
         key = self.current()
-        return P.get_request(self.store, int(key)) if key else None
+        if key:
+            store = self.store
+            self.opening(lambda: P.get_request(store, int(key)), then)
 
     def action_out(self) -> None:
-        row = self._row()
-        if row:
-            self.form(_t("pui.t.out", no=row["no"], door=row["door"]), [
-                Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
-                lambda v: D.send_out(self.store, self.actor, row["id"], v["by"] or None), done=row["no"])
+        self._with_row(self._out)
+
+    def _out(self, row: dict) -> None:
+        self.form(_t("pui.t.out", no=row["no"], door=row["door"]), [
+            Field("by", _t("pui.f.by"), self.actor.name, max_length=20)],
+            lambda v: D.send_out(self.store, self.actor, row["id"], v["by"] or None), done=row["no"])
 
     def action_delivered(self) -> None:
-        row = self._row()
-        if row:
-            by = (row.get("delivery") or {}).get("out_by") or self.actor.name
-            self.confirm(_t("pui.confirm_delivered", no=row["no"], door=row["door"], by=by),
-                         lambda: D.deliver(self.store, self.actor, row["id"], by),
-                         done=row["no"])
+        self._with_row(self._delivered)
+
+    def _delivered(self, row: dict) -> None:
+        by = (row.get("delivery") or {}).get("out_by") or self.actor.name
+        self.confirm(_t("pui.confirm_delivered", no=row["no"], door=row["door"], by=by),
+                     lambda: D.deliver(self.store, self.actor, row["id"], by),
+                     done=row["no"])
 
     def action_settle(self) -> None:
-        row = self._row()
-        if not row:
-            return
+        self._with_row(self._settle)
+
+    def _settle(self, row: dict) -> None:
         self.form(_t("pui.t.settle", no=row["no"], door=row["door"]), [
             Field("how", _t("pui.f.how"), _t("purchases.settle.paid"), check=settle_how, max_length=10),
             Field("amount", _t("pui.f.amount"), money(row.get("paid_fen")), check=check_money,

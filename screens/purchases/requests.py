@@ -16,6 +16,7 @@ from console.purchases import orders as P
 from console.purchases import runs as R
 from console.purchases.form_values import money
 from console.purchases.parser import format_items
+from console.households.registry import doors
 from screens.widgets.footer import DeskFooter
 from screens.widgets.form import Field
 from screens.widgets.validation import MONEY
@@ -57,9 +58,10 @@ class RequestsView(View):
         show = self.paged(rows, cells)
         return lambda: (show(), self.status(status))
 
-    def _fields(self, row: dict | None) -> list[Field]:
+    def _fields(self, row: dict | None, houses: dict[str, dict] | None = None) -> list[Field]:
+        """A new request's fields (``houses`` to check its door against), or ``row``'s."""
         fields = [] if row else [Field("door", _t("pui.f.door"), placeholder="5-302",
-                                       check=check_door(self.store), max_length=20)]
+                                       check=check_door(houses or {}), max_length=20)]
         row = row or {}
         return fields + [
             Field("person", _t("pui.f.person"), row.get("person", ""), max_length=20),
@@ -71,23 +73,29 @@ class RequestsView(View):
         ]
 
     def action_new(self) -> None:
+        store = self.store
+        self.opening(lambda: doors(store), self._new)
+
+    def _new(self, houses: dict[str, dict]) -> None:
         def save(v: dict):
             return P.create_request(self.store, self.actor, v["door"], v["person"], v["lines"],
                                     v["note"], budget=v["budget"] or None)
-        self.form(_t("pui.t.new_request"), self._fields(None), save, done=_t("pui.t.new_request"))
+        self.form(_t("pui.t.new_request"), self._fields(None, houses), save, done=_t("pui.t.new_request"))
 
     def action_edit(self) -> None:
         key = self.current()
         if key is None:
             return
-        row = P.get_request(self.store, int(key))
+        store = self.store
+        self.opening(lambda: (P.get_request(store, int(key)), C.active_specials(store)),
+                     lambda read: self._edit(*read))
 
+    def _edit(self, row: dict, specials: list[dict]) -> None:
         def save(v: dict):
             return P.set_lines(self.store, self.actor, row["id"], v["lines"], note=v["note"],
                                budget=v["budget"] or None, person=v["person"])
         title = _t("pui.t.edit_request", no=row.get("no") or f"#{row['id']}", door=row["door"],
                    person=row.get("person", ""))
-        specials = C.active_specials(self.store)
         info = _t("pui.specials", list="；".join(
             f"{s['name']} {money(s['price_fen'])}/{s['unit']}" for s in specials)) if specials else ""
         self.form(title, self._fields(row), save, info, done=row.get("no") or "")
@@ -99,9 +107,10 @@ class RequestsView(View):
         key = self.current()
         if key is None:
             return
-        row = P.get_request(self.store, int(key))
-        self.confirm(_t("pui.confirm_cancel", no=row.get("no") or key, door=row["door"]),
-                     lambda: P.cancel_request(self.store, self.actor, row["id"]))
+        store = self.store
+        self.opening(lambda: P.get_request(store, int(key)), lambda row: self.confirm(
+            _t("pui.confirm_cancel", no=row.get("no") or key, door=row["door"]),
+            lambda: P.cancel_request(self.store, self.actor, row["id"])))
 
 
 class ImportScreen(ModalScreen):

@@ -108,11 +108,14 @@ class RunsView(View):
         self.reload_detail()
 
     def action_new_run(self) -> None:
+        store = self.store
+        self.opening(lambda: R.last_shop(store), self._new_run)
+
+    def _new_run(self, shop: str) -> None:
         tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
-        last = R.runs(self.store)
         self.form(_t("pui.t.run"), [
             Field("date", _t("pui.f.date"), tomorrow, check=parse_day, max_length=10),
-            Field("shop", _t("pui.f.shop"), last[0]["shop"] if last else "", max_length=30),
+            Field("shop", _t("pui.f.shop"), shop, max_length=30),
             Field("deadline", _t("pui.f.deadline"), "20:00", check=parse_hhmm, max_length=5),
         ], lambda v: R.create_run(self.store, self.actor, v["date"], v["shop"], v["deadline"]),
             done=_t("pui.t.run"))
@@ -124,7 +127,10 @@ class RunsView(View):
             self.app.notify(_t("pui.pick_row"), severity="warning")
             detail.focus()
             return
-        row = P.get_request(self.store, int(key))
+        store = self.store
+        self.opening(lambda: P.get_request(store, int(key)), self._paid)
+
+    def _paid(self, row: dict) -> None:
         info = "\n".join(f"{i}. {ln['item']} {ln['qty']:g}{ln['unit']}"
                          + (f" ({ln['note']})" if ln.get("note") else "")
                          for i, ln in enumerate(row["lines"], start=1))
@@ -143,8 +149,11 @@ class RunsView(View):
         run_id = self.run_id()
         if run_id is None:
             return
-        run = R.get_run(self.store, run_id)
-        check = R.receipt_check(self.store, run_id)
+        store = self.store
+        self.opening(lambda: (R.get_run(store, run_id), R.receipt_check(store, run_id)),
+                     lambda read: self._bought(run_id, *read))
+
+    def _bought(self, run_id: int, run: dict, check: dict) -> None:
         self.form(_t("pui.t.bought", no=R.run_label(run)), [
             Field("receipt", _t("pui.f.receipt"), check=parse_money, restrict=MONEY,
                   max_length=12)],
@@ -156,9 +165,10 @@ class RunsView(View):
         run_id = self.run_id()
         if run_id is None:
             return
-        run = R.get_run(self.store, run_id)
-        self.confirm(_t("pui.confirm_close", no=R.run_label(run)),
-                     lambda: R.close_run(self.store, self.actor, run_id))
+        store = self.store
+        self.opening(lambda: R.get_run(store, run_id), lambda run: self.confirm(
+            _t("pui.confirm_close", no=R.run_label(run)),
+            lambda: R.close_run(self.store, self.actor, run_id)))
 
     def action_pdf(self) -> None:
         run_id = self.run_id()

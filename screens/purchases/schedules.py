@@ -8,6 +8,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from console.households.registry import doors
 from console.purchases import schedules as S
 from screens.widgets.form import Field
 from screens.widgets.validation import NUMBER
@@ -52,9 +53,13 @@ class SchedulesView(View):
                        door=s["door"], to=s["to"], note=s["note"] or "—") if s else "")
 
     def action_new(self) -> None:
+        store = self.store
+        self.opening(lambda: doors(store), self._new)
+
+    def _new(self, houses: dict[str, dict]) -> None:
         self.form(_t("pui.t.schedule"), [
             Field("what", _t("pui.f.what"), max_length=40),
-            Field("door", _t("pui.f.door"), placeholder="5-302", check=check_door(self.store), max_length=20),
+            Field("door", _t("pui.f.door"), placeholder="5-302", check=check_door(houses), max_length=20),
             Field("to", _t("pui.f.to"), max_length=40),
             Field("times", _t("pui.f.times"), "11:30 17:20", max_length=40),
             Field("every", _t("pui.f.every"), "1", check=S.parse_every, restrict=NUMBER,

@@ -4,6 +4,7 @@ find box's filter, forms, confirmations and the cell helpers."""
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.cells import cell_len
 from textual.message import Message
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from console.purchases import orders as P
 from console.purchases.form_values import parse_money
-from console.households.registry import find
+from console.households.registry import find_in
 from console.core.i18n import DomainError
 from console.purchases.parser import format_items, parse_items
 from screens.widgets.confirm import ConfirmScreen
@@ -40,9 +41,12 @@ def items_text(lines: list[dict], cells: int = 60) -> str:
     return clip(format_items(lines) if lines else "", cells)
 
 
-def check_door(store):
+def check_door(houses: dict[str, dict]):
+    """The door box's check as it is typed: against ``houses``
+    (:func:`console.households.registry.doors`, read in the worker that
+    opened the form), so a key typed there never waits for the store."""
     def check(value: str) -> None:
-        find(store, value)
+        find_in(houses, value)
     return check
 
 
@@ -200,6 +204,13 @@ class View(Vertical):
         if key is None:
             self.app.notify(_t("pui.pick_row"), severity="warning")
         return key
+
+    def opening(self, read: Callable[[], Any], show: Callable[[Any], None]) -> None:
+        """``show(read())``: ``read`` (the store reads a form or a question
+        needs) in a worker, so a busy store never stops the screen; ``show``
+        on the event loop opens it. The keys typed meanwhile wait for it and
+        land in it."""
+        write(self, read, show, group="pur-read")
 
     def form(self, title: str, fields: list[Field], save, info: str = "", done: str = "") -> None:
         def after(result) -> None:

@@ -30,3 +30,17 @@ def test_search_finds_a_door_exactly_or_a_name_by_pinyin():
     assert search(rows, "") == rows
     with pytest.raises(DomainError):
         search(rows, "5-3")
+
+
+def test_find_in_the_doors_read_earlier_says_what_find_says(store):
+    """A form checks a door as it is typed against the doors read when it
+    opened (find_in), with find's answer and message, and no store."""
+    from console.households.registry import doors, find, find_in
+
+    houses = doors(store)
+    assert find_in(houses, "1栋101")["head"] == find(store, "1-101")["head"]
+    with pytest.raises(DomainError) as typed:
+        find_in(houses, "9-909")
+    with pytest.raises(DomainError) as saved:
+        find(store, "9-909")
+    assert (typed.value.key, str(typed.value)) == (saved.value.key, str(saved.value))

@@ -114,6 +114,13 @@ def test_run_collects_orders_before_deadline_and_later_ones(store, volunteer, le
     assert err(R.create_run, store, leader, "2026-03-07", "平价超市").key == "purchases.run_exists"
 
 
+def test_last_shop_is_the_newest_runs(store, leader, frozen):
+    assert R.last_shop(store) == ""
+    R.create_run(store, leader, "2026-03-05", "平价超市")
+    R.create_run(store, leader, "2026-03-06", "中百")
+    assert R.last_shop(store) == "中百" == R.runs(store)[0]["shop"]
+
+
 def _bought_run(store, volunteer, leader):
     a = P.create_request(store, volunteer, "1-101", lines="土豆2斤 牛奶1箱 猪肉3两")
     b = P.create_request(store, volunteer, "1-102", lines="土豆1.5斤 猪肉1斤(瘦的) 鸡蛋10个")
