@@ -462,3 +462,25 @@ async def test_find_and_a_form_answer_while_the_store_is_busy(store, volunteer, 
         row = P.get_request(store, b["id"])
         assert row["person"] == "李四" and [ln["item"] for ln in row["lines"]] == ["鸡蛋"]
         assert "鸡蛋10个" in cells(app, "req-table")[0][-1]
+
+
+async def test_esc_on_the_list_clears_the_find_as_in_the_box(store, volunteer, frozen, open_tab, settle):
+    """The find box is the shared FindBox: Enter goes back to the list of
+    the view shown, and Esc there clears the find (the box closes, every row
+    is back), as Esc in the box does."""
+    from screens.widgets.find_box import FindBox
+
+    P.create_request(store, volunteer, "1-101", person="王中", lines="土豆2斤")
+    P.create_request(store, volunteer, "1-102", person="李四", lines="白菜1棵")
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "purchases", "f6")
+        box = app.screen.query_one(FindBox)
+        await pilot.press("ctrl+f", *"0304-002", "enter")      # a request number finds it
+        await settle(pilot)
+        assert [r[1] for r in cells(app, "req-table")] == ["1-102"]
+        assert app.focused is table(app, "req-table") and box.has_class("open")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not box.has_class("open") and box.text == ""
+        assert len(cells(app, "req-table")) == 2 and app.focused is table(app, "req-table")
