@@ -1,14 +1,17 @@
 """An hour of one desk's use at 10× data: does memory stay flat, does the
 screen stay responsive?
 
-    nice -n 10 python bench/bench_soak.py [--minutes 60] [--every 4] [--keep DIR]
+    nice -n 10 python bench/bench_soak.py [--minutes 60] [--every 4] [--other 1] [--keep DIR]
 
 The console runs under Pilot at 80×24 on a copy of bench/bigdata.py's 10×
 directory, signed in at the checkpoint tab. A simulated volunteer types a
 gate entry every ``--every`` seconds (name, phone, door, direction,
 purpose, outcome, Ctrl+S, as the keys arrive from a terminal) and once a
-minute walks every tab; a second process logs a gate entry every second
-(another desk on the same directory). Every minute a row: RSS, entries
+minute walks every tab; a second process logs a gate entry every
+``--other`` seconds (another desk on the same directory). The defaults, ~4,500
+entries an hour, are a stress test: the 10× data has ~3,000 a day. Each
+entry stays in memory with today's table and the gate's indexes (~3.7 KB), so
+RSS rises with them; ``--every 20 --other 20`` is a busy hour at 10×. Every minute a row: RSS, entries
 typed at this desk and the other commits
 (journal lines since the start less this desk's entries), the longest gap between two ticks of a
 10 ms timer (what a volunteer sees as a stuck screen), the longest gen-2
@@ -67,7 +70,8 @@ def drawn_cells(app) -> int:
                for t in sc.query(DataTable))
 
 
-async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None:
+async def soak(data: Path, minutes: float, every: float, other_every: float = 1.0,
+               trace: int = 0) -> None:
     from textual.widgets import Input, Select
 
     from app import DeskApp, MainScreen
@@ -94,7 +98,7 @@ async def soak(data: Path, minutes: float, every: float, trace: int = 0) -> None
             if isinstance(app.screen, MainScreen) and _tab_shown(app, "checkpoint"):
                 break
             await asyncio.sleep(0.05)
-        other = writer(str(data), every=1.0, checkpoint=True)
+        other = writer(str(data), every=other_every, checkpoint=True)
         try:
             print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
                   f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}{'cells':>7}", flush=True)
@@ -169,6 +173,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60)
     ap.add_argument("--every", type=float, default=4.0, help="seconds between this desk's entries")
+    ap.add_argument("--other", type=float, default=1.0, help="... and the other desk's")
     ap.add_argument("--trace", type=int, default=0, help="tracemalloc: the N top lines at the end")
     ap.add_argument("--keep", type=Path, help="reuse DIR/x10 as the 10x template (built if missing)")
     args = ap.parse_args()
@@ -179,12 +184,12 @@ def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="soak-")) / "data"
     shutil.copytree(template, data, symlinks=True)
     print(f"machine: {machine.cpus()}, load {os.getloadavg()[0]:.1f}, nice {os.nice(0)}; "
-          f"{args.minutes:g} min, an entry every {args.every:g} s here and every 1 s at another desk",
+          f"{args.minutes:g} min, an entry every {args.every:g} s here and every {args.other:g} s at another desk",
           flush=True)
     try:
         if args.trace:
             tracemalloc.start()
-        asyncio.run(soak(data, args.minutes, args.every, args.trace))
+        asyncio.run(soak(data, args.minutes, args.every, args.other, args.trace))
     finally:
         shutil.rmtree(data.parent, ignore_errors=True)
     gc.collect()
