@@ -3,8 +3,8 @@
 Outsiders let in (deliveries, workers, medical) count as inside until they
 are logged out; past the leader's limit (setting ``gate_inside_hours``,
 default 2 hours) they are overstaying. Residents who went out are listed
-with since when and when they are due back (quota outs, household passes;
-errands have their own window). Both lists follow corrections, and feed
+with since when and when they are due back (quota outs and household passes
+when the gate said; errands at the end of their own window). Both lists follow corrections, and feed
 the checkpoint tab, the shift screen and the alert line.
 """
 
@@ -15,6 +15,7 @@ import datetime as dt
 from console.core import alerts, clock, i18n, settings
 from console.checkpoint.rules import COUNTED, digests, inside_map, quota_rule, trips
 from console.core.store import Store
+from console.errands import errand as errands
 
 i18n.add({
     "inside.overstay_alert": ("外来人员超时未出：{who}（{since} 进来，已 {hours} 小时）",
@@ -41,20 +42,25 @@ def inside_now(store: Store, now: dt.datetime | None = None) -> list[dict]:
 
 
 def out_now(store: Store, now: dt.datetime | None = None) -> list[dict]:
-    """Residents out now, longest first: {door, name, since, due, via, late}."""
+    """Residents out now, longest first: {door, name, since, due, via, late}.
+    A quota out or a household pass is due back when the gate said (and late
+    after it); an errand by its own window's end, late once the errand is
+    overdue, as the errands tab and its alert say."""
     now = now or clock.now()
     quota = quota_rule(store)
     doors: dict[str, list[dict]] = {}
     for _, d in digests(store, now):
         for door, events in d.doors.items():
             doors.setdefault(door, []).extend(events)
+    out = [(door, t) for door, events in doors.items() for t in trips(events, quota) if t.back is None]
+    on_errand = errands.by_number(store, {t.out["errand"] for _, t in out if t.out["via"] == "errand"})
     rows = []
-    for door, events in doors.items():
-        for t in trips(events, quota):
-            if t.back is None:
-                rows.append({"door": door, "name": t.out["name"], "since": t.out["at"],
-                             "due": t.due, "via": t.out["via"], "gate": t.out["gate"],
-                             "late": t.due is not None and now > t.due})
+    for door, t in out:
+        due, late = t.due, t.due is not None and now > t.due
+        if t.out["via"] == "errand" and (e := on_errand.get(t.out["errand"])) is not None:
+            due, late = errands.when(e["end"]), errands.status(e, now) == "overdue"
+        rows.append({"door": door, "name": t.out["name"], "since": t.out["at"], "due": due,
+                     "via": t.out["via"], "gate": t.out["gate"], "late": late})
     return sorted(rows, key=lambda r: r["since"])
 
 

@@ -39,6 +39,7 @@ def move_of(entry_id: int, e: dict) -> dict | None:
     return {"at": _when(e["at"]), "dir": e["direction"], "name": e.get("name", ""),
             "via": via_of(e), "pass": e.get("pass"), "id": entry_id, "gate": e.get("gate", ""),
             "phone": e.get("phone", ""), "org": e.get("org", ""), "door": e.get("door", ""),
+            "errand": e.get("errand"),
             "due": _when(rule["due_back"]) if rule.get("due_back") else None}
 
 

@@ -113,6 +113,13 @@ def get(store: Store, number: int) -> dict:
     return row
 
 
+def by_number(store: Store, numbers: set[int]) -> dict[int, dict]:
+    """The errands numbered ``numbers`` (those that exist), by number: one look through the table."""
+    if not numbers:
+        return {}
+    return {e["number"]: e for e in store.table("errands").search(where("number").one_of(list(numbers)))}
+
+
 def all_errands(store: Store) -> list[dict]:
     """Every errand, newest first."""
     return sorted(store.table("errands").all(), key=lambda e: -e["number"])

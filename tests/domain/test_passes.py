@@ -142,6 +142,21 @@ def test_late_return_is_let_in_and_flagged(store, pass_, clk, volunteer):
     assert errands.get(store, pass_["number"])["late"] is True
 
 
+def test_an_errand_out_is_due_back_at_the_end_of_its_window(store, pass_, clk, volunteer):
+    """Who is out now (F9, the shift screen) gives an errand the due time its
+    overdue alert gives, and calls it late when the errand is overdue."""
+    from console.checkpoint import inside
+    gate_scan.scan(store, pass_["code"], "西门", volunteer)
+    [row] = inside.out_now(store)
+    assert (row["door"], row["via"], row["due"], row["late"]) == ("1-101", "errand", T0 + dt.timedelta(hours=2), False)
+    clk.set(T0 + dt.timedelta(hours=2, minutes=10))   # past the end, within the grace
+    assert not inside.out_now(store)[0]["late"]
+    clk.set(T0 + dt.timedelta(hours=3))
+    assert errands.status(errands.get(store, pass_["number"])) == "overdue"
+    assert inside.out_now(store)[0]["late"]
+    assert not [a for a in inside.inside_alerts(store, T0 + dt.timedelta(hours=3))]   # the errand's own alert says it
+
+
 def test_revoked_a_second_ago(store, pass_, clk, leader, volunteer):
     errands.revoke(store, leader, pass_["number"], "疫情升级")
     v = gate_scan.scan(store, pass_["code"], "西门", volunteer)

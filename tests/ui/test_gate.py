@@ -136,6 +136,19 @@ async def test_inside_count_and_list(store, volunteer, settle, open_tab):
         assert row[0] == "1-101" and str(row[3]) == "12:00 (120 min)"  # the countdown
 
 
+async def test_an_errand_out_shows_when_it_is_due_back(store, volunteer, pass_, settle, open_tab):
+    """F9's due-back column for an errand is the end of its window, the time
+    its overdue alert names (it was empty)."""
+    from console.checkpoint import scan
+    scan.scan(store, pass_["code"], GATE, volunteer)
+    async with DeskApp(store, actor=volunteer, gate=GATE).run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "checkpoint")
+        await pilot.press("f9")
+        await settle(pilot)
+        row = pilot.app.screen.query_one("#out", DataTable).get_row_at(0)
+        assert row[0] == "1-101" and str(row[3]) == "12:00 (120 min)"
+
+
 async def test_standing_passes_issued_and_revoked_from_the_errands_tab(store, leader, settle):
     from console.errands import standing
     from screens.errands.standing import StandingForm, StandingScreen
