@@ -25,9 +25,12 @@ from screens.widgets.writes import write
 
 
 class _DoorValidator(Validator):
-    def __init__(self, store) -> None:
+    """The door as the registry read before the form opened knows it (the
+    save checks it again with the registry as it is then)."""
+
+    def __init__(self, doors: dict[str, dict]) -> None:
         super().__init__()
-        self.store = store
+        self.doors = doors
         self.household: dict | None = None
 
     def validate(self, value: str) -> ValidationResult:
@@ -35,7 +38,7 @@ class _DoorValidator(Validator):
         if not value.strip():
             return self.success()
         try:
-            self.household = households.find(self.store, value)
+            self.household = households.find_in(self.doors, value)
         except DomainError as exc:
             return self.failure(str(exc))
         return self.success()
@@ -60,21 +63,30 @@ FORM_FIELDS = ("door", "org", "person", "phone", "purpose", "items", "destinatio
 
 
 class RequestScreen(ModalScreen[dict | None]):
-    """New errand request. Fields validate as you type; Ctrl+S saves."""
+    """New errand request. Fields validate as you type; Ctrl+S saves. What
+    it needs from the store (:meth:`read`) is read before it opens."""
 
     DEFAULT_CSS = CSS
     AUTO_FOCUS = "#f-door"
     BINDINGS = [Binding("ctrl+s", "save", i18n.t("errtab.key.save")),
                 Binding("escape", "cancel", i18n.t("errtab.key.cancel"))]
 
+    def __init__(self, names: list[str], doors: dict[str, dict]) -> None:
+        super().__init__()
+        self.names = names
+        self.door_check = _DoorValidator(doors)
+
+    @staticmethod
+    def read(store) -> tuple[list[str], dict[str, dict]]:
+        """The escorts to choose from and the registry's doors (in a worker)."""
+        return ([m["name"] for m in operators.roster(store, active_only=True)],
+                households.doors(store))
+
     def compose(self) -> ComposeResult:
-        store = self.app.store
-        self.door_check = _DoorValidator(store)
         now = clock.now()
         start = now + dt.timedelta(minutes=(-now.minute) % 5)
         end = start + dt.timedelta(hours=2)
         end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
-        names = [m["name"] for m in operators.roster(store, active_only=True)]
         inputs = {
             "door": Input(id="f-door", placeholder=i18n.t("errtab.ph.door"),
                           validators=[self.door_check], max_length=20),
@@ -84,7 +96,7 @@ class RequestScreen(ModalScreen[dict | None]):
             "purpose": Input(id="f-purpose", validators=[_Required()], max_length=60),
             "items": Input(id="f-items", max_length=80),
             "destination": Input(id="f-destination", max_length=40),
-            "escort": NameSelect([(n, n) for n in names], id="f-escort",
+            "escort": NameSelect([(n, n) for n in self.names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
             "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),
@@ -141,13 +153,29 @@ class RequestScreen(ModalScreen[dict | None]):
         return out
 
     def action_save(self) -> None:
-        """Save, or mark every wrong field at once (not one per try)."""
+        """Save, or mark every wrong field at once (not one per try). The
+        domain's check and the save run in a worker (the store may be busy
+        with another desk's write); the keys typed after Ctrl+S wait for it."""
         errors: dict[str, str] = {}
         for inp in self.query(Input):
             result = inp.validate(inp.value)
             if result is not None and not result.is_valid:
                 errors[inp.id[2:]] = " ".join(result.failure_descriptions)
-        _, problems = errands.check_request(self.app.store, **self._values())
+        app, values = self.app, self._values()
+
+        def check_then_save() -> tuple[dict | None, list[DomainError]]:
+            _, problems = errands.check_request(app.store, **values)
+            if errors or problems:
+                return None, problems
+            return errands.request(app.store, app.actor, **values), []
+        write(self, check_then_save, lambda got: self._checked(errors, *got),
+              lambda exc: self._error("form", str(exc)))
+
+    def _checked(self, errors: dict[str, str], saved: dict | None,
+                 problems: list[DomainError]) -> None:
+        if saved is not None:
+            self.dismiss(saved)
+            return
         for exc in problems:
             field = {"time": "start"}.get(exc.field or "", exc.field or "form")
             errors.setdefault(field if field in FORM_FIELDS else "form", str(exc))
@@ -158,10 +186,6 @@ class RequestScreen(ModalScreen[dict | None]):
             if first:
                 self._error("form", i18n.t("errtab.fix"))
                 self.query_one(f"#f-{first}").focus()
-            return
-        app, values = self.app, self._values()
-        write(self, lambda: errands.request(app.store, app.actor, **values), self.dismiss,
-              lambda exc: self._error("form", str(exc)))
 
     def action_cancel(self) -> None:
         ask_to_discard(self.app, self._values() != self.initial, lambda: self.dismiss(None))

@@ -203,11 +203,16 @@ class ErrandsTab(Vertical):
         self.reload()
 
     def action_new(self) -> None:
-        def done(errand: dict | None) -> None:
-            if errand:
-                self._say(i18n.t("errtab.requested", number=errand["number"]))
-                self.reload()
-        self.app.push_screen(RequestScreen(), done)
+        """The form opens once what it offers is read (in a worker: the keys
+        typed after n wait for it and land in the form)."""
+        store = self.app.store
+        write(self, lambda: RequestScreen.read(store),
+              lambda got: self.app.push_screen(RequestScreen(*got), self._requested))
+
+    def _requested(self, errand: dict | None) -> None:
+        if errand:
+            self._say(i18n.t("errtab.requested", number=errand["number"]))
+            self.reload()
 
     def action_approve(self) -> None:
         """Approving lets someone out: it asks first (y), like every step that cannot be undone."""

@@ -1,0 +1,55 @@
+"""Keys while another desk holds the store (its commit: the directory's lock
+and the fsync) or a big data directory is loading: the screen keeps taking
+keys, what a key reads from the store is read in a worker, and the keys typed
+after it wait for it and then land field by field, as they do on a free store.
+
+Nothing here is timed: each step waits for a condition (the keys taken by the
+key gate while the store is still held, then everything settled)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from app import DeskApp
+from console.errands import errand as errands
+from screens.errands.request import RequestScreen
+from tests.keys import burst
+from tests.off_loop import waiting_keys
+
+GATE = "西门"
+
+
+def values(root, *ids: str) -> list[str]:
+    return [root.query_one(f"#{i}", Input).value for i in ids]
+
+
+async def test_the_errand_form_opens_fills_and_saves_while_the_store_is_held(
+        store, volunteer, clk, open_tab, settle, busy_store):
+    """n reads the escorts and the registry's doors before the form opens;
+    what is typed meanwhile goes into the form's fields in order. Ctrl+S
+    checks and saves in a worker, and the next n opens the next form."""
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "errands")
+        with busy_store() as other_desk:
+            burst(app, "n", "1-102", "tab", "tab", "李四", "tab", "13900139001", "tab", "买药")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app).endswith("买药"),
+                        "the form's read waiting for the store, the burst taken by the desk")
+            assert not isinstance(app.screen, RequestScreen)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RequestScreen)
+        assert values(form, "f-door", "f-org", "f-person", "f-phone", "f-purpose") == [
+            "1-102", "", "李四", "13900139001", "买药"]
+        assert "户主1102" in form.query_one("#f-person", Input).placeholder   # the door was found
+
+        with busy_store() as other_desk:
+            burst(app, "ctrl+s", "n", "2-101")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "n2-101",
+                        "the save waiting for the store, the keys after it held")
+            assert app.screen is form
+        await settle(pilot)
+        assert [(e["door"], e["person"], e["purpose"]) for e in errands.all_errands(store)] == [
+            ("1-102", "李四", "买药")]
+        assert isinstance(app.screen, RequestScreen) and app.screen is not form
+        assert values(app.screen, "f-door", "f-person") == ["2-101", ""]
