@@ -20,6 +20,7 @@ from console.core import clock, i18n, purge, settings
 from console.core.i18n import DomainError
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import DeskFooter
+from screens.widgets.writes import write
 
 t = i18n.t
 
@@ -44,8 +45,17 @@ class PurgeScreen(ModalScreen[None]):
                 Binding("ctrl+r", "retention", t("pscreen.key.retention"), priority=True),
                 Binding("escape", "dismiss", t("pscreen.key.close"))]
 
+    def __init__(self, days: int | None) -> None:
+        """``days``: the retention setting, read before it opens (:meth:`read`, in a worker)."""
+        super().__init__()
+        self.days = days
+
+    @staticmethod
+    def read(store) -> int | None:
+        return settings.get(store, "retention_days")
+
     def compose(self) -> ComposeResult:
-        days = settings.get(self.app.store, "retention_days")
+        days = self.days
         default = clock.today() - dt.timedelta(days=days or 60)
         with Vertical(classes="hh-dialog"):
             yield Static(t("pscreen.title"), classes="hh-line", markup=False)
@@ -103,10 +113,8 @@ class PurgeScreen(ModalScreen[None]):
         self.run_worker(work, thread=True, exclusive=True, group="purge")
 
     def action_retention(self) -> None:
-        value = self.query_one("#purge-retention", Input).value.strip()
-        try:
-            days = settings.put(self.app.store, self.app.actor, "retention_days", value or None)
-        except DomainError as exc:
-            self._say(str(exc))
-            return
-        self._say(t("pscreen.retention_saved", days=days) if days else t("pscreen.retention_off"))
+        app, value = self.app, self.query_one("#purge-retention", Input).value.strip()
+        write(self, lambda: settings.put(app.store, app.actor, "retention_days", value or None),
+              lambda days: self._say(t("pscreen.retention_saved", days=days) if days
+                                     else t("pscreen.retention_off")),
+              lambda exc: self._say(str(exc)))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from console.core.operators import require_leader
 from console.households import registry as hh
-from console.core.i18n import DomainError
 from screens.purge import PurgeScreen
 from console.core.i18n import t
 from screens.households.pickers import NewGridScreen, PickMemberScreen
@@ -31,7 +31,8 @@ class GridsView(HouseholdView):
         return True
 
     def action_purge(self) -> None:
-        self.app.push_screen(PurgeScreen())
+        store = self.app.store
+        write(self, lambda: PurgeScreen.read(store), lambda days: self.app.push_screen(PurgeScreen(days)))
 
     def compose(self) -> ComposeResult:
         yield PagedTable(id="grids-table", cursor_type="row")
@@ -63,27 +64,33 @@ class GridsView(HouseholdView):
         return self.query_one(table_id, PagedTable).selected_key
 
     def action_member(self, role: str) -> None:
+        """Who holds the role now and the roster to pick from, read in a worker
+        before the picker opens (the keys typed after it wait for it)."""
+        key = self._key("#bld-table" if role == "leader" else "#grids-table")
+        if key is None:
+            return
+        store = self.app.store
+
+        def read() -> tuple[str, list[str]]:
+            if role == "leader":
+                current = hh.building(store, int(key)).get("leader", "")
+            else:
+                current = next((g[role] for g in hh.grids(store) if g["grid"] == key), "")
+            return current, PickMemberScreen.read(store)
+        write(self, read, lambda got: self._pick(role, key, *got))
+
+    def _pick(self, role: str, key: str, current: str, names: list[str]) -> None:
         store, actor = self.app.store, self.app.actor
-        if role == "leader":
-            key = self._key("#bld-table")
-            if key is None:
-                return
-            current = hh.building(store, int(key)).get("leader", "")
 
-            def save(name: str | None) -> None:
-                if name is not None:
-                    self._do(hh.set_building_leader, store, actor, int(key), name)
-        else:
-            key = self._key("#grids-table")
-            if key is None:
+        def save(name: str | None) -> None:
+            if name is None:
                 return
-            current = next((g[role] for g in hh.grids(store) if g["grid"] == key), "")
-
-            def save(name: str | None) -> None:
-                if name is not None:
-                    self._do(hh.set_grid, store, actor, key, **{role: name})
+            if role == "leader":
+                self._do(hh.set_building_leader, store, actor, int(key), name)
+            else:
+                self._do(hh.set_grid, store, actor, key, **{role: name})
         what = t({"worker": "hh.key.worker", "head": "hh.key.head", "leader": "hh.key.leader"}[role])
-        self.app.push_screen(PickMemberScreen(what, current), save)
+        self.app.push_screen(PickMemberScreen(what, names, current), save)
 
     def _do(self, fn, *args, **kw) -> None:
         write(self, lambda: fn(*args, **kw), self._saved)   # a refusal is a red toast
@@ -93,10 +100,7 @@ class GridsView(HouseholdView):
         self.reload()
 
     def action_add_grid(self) -> None:
-        try:
-            from console.core.operators import require_leader
-            require_leader(self.app.store, self.app.actor, "households.what.registry")
-        except DomainError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.app.push_screen(NewGridScreen(), lambda g: g and self.reload())
+        """Leaders only (checked in a worker, with the roster as it is now): a refusal is a red toast."""
+        store, actor = self.app.store, self.app.actor
+        write(self, lambda: require_leader(store, actor, "households.what.registry"),
+              lambda _: self.app.push_screen(NewGridScreen(), lambda g: g and self.reload()))

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from console.core import operators
 from console.households import registry as hh
-from console.core.i18n import DomainError
 from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens.widgets.writes import write
@@ -32,12 +32,9 @@ class DoorScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#door")
     def _go(self, event: Input.Submitted) -> None:
-        try:
-            door = hh.find(self.app.store, event.value)["door"]
-        except DomainError as exc:
-            self.query_one("#err-door", Label).update(str(exc))
-            return
-        self.dismiss(door)
+        store, text = self.app.store, event.value
+        write(self, lambda: hh.find(store, text)["door"], self.dismiss,
+              lambda exc: self.query_one("#err-door", Label).update(str(exc)))
 
 
 class PickMemberScreen(ModalScreen[str | None]):
@@ -45,15 +42,18 @@ class PickMemberScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", t("hh.key.close"))]
 
-    def __init__(self, what: str, current: str = ""):
+    def __init__(self, what: str, names: list[str], current: str = ""):
+        """``names``: the active roster, read before it opens (:meth:`read`, in a worker)."""
         super().__init__()
-        self.what, self.current = what, current
+        self.what, self.names, self.current = what, names, current
+
+    @staticmethod
+    def read(store) -> list[str]:
+        return [m["name"] for m in operators.roster(store, active_only=True)]
 
     def compose(self) -> ComposeResult:
-        from console.core import operators
-        names = [m["name"] for m in operators.roster(self.app.store, active_only=True)]
-        options = [(t("hh.pick_none"), "")] + [(n, n) for n in names]
-        self.initial = self.current if self.current in names else ""
+        options = [(t("hh.pick_none"), "")] + [(n, n) for n in self.names]
+        self.initial = self.current if self.current in self.names else ""
         with Vertical(classes="hh-dialog"):
             yield Static(t("hh.pick_title", what=self.what), classes="title")
             yield NameSelect(options, id="member", allow_blank=False, value=self.initial)

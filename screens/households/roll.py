@@ -135,17 +135,9 @@ class RollView(HouseholdView):
         self.query_one(FindBox).open()
 
     @on(FindBox.Changed)
-    def _find(self, event: FindBox.Changed) -> None:
-        """A door of another building shows that building's roll, as the sheet's find does."""
-        try:
-            building = int(hh.normalise_door(event.text).split("-")[0])
-        except DomainError:
-            building = None
-        if building not in (None, self.tab.building) and hh.in_building(self.app.store, building):
-            self.tab.building = building
-            self.tab.reload()
-        else:
-            self.reload()
+    def _find(self) -> None:
+        """A door of another building shows that building's roll (found in the read's worker)."""
+        self.reload(follow_find=True)
 
     def action_summary(self) -> None:
         self.app.push_screen(SummaryScreen(self.day))

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
-from console.core.i18n import t
+from console.core.i18n import DomainError, t
 from console.households import registry as hh
 
 
@@ -30,6 +30,7 @@ class HouseholdView(Vertical):
     def __init__(self, **kw):
         super().__init__(**kw)
         self._then: list[Callable[[], None]] = []
+        self._follow = False
 
     @property
     def tab(self):
@@ -39,17 +40,23 @@ class HouseholdView(Vertical):
         """What the view's find box holds ("" if it has none)."""
         return ""
 
-    def reload(self, then: Callable[[], None] | None = None) -> None:
+    def reload(self, then: Callable[[], None] | None = None, follow_find: bool = False) -> None:
         """Read and show again; ``then()`` once shown (a newer reload that
-        overtakes this one runs it)."""
+        overtakes this one runs it). ``follow_find``: a door of another
+        building in the find box shows that building (when it has households;
+        also when a newer reload overtakes this one)."""
         if then is not None:
             self._then.append(then)
-        self._read(self.tab.building, self.find_text())
+        self._follow = self._follow or follow_find
+        self._read(self.tab.building, self.find_text(), self._follow)
 
     @work(thread=True, exclusive=True, group="hh-view")
-    def _read(self, asked: int | None, find: str) -> None:
-        numbers = [b["number"] for b in hh.buildings(self.app.store)]
+    def _read(self, asked: int | None, find: str, follow_find: bool = False) -> None:
+        store = self.app.store
+        numbers = [b["number"] for b in hh.buildings(store)]
         building = asked if asked in numbers else (numbers[0] if numbers else None)
+        if follow_find:
+            building = _building_found(store, find, building)
         data = self.fetch(building, find)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._shown, numbers, asked, building, data)
@@ -60,6 +67,7 @@ class HouseholdView(Vertical):
         if tab.building == asked:  # not stepped again meanwhile
             tab.building = building
         self.show(data)
+        self._follow = False
         then, self._then = self._then, []
         for step in then:
             step()
@@ -75,3 +83,12 @@ class HouseholdView(Vertical):
         tables = self.query(DataTable)
         if tables:
             tables.first().focus()
+
+
+def _building_found(store, find: str, building: int | None) -> int | None:
+    """The building of the door ``find`` names if it has households, else ``building``."""
+    try:
+        found = int(hh.normalise_door(find).split("-")[0])
+    except DomainError:
+        return building
+    return found if found != building and hh.in_building(store, found) else building

@@ -53,3 +53,39 @@ async def test_the_errand_form_opens_fills_and_saves_while_the_store_is_held(
             ("1-102", "李四", "买药")]
         assert isinstance(app.screen, RequestScreen) and app.screen is not form
         assert values(app.screen, "f-door", "f-person") == ["2-101", ""]
+
+
+async def test_the_roll_finds_a_door_of_another_building_while_the_store_is_held(
+        store, volunteer, open_tab, settle, busy_store):
+    """The find box takes the door at once; the read that finds its building
+    (and that building's roll) waits for the store in a worker."""
+    from screens.widgets.find_box import FindBox
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "households", "r")
+        with busy_store() as other_desk:
+            await pilot.press("ctrl+f", *"2-101")
+            assert tab.query_one("#hh-roll FindBox", FindBox).text == "2-101"
+            await other_desk.until(lambda: other_desk.waiting, "the roll's read waiting for the store")
+        await settle(pilot)
+        assert tab.building == 2
+        assert list(tab.query_one("#roll-table").rows) == ["2-101"]
+
+
+async def test_a_grid_member_is_picked_from_a_burst_while_the_store_is_held(
+        store, leader, open_tab, settle, busy_store):
+    """w reads who holds the role and the roster before the picker opens; the
+    keys typed meanwhile open its list, find 志愿者乙 by pinyin and choose."""
+    from console.households import registry as hh
+    from screens.households.pickers import PickMemberScreen
+    app = DeskApp(store, actor=leader, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "households", "g")
+        with busy_store() as other_desk:
+            burst(app, "w", "enter", "zyzy", "enter")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "<enter>zyzy<enter>",
+                                   "the picker's read waiting for the store, the keys after w held")
+            assert not isinstance(app.screen, PickMemberScreen)
+        await settle(pilot)
+        assert not isinstance(app.screen, PickMemberScreen)
+        assert hh.grids(store)[0]["worker"] == "志愿者乙"

@@ -40,3 +40,21 @@ async def test_a_leader_purges_from_the_households_tab(history, leader, voluntee
         await settle(pilot)   # the purge's worker, then its report
         assert "Purged personal data" in str(screen.query_one("#purge-report", Static).render())
     assert found(store, GONE[0][0]) == []
+
+
+async def test_a_leader_sets_the_retention_and_the_screen_shows_it_next_time(store, leader, open_tab, settle):
+    """Ctrl+R saves the days in a worker; the screen reads the setting before it opens."""
+    from console.core import settings
+    async with DeskApp(store, actor=leader, gate="西门").run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "households", "g")
+        await pilot.press("p")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#purge-retention", Input).value = "30"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "older than 30 days" in str(screen.query_one("#purge-report", Static).render())
+        assert settings.get(store, "retention_days") == 30
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#purge-retention", Input).value == "30"
