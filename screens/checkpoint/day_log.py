@@ -28,6 +28,7 @@ from screens.checkpoint.cells import COLUMNS, options, row_cells, widths_for
 from screens.checkpoint.log import LogTable
 from screens.checkpoint.verdict import row_detail
 from screens.widgets.text_prompt import TextPrompt
+from screens.widgets.writes import write
 
 
 class DayLog(Vertical):
@@ -177,14 +178,20 @@ class DayLog(Vertical):
 
     @on(LogTable.Correct)
     def _correct(self, event: LogTable.Correct) -> None:
+        """The entry as the log holds it now, read in a worker; then the form
+        fills with it (c) or the reason is asked (x), before the next key."""
         if not event.key:
             self.notify(i18n.t("gateui.no_entry"))
             return
         day, entry_id = event.key.rsplit(":", 1)
-        entry = next((e for e in cp.entries(self.app.store, day) if e["id"] == int(entry_id)), None)
+        store, kind = self.app.store, event.kind
+        write(self, lambda: next((e for e in cp.entries(store, day) if e["id"] == int(entry_id)), None),
+              lambda entry: self._correct_entry(kind, day, entry_id, entry))
+
+    def _correct_entry(self, kind: str, day: str, entry_id: str, entry: dict | None) -> None:
         if entry is None:
             return
-        if event.kind == "fix":
+        if kind == "fix":
             self.post_message(self.FixRequested(day, entry))
             return
 

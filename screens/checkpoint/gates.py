@@ -37,8 +37,16 @@ class GatesScreen(ModalScreen[None]):
             yield Label("", id="message", classes="error")
         yield DeskFooter()
 
+    def __init__(self, gates: list[dict]) -> None:
+        """``gates``: as :meth:`read` found them before it opened (in a worker)."""
+        super().__init__()
+        self.gates = gates
+
+    @staticmethod
+    def read(store) -> list[dict]:
+        return gate_setting.gates(store)
+
     def on_mount(self) -> None:
-        self.gates = gate_setting.gates(self.app.store)
         table = self.query_one(DataTable)
         table.add_column(i18n.t("checkpoint.col.name"), key="name")
         table.add_column(i18n.t("checkpoint.gates.open"), key="open")

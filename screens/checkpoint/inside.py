@@ -61,10 +61,6 @@ class InsideScreen(ModalScreen[None]):
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        store = self.app.store
-        hours = inside.limit(store).total_seconds() / 3600
-        self.query_one("#inside-title", Static).update(
-            i18n.t("gateui.inside_title", hours=f"{hours:g}"))
         for table_id, cols in (("#inside", ("who", "since", "stay")),
                                ("#out", ("door", "who", "since", "due", "via"))):
             table = self.query_one(table_id, DataTable)
@@ -85,6 +81,7 @@ class InsideScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="inside")
     def _read(self, text: str) -> None:
         store, now = self.app.store, clock.now()
+        hours = inside.limit(store).total_seconds() / 3600
         ins, outs = inside.inside_now(store, now), inside.out_now(store, now)
         found, problem = keep(ins + outs, text, who=("name", "org"))
         kept = {id(r) for r in found}
@@ -93,9 +90,11 @@ class InsideScreen(ModalScreen[None]):
         # Enter goes back to the list that kept someone: a door finds the residents out
         target = "#out" if not in_rows and outs else "#inside"
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, in_rows, out_rows, problem, target)
+            self.app.call_from_thread(self._show, hours, in_rows, out_rows, problem, target)
 
-    def _show(self, in_rows: list, out_rows: list, problem: str, target: str) -> None:
+    def _show(self, hours: float, in_rows: list, out_rows: list, problem: str, target: str) -> None:
+        self.query_one("#inside-title", Static).update(
+            i18n.t("gateui.inside_title", hours=f"{hours:g}"))
         box = self.query_one(FindBox)
         box.say(problem)
         self.query_one("#inside", PagedTable).sync(in_rows)

@@ -26,10 +26,20 @@ class RulesScreen(ModalScreen[None]):
     BINDINGS = [Binding("ctrl+s", "save", i18n.t("gateui.key.save"), priority=True),
                 Binding("escape", "dismiss(None)", i18n.t("gateui.key.close"))]
 
+    #: the settings the form shows, read before it opens (:meth:`read`, in a worker)
+    KEYS = ("gate_quota", "gate_fever", "gate_marks", "gate_inside_hours")
+
+    def __init__(self, in_force: dict) -> None:
+        super().__init__()
+        self.in_force = in_force
+
+    @classmethod
+    def read(cls, store) -> dict:
+        return {key: settings.get(store, key) for key in cls.KEYS}
+
     def compose(self) -> ComposeResult:
-        store = self.app.store
-        quota, fever = settings.get(store, "gate_quota"), settings.get(store, "gate_fever")
-        rules = {**settings.get(store, "gate_marks"), "fever": fever}
+        quota, fever = self.in_force["gate_quota"], self.in_force["gate_fever"]
+        rules = {**self.in_force["gate_marks"], "fever": fever}
         actions = [(i18n.t(f"gateui.action.{a}"), a) for a in mark_rules.ACTIONS]
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("gateui.rules_title"), classes="title")
@@ -40,7 +50,7 @@ class RulesScreen(ModalScreen[None]):
                     [(i18n.t("yes"), True), (i18n.t("no"), False)], id="r-late_moves_turn",
                     value=quota["late_moves_turn"], allow_blank=False))
                 yield self._row("inside_hours", Input(
-                    f"{settings.get(store, 'gate_inside_hours'):g}", id="r-inside_hours",
+                    f"{self.in_force['gate_inside_hours']:g}", id="r-inside_hours",
                     max_length=5))
                 for colour in (*COLOURS, "fever"):
                     rule = rules[colour]

@@ -25,6 +25,7 @@ from screens.checkpoint.verdict import verdict_text
 from screens.widgets.confirm import ask_to_discard
 from screens.widgets.form import FieldError, FormRow
 from screens.widgets.validation import TEMPERATURE
+from screens.widgets.writes import write
 from screens.errands.scan import ScanField
 from screens.checkpoint.cells import DEFAULTS, FIELDS, FORM_OUTCOMES, INPUTS, OUTCOME_KEYS, options
 from screens.checkpoint.fields import KeyedSelect, labelled
@@ -411,7 +412,9 @@ class CheckpointTab(Vertical):
         self.app.push_screen(InsideScreen())
 
     def action_rules(self) -> None:
-        self.app.push_screen(RulesScreen(), lambda _: self._verdict(self.values()))
+        store = self.app.store
+        write(self, lambda: RulesScreen.read(store), lambda values: self.app.push_screen(
+            RulesScreen(values), lambda _: self._verdict(self.values())))
 
     # -- the day log --
     @on(DayLog.RowDetail)
@@ -472,7 +475,8 @@ class CheckpointTab(Vertical):
         self.app.push_screen(ShiftScreen(), lambda _: self.reload())
 
     def action_gates(self) -> None:
-        self.app.push_screen(GatesScreen())
+        store = self.app.store
+        write(self, lambda: GatesScreen.read(store), lambda gates: self.app.push_screen(GatesScreen(gates)))
 
     def action_requests(self) -> None:
         self.app.push_screen(RequestsScreen())

@@ -89,3 +89,31 @@ async def test_a_grid_member_is_picked_from_a_burst_while_the_store_is_held(
         await settle(pilot)
         assert not isinstance(app.screen, PickMemberScreen)
         assert hh.grids(store)[0]["worker"] == "志愿者乙"
+
+
+async def test_an_entry_is_annulled_from_a_burst_while_the_store_is_held(
+        store, leader, volunteer, gate_day, open_tab, settle, busy_store):
+    """x on the gate's log reads the entry in a worker; the reason typed
+    meanwhile goes into the prompt that opens with it, and Enter annuls."""
+    from console.checkpoint import gate as cp
+    from screens.checkpoint.inside import InsideScreen
+    from textual.widgets import DataTable
+    e = cp.log_entry(store, volunteer, GATE, {"name": "测试", "door": "1-101", "direction": "in",
+                                              "purpose": "buy", "outcome": "turned_away"})
+    app = DeskApp(store, actor=leader, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        tab.query_one("#log", DataTable).focus()
+        with busy_store() as other_desk:
+            burst(app, "x", "培训测试", "enter")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "培训测试<enter>",
+                                   "the entry's read waiting for the store, the reason held")
+        await settle(pilot)
+        assert cp.entries(store)[-1]["corrects"] == e["id"]
+        assert cp.entries(store)[-1]["reason"] == "培训测试"
+        with busy_store() as other_desk:   # F9 opens at once; its lists come once the store is free
+            await pilot.press("f9")
+            assert isinstance(app.screen, InsideScreen)
+            await other_desk.until(lambda: other_desk.waiting, "F9's read waiting for the store")
+        await settle(pilot)
+        assert "2 h" in str(app.screen.query_one("#inside-title").render())
