@@ -4,7 +4,7 @@ refuses anyone else and checks every field."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,7 +20,7 @@ from screens.errands.qr import QrScreen
 from screens.widgets.footer import DeskFooter
 from screens.widgets.text_prompt import TextPrompt
 from screens.widgets.paged_table import PagedTable
-from screens.widgets.writes import write
+from screens.widgets.writes import hold_keys, write
 
 i18n.add({
     "standui.title": ("出入证（n 居民出入证 · w 单位工作证明 · p 打印 · v 撤销 · s 二维码）",
@@ -115,6 +115,10 @@ class StandingScreen(ModalScreen[None]):
         Binding("s", "qr", i18n.t("standui.key.qr")),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict] = {}   # by number, as the last read found them
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("standui.title"), classes="title")
@@ -130,13 +134,23 @@ class StandingScreen(ModalScreen[None]):
         table.focus()
 
     def reload(self) -> None:
+        """Read the list in a worker; the keys typed after wait for it (p, v
+        and s act on the row it shows)."""
+        hold_keys(self._read())
+
+    @work(thread=True, exclusive=True, group="standing-read")
+    def _read(self) -> None:
+        rows = standing.listing(self.app.store)
+        cells = [(r["number"], i18n.t(f"standing.kind.{r['pass_kind']}"), r["person"], r["door"],
+                  r["window"], i18n.t(f"standing.state.{standing.status(r)}")) for r in rows]
+        self.app.call_from_thread(self._show, rows, cells)
+
+    def _show(self, rows: list[dict], cells: list[tuple]) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        self.rows = {str(r["number"]): r for r in standing.listing(self.app.store)}
-        for key, r in self.rows.items():
-            table.add_row(r["number"], i18n.t(f"standing.kind.{r['pass_kind']}"), r["person"],
-                          r["door"], r["window"], i18n.t(f"standing.state.{standing.status(r)}"),
-                          key=key)
+        self.rows = {str(r["number"]): r for r in rows}
+        for key, row in zip(self.rows, cells):
+            table.add_row(*row, key=key)
         if not self.rows:
             self._say(i18n.t("standui.none"))
 

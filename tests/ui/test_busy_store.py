@@ -117,3 +117,23 @@ async def test_an_entry_is_annulled_from_a_burst_while_the_store_is_held(
             await other_desk.until(lambda: other_desk.waiting, "F9's read waiting for the store")
         await settle(pilot)
         assert "2 h" in str(app.screen.query_one("#inside-title").render())
+
+
+async def test_a_standing_pass_is_revoked_from_a_burst_while_the_store_is_held(
+        store, leader, clk, open_tab, settle, busy_store):
+    """h opens the standing passes and reads them in a worker; v typed
+    meanwhile waits for the list and asks about the pass it shows."""
+    from console.errands import standing
+    from screens.widgets.text_prompt import TextPrompt
+    issued = standing.issue_household(store, leader, "1-101")
+    app = DeskApp(store, actor=leader, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "errands")
+        with busy_store() as other_desk:
+            burst(app, "h", "v", "搬家")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "v搬家",
+                                   "the list's read waiting for the store, v held")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        assert f"{issued['number']}" in str(app.screen.query_one(".title").render())
+        assert app.screen.query_one(Input).value == "搬家"
