@@ -31,8 +31,9 @@ from console.core.store import Store  # noqa: E402
 from screens.crash import CrashScreen  # noqa: E402
 from screens.header import AlertBar, AlertsScreen, DeskHeader  # noqa: E402
 from screens.key_order import KeyOrder  # noqa: E402
-from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen  # noqa: E402
+from screens.signin import FirstLeaderScreen, LockScreen, SignInScreen, sign_in_choices  # noqa: E402
 from screens.widgets.footer import DeskFooter  # noqa: E402
+from screens.widgets.writes import hold_keys  # noqa: E402
 from screens import messages, textual_text, textual_watch  # noqa: E402
 
 i18n.add({
@@ -203,6 +204,10 @@ class DeskApp(App):
 
     # -- start, sign-in, lock --
     def on_mount(self) -> None:
+        # start-up reads the store here, before the first screen: nothing has
+        # been typed into anything yet, and the store was opened and checked
+        # on this thread just before (a busy store delays the first screen,
+        # as it delays the check); every later read is in a worker
         self.title = settings.get(self.store, "site_name") or i18n.t("app.title")
         self.set_interval(self.POLL_SECONDS, self._poll)
         self.set_interval(self.ALERT_SECONDS, self._check_alerts)
@@ -214,8 +219,8 @@ class DeskApp(App):
             self.notify(text, severity="error", timeout=120, markup=False)
         if self.actor:
             self.signed_in(self.actor, self.gate)
-        elif self.store.table("roster").all():
-            self.push_screen(SignInScreen())
+        elif not operators.needs_first_leader(self.store):
+            self.push_screen(SignInScreen(*sign_in_choices(self.store)))
         else:
             self.push_screen(FirstLeaderScreen())
 
@@ -264,16 +269,23 @@ class DeskApp(App):
 
     def _roster_changed(self) -> None:
         """Another desk changed the roster: a deactivated operator is signed
-        out, a changed role applies at once."""
-        if not self.actor:
-            return
+        out, a changed role applies at once (read in a worker)."""
+        if self.actor:
+            self._check_roster(self.actor)
+
+    @work(thread=True, group="roster")
+    def _check_roster(self, actor: Actor) -> None:
         try:
-            actor = operators.current(self.store, self.actor)
+            now = operators.current(self.store, actor)
         except DomainError as exc:
-            self._sign_out(i18n.t("app.revoked", reason=str(exc)))
+            self.call_from_thread(self._signed_out, actor, i18n.t("app.revoked", reason=str(exc)),
+                                  sign_in_choices(self.store))
             return
-        if actor != self.actor:
-            self._role_now(actor)
+        self.call_from_thread(self._roster_read, actor, now)
+
+    def _roster_read(self, asked: Actor, now: Actor) -> None:
+        if self.actor == asked and now != asked:   # still the one asked about
+            self._role_now(now)
 
     def freeze_soon(self) -> None:
         """Once what a new screen or tab loads has arrived, freeze it (the
@@ -349,25 +361,47 @@ class DeskApp(App):
 
     def _leave(self, go: Callable[[], object]) -> None:
         """Sign out or quit; a volunteer whose shift is open at this gate is
-        offered to hand it over first (the same key again goes at once)."""
-        from console.checkpoint import shifts  # noqa: PLC0415  (AFTER_SIGN_IN)
-        from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415
+        offered to hand it over first (the same key again goes at once). The
+        shift is read in a worker; the keys typed after wait for it."""
+        from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415  (AFTER_SIGN_IN)
 
         if isinstance(self.screen, (LockScreen, SignOutScreen)) or not (self.gate and self.actor):
             go()
             return
-        shift = shifts.current_shift(self.store, self.gate)
-        if shift and shift["opened_by"] == self.actor.name:
+        hold_keys(self._read_shift(go, self.actor, self.gate))
+
+    @work(thread=True, group="leave")
+    def _read_shift(self, go: Callable[[], object], actor: Actor, gate: str) -> None:
+        from console.checkpoint import shifts  # noqa: PLC0415  (AFTER_SIGN_IN)
+
+        shift = shifts.current_shift(self.store, gate)
+        self.call_from_thread(self._leave_with, go, actor, shift)
+
+    def _leave_with(self, go: Callable[[], object], actor: Actor, shift: dict | None) -> None:
+        from screens.checkpoint.shift import SignOutScreen  # noqa: PLC0415
+
+        if shift and self.actor == actor and shift["opened_by"] == actor.name:
             self.push_screen(SignOutScreen(shift), lambda going: go() if going else None)
         else:
             go()
 
     def _sign_out(self, message: str = "") -> None:
+        """Back to the sign-in screen once its names and gates are read (in a
+        worker: the keys typed after wait for the screen)."""
+        hold_keys(self._read_sign_in(self.actor, message))
+
+    @work(thread=True, group="sign-out")
+    def _read_sign_in(self, actor: Actor | None, message: str) -> None:
+        self.call_from_thread(self._signed_out, actor, message, sign_in_choices(self.store))
+
+    def _signed_out(self, actor: Actor | None, message: str, choices: tuple[list[str], list[str]]) -> None:
+        if self.actor != actor:
+            return   # signed out meanwhile (a revoke and Ctrl+O at once)
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(SignInScreen())
+        self.push_screen(SignInScreen(*choices))
         self.notify(message or i18n.t("app.signed_out"), severity="warning" if message else "information")
 
     def action_show_tab(self, name: str) -> None:
@@ -455,8 +489,8 @@ class DeskApp(App):
         self.call_from_thread(self._show_alerts, current)
 
     def _retention(self) -> None:
-        if self.actor and settings.get(self.store, "retention_days"):
-            self._purge_old()
+        if self.actor:
+            self._purge_old()   # which reads the setting (off the event loop)
 
     @work(thread=True, exclusive=True, group="retention")
     def _purge_old(self) -> None:

@@ -65,11 +65,20 @@ class _PinForm(Screen):
         self.action_submit()
 
 
+def sign_in_choices(store) -> tuple[list[str], list[str]]:
+    """What the sign-in screen offers: the active names and the open gates
+    (read before it opens; in a worker but at start-up)."""
+    return [m["name"] for m in operators.roster(store, active_only=True)], open_gates(store)
+
+
 class SignInScreen(_PinForm):
+    def __init__(self, names: list[str], gates: list[str]) -> None:
+        """``names``, ``gates``: :func:`sign_in_choices`."""
+        super().__init__()
+        self.names, self.gates = names, gates
+
     def compose(self) -> ComposeResult:
-        store = self.app.store
-        names = [m["name"] for m in operators.roster(store, active_only=True)]
-        gates = open_gates(store)
+        names, gates = self.names, self.gates
         with Vertical(classes="form-card"):
             yield Static(i18n.t("signin.title", site=self.app.title), classes="title")
             yield Label(i18n.t("signin.name"))
@@ -122,11 +131,12 @@ class FirstLeaderScreen(_PinForm):
             self.message(i18n.t("signin.pins_differ"))
             return
         app, name = self.app, self.query_one("#name", Input).value
-        write(self, lambda: operators.create_first_leader(app.store, name, pin),   # the PIN's hash
-              self._created, lambda exc: self.message(str(exc)))
 
-    def _created(self, actor: Actor) -> None:
-        gates = open_gates(self.app.store)
+        def create() -> tuple[Actor, list[str]]:
+            return operators.create_first_leader(app.store, name, pin), open_gates(app.store)  # the PIN's hash
+        write(self, create, lambda got: self._created(*got), lambda exc: self.message(str(exc)))
+
+    def _created(self, actor: Actor, gates: list[str]) -> None:
         self.post_message(messages.SignedIn(actor, self.app.gate or gates[0]))
 
 

@@ -137,3 +137,25 @@ async def test_a_standing_pass_is_revoked_from_a_burst_while_the_store_is_held(
         assert isinstance(app.screen, TextPrompt)
         assert f"{issued['number']}" in str(app.screen.query_one(".title").render())
         assert app.screen.query_one(Input).value == "搬家"
+
+
+async def test_signing_out_with_the_shift_open_while_the_store_is_held(
+        store, volunteer, settle, busy_store):
+    """Ctrl+O reads the gate's shift in a worker: the second Ctrl+O typed
+    meanwhile lands in the hand-over question (leave it open), and the
+    sign-in screen offers the names read in another."""
+    from console.checkpoint import shifts
+    from screens.signin import SignInScreen
+    shifts.open_shift(store, volunteer, GATE)
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with busy_store() as other_desk:
+            burst(app, "ctrl+o", "ctrl+o")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "<ctrl+o>",
+                                   "the shift's read waiting for the store, the second Ctrl+O held")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+        assert app.screen.names == ["志愿者乙", "组长甲"]
+    assert shifts.current_shift(store, GATE)["opened_by"] == volunteer.name
+
