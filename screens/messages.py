@@ -20,19 +20,24 @@ from textual.widget import Widget
 Files = Callable[[], Iterable[tuple[str, str | None]]]
 
 
-def versions(store, files: Files) -> dict[tuple[str, str | None], object]:
-    """The store's version of each (table, day) in ``files()`` now."""
-    return {(name, day): store.version(name, day) for name, day in files()}
+def versions(store, files: Files, known: bool = False) -> dict[tuple[str, str | None], object]:
+    """The store's version of each (table, day) in ``files()`` now (the poll's
+    worker); ``known``: as this desk last caught up, which never waits for
+    the store (on the event loop)."""
+    version = store.known_version if known else store.version
+    return {(name, day): version(name, day) for name, day in files()}
 
 
 class Watch(Message):
     """``widget`` shows what ``files()`` names (re-read at every poll: a
-    tab that changes day names the new day); ``seen`` is what it loaded."""
+    tab that changes day names the new day); ``seen`` is what it loaded, or
+    older (noted on mount without waiting for a busy store: then the first
+    poll reloads it once more)."""
 
     def __init__(self, widget: Widget, files: Files) -> None:
         super().__init__()
         self.widget, self.files = widget, files
-        self.seen = versions(widget.app.store, files)
+        self.seen = versions(widget.app.store, files, known=True)
 
 
 def watch(widget: Widget, files: Files) -> None:

@@ -241,6 +241,35 @@ def test_version_and_changed_since_follow_every_write(db):
     assert db.version("people") == v2  # another table's write leaves it alone
 
 
+def test_known_version_never_waits_and_is_never_newer_than_a_read(db):
+    """What the event loop may ask: the version as this desk last caught up.
+    Another desk's write shows only once this desk reads; a commit holding
+    the store does not hold it up."""
+    import threading
+
+    db.table("people").insert({"n": 1})
+    v1 = db.known_version("people")
+    assert v1 == db.version("people") and db.known_version("nobody") is None
+    Store(db.root).table("people").insert({"n": 2})
+    assert db.known_version("people") == v1            # not caught up yet
+    v2 = db.version("people")
+    assert v2 != v1 and db.known_version("people") == v2
+    held, free = threading.Event(), threading.Event()
+
+    def commit() -> None:
+        with db._mutex:
+            held.set()
+            free.wait(10)
+    holder = threading.Thread(target=commit)
+    holder.start()
+    held.wait(5)
+    try:
+        assert db.known_version("people") == v2 and holder.is_alive()
+    finally:
+        free.set()
+        holder.join()
+
+
 # -- transactions ------------------------------------------------------------------
 
 def test_transaction_is_one_journal_line_stamped_and_audited(db):

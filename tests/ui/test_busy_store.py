@@ -159,3 +159,27 @@ async def test_signing_out_with_the_shift_open_while_the_store_is_held(
         assert app.screen.names == ["志愿者乙", "组长甲"]
     assert shifts.current_shift(store, GATE)["opened_by"] == volunteer.name
 
+
+async def test_the_roster_and_new_tabs_open_while_the_store_is_held(
+        store, leader, settle, busy_store):
+    """Ctrl+R and a tab's first F-key mount without waiting for the store
+    (their lists are read in workers, what they watch is noted as this desk
+    knows it); Ctrl+D typed after Ctrl+R acts on the member the list shows."""
+    from textual.widgets import TabbedContent
+    from console.core import operators
+    from screens.admin import RosterScreen
+    app = DeskApp(store, actor=leader, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with busy_store() as other_desk:
+            await pilot.press("f2")
+            await pilot.press("f5")
+            assert app.screen.query_one(TabbedContent).active == "tab-households"
+            burst(app, "ctrl+r", "ctrl+d")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "<ctrl+d>",
+                                   "the roster's read waiting for the store, Ctrl+D held")
+            assert isinstance(app.screen, RosterScreen)
+        await settle(pilot)
+        assert [(m["name"], m["active"]) for m in operators.roster(store)] == [
+            ("志愿者乙", False), ("组长甲", True)]
+
