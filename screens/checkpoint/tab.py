@@ -182,15 +182,10 @@ class CheckpointTab(Vertical):
     def action_save(self) -> None:
         if self._saving:
             return
-        values = self.values()
-        try:  # quick checks on the loop; the write itself goes to a worker
-            cp.validate(self.app.store, values)
-        except DomainError as exc:
-            self.show_error(exc.field, str(exc))
-            return
         self._saving = True
-        # the next visitor's keys wait for the cleared form
-        self.app.keys.wait_for(self._save(values, self._fixing))
+        # checked (the registry too) and written in a worker; the next
+        # visitor's keys wait for the cleared form, or for the field that is wrong
+        self.app.keys.wait_for(self._save(self.values(), self._fixing))
 
     @work(thread=True, group="cp-save")
     def _save(self, values: dict, fixing: tuple[str, int] | None) -> None:
@@ -201,22 +196,24 @@ class CheckpointTab(Vertical):
             else:
                 entry = cp.log_entry(app.store, app.actor, app.gate, values)
         except DomainError as exc:
-            app.call_from_thread(self._save_failed, exc, values)
+            denied = cp.verdict_for(app.store, values) if exc.key == "gate.override_reason" else None
+            app.call_from_thread(self._save_failed, exc, values, denied)
             return
         app.call_from_thread(self._saved, entry)
 
-    def _save_failed(self, exc: DomainError, values: dict) -> None:
+    def _save_failed(self, exc: DomainError, values: dict, denied=None) -> None:
         self._saving = False
         if exc.key == "gate.override_reason":
-            self._ask_override(values)
+            self._ask_override(values, denied)
         elif exc.field in FIELDS:
             self.show_error(exc.field, str(exc))
         else:
             self.notify(str(exc), severity="error", markup=False)
 
-    def _ask_override(self, values: dict) -> None:
-        """A leader letting a denied person through: ask why, then save again."""
-        message = verdict_text(cp.verdict_for(self.app.store, values)).plain.lstrip("⛔ ")
+    def _ask_override(self, values: dict, denied) -> None:
+        """A leader letting a denied person through (``denied``: the rules'
+        answer, read with the save): ask why, then save again."""
+        message = verdict_text(denied).plain.lstrip("⛔ ")
 
         def done(reason: str | None) -> None:
             if reason:
@@ -312,17 +309,30 @@ class CheckpointTab(Vertical):
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
-        """Say what is wrong with a field as soon as the volunteer leaves it."""
+        """Say what is wrong with a field as soon as the volunteer leaves it
+        (the door once the registry is read, in a worker)."""
         ident, value = event.input.id, event.value
+        if ident == "door":
+            self._check_door(value)
+            return
         try:
             if ident == "phone":
                 cp.normalise_phone(value)
             elif ident == "temp":
                 cp.parse_temp(value)
-            elif ident == "door":
-                cp.split_door_or_org(self.app.store, value)
         except DomainError as exc:
             self.query_one(f"#err-{ident}", FieldError).show(str(exc))
+
+    @work(thread=True, exclusive=True, group="cp-door")
+    def _check_door(self, value: str) -> None:
+        try:
+            cp.split_door_or_org(self.app.store, value)
+        except DomainError as exc:
+            self.app.call_from_thread(self._door_wrong, value, str(exc))
+
+    def _door_wrong(self, value: str, text: str) -> None:
+        if self.query_one("#door", Input).value == value:   # not typed over since
+            self.query_one("#err-door", FieldError).show(text)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

@@ -183,3 +183,20 @@ async def test_the_roster_and_new_tabs_open_while_the_store_is_held(
         assert [(m["name"], m["active"]) for m in operators.roster(store)] == [
             ("志愿者乙", False), ("组长甲", True)]
 
+
+async def test_a_gate_entry_is_typed_and_saved_while_the_store_is_held(
+        store, volunteer, gate_day, open_tab, settle, busy_store):
+    """The gate form takes a whole visitor while another desk writes: leaving
+    the door box checks it in a worker, Ctrl+S checks and saves in one, and
+    the next visitor's name waits for the cleared form."""
+    from console.checkpoint import gate as cp
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        with busy_store() as other_desk:
+            burst(app, "李四", "tab", "1-302", "tab", "1", "f6", "ctrl+s", "王五")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "王五",
+                                   "the save waiting for the store, the next name held")
+        await settle(pilot)
+        assert [(e["name"], e["door"], e["purpose"]) for e in cp.entries(store)] == [("李四", "1-302", "buy")]
+        assert values(tab, "name", "door") == ["王五", ""]
