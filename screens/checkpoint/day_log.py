@@ -105,17 +105,23 @@ class DayLog(Vertical):
         self.reload()
 
     def step_day(self, step: int) -> None:
-        """The next earlier (step < 0) or later day that has a log; today is always one."""
-        days = self.app.store.days("checkpoint")
-        today = clock.today().isoformat()
-        if today not in days:
-            days.append(today)
-        current = self.shown_day()
-        near = [d for d in days if d < current] if step < 0 else [d for d in days if d > current]
-        if not near:
+        """The next earlier (step < 0) or later day that has a log; today is
+        always one. The days are read in a worker; the next key waits for it."""
+        store, current = self.app.store, self.shown_day()
+
+        def target() -> str | None:
+            days = store.days("checkpoint")
+            today = clock.today().isoformat()
+            if today not in days:
+                days.append(today)
+            near = [d for d in days if d < current] if step < 0 else [d for d in days if d > current]
+            return (near[-1] if step < 0 else near[0]) if near else None
+        write(self, target, lambda day: self._show_day(current, day))
+
+    def _show_day(self, current: str, target: str | None) -> None:
+        if target is None or self.shown_day() != current:
             return
-        target = near[-1] if step < 0 else near[0]
-        self.day = None if target == today else target
+        self.day = None if target == clock.today().isoformat() else target
         self.page = 0
         self.reload()
 

@@ -200,3 +200,25 @@ async def test_a_gate_entry_is_typed_and_saved_while_the_store_is_held(
         await settle(pilot)
         assert [(e["name"], e["door"], e["purpose"]) for e in cp.entries(store)] == [("李四", "1-302", "buy")]
         assert values(tab, "name", "door") == ["王五", ""]
+
+
+async def test_the_log_steps_back_a_day_while_the_store_is_held(
+        store, volunteer, gate_day, open_tab, settle, busy_store):
+    """Ctrl+PgUp reads which days have a log in a worker; the keys after it
+    (back again with Ctrl+PgDn, then back once more) wait and step from the day it found."""
+    import datetime as dt
+
+    from console.checkpoint import gate as cp
+    for days_ago, name in ((3, "大前天"), (1, "昨天"), (0, "今天")):
+        gate_day.set(gate_day.t.replace(day=5) - dt.timedelta(days=days_ago))
+        cp.log_entry(store, volunteer, GATE, {"name": name, "door": "1-101", "direction": "in",
+                                              "purpose": "buy", "outcome": "allowed"})
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, "checkpoint")
+        with busy_store() as other_desk:
+            burst(app, "ctrl+pageup", "ctrl+pageup", "ctrl+pagedown", "ctrl+pageup")
+            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app).count("<") == 3,
+                                   "the days' read waiting for the store, the other steps held")
+        await settle(pilot)
+        assert tab.day_log.shown_day() == "2026-03-02"
