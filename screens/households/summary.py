@@ -15,6 +15,7 @@ from console.households import roll
 from screens.widgets.footer import DeskFooter
 from screens import export
 from console.core.i18n import t
+from screens.widgets.writes import write
 from screens.widgets.paged_table import PagedTable, Table
 
 
@@ -80,7 +81,12 @@ class SummaryScreen(ModalScreen[None]):
         self.summary = s
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(roll.report_text(self.app.store, self.day))
+        """The report for the chat group, read in a worker, then copied."""
+        store, day = self.app.store, self.day
+        write(self, lambda: roll.report_text(store, day), self._copy)
+
+    def _copy(self, text: str) -> None:
+        self.app.copy_to_clipboard(text)
         self.notify(t("hh.copied"))
 
     def action_export(self, what: str) -> None:

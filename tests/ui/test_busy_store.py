@@ -72,6 +72,24 @@ async def test_the_roll_finds_a_door_of_another_building_while_the_store_is_held
         assert list(tab.query_one("#roll-table").rows) == ["2-101"]
 
 
+async def test_the_roll_summary_is_copied_while_the_store_is_held(
+        store, volunteer, open_tab, settle, busy_store):
+    """c in the roll's summary reads the report in a worker, then copies it."""
+    from screens.households.summary import SummaryScreen
+    app = DeskApp(store, actor=volunteer, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "households", "r")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        with busy_store() as other_desk:
+            burst(app, "c")
+            await other_desk.until(lambda: other_desk.waiting, "the report's read waiting for the store")
+            assert app.clipboard == ""
+        await settle(pilot)
+        assert "Total: 48 households" in app.clipboard
+
+
 async def test_a_grid_member_is_picked_from_a_burst_while_the_store_is_held(
         store, leader, open_tab, settle, busy_store):
     """w reads who holds the role and the roster before the picker opens; the
