@@ -16,7 +16,7 @@ from screens.widgets.footer import DeskFooter
 from screens import messages
 from screens.widgets.form import FormRow
 from screens.widgets.paged_table import PagedTable, Table
-from screens.widgets.writes import hold_keys, write
+from screens.widgets.writes import write
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),
@@ -55,10 +55,6 @@ class RosterScreen(ModalScreen):
         Binding("ctrl+n", "set_pin", i18n.t("admin.set_pin"), priority=True),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.members: dict[str, dict] = {}   # by name, as the last read found them
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("admin.roster_title"), classes="title")
@@ -80,27 +76,18 @@ class RosterScreen(ModalScreen):
         messages.watch(self, lambda: [("roster", None)])
 
     def on_store_changed(self, event: messages.StoreChanged) -> None:
-        self._read()   # another desk's change: no key waits for it
+        self.reload()
 
     def reload(self) -> None:
-        """Read the roster in a worker; the keys typed after wait for it
-        (Ctrl+E, Ctrl+D, Ctrl+N act on the member it shows)."""
-        hold_keys(self._read())
-
-    @work(thread=True, exclusive=True, group="roster-read")
-    def _read(self) -> None:
-        members = operators.roster(self.app.store)
-        self.app.call_from_thread(self._show, members)
-
-    def _show(self, members: list[dict]) -> None:
-        self.members = {m["name"]: m for m in members}
         self.query_one("#roster", PagedTable).sync([
             (m["name"], (m["name"], i18n.t(f"role.{m['role']}"), i18n.t("yes" if m["active"] else "no")))
-            for m in members])
+            for m in operators.roster(self.app.store)])
 
     def _selected(self) -> dict | None:
         name = self.query_one("#roster", PagedTable).selected_key
-        return self.members.get(name) if name is not None else None
+        if name is None:
+            return None
+        return next(m for m in operators.roster(self.app.store) if m["name"] == name)
 
     def _do(self, fn, *args, **kwargs) -> None:
         """``fn(store, actor, ...)`` in a worker: a PIN's hash takes a moment."""
@@ -163,24 +150,13 @@ class AuditScreen(ModalScreen):
         table = self.query_one(DataTable)
         for key in ("time", "who", "what"):
             table.add_column(i18n.t(f"admin.col_{key}"), key=key)
-        hold_keys(self._read_days())   # the keys typed after Ctrl+T go to the list it shows
-
-    @work(thread=True, exclusive=True, group="audit-days")
-    def _read_days(self) -> None:
         try:
-            days = audit.days(self.app.store, self.app.actor)
+            self.days = audit.days(self.app.store, self.app.actor)
         except DomainError as exc:
-            self.app.call_from_thread(self._say, str(exc))
+            self.query_one("#message", Label).update(str(exc))
             return
-        self.app.call_from_thread(self._opened, days)
-
-    def _say(self, text: str) -> None:
-        self.query_one("#message", Label).update(text)
-
-    def _opened(self, days: list[str]) -> None:
-        self.days = days
         if not self.days:
-            self._say(i18n.t("admin.no_audit"))
+            self.query_one("#message", Label).update(i18n.t("admin.no_audit"))
             return
         self.load()
         self.query_one(DataTable).focus()
