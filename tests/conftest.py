@@ -26,7 +26,6 @@ pytest_plugins = [
     "tests.purge_history",    # history: records older than the purge date
     "tests.e2e.desk",         # tmux, demo_dir, desk: the end-to-end tests
     "tests.off_loop",         # every tests/ui test: no screen writes on the event loop
-    "tests.busy_store",       # store_busy, until: a screen answers while another desk commits
 ]
 
 

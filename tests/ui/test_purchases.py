@@ -14,7 +14,6 @@ from console.purchases import runs as R
 from console.purchases import schedules as S
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FieldError, FormDialog
-from tests.busy_store import key_waits
 from tests.keys import burst
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -431,7 +430,7 @@ async def test_digits_typed_as_a_form_closes_leave_the_view(store, volunteer, fr
 
 
 async def test_find_and_a_form_answer_while_the_store_is_busy(store, volunteer, frozen, open_tab, settle,
-                                                             store_busy, until):
+                                                             busy_store):
     """Another desk's commit holds the store: the find box takes a door at
     once (the list is read in a worker), and Enter back on the list then ``e``
     reads the request for its form in a worker; the keys typed in the same
@@ -445,18 +444,18 @@ async def test_find_and_a_form_answer_while_the_store_is_busy(store, volunteer, 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "purchases", "f6")
         box = app.screen.query_one(FindBox)
-        with store_busy(store) as holder:
+        with busy_store() as other_desk:
             burst(app, "ctrl+f", "1-102")
-            await until(lambda: box.text == "1-102", "the door typed into the find box")
-            assert holder.is_alive()   # typed and shown while the store was still held
+            await other_desk.until(lambda: box.text == "1-102", "the door typed into the find box")
+            assert other_desk.held   # typed and shown while the store was still held
         await settle(pilot)
         assert [r[1] for r in cells(app, "req-table")] == ["1-102"]
-        with store_busy(store) as holder:
+        with busy_store() as other_desk:
             burst(app, "enter", "e", "tab", "鸡蛋10个", "ctrl+s")
-            await until(lambda: key_waits(app) and len(app.keys.waiting) == 7,
+            await other_desk.until(lambda: other_desk.waiting and len(app.keys.waiting) == 7,
                         "e's read in a worker, the keys after it held for its form")
             assert app.focused is table(app, "req-table") and not isinstance(app.screen, FormDialog)
-            assert holder.is_alive()
+            assert other_desk.held
         await settle(pilot)
         assert not isinstance(app.screen, FormDialog)
         row = P.get_request(store, b["id"])

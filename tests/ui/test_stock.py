@@ -12,7 +12,6 @@ from console.stock import ledger as stock
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FieldError, FormDialog
 from tests import needs
-from tests.busy_store import key_waits
 from tests.keys import burst
 from tests.ui.rendered import screen_text
 
@@ -307,7 +306,7 @@ async def test_every_stock_form_label_is_shown_whole_at_80x24(store, leader, set
 
 
 async def test_a_form_and_a_handout_answer_while_the_store_is_busy(store, volunteer, settle, open_tab,
-                                                                   store_busy, until):
+                                                                   busy_store):
     """Another desk's commit holds the store: Ctrl+N reads the items for its
     form in a worker, so the screen answers meanwhile, and a burst typed at
     once (the quantity, Tab, the source, Ctrl+S, the next door, Enter) waits
@@ -318,12 +317,12 @@ async def test_a_form_and_a_handout_answer_while_the_store_is_busy(store, volunt
     async with app.run_test(size=(80, 24)) as pilot:
         tab = await open_tab(pilot, "stock")
         door = tab.query_one("#door", Input)
-        with store_busy(store) as holder:
+        with busy_store() as other_desk:
             burst(app, "ctrl+n", "40", "tab", "中心B", "ctrl+s", "1-101", "enter")
-            await until(lambda: key_waits(app) and len(app.keys.waiting) == 13,
+            await other_desk.until(lambda: other_desk.waiting and len(app.keys.waiting) == 13,
                         "Ctrl+N's read in a worker, the keys after it held for its form")
             assert not isinstance(app.screen, FormDialog) and door.value == ""
-            assert holder.is_alive()   # the screen answered while the store was still held
+            assert other_desk.held   # the screen answered while the store was still held
         await settle(pilot)
         assert not isinstance(app.screen, FormDialog)
         receive, issue = balances.movements(store)[-2:]
