@@ -313,10 +313,8 @@ class Store:
         of the journal it is from (check or redact rewrite history, so values
         derived from a table must be rebuilt then too). Poll it to notice
         other sessions' writes."""
-        day = self._day(name, day)
         self._catch_up()
-        seq = self._changed.get(self._key(name, day))
-        return None if seq is None else (self._epoch, seq)
+        return self.known_version(name, day)
 
     def known_version(self, name: str, day: str | bool | None = None) -> tuple | None:
         """:meth:`version` as this desk last caught up with the journal,
