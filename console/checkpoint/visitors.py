@@ -80,7 +80,8 @@ class DayIndex:
 
 #: a past day's line: the fields recall and the notices read, UTF-8, US between
 LINE = ("name", "phone", "door", "org", "plate", "purpose", "at", "id", "outcome")
-US, NL = b"\x1f", b"\n"
+SEP = "\x1f"
+US, NL = SEP.encode(), b"\n"
 
 
 class PastDay:
@@ -125,15 +126,15 @@ class PastDay:
                 name, phone, rest = line.split(US, 2)
                 name, phone = name.decode(), phone.decode()
                 if hit(name, phone):
-                    f = rest.decode().split("\x1f")
+                    f = rest.decode().split(SEP)
                     yield (name, phone, f[0], f[1]), (f[2], f[3], f[4])
 
 
 def _line(e: dict) -> str:
     fields = [v if type(v) is str else "" if v is None else str(v) for v in map(e.get, LINE)]
-    line = "\x1f".join(fields)
-    if line.count("\x1f") != len(LINE) - 1 or "\n" in line:  # a field holding either
-        line = "\x1f".join(f.replace("\x1f", " ").replace("\n", " ") for f in fields)
+    line = SEP.join(fields)
+    if line.count(SEP) != len(LINE) - 1 or "\n" in line:  # a field holding either
+        line = SEP.join(f.replace(SEP, " ").replace("\n", " ") for f in fields)
     return line
 
 
