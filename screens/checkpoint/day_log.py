@@ -28,7 +28,7 @@ from screens.checkpoint.cells import COLUMNS, options, row_cells, widths_for
 from screens.checkpoint.log import LogTable
 from screens.checkpoint.verdict import row_detail
 from screens.widgets.text_prompt import TextPrompt
-from screens.widgets.writes import write
+from screens.widgets.writes import read_newest, write
 
 
 class DayLog(Vertical):
@@ -64,7 +64,6 @@ class DayLog(Vertical):
         self.pages = 1
         self._details: dict[str, str] = {}  # log row key -> its override / correction
         self._widths = widths_for(80)  # how much of each entry fits: follows the terminal
-        self._loads = 0  # reads started: only the newest one's rows are shown
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cp-filters"):
@@ -142,25 +141,19 @@ class DayLog(Vertical):
             return  # a poll reaching the log while it is composed or taken down
         outcome = self.query_one("#f-outcome", Select).value
         purpose = self.query_one("#f-purpose", Select).value
-        self._loads += 1
-        self._load(self._loads, self.shown_day(), None if outcome is Select.NULL else outcome,
-                   None if purpose is Select.NULL else purpose,
-                   self.query_one("#f-text", Input).value, self.page, self._widths)
+        day, page, widths, store = self.shown_day(), self.page, self._widths, self.app.store
+        outcome = None if outcome is Select.NULL else outcome
+        purpose = None if purpose is Select.NULL else purpose
+        text = self.query_one("#f-text", Input).value
 
-    @work(thread=True, exclusive=True, group="cp-load")
-    def _load(self, load: int, day: str, outcome, purpose, text: str, page: int,
-              widths: dict[str, int]) -> None:
-        """Read one page. A thread worker runs on when a newer read cancels it:
-        its rows, read before another desk's entry, would hide that entry (it
-        finishes last) until the next write; only the newest read is shown."""
-        rows, n, pages = cp.page_of(self.app.store, day, outcome, purpose, text, page)
-        cells = [(f"{day}:{e['id']}", row_cells(e, widths)) for e in rows]
-        details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
-        self.app.call_from_thread(self._loaded, load, day, cells, n, pages, min(page, pages - 1), details)
-
-    def _loaded(self, load: int, *shown) -> None:
-        if load == self._loads:  # a newer read follows: it shows what this one read, and more
-            self._apply(*shown)
+        def read() -> tuple:
+            rows, n, pages = cp.page_of(store, day, outcome, purpose, text, page)
+            cells = [(f"{day}:{e['id']}", row_cells(e, widths)) for e in rows]
+            details = {f"{day}:{e['id']}": d for e in rows if (d := row_detail(e))}
+            return day, cells, n, pages, min(page, pages - 1), details
+        # only the newest read is shown: one read before another desk's entry,
+        # finishing last, would hide that entry until the next write
+        read_newest(self, "cp-load", read, lambda shown: self._apply(*shown))
 
     def _apply(self, day: str, cells: list[tuple[str, tuple]], n: int, pages: int, page: int,
                details: dict[str, str] | None = None) -> None:

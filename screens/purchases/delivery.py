@@ -3,7 +3,7 @@
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -17,6 +17,7 @@ from console.core.i18n import t as _t
 from console.purchases.form_values import money, settle_how
 from screens.widgets.paged_table import PagedTable
 from screens.purchases.view import View, check_money
+from screens.widgets.writes import read_newest
 
 
 class DeliveryView(View):
@@ -70,24 +71,18 @@ class DeliveryView(View):
         """The selected pack's bill (short items marked) over the unpaid total,
         shown as soon as the list is, not only once the cursor moves; read
         in a worker."""
-        key = self.table.selected_key
-        self._bill = getattr(self, "_bill", 0) + 1
-        self._read_bill(self._bill, None if key is None else int(key))
+        key, store = self.table.selected_key, self.store
 
-    @work(thread=True, group="pur-bill")
-    def _read_bill(self, ticket: int, request_id: int | None) -> None:
-        text = self._owed()
-        if request_id is not None:
-            bill = D.bill(P.get_request(self.store, request_id))
-            lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
-                              + (f"[{_t('purchases.short')}]" if ln["short"] else "")
-                              for ln in bill["lines"])
-            text = f"{bill['no']} {bill['door']} {money(bill['paid_fen'])}: {lines}\n{text}"
-        self.app.call_from_thread(self._show_bill_text, ticket, text)
-
-    def _show_bill_text(self, ticket: int, text: str) -> None:
-        if ticket == self._bill and self.is_attached:  # still the highlighted row's
-            self.status(text)
+        def read() -> str:
+            text = self._owed()
+            if key is not None:
+                bill = D.bill(P.get_request(store, int(key)))
+                lines = "  ".join(f"{ln['item']}{ln['qty']:g}{ln['unit']}"
+                                  + (f"[{_t('purchases.short')}]" if ln["short"] else "")
+                                  for ln in bill["lines"])
+                text = f"{bill['no']} {bill['door']} {money(bill['paid_fen'])}: {lines}\n{text}"
+            return text
+        read_newest(self, "pur-bill", read, self.status)   # the cursor's newest row's bill
 
     def action_toggle_all(self) -> None:
         self.unpaid_only = not self.unpaid_only

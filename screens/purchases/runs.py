@@ -19,6 +19,7 @@ from screens.widgets.paged_table import PagedTable
 from console.core.i18n import t as _t
 from console.purchases.form_values import item_numbers, money, parse_day, parse_hhmm, parse_money
 from screens.purchases.view import View, clip, items_text
+from screens.widgets.writes import read_newest
 
 
 class RunsView(View):
@@ -56,33 +57,31 @@ class RunsView(View):
         self.reload_detail()
 
     def reload_detail(self) -> None:
-        """The selected run's packs or shopping list, read in a worker."""
-        self._detail = getattr(self, "_detail", 0) + 1
-        self._read_detail(self._detail, self.run_id(), self.show_list,
-                          self.room(self.query_one("#run-detail", DataTable), "items"))
+        """The selected run's packs or shopping list, read in a worker (the
+        cursor may have moved on by the time it is read: the newest read shows)."""
+        run_id, show_list, store = self.run_id(), self.show_list, self.store
+        width = self.room(self.query_one("#run-detail", DataTable), "items")
 
-    @work(thread=True, group="pur-detail")
-    def _read_detail(self, ticket: int, run_id: int | None, show_list: bool, width: int) -> None:
-        rows, run, check = {}, None, None
-        if run_id is not None:
-            run = R.get_run(self.store, run_id)
-            if show_list:
-                rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
-                                                      str(r["households"]))
-                        for r in R.shopping_list(self.store, run_id)}
-            else:
-                rows = {str(p["id"]): (p["no"], p["door"], money(p["paid_fen"]),
-                                       ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
-                                                if ln.get("short")),
-                                       clip(p["person"], 8), items_text(p["lines"], width))
-                        for p in self.found(R.packing_list(self.store, run_id))}
-            check = R.receipt_check(self.store, run_id)
-        self.app.call_from_thread(self._show_detail, ticket, run_id, show_list, run, rows, check)
+        def read() -> tuple:
+            rows, run, check = {}, None, None
+            if run_id is not None:
+                run = R.get_run(store, run_id)
+                if show_list:
+                    rows = {f"{r['item']}|{r['unit']}": (r["item"], f"{r['qty']:g}{r['unit']}",
+                                                          str(r["households"]))
+                            for r in R.shopping_list(store, run_id)}
+                else:
+                    rows = {str(p["id"]): (p["no"], p["door"], money(p["paid_fen"]),
+                                           ",".join(str(i + 1) for i, ln in enumerate(p["lines"])
+                                                    if ln.get("short")),
+                                           clip(p["person"], 8), items_text(p["lines"], width))
+                            for p in self.found(R.packing_list(store, run_id))}
+                check = R.receipt_check(store, run_id)
+            return run_id, show_list, run, rows, check
+        read_newest(self, "pur-detail", read, lambda read: self._show_detail(*read))
 
-    def _show_detail(self, ticket: int, run_id: int | None, show_list: bool, run: dict | None,
+    def _show_detail(self, run_id: int | None, show_list: bool, run: dict | None,
                      rows: dict, check: dict | None) -> None:
-        if ticket != self._detail or not self.is_attached:  # the cursor moved on meanwhile
-            return
         detail = self.query_one("#run-detail", DataTable)
         mode = "list" if show_list else "packs"
         if getattr(self, "_mode", None) != (mode, run_id):
