@@ -16,7 +16,7 @@ from screens.widgets.footer import DeskFooter
 from screens import messages
 from screens.widgets.form import FormRow
 from screens.widgets.paged_table import PagedTable, Table
-from screens.widgets.writes import write
+from screens.widgets.writes import read_newest, write
 
 i18n.add({
     "admin.roster_title": ("名单（组长管理）", "Roster (leaders manage it)"),
@@ -55,6 +55,10 @@ class RosterScreen(ModalScreen):
         Binding("ctrl+n", "set_pin", i18n.t("admin.set_pin"), priority=True),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.members: dict[str, dict] = {}   # by name, as the newest read found them
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-card"):
             yield Static(i18n.t("admin.roster_title"), classes="title")
@@ -76,18 +80,23 @@ class RosterScreen(ModalScreen):
         messages.watch(self, lambda: [("roster", None)])
 
     def on_store_changed(self, event: messages.StoreChanged) -> None:
-        self.reload()
+        self.reload(hold=False)   # another desk's change: no key waits for it
 
-    def reload(self) -> None:
+    def reload(self, hold: bool = True) -> None:
+        """Read the roster in a worker; the keys typed after Ctrl+R or a change
+        wait for it (Ctrl+E, Ctrl+D, Ctrl+N act on the member it shows)."""
+        store = self.app.store
+        read_newest(self, "roster", lambda: operators.roster(store), self._show, hold=hold)
+
+    def _show(self, members: list[dict]) -> None:
+        self.members = {m["name"]: m for m in members}
         self.query_one("#roster", PagedTable).sync([
             (m["name"], (m["name"], i18n.t(f"role.{m['role']}"), i18n.t("yes" if m["active"] else "no")))
-            for m in operators.roster(self.app.store)])
+            for m in members])
 
     def _selected(self) -> dict | None:
         name = self.query_one("#roster", PagedTable).selected_key
-        if name is None:
-            return None
-        return next(m for m in operators.roster(self.app.store) if m["name"] == name)
+        return self.members.get(name) if name is not None else None
 
     def _do(self, fn, *args, **kwargs) -> None:
         """``fn(store, actor, ...)`` in a worker: a PIN's hash takes a moment."""

@@ -194,9 +194,9 @@ async def test_the_roster_and_new_tabs_open_while_the_store_is_held(
             await pilot.press("f5")
             assert app.screen.query_one(TabbedContent).active == "tab-households"
             burst(app, "ctrl+r", "ctrl+d")
-            await other_desk.until(lambda: other_desk.waiting and waiting_keys(app) == "<ctrl+d>",
-                                   "the roster's read waiting for the store, Ctrl+D held")
-            assert isinstance(app.screen, RosterScreen)
+            await other_desk.until(lambda: isinstance(app.screen, RosterScreen) and app.screen.is_mounted
+                                   and other_desk.waiting and waiting_keys(app) == "<ctrl+d>",
+                                   "the roster open, its read waiting for the store, Ctrl+D held")
         await settle(pilot)
         assert [(m["name"], m["active"]) for m in operators.roster(store)] == [
             ("志愿者乙", False), ("组长甲", True)]
