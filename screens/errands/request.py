@@ -21,6 +21,7 @@ from screens.widgets.form import FieldError, FormRow
 from screens.widgets.footer import DeskFooter
 from screens.widgets.name_select import NameSelect
 from screens.errands.rows import CSS
+from screens.widgets.validation import DomainCheck
 from screens.widgets.writes import write
 
 
@@ -39,15 +40,6 @@ class _DoorValidator(Validator):
             return self.success()
         try:
             self.household = households.find_in(self.doors, value)
-        except DomainError as exc:
-            return self.failure(str(exc))
-        return self.success()
-
-
-class _TimeValidator(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            errands.parse_time(value)
         except DomainError as exc:
             return self.failure(str(exc))
         return self.success()
@@ -98,9 +90,9 @@ class RequestScreen(ModalScreen[dict | None]):
             "destination": Input(id="f-destination", max_length=40),
             "escort": NameSelect([(n, n) for n in self.names], id="f-escort",
                              prompt=i18n.t("errtab.no_escort")),
-            "start": Input(f"{start:%H:%M}", id="f-start", validators=[_TimeValidator()],
+            "start": Input(f"{start:%H:%M}", id="f-start", validators=[DomainCheck(errands.parse_time)],
                            placeholder=i18n.t("errtab.ph.time"), max_length=16),
-            "end": Input(end_text, id="f-end", validators=[_TimeValidator()],
+            "end": Input(end_text, id="f-end", validators=[DomainCheck(errands.parse_time)],
                          placeholder=i18n.t("errtab.ph.time"), max_length=16),
         }
         with Vertical(classes="errand-form"):
