@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -159,11 +159,15 @@ class AuditScreen(ModalScreen):
         table = self.query_one(DataTable)
         for key in ("time", "who", "what"):
             table.add_column(i18n.t(f"admin.col_{key}"), key=key)
-        try:
-            self.days = audit.days(self.app.store, self.app.actor)
-        except DomainError as exc:
-            self.query_one("#message", Label).update(str(exc))
-            return
+        app = self.app
+        # the keys typed after Ctrl+T wait for the days and go to the list they open
+        write(self, lambda: audit.days(app.store, app.actor), self._opened, self._say)
+
+    def _say(self, exc: DomainError) -> None:
+        self.query_one("#message", Label).update(str(exc))
+
+    def _opened(self, days: list[str]) -> None:
+        self.days = days
         if not self.days:
             self.query_one("#message", Label).update(i18n.t("admin.no_audit"))
             return
@@ -186,12 +190,12 @@ class AuditScreen(ModalScreen):
         self.page = max(0, self.page + step)
         self.load()
 
-    @work(thread=True, exclusive=True)
     def load(self) -> None:
-        day = self.days[self.day_index]
-        rows, total = audit.entries(self.app.store, self.app.actor, day,
-                                    self.query_one("#filter", Input).value, self.page)
-        self.app.call_from_thread(self._show, day, rows, total)
+        """The shown day's page, read in a worker; the newest read shows."""
+        store, actor, day = self.app.store, self.app.actor, self.days[self.day_index]
+        text, page = self.query_one("#filter", Input).value, self.page
+        read_newest(self, "audit", lambda: (day, *audit.entries(store, actor, day, text, page)),
+                    lambda read: self._show(*read))
 
     def _show(self, day: str, rows: list[dict], total: int) -> None:
         self.query_one("#audit-title", Static).update(

@@ -143,16 +143,14 @@ async def test_volunteer_is_refused_on_the_roster_screen(store, volunteer):
     assert "冒名" not in [m["name"] for m in operators.roster(store)]
 
 
-async def test_leader_browses_the_audit_trail(store, leader):
+async def test_leader_browses_the_audit_trail(store, leader, settle):
     store.actor = {"op": leader.name, "role": leader.role}
     operators.set_pin(store, leader, "志愿者乙", "135790")
     operators.set_member(store, leader, "志愿者乙", role="leader")
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)   # the days, then the newest day's page, each read in a worker
         assert isinstance(app.screen, AuditScreen)
         table = app.screen.query_one("#audit", DataTable)
         first = [str(c) for c in table.get_row_at(0)]

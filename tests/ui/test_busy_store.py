@@ -202,6 +202,24 @@ async def test_the_roster_and_new_tabs_open_while_the_store_is_held(
             ("志愿者乙", False), ("组长甲", True)]
 
 
+async def test_the_audit_trail_opens_while_the_store_is_held(store, leader, settle, busy_store):
+    """Ctrl+T reads the audit's days in a worker; Down typed meanwhile waits
+    for the list and moves its cursor to the second change."""
+    from textual.widgets import DataTable
+    from screens.admin import AuditScreen
+    app = DeskApp(store, actor=leader, gate=GATE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with busy_store() as other_desk:
+            burst(app, "ctrl+t", "down")
+            await other_desk.until(lambda: isinstance(app.screen, AuditScreen) and app.screen.is_mounted
+                                   and other_desk.waiting and waiting_keys(app) == "<down>",
+                                   "the audit open, its days' read waiting for the store, Down held")
+        await settle(pilot)
+        table = app.screen.query_one("#audit", DataTable)
+        assert table.has_focus and table.row_count > 1 and table.cursor_row == 1
+
+
 async def test_a_gate_entry_is_typed_and_saved_while_the_store_is_held(
         store, volunteer, gate_day, open_tab, settle, busy_store):
     """The gate form takes a whole visitor while another desk writes: leaving
