@@ -12,6 +12,13 @@ def test_names_sort_by_pinyin_not_code_point():
                                                   "曾国藩", "周显甫"]
 
 
+def test_characters_with_the_same_readings_share_one_string_and_still_read_right():
+    from pypinyin.constants import PINYIN_DICT
+    assert PINYIN_DICT[ord("衣")] == PINYIN_DICT[ord("医")]   # both yī
+    assert PINYIN_DICT[ord("衣")] is PINYIN_DICT[ord("医")]   # one string, not two (2.5 MB a desk)
+    assert names.syllables("衣医生") == ("yi", "yi", "sheng")
+
+
 def test_surnames_read_as_surnames():
     assert names.syllables("曾国藩")[0] == "zeng"
     assert names.syllables("单雄信")[0] == "shan"
