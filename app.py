@@ -22,6 +22,7 @@ from textual.theme import ThemeProvider  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import TabbedContent, TabPane  # noqa: E402
+from textual.timer import Timer  # noqa: E402
 from textual.worker import WorkerFailed  # noqa: E402
 
 from console.core import alerts, clock, heap, logs, operators, safe_text, settings  # noqa: E402
@@ -178,6 +179,7 @@ class DeskApp(App):
         self.keys = KeyOrder(self, super().on_event)
         self.tune_gc = tune_gc  # the real console, not tests (a frozen heap outlives each app)
         self._collector = heap.QuietCollector()
+        self._freeze: Timer | None = None
         self._crashes: list[float] = []
         self.crash_message = ""  # set when an unexpected error closed the console
 
@@ -289,9 +291,12 @@ class DeskApp(App):
 
     def freeze_soon(self) -> None:
         """Once what a new screen or tab loads has arrived, freeze it (the
-        garbage drawing left first: frozen, it would stay for good)."""
+        garbage drawing left first: frozen, it would stay for good). One
+        still to come waits for the latest screen."""
         if self.tune_gc:
-            self.set_timer(self.FREEZE_AFTER, partial(heap.freeze_loaded, collect=True))
+            if self._freeze is not None:
+                self._freeze.stop()
+            self._freeze = self.set_timer(self.FREEZE_AFTER, partial(heap.freeze_loaded, collect=True))
 
     def _collect_garbage(self) -> None:
         self._collector.maybe_collect(self._last_input)
@@ -399,9 +404,12 @@ class DeskApp(App):
             return   # signed out meanwhile (a revoke and Ctrl+O at once)
         self.actor = None
         self.store.actor = {"op": "", "role": ""}
+        heap.thaw()   # the main screen was frozen with what it loaded: it must be freed
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(SignInScreen(*choices))
+        self.freeze_soon()   # what stays (modules, the store's tables), once the main screen is
+        # gone; a freeze still due from signing in would keep it
         self.notify(message or i18n.t("app.signed_out"), severity="warning" if message else "information")
 
     def action_show_tab(self, name: str) -> None:
