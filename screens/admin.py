@@ -171,7 +171,7 @@ class AuditScreen(ModalScreen):
         if not self.days:
             self.query_one("#message", Label).update(i18n.t("admin.no_audit"))
             return
-        self.load()
+        self.load(hold=True)   # the keys typed meanwhile move in the page it shows
         self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#filter")
@@ -190,12 +190,12 @@ class AuditScreen(ModalScreen):
         self.page = max(0, self.page + step)
         self.load()
 
-    def load(self) -> None:
+    def load(self, hold: bool = False) -> None:
         """The shown day's page, read in a worker; the newest read shows."""
         store, actor, day = self.app.store, self.app.actor, self.days[self.day_index]
         text, page = self.query_one("#filter", Input).value, self.page
         read_newest(self, "audit", lambda: (day, *audit.entries(store, actor, day, text, page)),
-                    lambda read: self._show(*read))
+                    lambda read: self._show(*read), hold=hold)
 
     def _show(self, day: str, rows: list[dict], total: int) -> None:
         self.query_one("#audit-title", Static).update(
