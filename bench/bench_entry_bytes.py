@@ -17,14 +17,12 @@ from __future__ import annotations
 import argparse
 import gc
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import tracemalloc
 from pathlib import Path
 
 import machine  # noqa: E402  (bench/machine.py, beside this script)
+from datadirs import kept, scratch_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,16 +38,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="reuse DIR/x10 as the 10x template (built if missing)")
     ap.add_argument("--entries", type=int, default=1000)
     args = ap.parse_args()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-entry-"))
-    template = base / "x10"
-    if not template.exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "bigdata.py"), str(template)], check=True)
-    data = Path(tempfile.mkdtemp(prefix="entry-")) / "data"
-    shutil.copytree(template, data, symlinks=True)
-    try:
+    with scratch_copy(kept(args.keep)) as data:
         measure(data, args.entries)
-    finally:
-        shutil.rmtree(data.parent, ignore_errors=True)
 
 
 def measure(data: Path, n: int) -> None:

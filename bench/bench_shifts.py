@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import machine  # noqa: E402
+from datadirs import kept, scratch_copy  # noqa: E402
 from bench_ui import rss_mb, settle  # noqa: E402
 
 
@@ -67,18 +66,9 @@ def main() -> None:
     ap.add_argument("--scale", default="1")
     ap.add_argument("--keep", type=Path, help="reuse DIR/x<scale> as the template (built if missing)")
     args = ap.parse_args()
-    import bigdata  # noqa: PLC0415
-    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-shifts-"))
-    template = base / f"x{args.scale}"
-    if not template.exists():
-        bigdata.build(template, float(args.scale) if args.scale != "1" else 0)
-    work = Path(tempfile.mkdtemp(prefix="bench-shifts-run-")) / "data"
-    shutil.copytree(template, work)
     print(f"machine: {machine.cpus()}; ×{args.scale} data, {args.shifts} shifts")
-    try:
-        asyncio.run(shifts(str(work), args.shifts))
-    finally:
-        shutil.rmtree(work.parent, ignore_errors=True)
+    with scratch_copy(kept(args.keep, args.scale)) as data:
+        asyncio.run(shifts(str(data), args.shifts))
 
 
 if __name__ == "__main__":

@@ -30,14 +30,12 @@ import asyncio
 import gc
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 import machine  # noqa: E402  (bench/machine.py, beside this script)
+from datadirs import kept, scratch_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -177,21 +175,13 @@ def main() -> None:
     ap.add_argument("--trace", type=int, default=0, help="tracemalloc: the N top lines at the end")
     ap.add_argument("--keep", type=Path, help="reuse DIR/x10 as the 10x template (built if missing)")
     args = ap.parse_args()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    template = base / "x10"
-    if not template.exists():  # in a child: what building leaves in a heap is not the desk's
-        subprocess.run([sys.executable, str(ROOT / "bench" / "bigdata.py"), str(template)], check=True)
-    data = Path(tempfile.mkdtemp(prefix="soak-")) / "data"
-    shutil.copytree(template, data, symlinks=True)
     print(f"machine: {machine.cpus()}, load {os.getloadavg()[0]:.1f}, nice {os.nice(0)}; "
           f"{args.minutes:g} min, an entry every {args.every:g} s here and every {args.other:g} s at another desk",
           flush=True)
-    try:
+    with scratch_copy(kept(args.keep)) as data:
         if args.trace:
             tracemalloc.start()
         asyncio.run(soak(data, args.minutes, args.every, args.other, args.trace))
-    finally:
-        shutil.rmtree(data.parent, ignore_errors=True)
     gc.collect()
 
 
