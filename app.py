@@ -408,8 +408,9 @@ class DeskApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(SignInScreen(*choices))
-        self.freeze_soon()   # what stays (modules, the store's tables), once the main screen is
-        # gone; a freeze still due from signing in would keep it
+        # what stays (modules, the store's tables) is frozen again once the
+        # main screen is gone; this also moves a freeze still due from signing in
+        self.freeze_soon()
         self.notify(message or i18n.t("app.signed_out"), severity="warning" if message else "information")
 
     def action_show_tab(self, name: str) -> None:
