@@ -90,7 +90,8 @@ def preload() -> None:
 SAFE_SYSTEM_COMMANDS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
 #: Textual actions that write files or suspend to a shell: never run
 BLOCKED_ACTIONS = {"screenshot", "suspend_process"}
-#: app actions for leaders only
+#: app actions for leaders only: the palette lists them to leaders; the key,
+#: pressed by anyone else, says why nothing opens
 LEADER_ACTIONS = {"audit"}
 
 
@@ -342,16 +343,14 @@ class DeskApp(App):
             self.notify(i18n.t("app.locked_idle", minutes=minutes))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Desk actions exist only once someone is signed in; leader actions
-        only for a leader (the role as the app knows it now: it follows the
-        roster); nothing that writes files or leaves to a shell."""
+        """Desk actions exist only once someone is signed in; nothing that
+        writes files or leaves to a shell. Leader actions run for anyone
+        signed in: the action itself tells a volunteer it is for leaders."""
         if action in BLOCKED_ACTIONS:
             return False
         if action in {"lock", "sign_out", "roster", "audit", "show_tab", "alerts"}:
             if self.actor is None or isinstance(self.screen, LockScreen):
                 return False
-        if action in LEADER_ACTIONS:
-            return self.actor is not None and self.actor.is_leader
         return True
 
     def action_lock(self) -> None:
@@ -434,8 +433,12 @@ class DeskApp(App):
     def action_audit(self) -> None:
         from screens.admin import AuditScreen  # noqa: PLC0415  (AFTER_SIGN_IN)
 
-        if self.actor:
+        if not self.actor:
+            return
+        if self.actor.is_leader:   # the role as the app knows it now: it follows the roster
             self.push_screen(AuditScreen())
+        else:
+            self.notify(i18n.t("auth.leader_only", what=i18n.t("audit.what")), severity="warning")
 
     # -- other sessions' writes and alerts --
     def on_watch(self, event: messages.Watch) -> None:
@@ -548,7 +551,8 @@ class DeskApp(App):
         for active in screen.active_bindings.values():
             binding = active.binding
             if (binding.description and active.enabled and binding.action not in seen
-                    and not textual_text.is_textual(binding)):
+                    and not textual_text.is_textual(binding)
+                    and (binding.action not in LEADER_ACTIONS or (self.actor and self.actor.is_leader))):
                 seen.add(binding.action)
                 yield SystemCommand(binding.description, binding.key_display or binding.key,
                                     partial(self.run_action, binding.action, active.node))

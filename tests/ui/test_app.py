@@ -183,6 +183,17 @@ async def test_leader_browses_the_audit_trail(store, leader, settle):
         assert "roster" in first[2] and "volunteer→leader" in first[2] and "组长甲" in first[1]
 
 
+async def test_a_volunteer_pressing_the_audit_key_is_told_it_is_for_leaders(store, volunteer, settle):
+    app = DeskApp(store, actor=volunteer, gate="西门")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert not isinstance(app.screen, AuditScreen)
+        told = [n.message for n in app._notifications]
+        assert told == ["Only a leader can browse the audit trail."]
+        assert "Audit" not in [c.title for c in app.get_system_commands(app.screen)]
+
+
 async def test_another_sessions_write_reaches_an_open_view(store, leader, second_desk, settle):
     app = DeskApp(store, actor=leader, gate="西门")
     async with app.run_test(size=(80, 24)) as pilot:
