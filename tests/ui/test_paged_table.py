@@ -171,3 +171,25 @@ async def test_rows_drawn_before_their_column_is_measured_are_drawn_again_at_its
         table.render_line(1)
         await pilot.pause()
         assert table.render_line(1).text.split() == ["0305-009", "15-505", "(wait)"]
+
+
+async def test_what_was_drawn_before_a_change_is_not_kept():
+    """Every drawing cache's key holds the table's change count: entries from
+    before a change can never be drawn again, and kept they were most of what
+    a quiet desk's garbage collection had to walk."""
+    app = ListApp(ORDERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(app, pilot)
+        table = app.query_one(PagedTable)
+        for _ in range(3):                       # a volunteer pages through the list
+            await pilot.press("pagedown")
+            await pilot.pause()
+        caches = (table._cell_render_cache, table._row_render_cache,
+                  table._row_renderable_cache, table._line_cache)
+        assert all(len(cache) for cache in caches)
+        table.update_cell(table.selected_key, table.ordered_columns[1].key, "bought")
+        await pilot.pause()                      # another desk's change, drawn
+        count = table._update_count
+        for cache in caches:
+            assert cache.keys() and all(count in key for key in cache.keys())
+        assert table.get_cell(table.selected_key, table.ordered_columns[1].key) == "bought"
