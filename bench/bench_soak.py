@@ -15,7 +15,7 @@ RSS rises with them; ``--every 20 --other 20`` is a busy hour at 10×. Every min
 typed at this desk and the other commits
 (journal lines since the start less this desk's entries), the longest gap between two ticks of a
 10 ms timer (what a volunteer sees as a stuck screen), the longest gen-2
-garbage collection and how many ran, the tables loaded in memory, the
+garbage collection and how many ran, the most unreachable objects one of them freed, the tables loaded in memory, the
 journal tail held, the objects the collector has frozen (``gc.freeze``)
 and still tracks, the widgets, and the cells the tables keep drawn. Rows are printed as they come (a run cut short still
 says something); the machine line first.
@@ -99,7 +99,7 @@ async def soak(data: Path, minutes: float, every: float, other_every: float = 1.
         other = writer(str(data), every=other_every, checkpoint=True)
         try:
             print(f"{'min':>4}{'RSS MB':>8}{'typed':>7}{'other':>7}{'freeze ms':>10}"
-                  f"{'gen2 ms':>9}{'gen2 n':>7}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}{'cells':>7}", flush=True)
+                  f"{'gen2 ms':>9}{'gen2 n':>7}{'freed k':>8}{'tables':>7}{'tail':>7}{'frozen k':>9}{'young k':>8}{'widgets':>8}{'cells':>7}", flush=True)
             start = time.perf_counter()
             typed, minute, last_snap = 0, 0, None
             from collections import Counter
@@ -132,6 +132,7 @@ async def soak(data: Path, minutes: float, every: float, other_every: float = 1.
                     written = store.position() - first_seq
                     print(f"{minute:4d}{rss_mb():8.0f}{typed:7d}{max(0, written - typed):7d}"
                           f"{probe.gap * 1000:10.0f}{max(gen2, default=0) * 1000:9.0f}{len(gen2):7d}"
+                          f"{max(probe.freed, default=0) / 1000:8.1f}"
                           f"{len(store._loaded):7d}{sum(len(v) for v in store._tail.values()):7d}"
                           f"{gc.get_freeze_count() // 1000:9d}{len(gc.get_objects()) // 1000:8d}"
                           f"{sum(len(list(sc.walk_children())) for sc in app.screen_stack):8d}"
@@ -152,6 +153,7 @@ async def soak(data: Path, minutes: float, every: float, other_every: float = 1.
                         last_kinds = kinds
                     probe.reset()
                     probe.gc.clear()
+                    probe.freed.clear()
         finally:
             other.kill()
             other.wait()

@@ -46,12 +46,14 @@ TABS = ("checkpoint", "errands", "purchases", "stock", "households")
 
 class Probe:
     """The freeze measure: a 10 ms timer's longest gap since ``reset``,
-    and every garbage collection's duration."""
+    and every garbage collection's duration (and, for full ones, how many
+    unreachable objects it found)."""
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
         self.gap = 0.0
         self.gc: list[tuple[int, float]] = []
+        self.freed: list[int] = []
         self._gc_start = 0.0
         gc.callbacks.append(self._on_gc)
 
@@ -60,6 +62,8 @@ class Probe:
             self._gc_start = time.perf_counter()
         else:
             self.gc.append((info["generation"], time.perf_counter() - self._gc_start))
+            if info["generation"] == 2:
+                self.freed.append(info["collected"])
 
     def tick(self) -> None:
         now = time.perf_counter()
