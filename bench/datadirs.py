@@ -21,6 +21,7 @@ def kept(base: Path | None, scale: str = "10") -> Path:
     leaves in a heap is not the bench's."""
     path = (base or Path(tempfile.mkdtemp(prefix="bench-data-"))) / f"x{scale}"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)  # a store makes its own folder, not its parents
         subprocess.run([sys.executable, str(BIGDATA), str(path), "--scale", "0" if scale == "1" else scale],
                        check=True)
     return path
